@@ -1,0 +1,28 @@
+# One command each: `make build` (set up, then build the site into build/) and
+# `make test` (set up everything, browser included, then run the whole suite).
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: build check test golden clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(VENV)/bin/newsgen build
+
+check: $(STAMP)
+	$(VENV)/bin/newsgen check
+
+test: $(STAMP)
+	scripts/install-browser
+	$(PYTHON) -m pytest
+
+golden: $(STAMP)
+	$(PYTHON) tests/golden/refresh.py
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .hypothesis test-results

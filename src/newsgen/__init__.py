@@ -1,0 +1,1 @@
+"""newsgen: a static generator for a pt-PT world-news section."""

@@ -1,0 +1,6 @@
+"""`python -m newsgen` runs the command line."""
+from __future__ import annotations
+
+from newsgen.cli import main
+
+raise SystemExit(main())

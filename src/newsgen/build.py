@@ -1,0 +1,280 @@
+"""The pipeline: read, parse, index, render, then write a staging copy and swap it in.
+
+Gather, check, then write: nothing touches the output until every file has parsed
+and every page has rendered. The new site replaces the old one in one rename; a
+failed build leaves the old one byte for byte.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newsgen import urls
+from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
+from newsgen.errors import ConfigError, ContentError, Problem, UsageError, errors_in
+from newsgen.models import Article
+from newsgen.parse import ParseContext, parse_article
+from newsgen.render import THEME, Page, Renderer
+from newsgen.site import Site, build_site
+
+log = logging.getLogger("newsgen")
+MARKER = ".newsgen-output"
+MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
+SOURCE_DIRS = ("content", "templates", "static")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    output: Path
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    warnings: tuple[Problem, ...]
+    articles: int
+    pages: int
+    files: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    site: Site
+    pages: tuple[Page, ...]
+    assets: dict[str, Path]
+    """Site path → source file, for every static file to publish."""
+    warnings: tuple[Problem, ...]
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    path = site_dir / CONFIG_FILE
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(message=f"{CONFIG_FILE} not found in {site_dir} (use -C DIR to name the site)") from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
+    return parse_config(text.replace("\r\n", "\n"))
+
+
+def check(options: BuildOptions) -> BuildResult:
+    """Everything a build does except writing: parse, index, render."""
+    started = time.perf_counter()
+    gathered = _gather(options)
+    return _result(gathered, time.perf_counter() - started)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site into ``options.output``, replacing it only when everything succeeded."""
+    started = time.perf_counter()
+    _check_output(options)
+    gathered = _gather(options)
+    _publish(gathered, options.output)
+    return _result(gathered, time.perf_counter() - started)
+
+
+def _result(gathered: _Gathered, seconds: float) -> BuildResult:
+    files = len(gathered.pages) + len(gathered.assets)
+    return BuildResult(gathered.warnings, len(gathered.site.articles), len(gathered.pages), files, seconds)
+
+
+def _gather(options: BuildOptions) -> _Gathered:
+    site_dir = options.site_dir
+    config = load_config(site_dir)
+    content = site_dir / "content"
+    if not content.is_dir():
+        raise UsageError(message=f"no content/ folder in {site_dir}")
+    sources, content_assets = _list_content(content)
+    static_assets = _list_static(site_dir)
+    problems = _asset_clashes(static_assets, content_assets)
+    assets = {**static_assets, **content_assets}
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url))
+    articles: list[Article] = []
+    for path in sources:
+        article, found = parse_article(path.relative_to(site_dir).as_posix(), path.read_bytes(), ctx)
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
+    errors = errors_in(problems) or (tuple(problems) if options.strict else ())
+    if errors:
+        raise ContentError(errors)
+    site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future)
+    published = _published_assets(site, static_assets, content_assets)
+    digests = {path: _digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+    try:
+        pages = Renderer(site, (site_dir / "templates",), digests).pages()
+    except ContentError as exc:
+        raise ContentError(_relative_to(exc.problems, site_dir)) from None
+    clashes = [
+        Problem(_source_name(published[p.file], site_dir), 0, f"this file would overwrite the page /{p.path}")
+        for p in pages
+        if p.file in published
+    ]
+    if clashes:
+        raise ContentError(clashes)
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return _Gathered(site, tuple(pages), published, warnings)
+
+
+def _list_content(content: Path) -> tuple[list[Path], dict[str, Path]]:
+    """Article files, and every other file as an asset keyed by its site path."""
+    articles, assets = [], {}
+    for path in sorted(_walk(content)):
+        if path.suffix == ".md":
+            articles.append(path)
+        else:
+            assets[path.relative_to(content).as_posix()] = path
+    return articles, assets
+
+
+def _list_static(site_dir: Path) -> dict[str, Path]:
+    """Theme files, overridden by the site's ``static/`` files of the same path."""
+    assets: dict[str, Path] = {}
+    for root in (THEME / "static", site_dir / "static"):
+        for path in sorted(_walk(root)):
+            assets[path.relative_to(root).as_posix()] = path
+    return assets
+
+
+def _walk(root: Path) -> list[Path]:
+    """Files below *root*, skipping hidden names and editor leftovers (``x~``, ``.x.swp``)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and not f.endswith("~")]
+    return found
+
+
+def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:
+    return [
+        Problem(f"content/{path}", 0, f"clashes with static file {path}; rename one of them")
+        for path in sorted(static.keys() & content.keys())
+    ]
+
+
+def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
+    """All static files; content files only when a published article shows them
+    (so an embargoed article's photo is not published before it)."""
+    used = {path for article in site.articles for path in article.assets}
+    return {**static, **{path: file for path, file in content.items() if path in used}}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _source_name(path: Path, site_dir: Path) -> str:
+    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def _relative_to(problems: tuple[Problem, ...], site_dir: Path) -> list[Problem]:
+    prefix = f"{site_dir.resolve()}{os.sep}"
+    return [Problem(p.path.removeprefix(prefix), p.line, p.message, p.severity) for p in problems]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _check_output(options: BuildOptions) -> None:
+    """Refuse an output folder whose replacement would destroy sources or foreign files."""
+    output = options.output.resolve()
+    site_dir = options.site_dir.resolve()
+    protected = [site_dir, *(site_dir / d for d in SOURCE_DIRS)]
+    if any(output == p or p.is_relative_to(output) or output.is_relative_to(p) for p in protected[1:]) or (
+        site_dir.is_relative_to(output)
+    ):
+        raise UsageError(message=f"refusing to write to {options.output}: it holds or is inside the site's sources")
+    if output.exists() and not output.is_dir():
+        raise UsageError(message=f"{options.output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UsageError(
+            message=f"refusing to replace {options.output}: it is not empty and was not built by newsgen "
+            f"(no {MARKER} file); remove it or choose another -o"
+        )
+
+
+def _publish(gathered: _Gathered, output: Path) -> None:
+    """Write everything to a staging folder beside *output*, then swap it in."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        writer = _Writer(staging)
+        for page in gathered.pages:
+            writer.write(page.file, page.body)
+        for path, source in sorted(gathered.assets.items()):
+            writer.copy(path, source)
+        writer.write(MARKER, MARKER_TEXT)
+        os.chmod(staging, 0o755)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class _Writer:
+    """The only way files reach the staging folder: safe relative paths, each written once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: set[str] = set()
+
+    def _target(self, rel: str) -> Path:
+        if not urls.is_safe_path(rel) or rel in self.written or not rel:
+            raise ValueError(f"refusing to write {rel!r}: unsafe path or written twice")
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"refusing to write {rel!r}: outside the output folder")
+        self.written.add(rel)
+        return target
+
+    def write(self, rel: str, data: bytes) -> None:
+        self._target(rel).write_bytes(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(rel))
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put *staging* at *output*. With an old output, exchange the two atomically where the
+    kernel can (Linux ``renameat2``), else rename twice; *staging* then holds the old site."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if not _exchange(staging, output):
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.rename(output, old / "site")
+        os.rename(staging, output)
+        os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

@@ -1,0 +1,145 @@
+"""The command line: verbs, ``-C DIR`` before or after the verb, the clock, exit codes.
+
+Exit codes, mapped here and only here: 0 success, 1 bad content (articles,
+templates) or a failed write, 2 bad usage or a bad newsgen.yaml.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+from newsgen import scaffold
+from newsgen.build import BuildOptions, BuildResult, build, check, load_config
+from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
+from newsgen.parse import ParseContext, parse_article
+
+log = logging.getLogger("newsgen")
+
+
+def clock() -> datetime:
+    """The build's "now": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(message=f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("-C", dest="site_dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+                      help="the site folder, holding newsgen.yaml (default: the current folder)")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    filters.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
+    filters.add_argument("--strict", action="store_true", help="treat warnings (e.g. unknown fields) as errors")
+
+    parser = argparse.ArgumentParser(
+        prog="newsgen",
+        description="Build a pt-PT news section from Markdown articles into a static site.",
+        parents=[site],
+    )
+    parser.add_argument("--version", action="version", version=f"newsgen {version('newsgen')}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("build", parents=[site, filters], help="build the site into build/",
+                         description="Check every article, render the site, and replace the output folder "
+                         "in one swap. Nothing is written when any article has an error.")
+    p.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                   help="output folder (default: build/ in the site folder)")
+    verbs.add_parser("check", parents=[site, filters], help="report every problem without writing",
+                     description="Parse and render everything, print every problem as path:line: message, "
+                     "write nothing. Exit 1 when there are errors.")
+    p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
+                         description="Write content/<section>/<date>-<slug>.md stamped with the current time "
+                         "and print its path. The article is a draft until you set draft: false.")
+    p.add_argument("headline", help="the headline, in quotes")
+    p.add_argument("--section", required=True, help="a section key from newsgen.yaml, e.g. mundo")
+    p.add_argument("--hashtags", default="", help="comma-separated, e.g. CooperaçãoMilitar,NATO")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    site_dir = getattr(args, "site_dir", Path("."))
+    try:
+        if args.verb == "new":
+            return _new(args, site_dir)
+        output = getattr(args, "output", None) or site_dir / "build"
+        options = BuildOptions(
+            site_dir=site_dir,
+            output=output,
+            now=clock(),
+            drafts=args.drafts,
+            future=args.future,
+            strict=args.strict,
+        )
+        result = build(options) if args.verb == "build" else check(options)
+        _report(result, options, args.verb)
+        return 0
+    except NewsgenError as exc:
+        if exc.problems:
+            _print_problems(exc.problems, site_dir)
+            print(_summary(exc.problems), file=sys.stderr)
+        else:
+            print(f"newsgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"newsgen: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+def _report(result: BuildResult, options: BuildOptions, verb: str) -> None:
+    _print_problems(result.warnings, options.site_dir)
+    if verb == "build":
+        log.info("built %d articles, %d pages, %d files in %.2f s → %s",
+                 result.articles, result.pages, result.files, result.seconds, options.output)
+    else:
+        log.info("checked %d published articles, %d pages: no errors", result.articles, result.pages)
+
+
+def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:
+    for problem in problems:
+        shown = problem
+        if not problem.path.startswith(("(", "/")):
+            shown = Problem(os.path.relpath(site_dir / problem.path), problem.line, problem.message, problem.severity)
+        print(shown, file=sys.stderr)
+
+
+def _summary(problems: Sequence[Problem]) -> str:
+    errors = len(errors_in(problems))
+    files = len({p.path for p in problems})
+    return f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; nothing was written"
+
+
+def _new(args: argparse.Namespace, site_dir: Path) -> int:
+    config = load_config(site_dir)
+    now = clock().astimezone(config.timezone)
+    headline = " ".join(args.headline.split())
+    hashtags = [t.strip() for t in args.hashtags.split(",") if t.strip()]
+    if config.section(args.section) is None:
+        known = ", ".join(s.key for s in config.sections)
+        raise UsageError(message=f"unknown section {args.section!r}; newsgen.yaml defines: {known}")
+    relative = scaffold.article_file(headline, args.section, now)
+    text = scaffold.article_text(headline, args.section, hashtags, now)
+    _, problems = parse_article(relative, text.encode(), ParseContext(config, frozenset()))
+    if errors_in(problems):
+        raise UsageError(message="\n".join(p.message for p in errors_in(problems)))
+    target = site_dir / relative
+    if target.exists():
+        raise UsageError(message=f"{os.path.relpath(target)} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    print(os.path.relpath(target))
+    return 0

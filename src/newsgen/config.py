@@ -1,0 +1,126 @@
+"""``newsgen.yaml`` text → a validated `SiteConfig`; every bad key reported with its line."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from newsgen import urls
+from newsgen.errors import ConfigError, Problem
+from newsgen.models import Section
+from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
+
+CONFIG_FILE = "newsgen.yaml"
+KEYS = ("title", "description", "base_url", "language", "timezone", "sections")
+SECTION_KEYS = ("title", "description")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str
+    language: str
+    timezone: ZoneInfo
+    sections: tuple[Section, ...]
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale identifier: ``pt-PT`` → ``pt_PT``."""
+        return str(Locale.parse(self.language, sep="-"))
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
+    """Validate the config text; raise `ConfigError` listing every problem."""
+    root, problems = load_mapping(text, path)
+    if root is None:
+        raise ConfigError(problems)
+    reader = _Reader(path, problems)
+    for key, entry in root.entries.items():
+        if key not in KEYS:
+            problems.append(Problem(path, entry.line, f"unknown key '{key}'{did_you_mean(key, KEYS)}"))
+    title = reader.text(root, "title", required=True)
+    description = reader.text(root, "description")
+    base_url = reader.base_url(root)
+    language = reader.language(root)
+    timezone = reader.timezone(root)
+    sections = reader.sections(root)
+    if problems:
+        raise ConfigError(problems)
+    return SiteConfig(title, description, base_url, language, timezone, sections)
+
+
+class _Reader(Fields):
+    """The config's own fields, on top of the shared text readers."""
+
+    def base_url(self, root: Map) -> str:
+        value = self.text(root, "base_url", required=True)
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            line = root.entries["base_url"].line
+            self.problem(line, f"base_url must be an absolute http(s) URL, not {value!r}")
+            return ""
+        return value if value.endswith("/") else value + "/"
+
+    def language(self, root: Map) -> str:
+        value = self.text(root, "language", default="pt-PT")
+        try:
+            Locale.parse(value, sep="-")
+        except (UnknownLocaleError, ValueError):
+            self.problem(root.entries["language"].line, f"unknown language {value!r} (e.g. pt-PT)")
+            return "pt-PT"
+        return value
+
+    def timezone(self, root: Map) -> ZoneInfo:
+        value = self.text(root, "timezone", default="Europe/Lisbon")
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem(root.entries["timezone"].line, f"unknown time zone {value!r} (e.g. Europe/Lisbon)")
+            return ZoneInfo("Europe/Lisbon")
+
+    def sections(self, root: Map) -> tuple[Section, ...]:
+        entry = root.get("sections")
+        if entry is None:
+            self.problem(root.line, "missing required key 'sections'")
+            return ()
+        if not isinstance(entry.value, Map) or not entry.value.entries:
+            self.problem(entry.line, "'sections' must map section keys to titles, e.g. 'mundo: {title: Mundo}'")
+            return ()
+        sections = []
+        for key, item in entry.value.entries.items():
+            if not urls.is_slug(key) or key in urls.RESERVED_TOP_LEVEL:
+                reserved = ", ".join(sorted(urls.RESERVED_TOP_LEVEL))
+                self.problem(
+                    item.line,
+                    f"section key {key!r} must be lowercase ASCII words joined by hyphens "
+                    f"and not one of: {reserved}",
+                )
+                continue
+            if isinstance(item.value, Scalar) and not item.value.is_null:
+                title, description = item.value.text.strip(), ""
+            elif isinstance(item.value, Map):
+                for sub, sub_entry in item.value.entries.items():
+                    if sub not in SECTION_KEYS:
+                        hint = did_you_mean(sub, SECTION_KEYS)
+                        self.problem(sub_entry.line, f"unknown key '{sub}' in section '{key}'{hint}")
+                title = self.text(item.value, "title", required=True)
+                description = self.text(item.value, "description")
+            else:
+                self.problem(item.line, f"section '{key}' needs a title, not {describe(item.value)}")
+                continue
+            if title:
+                sections.append(Section(key, title, description, urls.section_path(key)))
+        return tuple(sections)

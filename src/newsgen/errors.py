@@ -1,0 +1,65 @@
+"""Problems found in a site, and the exceptions that carry them to an exit code."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file, printed as ``path:line: message``.
+
+    ``path`` is relative to the site directory; ``line`` is 1-based, 0 when the
+    problem concerns the whole file.
+    """
+
+    path: str
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+def warning(path: str, line: int, message: str) -> Problem:
+    """A problem that does not stop the build (unless ``--strict``)."""
+    return Problem(path, line, message, "warning")
+
+
+def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems that stop a build."""
+    return tuple(p for p in problems if p.severity == "error")
+
+
+class NewsgenError(Exception):
+    """Base class: every expected failure, with the exit code it maps to."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem] = (), message: str = "") -> None:
+        self.problems = tuple(sorted(problems))
+        super().__init__(message or "\n".join(map(str, self.problems)))
+
+
+class ContentError(NewsgenError):
+    """Articles or templates are wrong: exit 1, nothing written."""
+
+    exit_code = 1
+
+
+class ConfigError(NewsgenError):
+    """newsgen.yaml is missing or wrong: exit 2."""
+
+    exit_code = 2
+
+
+class UsageError(NewsgenError):
+    """The command line asks for something impossible: exit 2."""
+
+    exit_code = 2

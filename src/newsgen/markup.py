@@ -1,0 +1,164 @@
+"""Markdown body → HTML: pt-PT typography, figures with caption and credit, images listed.
+
+Syntax for a figure in the body (Python-Markdown's attr_list supplies ``credit``)::
+
+    ![Alt text](images/foto.jpg "Caption."){credit="KCNA via KNS/AP"}
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from newsgen.typography import smarten, smarten_segments
+
+BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt", "dd"})
+VERBATIM = frozenset({"code", "kbd", "samp", "pre", "script", "style", "math"})
+
+
+@dataclass(frozen=True)
+class BodyImage:
+    """An image as the body wrote it: ``src`` untouched, for validation by the parser."""
+
+    src: str
+    site_path: str | None
+    alt: str
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    words: int
+    images: tuple[BodyImage, ...]
+    unbalanced: tuple[str, ...]
+    """The start of every block whose quotes do not balance."""
+
+
+class _FigureTreeprocessor(Treeprocessor):
+    """A paragraph holding only an image with a title or credit becomes a figure."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, para in enumerate(list(parent)):
+                if para.tag != "p" or len(para) != 1 or (para.text or "").strip():
+                    continue
+                img = para[0]
+                if img.tag != "img" or (img.tail or "").strip():
+                    continue
+                caption = img.attrib.pop("title", "").strip()
+                credit = img.attrib.pop("credit", "").strip()
+                img.set("data-credit", credit)  # read (and removed) by _ImageTreeprocessor
+                if not (caption or credit):
+                    continue
+                figure = etree.Element("figure")
+                img.tail = None
+                figure.append(img)
+                figcaption = etree.SubElement(figure, "figcaption")
+                figcaption.text = caption + (" " if caption and credit else "")
+                if credit:
+                    etree.SubElement(figcaption, "span", {"class": "credit"}).text = credit
+                figure.tail = para.tail
+                parent.remove(para)
+                parent.insert(index, figure)
+
+
+class _TypographyTreeprocessor(Treeprocessor):
+    """pt-PT quotes and dashes over each block's text, across its inline elements."""
+
+    def run(self, root: etree.Element) -> None:
+        self.md.unbalanced_blocks = []  # type: ignore[attr-defined]
+        for block in root.iter():
+            if block.tag not in BLOCKS:
+                continue
+            refs: list[tuple[etree.Element, str] | None] = []
+            _collect(block, refs)
+            segments = [None if ref is None else getattr(ref[0], ref[1]) or "" for ref in refs]
+            smart, unbalanced = smarten_segments(segments)
+            for ref, text in zip(refs, smart):
+                if ref is not None:
+                    setattr(ref[0], ref[1], text)
+            if unbalanced:
+                snippet = "".join(s for s in segments if s).strip()
+                self.md.unbalanced_blocks.append(snippet)  # type: ignore[attr-defined]
+
+
+def _collect(el: etree.Element, refs: list[tuple[etree.Element, str] | None]) -> None:
+    """Text slots of *el* in reading order; verbatim children become None; nested blocks skipped."""
+    refs.append((el, "text"))
+    for child in el:
+        if child.tag in VERBATIM:
+            refs.append(None)
+        elif child.tag not in BLOCKS:
+            _collect(child, refs)
+        refs.append((child, "tail"))
+
+
+class _ImageTreeprocessor(Treeprocessor):
+    """Record every image and point its ``src`` at the site root."""
+
+    def run(self, root: etree.Element) -> None:
+        found = []
+        for parent in root.iter():
+            caption = ""
+            if parent.tag == "figure":
+                cap = parent.find("figcaption")
+                caption = (cap.text or "").strip() if cap is not None else ""
+            for img in parent.findall("img"):
+                src = img.get("src", "")
+                credit = img.attrib.pop("data-credit", "")
+                alt = img.get("alt", "")
+                if alt:
+                    img.set("alt", smarten(alt)[0])
+                site_path = self.md.resolve(src)  # type: ignore[attr-defined]
+                found.append(BodyImage(src, site_path, alt, caption, credit))
+                if site_path is not None:
+                    img.set("src", self.md.url_prefix + site_path)  # type: ignore[attr-defined]
+                img.set("loading", "lazy")
+                img.set("decoding", "async")
+        words = sum(len(text.split()) for text in root.itertext())
+        self.md.body_images = tuple(found)  # type: ignore[attr-defined]
+        self.md.body_words = words  # type: ignore[attr-defined]
+
+
+class NewsExtension(Extension):
+    """Figures, pt-PT typography and image bookkeeping for article bodies."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After inline (20) and attr_list (8), so titles and credits exist.
+        md.treeprocessors.register(_FigureTreeprocessor(md), "news_figure", 7)
+        md.treeprocessors.register(_TypographyTreeprocessor(md), "news_typography", 6)
+        md.treeprocessors.register(_ImageTreeprocessor(md), "news_images", 5)
+
+
+@functools.lru_cache(maxsize=4)
+def _markdown(url_prefix: str) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["attr_list", "footnotes", "tables", "sane_lists", NewsExtension()],
+        extension_configs={"footnotes": {"BACKLINK_TITLE": "Voltar à nota %d"}},
+        output_format="html",
+    )
+    md.url_prefix = url_prefix  # type: ignore[attr-defined]
+    return md
+
+
+def render_body(text: str, resolve: Callable[[str], str | None], url_prefix: str = "/") -> Body:
+    """Convert an article body; *resolve* maps an image ``src`` to its site path (or None),
+    and the ``src`` becomes ``url_prefix`` + that path."""
+    if not text.strip():
+        return Body("", 0, (), ())
+    md = _markdown(url_prefix)
+    md.resolve = resolve  # type: ignore[attr-defined]
+    html = md.reset().convert(text)
+    return Body(
+        html=html,
+        words=md.body_words,  # type: ignore[attr-defined]
+        images=md.body_images,  # type: ignore[attr-defined]
+        unbalanced=tuple(md.unbalanced_blocks),  # type: ignore[attr-defined]
+    )

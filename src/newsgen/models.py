@@ -1,0 +1,106 @@
+"""The site's values: frozen, built once, no I/O and no templates.
+
+Every ``path`` is a site-relative URL path such as ``mundo/2025/06/``, computed by
+`newsgen.urls` when the value is built.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the site, e.g. ``mundo`` → «Mundo»."""
+
+    key: str
+    title: str
+    description: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image with the text a reader needs: alt text, caption and credit.
+
+    ``src`` is the site path of the file (``images/foto.png``), never a URL.
+    """
+
+    src: str
+    alt: str
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Hashtag:
+    """A hashtag as one article wrote it, and the identity it shares with its spellings."""
+
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the reporting came from: an agency name, optionally with a link."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One parsed, valid article. Text fields already carry pt-PT typography."""
+
+    source: str
+    headline: str
+    standfirst: str
+    section: str
+    published: datetime
+    updated: datetime | None
+    hashtags: tuple[Hashtag, ...]
+    images: tuple[Image, ...]
+    slug: str
+    draft: bool
+    byline: str
+    sources: tuple[Source, ...]
+    body_html: str
+    words: int
+    path: str
+    digest: str
+    """SHA-256 of the source file's bytes."""
+    assets: tuple[str, ...]
+    """Site paths of every file the article shows (lead and body images)."""
+
+    @property
+    def lead_image(self) -> Image | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Tag:
+    """Every published article sharing one hashtag identity, newest first."""
+
+    key: str
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class MonthArchive:
+    """One section's articles of one calendar month (site time zone), newest first."""
+
+    section: Section
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+    path: str

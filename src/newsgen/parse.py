@@ -1,0 +1,348 @@
+"""One article file → an `Article`, or every problem in it with its line number.
+
+Never raises for bad input: whatever the bytes, the result is an article or problems.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from frontmatter.default_handlers import YAMLHandler
+
+from newsgen import urls
+from newsgen.config import SiteConfig, did_you_mean
+from newsgen.errors import Problem, errors_in, warning
+from newsgen.markup import Body, render_body
+from newsgen.models import Article, Hashtag, Image, Source
+from newsgen.typography import smarten
+from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
+
+FIELDS = (
+    "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
+    "images", "slug", "draft", "byline", "sources",
+)
+IMAGE_FIELDS = ("src", "alt", "caption", "credit")
+HASHTAG_MAX = 60
+DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+HASHTAG_RE = re.compile(r"[\w -]+")  # letters and digits of any script, spaces, '-' and '_'
+# What `newsgen new` writes; a published article still holding it is an error.
+PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
+PLACEHOLDER_BODY = "Escreva aqui o texto do artigo."
+COMMENT_HINT = "YAML reads ' #…' as a comment; quote each hashtag (\"#NATO\") or drop the '#'"
+_FRONT_MATTER = YAMLHandler()
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What parsing needs besides the file: the config and the files images may point at."""
+
+    config: SiteConfig
+    assets: frozenset[str]
+    """Site paths of every file in static/ and content/ (not articles)."""
+    url_prefix: str = "/"
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text (a BOM is dropped, CRLF and CR become LF), or a problem naming the line."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = raw[exc.start]
+        return None, [Problem(path, line, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
+    """Parse one article file; *path* is relative to the site (``content/mundo/x.md``)."""
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    start = _FRONT_MATTER.FM_BOUNDARY.match(text)
+    if not start:
+        return None, [Problem(path, 1, "missing front matter: start the file with a '---' line")]
+    try:
+        front, body = _FRONT_MATTER.split(text)
+    except ValueError:
+        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after the fields")]
+    first_line = text.count("\n", 0, start.end()) + 1
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    table, problems = load_mapping(front, path, first_line)
+    if table is None:
+        return None, problems
+    digest = hashlib.sha256(raw).hexdigest()
+    article = _Article(path, table, text, body, body_line, digest, ctx, problems).build()
+    return (article if not errors_in(problems) else None), sorted(problems)
+
+
+class _Article(Fields):
+    """Reads one article's fields; every problem is recorded, none raised."""
+
+    def __init__(
+        self, path: str, table: Map, text: str, body: str, body_line: int, digest: str,
+        ctx: ParseContext, problems: list[Problem],
+    ) -> None:
+        super().__init__(path, problems)
+        self.table, self.lines, self.body, self.body_line = table, text.split("\n"), body, body_line
+        self.digest, self.ctx, self.tz = digest, ctx, ctx.config.timezone
+
+    def line_of(self, key: str) -> int:
+        entry = self.table.get(key)
+        return entry.line if entry else self.table.line
+
+    def build(self) -> Article | None:
+        for key, entry in self.table.entries.items():
+            if key not in FIELDS:
+                self.problems.append(warning(self.path, entry.line, f"unknown field '{key}'{did_you_mean(key, FIELDS)}"))
+        draft = self.flag(self.table, "draft")
+        headline = self.typographic("headline", required=True)
+        standfirst = self.typographic("standfirst", required=True)
+        section = self.section()
+        published = self.moment("timestamp", required=True)
+        updated = self.moment("updated")
+        if published and updated and updated < published:
+            self.problem(self.line_of("updated"), "'updated' is before 'timestamp'")
+        hashtags = self.hashtags()
+        images = self.images()
+        slug = self.slug(headline)
+        byline = self.text(self.table, "byline")
+        sources = self.sources()
+        body = render_body(self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix)
+        self.check_body(body, draft, standfirst)
+        if not (headline and standfirst and section and published and slug):
+            return None
+        return Article(
+            source=self.path,
+            headline=headline,
+            standfirst=standfirst,
+            section=section,
+            published=published,
+            updated=updated,
+            hashtags=hashtags,
+            images=images,
+            slug=slug,
+            draft=draft,
+            byline=byline,
+            sources=sources,
+            body_html=body.html,
+            words=body.words,
+            path=urls.article_path(section, published.date(), slug),
+            digest=self.digest,
+            assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path])),
+        )
+
+    def typographic(self, key: str, required: bool = False) -> str:
+        value = self.text(self.table, key, required=required)
+        smart, unbalanced = smarten(value)
+        if unbalanced:
+            self.problems.append(warning(self.path, self.line_of(key), f"quotes do not balance in '{key}'"))
+        return smart
+
+    def section(self) -> str:
+        key = self.text(self.table, "section", required=True)
+        if key and self.ctx.config.section(key) is None:
+            known = [s.key for s in self.ctx.config.sections]
+            self.problem(
+                self.line_of("section"),
+                f"unknown section '{key}'{did_you_mean(key, known)}; newsgen.yaml defines: {', '.join(known)}",
+            )
+            return ""
+        return key
+
+    def moment(self, key: str, required: bool = False) -> datetime | None:
+        """An ISO 8601 date and time; without an offset it is local time in the site's zone."""
+        text = self.text(self.table, key, required=required)
+        if not text:
+            return None
+        line = self.line_of(key)
+        example = "e.g. 2025-06-04T18:30 or 2025-06-04T18:30+01:00"
+        if DATE_ONLY.fullmatch(text):
+            self.problem(line, f"'{key}' needs a time as well as a date ({example}), not {text!r}")
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.problem(line, f"'{key}' is not an ISO 8601 date and time ({example}): {text!r}")
+            return None
+        if moment.tzinfo is not None:
+            return moment.astimezone(self.tz)
+        return self.localize(moment, key, line)
+
+    def localize(self, naive: datetime, key: str, line: int) -> datetime | None:
+        """Attach the site's zone, refusing times that do not exist or happen twice."""
+        early, late = naive.replace(tzinfo=self.tz, fold=0), naive.replace(tzinfo=self.tz, fold=1)
+        if early.utcoffset() == late.utcoffset():
+            return early
+        zone = self.tz.key
+        round_trip = early.astimezone(timezone.utc).astimezone(self.tz).replace(tzinfo=None)
+        if round_trip != naive:
+            self.problem(
+                line,
+                f"'{key}' {naive.isoformat(timespec='minutes')} does not exist in {zone}: clocks skip that hour; "
+                f"read as {_offset(early)} it is {_utc(early)}, as {_offset(late)} it is {_utc(late)}; add the offset",
+            )
+        else:
+            self.problem(
+                line,
+                f"'{key}' {naive.isoformat(timespec='minutes')} happens twice in {zone}: "
+                f"at {_utc(early)} ({_offset(early)}) and at {_utc(late)} ({_offset(late)}); add the offset",
+            )
+        return None
+
+    def hashtags(self) -> tuple[Hashtag, ...]:
+        entry = self.table.get("hashtags")
+        if entry and isinstance(entry.value, Scalar) and entry.value.is_null and self.commented(entry.line):
+            self.problem(entry.line, f"hashtags: {COMMENT_HINT}")
+        seen: dict[str, str] = {}
+        result = []
+        for item in self.items(self.table, "hashtags"):
+            line = item.line
+            if not isinstance(item, Scalar) or item.is_null:
+                hint = COMMENT_HINT if self.commented(line) else f"a hashtag must be text, not {describe(item)}"
+                self.problem(line, hint)
+                continue
+            text = unicodedata.normalize("NFC", " ".join(item.text.split()))
+            name = text[1:].strip() if text.startswith("#") else text
+            problem = _hashtag_problem(name)
+            if problem:
+                self.problem(line, f"hashtag {item.text!r}: {problem}")
+                continue
+            key = urls.hashtag_key(name)
+            if key in seen:
+                self.problems.append(warning(self.path, line, f"hashtag {item.text!r} repeats {seen[key]!r}"))
+                continue
+            seen[key] = item.text
+            result.append(Hashtag(name, key))
+        return tuple(result)
+
+    def commented(self, line: int) -> bool:
+        """True when YAML swallowed a '#' on *line* as a comment."""
+        if not 0 < line <= len(self.lines):
+            return False
+        text = self.lines[line - 1]
+        value = text.split(":", 1)[1] if ":" in text else text.lstrip(" -")
+        return re.match(r"\s*#", value) is not None
+
+    def images(self) -> tuple[Image, ...]:
+        result = []
+        for item in self.items(self.table, "images"):
+            if not isinstance(item, Map):
+                self.problem(item.line, f"an image must be 'src', 'alt', 'caption' and 'credit' fields, not {describe(item)}")
+                continue
+            for key, entry in item.entries.items():
+                if key not in IMAGE_FIELDS:
+                    hint = did_you_mean(key, IMAGE_FIELDS)
+                    self.problems.append(warning(self.path, entry.line, f"unknown image field '{key}'{hint}"))
+            src = self.text(item, "src", required=True)
+            alt = self.text(item, "alt", required=True)
+            credit = self.text(item, "credit", required=True)
+            caption, unbalanced = smarten(self.text(item, "caption"))
+            if unbalanced:
+                self.problems.append(warning(self.path, item.line, "quotes do not balance in the image caption"))
+            site_path = self.resolve(src, item.entries["src"].line) if src else None
+            if site_path and alt and credit:
+                result.append(Image(site_path, smarten(alt)[0], caption, credit))
+        return tuple(result)
+
+    def locate(self, src: str) -> tuple[str | None, str]:
+        """The site path of an image (next to the article first, then from the site root),
+        or None and the reason."""
+        rooted = urls.asset_path(src)
+        if rooted is None:
+            return None, f"image {src!r} must be a file in static/ or content/, not a URL or a path outside the site"
+        folder = posixpath.dirname(self.path.removeprefix("content/"))
+        if folder and not src.startswith("/"):
+            beside = urls.asset_path(posixpath.join(folder, src))
+            if beside in self.ctx.assets:
+                return beside, ""
+        if rooted in self.ctx.assets:
+            return rooted, ""
+        return None, f"image {src!r} not found in static/ or content/"
+
+    def resolve(self, src: str, line: int) -> str | None:
+        site_path, reason = self.locate(src)
+        if site_path is None:
+            self.problem(line, reason)
+        return site_path
+
+    def slug(self, headline: str) -> str:
+        given = self.text(self.table, "slug")
+        if given:
+            if urls.is_slug(given):
+                return given
+            self.problem(
+                self.line_of("slug"),
+                f"slug {given!r} must be lowercase ASCII words joined by hyphens, e.g. {urls.slug_from_text(given) or 'kim-recebe-shoigu'!r}",
+            )
+            return ""
+        derived = urls.slug_from_text(headline)
+        if headline and not derived:
+            self.problem(self.line_of("headline"), "no slug can be made from this headline; add a 'slug' field")
+        return derived
+
+    def sources(self) -> tuple[Source, ...]:
+        result = []
+        for item in self.items(self.table, "sources"):
+            if isinstance(item, Scalar) and not item.is_null and item.text.strip():
+                result.append(Source(" ".join(item.text.split())))
+            elif isinstance(item, Map):
+                name = self.text(item, "name", required=True)
+                link = self.text(item, "url")
+                if link and not link.startswith(("https://", "http://")):
+                    self.problem(item.line, f"source url must start with https:// or http://, not {link!r}")
+                elif name:
+                    result.append(Source(name, link))
+            else:
+                self.problem(item.line, f"a source must be a name or 'name' and 'url' fields, not {describe(item)}")
+        return tuple(result)
+
+    def check_body(self, body: Body, draft: bool, standfirst: str) -> None:
+        if not body.words and not body.images:
+            self.problem(self.body_line, "the article has no text after the front matter")
+        if not draft:
+            if PLACEHOLDER_BODY in self.body:
+                self.problem(self.body_line + _line_in(self.body, PLACEHOLDER_BODY), "the body still holds the text from 'newsgen new'")
+            if standfirst == PLACEHOLDER_STANDFIRST:
+                self.problem(self.line_of("standfirst"), "the standfirst still holds the text from 'newsgen new'")
+        for image in body.images:
+            line = self.body_line + _line_in(self.body, image.src)
+            if image.site_path is None:
+                self.problem(line, self.locate(image.src)[1])
+            if not image.alt:
+                self.problem(line, f"image {image.src!r} needs alt text: ![what it shows]({image.src})")
+            if not image.credit:
+                self.problem(line, f'image {image.src!r} needs a credit: ![…]({image.src} "Caption"){{credit="Agency"}}')
+        for snippet in body.unbalanced:
+            line = self.body_line + _line_in(self.body, snippet[:30])
+            self.problems.append(warning(self.path, line, f"quotes do not balance in: {snippet[:60]!r}"))
+
+
+def _line_in(text: str, needle: str) -> int:
+    """0-based line of the first *needle* in *text*, or 0."""
+    at = text.find(needle)
+    return text.count("\n", 0, at) if at > 0 else 0
+
+
+def _hashtag_problem(name: str) -> str:
+    if not name:
+        return "is empty"
+    if len(name) > HASHTAG_MAX:
+        return f"is longer than {HASHTAG_MAX} characters"
+    if not HASHTAG_RE.fullmatch(name):
+        return "may hold only letters, digits, spaces and hyphens (no '/', '.', '#' or other signs)"
+    if not urls.hashtag_slug(name):
+        return "needs at least one letter or digit"
+    return ""
+
+
+def _offset(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")[-6:]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,206 @@
+"""`Site` → pages in memory: one typed context per page kind, rendered with Jinja.
+
+Templates come from the site's ``templates/`` first, then newsgen's built-in theme,
+so a site overrides the look file by file. Dates and plurals come from Babel in
+the site's language, never from the machine's locale.
+"""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from newsgen import urls
+from newsgen.errors import ContentError, Problem
+from newsgen.models import Article, MonthArchive, Section, Tag
+from newsgen.site import Site, TagPage
+
+THEME = Path(__file__).parent / "theme"
+LEAD_GRID = 6
+FRONT_LIST = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered output file: its site path (``mundo/`` or ``404.html``) and bytes."""
+
+    path: str
+    body: bytes
+
+    @property
+    def file(self) -> str:
+        return urls.output_file(self.path)
+
+
+# One context per page kind: what each template may use, besides the globals.
+@dataclass(frozen=True)
+class ArticleContext:
+    article: Article
+    section: Section
+    related: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class FrontContext:
+    """Home page (``section`` is None) or a section front."""
+
+    section: Section | None
+    lead: Article | None
+    top: tuple[Article, ...]
+    latest: tuple[Article, ...]
+    archives: tuple[MonthArchive, ...]
+    tags: tuple[Tag, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveContext:
+    archive: MonthArchive
+    newer: MonthArchive | None
+    older: MonthArchive | None
+
+
+@dataclass(frozen=True)
+class TagContext:
+    page: TagPage
+    pages: tuple[TagPage, ...]
+
+
+@dataclass(frozen=True)
+class TagIndexContext:
+    tags: tuple[Tag, ...]
+
+
+@dataclass(frozen=True)
+class NotFoundContext:
+    latest: tuple[Article, ...]
+
+
+class Renderer:
+    """Renders every page of a site; template problems become `Problem`s."""
+
+    def __init__(self, site: Site, template_dirs: tuple[Path, ...], asset_digests: Mapping[str, str]) -> None:
+        self.site = site
+        self.base = urls.base_path(site.config.base_url)
+        self.locale = Locale.parse(site.config.locale)
+        self.tz = site.config.timezone
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([*map(str, template_dirs), str(THEME / "templates")]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(
+            site=site.config,
+            sections=site.config.sections,
+            url=self.url,
+            tag_for=site.tag_of,
+            asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
+        )
+        self.env.filters.update(
+            datetime_long=self.datetime_long,
+            date_long=self.date_long,
+            month_year=self.month_year,
+            iso=lambda dt: dt.astimezone(self.tz).isoformat(timespec="seconds"),
+            count=self.count,
+            number=lambda n: format_decimal(n, locale=self.locale),
+        )
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def datetime_long(self, dt: datetime) -> str:
+        """``4 de junho de 2025, 18:30`` in the site's time zone."""
+        return format_datetime(dt, "d 'de' MMMM 'de' y, HH:mm", tzinfo=self.tz, locale=self.locale)
+
+    def date_long(self, dt: datetime) -> str:
+        return format_date(dt.astimezone(self.tz).date(), "long", locale=self.locale)
+
+    def month_year(self, archive: MonthArchive) -> str:
+        """``junho de 2025``."""
+        first = datetime(archive.year, archive.month, 1)
+        return format_date(first, "LLLL 'de' y", locale=self.locale)
+
+    def count(self, n: int, singular: str, plural: str) -> str:
+        """``1 artigo`` / ``2 artigos``, by the language's plural rules."""
+        word = singular if self.locale.plural_form(n) == "one" else plural
+        return f"{format_decimal(n, locale=self.locale)} {word}"
+
+    def render(self, template: str, path: str, context: object, title: str) -> Page:
+        html = self.env.get_template(template).render(page=context, title=title, path=path)
+        return Page(path, html.encode("utf-8"))
+
+    def pages(self) -> list[Page]:
+        """Every HTML page of the site, or `ContentError` naming the template line at fault."""
+        site = self.site
+        jobs: list[Callable[[], Page]] = []
+        for article in site.articles:
+            context = ArticleContext(article, site.section_of(article), site.related[article.path])
+            jobs.append(_job(self.render, "article.html", article.path, context, article.headline))
+        jobs.append(_job(self.render, "home.html", urls.HOME, self.front(None), site.config.title))
+        for section in site.config.sections:
+            jobs.append(_job(self.render, "section.html", section.path, self.front(section), section.title))
+            archives = site.archives_of(section.key)
+            for i, archive in enumerate(archives):
+                newer = archives[i - 1] if i else None
+                older = archives[i + 1] if i + 1 < len(archives) else None
+                title = f"{section.title}: {self.month_year(archive)}"
+                jobs.append(_job(self.render, "archive.html", archive.path, ArchiveContext(archive, newer, older), title))
+        for tag in site.tags:
+            pages = site.tag_pages(tag)
+            for tag_page in pages:
+                jobs.append(_job(self.render, "tag.html", tag_page.path, TagContext(tag_page, pages), f"#{tag.name}"))
+        tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
+        jobs.append(_job(self.render, "tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
+        not_found = NotFoundContext(site.articles[:5])
+        jobs.append(_job(self.render, "404.html", urls.NOT_FOUND, not_found, "Página não encontrada"))
+        return [self._run(job) for job in jobs]
+
+    def front(self, section: Section | None) -> FrontContext:
+        articles = self.site.in_section(section.key) if section else self.site.articles
+        archives = self.site.archives_of(section.key) if section else ()
+        keys = {h.key for a in articles[:FRONT_LIST] for h in a.hashtags}
+        tags = tuple(sorted((t for t in self.site.tags if t.key in keys), key=lambda t: (-len(t.articles), t.key)))
+        return FrontContext(
+            section=section,
+            lead=articles[0] if articles else None,
+            top=articles[1 : 1 + LEAD_GRID],
+            latest=articles[1 + LEAD_GRID : FRONT_LIST],
+            archives=archives,
+            tags=tags[:12],
+        )
+
+    def _run(self, job: Callable[[], Page]) -> Page:
+        try:
+            return job()
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError([Problem(_template_name(exc.filename, exc.name), exc.lineno, exc.message or "template syntax error")]) from None
+        except jinja2.TemplateError as exc:
+            raise ContentError([_template_problem(exc)]) from None
+
+
+def _job(render: Callable[..., Page], *args: Any) -> Callable[[], Page]:
+    return lambda: render(*args)
+
+
+def _template_name(filename: str | None, name: str | None) -> str:
+    if filename and Path(filename).is_relative_to(THEME):
+        return f"(newsgen theme) {Path(filename).relative_to(THEME)}"
+    return filename or name or "templates"
+
+
+def _template_problem(exc: Exception) -> Problem:
+    """Point at the innermost template line in the traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".html"):
+            return Problem(_template_name(frame.filename, None), frame.lineno or 0, str(exc))
+    return Problem("templates", 0, str(exc))

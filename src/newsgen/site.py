@@ -1,0 +1,175 @@
+"""Articles + the build clock + flags → the `Site`: what is published, and how it is grouped.
+
+Drafts and embargoed articles (timestamp after ``now``) are removed here, first, so
+nothing downstream (pages, lists, tags, counts, related lists, assets) can see them.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+from newsgen import urls
+from newsgen.config import SiteConfig
+from newsgen.errors import ContentError, Problem
+from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
+
+RELATED_MAX = 4
+RELATED_WINDOW = 50
+TAG_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class TagPage:
+    """One page of a tag: page 0 is ``tag/<slug>/`` (newest); pages 1… count from the oldest."""
+
+    tag: Tag
+    number: int
+    articles: tuple[Article, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    now: datetime
+    articles: tuple[Article, ...]
+    """Published articles, newest first."""
+    tags: tuple[Tag, ...]
+    archives: tuple[MonthArchive, ...]
+    related: Mapping[str, tuple[Article, ...]]
+    tag_index: Mapping[str, Tag]
+    """Tags by identity key."""
+
+    def in_section(self, key: str) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.section == key)
+
+    def archives_of(self, key: str) -> tuple[MonthArchive, ...]:
+        """A section's month archives, newest month first."""
+        return tuple(a for a in self.archives if a.section.key == key)
+
+    def section_of(self, article: Article) -> Section:
+        section = self.config.section(article.section)
+        assert section is not None, "parse checks every section key"
+        return section
+
+    def tag_of(self, hashtag: Hashtag) -> Tag:
+        """The tag page an article's hashtag links to."""
+        return self.tag_index[hashtag.key]
+
+    def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
+        """The newest page, then stable numbered pages from the oldest (a new article
+        only ever changes the newest page and the last numbered one)."""
+        pages = [TagPage(tag, 0, tag.articles[:TAG_PAGE_SIZE], tag.path)]
+        if len(tag.articles) > TAG_PAGE_SIZE:
+            oldest_first = tag.articles[::-1]
+            for start in range(0, len(oldest_first), TAG_PAGE_SIZE):
+                number = start // TAG_PAGE_SIZE + 1
+                chunk = oldest_first[start : start + TAG_PAGE_SIZE][::-1]
+                pages.append(TagPage(tag, number, chunk, urls.tag_path(tag.slug, number)))
+        return tuple(pages)
+
+
+def build_site(
+    config: SiteConfig,
+    articles: Iterable[Article],
+    now: datetime,
+    drafts: bool = False,
+    future: bool = False,
+) -> Site:
+    """Index the published articles; raise `ContentError` if two claim one URL."""
+    every = tuple(articles)
+    _check_collisions(every)
+    published = tuple(
+        sorted(
+            (a for a in every if (drafts or not a.draft) and (future or a.published <= now)),
+            key=lambda a: (a.published, a.path),
+            reverse=True,
+        )
+    )
+    tags = _tags(published)
+    return Site(
+        config=config,
+        now=now,
+        articles=published,
+        tags=tags,
+        archives=_archives(config, published),
+        related=MappingProxyType(_related(published, tags)),
+        tag_index=MappingProxyType({t.key: t for t in tags}),
+    )
+
+
+def _check_collisions(articles: tuple[Article, ...]) -> None:
+    """Two articles with one URL: an error on each, naming the other."""
+    by_path: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_path[article.path].append(article)
+    problems = []
+    for path, claimants in by_path.items():
+        if len(claimants) < 2:
+            continue
+        for article in claimants:
+            others = ", ".join(o.source for o in claimants if o is not article)
+            problems.append(
+                Problem(article.source, 1, f"URL /{path} is also produced by {others}; give one a different slug")
+            )
+    if problems:
+        raise ContentError(problems)
+
+
+def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:
+    """Group hashtags by identity; the display form is the most used spelling
+    (ties: the first in code-point order), counted over published articles only."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in published:
+        for hashtag in article.hashtags:
+            spellings[hashtag.key][hashtag.text] += 1
+            members[hashtag.key].append(article)
+    tags = []
+    for key in sorted(members):
+        name = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        slug = urls.hashtag_slug(name)
+        tags.append(Tag(key, name, slug, tuple(members[key]), urls.tag_path(slug)))
+    return tuple(tags)
+
+
+def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[MonthArchive, ...]:
+    """Month archives per section (in config order), newest month first."""
+    grouped: dict[tuple[str, int, int], list[Article]] = defaultdict(list)
+    for article in published:
+        grouped[(article.section, article.published.year, article.published.month)].append(article)
+    archives = []
+    for section in config.sections:
+        months = sorted(((y, m) for (k, y, m) in grouped if k == section.key), reverse=True)
+        for year, month in months:
+            articles = tuple(grouped[(section.key, year, month)])
+            path = urls.archive_path(section.key, year, month)
+            archives.append(MonthArchive(section, year, month, articles, path))
+    return tuple(archives)
+
+
+def _related(published: tuple[Article, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Article, ...]]:
+    """Up to four articles sharing the most hashtags; ties go to the newest.
+
+    Candidates come from the articles nearest in time within each shared tag
+    (`RELATED_WINDOW` either side), so a tag with thousands of articles costs the
+    same as a small one and related stories stay close to the news.
+    """
+    order = {a.path: rank for rank, a in enumerate(published)}
+    by_key = {t.key: t.articles for t in tags}
+    position = {t.key: {a.path: i for i, a in enumerate(t.articles)} for t in tags}
+    related = {}
+    for article in published:
+        shared: Counter[str] = Counter()
+        for hashtag in article.hashtags:
+            members = by_key[hashtag.key]
+            at = position[hashtag.key][article.path]
+            for other in members[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
+                if other.path != article.path:
+                    shared[other.path] += 1
+        best = sorted(shared, key=lambda p: (-shared[p], order[p]))[:RELATED_MAX]
+        related[article.path] = tuple(published[order[p]] for p in best)
+    return related

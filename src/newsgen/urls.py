@@ -1,0 +1,120 @@
+"""The URL scheme and slugs, in one place.
+
+A *path* here is a site-relative URL path without a leading slash: ``""`` is the
+home page, ``mundo/2025/06/04/slug/`` an article. `output_file` maps a path to the
+file that serves it. Every function returns only safe relative paths: nothing a
+content file says can make one escape the output directory.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+SLUG_MAX = 80
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+HOME = ""
+TAG_INDEX = "tags/"
+NOT_FOUND = "404.html"
+RESERVED_TOP_LEVEL = frozenset({"tag", "tags", "pesquisa", "feed.xml", "404.html"})
+
+
+def slug_from_text(text: str) -> str:
+    """ASCII slug, accents folded (ç→c, ã→a), at most 80 characters at a word boundary."""
+    return slugify(text, max_length=SLUG_MAX, word_boundary=True)
+
+
+def is_slug(text: str) -> bool:
+    """True for a valid slug: lowercase ASCII words joined by single hyphens."""
+    return len(text) <= SLUG_MAX and SLUG_RE.fullmatch(text) is not None
+
+
+def split_camel_case(text: str) -> str:
+    """``CooperaçãoMilitar`` → ``Cooperação Militar``; ``NATO``, ``COP29`` stay whole."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch.isupper() and prev and (
+            prev.islower() or prev.isdigit() or (prev.isupper() and nxt.islower())
+        ):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def hashtag_slug(text: str) -> str:
+    """The slug of a hashtag's display form: ``#CooperaçãoMilitar`` → ``cooperacao-militar``."""
+    return slugify(split_camel_case(text.lstrip("#")), max_length=SLUG_MAX, word_boundary=True)
+
+
+def hashtag_key(text: str) -> str:
+    """A hashtag's identity: case, accents and separators ignored.
+
+    ``CooperaçãoMilitar``, ``#cooperacaomilitar`` and ``Cooperação Militar`` share one key.
+    Removing the hyphens of `hashtag_slug` gives the key, so distinct keys never share a slug.
+    """
+    return hashtag_slug(text).replace("-", "")
+
+
+def section_path(key: str) -> str:
+    return f"{key}/"
+
+
+def archive_path(section: str, year: int, month: int) -> str:
+    return f"{section}/{year:04d}/{month:02d}/"
+
+
+def article_path(section: str, day: date, slug: str) -> str:
+    return f"{section}/{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/"
+
+
+def tag_path(slug: str, page: int = 0) -> str:
+    """``tag/<slug>/`` shows the newest articles; page *n* ≥ 1 is a stable older page."""
+    return f"tag/{slug}/{page}/" if page else f"tag/{slug}/"
+
+
+def is_safe_path(path: str) -> bool:
+    """True when *path* is relative, normalized and stays below its root."""
+    if not path:
+        return True
+    if "\\" in path or "\x00" in path or path.startswith("/"):
+        return False
+    parts = path.rstrip("/").split("/")
+    return all(part not in ("", ".", "..") for part in parts)
+
+
+def output_file(path: str) -> str:
+    """The file serving *path*: ``mundo/`` → ``mundo/index.html``; ``404.html`` stays."""
+    if not is_safe_path(path):
+        raise ValueError(f"unsafe site path: {path!r}")
+    if path == "" or path.endswith("/"):
+        return f"{path}index.html"
+    return path
+
+
+def asset_path(src: str) -> str | None:
+    """Normalize an image ``src`` to a site path, or None if it cannot be one.
+
+    ``images/a.png``, ``/images/a.png`` and ``./images/a.png`` all give ``images/a.png``;
+    URLs with a scheme or host, ``..`` escapes and empty paths give None.
+    """
+    src = unicodedata.normalize("NFC", src.strip())
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or not parts.path:
+        return None
+    raw = parts.path.lstrip("/")
+    if not raw or "\\" in raw or "\x00" in raw or ".." in raw.split("/"):
+        return None
+    path = posixpath.normpath(raw)
+    return path if is_safe_path(path) and path != "." else None
+
+
+def base_path(base_url: str) -> str:
+    """The URL path prefix of the site: ``https://x.pt/noticias/`` → ``/noticias/``."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
