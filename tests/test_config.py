@@ -47,7 +47,7 @@ sections:
 def test_yaml_syntax_error_names_the_line() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config("title: x\nbase_url: https://e.pt/\nsections: [mundo\n")
-    assert caught.value.problems[0].line == 4
+    assert caught.value.problems[0].line == 3
     assert "YAML syntax error" in caught.value.problems[0].message
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
-import logging
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,9 +23,8 @@ from newsgen.errors import ConfigError, ContentError, Problem, UsageError, error
 from newsgen.models import Article
 from newsgen.parse import ParseContext, parse_article
 from newsgen.render import THEME, Page, Renderer
-from newsgen.site import Site, build_site
+from newsgen.site import Site, build_site, url_collisions
 
-log = logging.getLogger("newsgen")
 MARKER = ".newsgen-output"
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
 SOURCE_DIRS = ("content", "templates", "static")
@@ -109,9 +107,11 @@ def _gather(options: BuildOptions) -> _Gathered:
         problems.extend(found)
         if article is not None:
             articles.append(article)
-    errors = errors_in(problems) or (tuple(problems) if options.strict else ())
-    if errors:
-        raise ContentError(errors)
+    problems += url_collisions(tuple(articles))
+    if options.strict:
+        problems = [replace(p, severity="error") for p in problems]
+    if errors_in(problems):
+        raise ContentError(problems)
     site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future)
     published = _published_assets(site, static_assets, content_assets)
     digests = {path: _digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}

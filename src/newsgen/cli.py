@@ -6,7 +6,6 @@ templates) or a failed write, 2 bad usage or a bad newsgen.yaml.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -18,9 +17,6 @@ from newsgen import scaffold
 from newsgen.build import BuildOptions, BuildResult, build, check, load_config
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
 from newsgen.parse import ParseContext, parse_article
-
-log = logging.getLogger("newsgen")
-
 
 def clock() -> datetime:
     """The build's "now": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the time."""
@@ -70,7 +66,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     site_dir = getattr(args, "site_dir", Path("."))
     try:
         if args.verb == "new":
@@ -85,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict=args.strict,
         )
         result = build(options) if args.verb == "build" else check(options)
-        _report(result, options, args.verb)
+        _report(result, options, args.verb, args.quiet)
         return 0
     except NewsgenError as exc:
         if exc.problems:
@@ -99,13 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _report(result: BuildResult, options: BuildOptions, verb: str) -> None:
+def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) -> None:
     _print_problems(result.warnings, options.site_dir)
+    if quiet:
+        return
+    articles = f"{result.articles} article{'s' * (result.articles != 1)}"
     if verb == "build":
-        log.info("built %d articles, %d pages, %d files in %.2f s → %s",
-                 result.articles, result.pages, result.files, result.seconds, options.output)
+        summary = f"built {articles}, {result.pages} pages, {result.files} files in {result.seconds:.2f} s"
+        print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
     else:
-        log.info("checked %d published articles, %d pages: no errors", result.articles, result.pages)
+        print(f"checked {articles} and {result.pages} pages: no errors", file=sys.stderr)
 
 
 def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:

@@ -81,14 +81,13 @@ def build_site(
 ) -> Site:
     """Index the published articles; raise `ContentError` if two claim one URL."""
     every = tuple(articles)
-    _check_collisions(every)
-    published = tuple(
-        sorted(
-            (a for a in every if (drafts or not a.draft) and (future or a.published <= now)),
-            key=lambda a: (a.published, a.path),
-            reverse=True,
-        )
+    collisions = url_collisions(every)
+    if collisions:
+        raise ContentError(collisions)
+    visible = sorted(
+        (a for a in every if (drafts or not a.draft) and (future or a.published <= now)), key=lambda a: a.path
     )
+    published = tuple(sorted(visible, key=lambda a: a.published, reverse=True))  # stable: ties by path
     tags = _tags(published)
     return Site(
         config=config,
@@ -101,7 +100,7 @@ def build_site(
     )
 
 
-def _check_collisions(articles: tuple[Article, ...]) -> None:
+def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
     """Two articles with one URL: an error on each, naming the other."""
     by_path: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -115,8 +114,7 @@ def _check_collisions(articles: tuple[Article, ...]) -> None:
             problems.append(
                 Problem(article.source, 1, f"URL /{path} is also produced by {others}; give one a different slug")
             )
-    if problems:
-        raise ContentError(problems)
+    return problems
 
 
 def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:

@@ -73,6 +73,8 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None,
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and any(end in (exc.problem or "") for end in ("end of stream", "<stream end>")):
+            mark = exc.context_mark  # an unclosed quote or bracket: point where it opened
         line = first_line + mark.line if mark else first_line
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
         return None, [Problem(path, line, f"YAML syntax error: {reason}")]

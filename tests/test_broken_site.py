@@ -1,0 +1,21 @@
+"""A site full of mistakes: every problem in every file, exactly, in one run, nothing written."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO
+
+BROKEN = REPO / "tests" / "sites" / "broken"
+
+
+def test_check_and_build_report_exactly_the_expected_lines(cli, tmp_path: Path, monkeypatch) -> None:
+    site = tmp_path / "broken"
+    shutil.copytree(BROKEN, site)
+    monkeypatch.chdir(site)
+    expected = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+    for verb in ("check", "build"):
+        run = cli(verb)
+        assert run.code == 1
+        assert run.err.splitlines() == expected
+    assert not (site / "build").exists()

@@ -1,0 +1,159 @@
+"""The build: contract URLs, atomic swap, nothing outside the output, reproducible, no leaks."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import MARKER, _Writer
+from newsgen.errors import ContentError, UsageError
+
+from conftest import REPO, NOW, SiteDir, article_text, tree
+
+
+def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:
+    site.article("a", headline="Kim recebe Shoigu", hashtags=["CooperaçãoMilitar", "NATO"])
+    site.article("b", headline="Lavrov em Wonsan", timestamp="2025-07-12T11:00", hashtags=["#cooperacaomilitar"])
+    result = site.build()
+    files = set(tree(site.out))
+    assert {
+        "index.html",
+        "404.html",
+        "mundo/index.html",
+        "europa/index.html",
+        "mundo/2025/06/index.html",
+        "mundo/2025/07/index.html",
+        "mundo/2025/06/04/kim-recebe-shoigu/index.html",
+        "mundo/2025/07/12/lavrov-em-wonsan/index.html",
+        "tag/cooperacao-militar/index.html",
+        "tag/nato/index.html",
+        "tags/index.html",
+        "images/foto.png",
+        MARKER,
+    } <= files
+    assert (result.articles, result.warnings) == (2, ())
+
+
+def test_a_failed_build_leaves_the_old_site_byte_for_byte(site: SiteDir) -> None:
+    site.article("a")
+    site.build()
+    before = tree(site.out)
+    site.article("b", headline="Outro", timestamp="2025-03-30T01:30")
+    site.write("content/mundo/c.md", "sem front matter")
+    with pytest.raises(ContentError) as caught:
+        site.build()
+    assert [p.path for p in caught.value.problems] == ["content/mundo/b.md", "content/mundo/c.md"]
+    assert tree(site.out) == before
+    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "newsgen.yaml", "static"]
+
+
+def test_a_rebuild_replaces_the_whole_output(site: SiteDir) -> None:
+    site.article("a", headline="Antigo")
+    site.build()
+    (site.root / "content/mundo/a.md").unlink()
+    site.article("b", headline="Novo")
+    site.build()
+    assert not (site.out / "mundo/2025/06/04/antigo").exists()
+    assert (site.out / "mundo/2025/06/04/novo/index.html").is_file()
+
+
+def test_the_output_must_be_empty_or_built_by_newsgen(site: SiteDir, tmp_path: Path) -> None:
+    site.article("a")
+    foreign = tmp_path / "documentos"
+    foreign.mkdir()
+    (foreign / "tese.txt").write_text("não apagar")
+    with pytest.raises(UsageError, match="not empty and was not built by newsgen"):
+        site.build(output=foreign)
+    assert (foreign / "tese.txt").read_text() == "não apagar"
+    for bad in (site.root, site.root / "content", site.root / "static" / "out", tmp_path):
+        with pytest.raises(UsageError, match="refusing"):
+            site.build(output=bad)
+
+
+def test_the_writer_refuses_paths_outside_the_output(tmp_path: Path) -> None:
+    writer = _Writer(tmp_path / "out")
+    for bad in ("../fora.html", "/etc/passwd", "a/../../b", ""):
+        with pytest.raises(ValueError):
+            writer.write(bad, b"x")
+    writer.write("a/index.html", b"x")
+    with pytest.raises(ValueError, match="written twice"):
+        writer.write("a/index.html", b"y")
+    assert not (tmp_path / "fora.html").exists()
+
+
+def test_a_symlinked_folder_cannot_lead_writes_outside(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    (root).mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (root / "mundo").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ValueError, match="outside the output folder"):
+        _Writer(root).write("mundo/index.html", b"x")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_embargoed_and_draft_articles_leak_nowhere(site: SiteDir) -> None:
+    site.article("a", headline="Notícia pública", hashtags=["NATO"])
+    site.write("content/mundo/segredo/foto-secreta.png", b"\x89PNG secret")
+    site.article(
+        "b",
+        headline="Cimeira secreta em Genebra",
+        timestamp="2025-07-14T09:00",  # a day after NOW
+        hashtags=["NATO", "AcordoSecreto"],
+        images=[{"src": "segredo/foto-secreta.png", "alt": "Foto", "credit": "AP"}],
+    )
+    site.article("c", headline="Rascunho confidencial", hashtags=["PlanoConfidencial"], draft=True)
+    site.build()
+    everything = b"".join(tree(site.out).values()).decode("utf-8", "replace").lower()
+    for secret in ("cimeira secreta", "cimeira-secreta", "acordosecreto", "acordo-secreto", "foto-secreta",
+                   "rascunho confidencial", "plano-confidencial", "planoconfidencial"):
+        assert secret not in everything
+    assert "1 artigo" in site.page("tag/nato/")  # the count ignores the embargoed one
+
+    site.build(future=True, drafts=True)
+    everything = b"".join(tree(site.out).values()).decode("utf-8", "replace").lower()
+    assert "cimeira secreta" in everything and "rascunho confidencial" in everything
+    assert (site.out / "mundo/segredo/foto-secreta.png").is_file()
+
+
+def test_a_static_file_cannot_overwrite_a_page(site: SiteDir) -> None:
+    site.article("a")
+    site.write("static/mundo/index.html", "<p>velho</p>")
+    with pytest.raises(ContentError) as caught:
+        site.build()
+    assert [str(p) for p in caught.value.problems] == ["static/mundo/index.html: this file would overwrite the page /mundo/"]
+
+
+def test_a_broken_template_names_its_file_and_line(site: SiteDir) -> None:
+    site.article("a")
+    site.write("templates/article.html", '{% extends "base.html" %}\n{% block content %}\n{{ page.article.nope }}\n{% endblock %}\n')
+    with pytest.raises(ContentError) as caught:
+        site.build()
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("templates/article.html", 3)
+    site.write("templates/article.html", "{% if %}\n")
+    with pytest.raises(ContentError) as caught:
+        site.build()
+    assert [(p.path, p.line) for p in caught.value.problems] == [("templates/article.html", 1)]
+
+
+def test_site_templates_override_the_theme(site: SiteDir) -> None:
+    site.article("a")
+    site.write("templates/404.html", "<p>Nada por aqui.</p>\n")
+    site.build()
+    assert site.page("404.html") == "<p>Nada por aqui.</p>\n"
+
+
+def _build_in_subprocess(site_dir: Path, out: Path, env_extra: dict[str, str]) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp())), **env_extra}
+    subprocess.run([sys.executable, "-m", "newsgen", "-C", str(site_dir), "build", "-o", str(out)],
+                   env=env, check=True, capture_output=True)
+
+
+def test_output_is_byte_identical_whatever_the_machine_zone_and_locale(tmp_path: Path) -> None:
+    _build_in_subprocess(REPO, tmp_path / "a", {"TZ": "America/New_York", "LC_ALL": "C", "LANG": "C"})
+    _build_in_subprocess(REPO, tmp_path / "b", {"TZ": "Asia/Tokyo", "LC_ALL": "C.UTF-8", "LANG": "en_US.UTF-8"})
+    first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert first == second and len(first) > 10

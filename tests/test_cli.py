@@ -1,0 +1,138 @@
+"""The command line: verbs, -C anywhere, problems as path:line: message, exit codes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsgen.parse import PLACEHOLDER_STANDFIRST
+
+from conftest import SiteDir, tree
+
+
+def test_build_exits_0_and_says_what_it_built(site: SiteDir, cli) -> None:
+    site.article("a")
+    run = cli("-C", str(site.root), "build")
+    assert run.code == 0, run.err
+    assert "built 1 article, " in run.err
+    assert (site.out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_dash_c_works_before_or_after_the_verb(site: SiteDir, cli, order: str) -> None:
+    site.article("a")
+    args = ["-C", str(site.root), "check"] if order == "before" else ["check", "-C", str(site.root)]
+    assert cli(*args).code == 0
+
+
+def test_bad_content_lists_every_problem_then_exits_1_writing_nothing(site: SiteDir, cli, monkeypatch) -> None:
+    site.article("a", section="desporto")
+    site.article("b", timestamp="ontem", hashtags=["a/b"])
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert lines[:3] == [
+        "content/mundo/a.md:4: unknown section 'desporto'; newsgen.yaml defines: mundo, europa",
+        "content/mundo/b.md:5: 'timestamp' is not an ISO 8601 date and time (e.g. 2025-06-04T18:30 or 2025-06-04T18:30+01:00): 'ontem'",
+        "content/mundo/b.md:6: hashtag 'a/b': may hold only letters, digits, spaces and hyphens (no '/', '.', '#' or other signs)",
+    ]
+    assert lines[3] == "3 errors in 2 files; nothing was written"
+    assert "Traceback" not in run.err
+    assert not site.out.exists()
+
+
+def test_problem_paths_are_relative_to_where_the_editor_stands(site: SiteDir, cli, monkeypatch) -> None:
+    site.article("a", section="desporto")
+    monkeypatch.chdir(site.root.parent)
+    run = cli("check", "-C", "site")
+    assert run.err.startswith("site/content/mundo/a.md:4: unknown section")
+
+
+def test_bad_config_exits_2_listing_every_key(site: SiteDir, cli, monkeypatch) -> None:
+    site.write("newsgen.yaml", "title: x\nbase_url: nope\ntimezone: Marte/Base\nsections: {}\n")
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 2
+    assert run.err.splitlines() == [
+        "newsgen.yaml:2: base_url must be an absolute http(s) URL, not 'nope'",
+        "newsgen.yaml:3: unknown time zone 'Marte/Base' (e.g. Europe/Lisbon)",
+        "newsgen.yaml:4: 'sections' must map section keys to titles, e.g. 'mundo: {title: Mundo}'",
+        "3 errors in 1 file; nothing was written",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["publish"], "invalid choice"),
+        (["build", "--nope"], "unrecognized arguments"),
+        (["new", "Título"], "the following arguments are required: --section"),
+    ],
+)
+def test_usage_errors_exit_2(cli, args: list[str], message: str) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli(*args)
+    assert caught.value.code == 2
+
+
+def test_missing_site_and_bad_clock_exit_2(site: SiteDir, cli, tmp_path: Path, monkeypatch) -> None:
+    run = cli("-C", str(tmp_path / "nada"), "build")
+    assert run.code == 2 and "newsgen.yaml not found" in run.err
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "ontem")
+    site.article("a")
+    run = cli("-C", str(site.root), "build")
+    assert run.code == 2 and "SOURCE_DATE_EPOCH must be whole seconds" in run.err
+
+
+@pytest.mark.parametrize("verb", ["build", "check", "new"])
+def test_every_verb_explains_itself(capsys, verb: str) -> None:
+    from newsgen.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main([verb, "--help"])
+    assert caught.value.code == 0
+    assert "-C DIR" in capsys.readouterr().out
+
+
+def test_check_writes_nothing(site: SiteDir, cli) -> None:
+    site.article("a")
+    run = cli("-C", str(site.root), "check")
+    assert run.code == 0 and "no errors" in run.err
+    assert not site.out.exists()
+
+
+def test_strict_turns_warnings_into_errors(site: SiteDir, cli) -> None:
+    site.article("a", hedline="typo")
+    relaxed = cli("-C", str(site.root), "check")
+    assert relaxed.code == 0 and "warning: unknown field 'hedline' (did you mean 'headline'?)" in relaxed.err
+    strict = cli("-C", str(site.root), "check", "--strict")
+    assert strict.code == 1
+
+
+def test_new_writes_a_valid_draft_stamped_in_lisbon(site: SiteDir, cli, monkeypatch) -> None:
+    monkeypatch.chdir(site.root)
+    run = cli("new", "Kim recebe \"Shoigu\" em Pyongyang", "--section", "mundo", "--hashtags", "CooperaçãoMilitar, NATO")
+    assert run.code == 0, run.err
+    path = run.out.strip()
+    assert path == "content/mundo/2025-07-13-kim-recebe-shoigu-em-pyongyang.md"
+    text = (site.root / path).read_text(encoding="utf-8")
+    assert "timestamp: 2025-07-13T13:00+01:00\n" in text  # NOW is 12:00 UTC, Lisbon is UTC+1 in July
+    assert "draft: true\n" in text and PLACEHOLDER_STANDFIRST in text
+    assert cli("check", "--strict").code == 0
+    assert cli("check", "--drafts", "--strict").code == 0
+    again = cli("new", "Kim recebe \"Shoigu\" em Pyongyang", "--section", "mundo")
+    assert again.code == 2 and "already exists" in again.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--section", "desporto"], "unknown section 'desporto'; newsgen.yaml defines: mundo, europa"),
+        (["--section", "mundo", "--hashtags", "a/b"], "hashtag 'a/b'"),
+    ],
+)
+def test_new_refuses_bad_input_with_exit_2(site: SiteDir, cli, args: list[str], message: str) -> None:
+    run = cli("-C", str(site.root), "new", "Título", *args)
+    assert run.code == 2 and message in run.err
+    assert not (site.root / "content").exists() or tree(site.root / "content") == {}

@@ -1,0 +1,59 @@
+"""Imports run one way: a module imports only from layers below it (DESIGN.md)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import newsgen
+
+PACKAGE = Path(newsgen.__file__).parent
+LAYERS = {
+    "__init__": 0, "errors": 0, "models": 0, "urls": 0,
+    "yamldoc": 1, "typography": 1,
+    "config": 2, "markup": 2,
+    "parse": 3, "site": 3,
+    "render": 4, "scaffold": 4,
+    "build": 5,
+    "serve": 6,
+    "cli": 7,
+    "__main__": 8,
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newsgen"):
+            if node.module == "newsgen":
+                found.update(alias.name for alias in node.names)
+            else:
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("newsgen."))
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    assert {p.stem for p in PACKAGE.glob("*.py")} <= set(LAYERS)
+
+
+def test_imports_only_point_downward() -> None:
+    upward = [
+        f"{path.stem} (layer {LAYERS[path.stem]}) imports {name} (layer {LAYERS[name]})"
+        for path in sorted(PACKAGE.glob("*.py"))
+        for name in sorted(imported_modules(path))
+        if LAYERS[name] >= LAYERS[path.stem]
+    ]
+    assert upward == []
+
+
+def test_the_core_does_no_io_of_its_own() -> None:
+    """Only build and cli (and later serve) touch the disk, the clock or the environment."""
+    core = [name for name, layer in LAYERS.items() if layer <= 4]
+    offenders = []
+    for name in core:
+        text = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
+        for needle in ("open(", ".write_", ".read_bytes(", ".read_text(", "os.environ", "datetime.now", "time.time("):
+            if needle in text:
+                offenders.append(f"{name}: {needle}")
+    assert offenders == []

@@ -1,0 +1,118 @@
+"""The site index: embargo and drafts, ordering, tags, archives, related, collisions."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from newsgen.config import parse_config
+from newsgen.errors import ContentError
+from newsgen.models import Article
+from newsgen.parse import ParseContext, parse_article
+from newsgen.site import TAG_PAGE_SIZE, build_site
+
+from conftest import CONFIG, NOW, article_text
+
+CONFIGURED = parse_config(CONFIG)
+CTX = ParseContext(CONFIGURED, frozenset())
+
+
+def art(name: str, **fields: object) -> Article:
+    article, problems = parse_article(f"content/mundo/{name}.md", article_text(**fields).encode(), CTX)  # type: ignore[arg-type]
+    assert article is not None, problems
+    return article
+
+
+def test_drafts_and_embargoed_articles_are_gone_unless_asked_for() -> None:
+    live = art("a", headline="Publicado", hashtags=["NATO"])
+    draft = art("b", headline="Rascunho", hashtags=["Segredo"], draft=True)
+    embargo = art("c", headline="Embargado", timestamp="2025-07-13T13:00:01+01:00", hashtags=["NATO", "Embargo"])
+    site = build_site(CONFIGURED, [live, draft, embargo], NOW)
+    assert [a.headline for a in site.articles] == ["Publicado"]
+    assert [(t.name, len(t.articles)) for t in site.tags] == [("NATO", 1)]
+    assert [len(a.articles) for a in site.archives] == [1]
+    assert site.related[live.path] == ()
+    both = build_site(CONFIGURED, [live, draft, embargo], NOW, drafts=True, future=True)
+    assert [a.headline for a in both.articles] == ["Embargado", "Publicado", "Rascunho"]
+
+
+def test_embargo_ends_exactly_at_its_timestamp() -> None:
+    on_time = art("a", timestamp="2025-07-13T13:00:00+01:00")  # == NOW (12:00 UTC)
+    assert build_site(CONFIGURED, [on_time], NOW).articles == (on_time,)
+
+
+def test_newest_first_and_month_archives_per_section() -> None:
+    june = art("a", headline="Junho", timestamp="2025-06-04T18:30")
+    july = art("b", headline="Julho", timestamp="2025-07-12T11:00")
+    europe = art("c", headline="Europa", section="europa", timestamp="2025-07-01T09:00")
+    site = build_site(CONFIGURED, [june, july, europe], NOW)
+    assert [a.headline for a in site.articles] == ["Julho", "Europa", "Junho"]
+    assert [a.path for a in site.archives] == ["mundo/2025/07/", "mundo/2025/06/", "europa/2025/07/"]
+    assert [a.headline for a in site.in_section("mundo")] == ["Julho", "Junho"]
+
+
+def test_month_archives_use_lisbon_dates() -> None:
+    late = art("a", timestamp="2025-06-30T23:30:00Z")  # 1 July 00:30 in Lisbon
+    site = build_site(CONFIGURED, [late], NOW)
+    assert site.archives[0].path == "mundo/2025/07/"
+
+
+def test_one_tag_per_identity_named_by_its_most_used_spelling() -> None:
+    articles = [
+        art("a", headline="Um", hashtags=["CooperaçãoMilitar"]),
+        art("b", headline="Dois", hashtags=["#cooperacaomilitar"]),
+        art("c", headline="Três", hashtags=["Cooperação Militar"]),
+        art("d", headline="Quatro", hashtags=["Cooperação Militar"]),
+    ]
+    [tag] = build_site(CONFIGURED, articles, NOW).tags
+    assert (tag.name, tag.slug, tag.path, len(tag.articles)) == (
+        "Cooperação Militar", "cooperacao-militar", "tag/cooperacao-militar/", 4,
+    )
+
+
+def test_tied_spellings_are_broken_the_same_way_whatever_the_order() -> None:
+    a = art("a", headline="Um", hashtags=["#cooperacaomilitar"])
+    b = art("b", headline="Dois", hashtags=["CooperaçãoMilitar"])
+    names = {build_site(CONFIGURED, order, NOW).tags[0].name for order in ([a, b], [b, a])}
+    assert names == {"CooperaçãoMilitar"}
+
+
+def test_embargoed_spelling_does_not_name_a_published_tag() -> None:
+    live = art("a", headline="Um", hashtags=["Nato"])
+    secret = [art(f"s{i}", headline=f"S{i}", hashtags=["NATO"], timestamp="2026-01-01T10:00") for i in range(3)]
+    assert build_site(CONFIGURED, [live, *secret], NOW).tags[0].name == "Nato"
+
+
+def test_related_articles_share_the_most_hashtags() -> None:
+    base = art("a", headline="Base", hashtags=["A", "B", "C"], timestamp="2025-06-10T10:00")
+    two = art("b", headline="Dois em comum", hashtags=["A", "B"], timestamp="2025-06-01T10:00")
+    one_new = art("c", headline="Um recente", hashtags=["C"], timestamp="2025-06-09T10:00")
+    one_old = art("d", headline="Um antigo", hashtags=["A"], timestamp="2025-05-01T10:00")
+    none = art("e", headline="Nada", hashtags=["Z"], timestamp="2025-06-09T11:00")
+    site = build_site(CONFIGURED, [base, two, one_new, one_old, none], NOW)
+    assert [a.headline for a in site.related[base.path]] == ["Dois em comum", "Um recente", "Um antigo"]
+
+
+def test_two_articles_with_one_url_are_an_error_naming_both() -> None:
+    a = art("a", headline="Kim recebe Shoigu")
+    b = art("b", headline="Kim recebe Shoigu!")
+    with pytest.raises(ContentError) as caught:
+        build_site(CONFIGURED, [a, b], NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/mundo/a.md:1: URL /mundo/2025/06/04/kim-recebe-shoigu/ is also produced by content/mundo/b.md; give one a different slug",
+        "content/mundo/b.md:1: URL /mundo/2025/06/04/kim-recebe-shoigu/ is also produced by content/mundo/a.md; give one a different slug",
+    ]
+
+
+def test_tag_pages_number_from_the_oldest_so_old_pages_never_shift() -> None:
+    def many(n: int) -> list[Article]:
+        return [art(f"n{i}", headline=f"Notícia {i}", timestamp=f"2025-05-{1 + i // 24:02d}T{i % 24:02d}:10") for i in range(n)]
+
+    before = build_site(CONFIGURED, many(2 * TAG_PAGE_SIZE + 5), NOW)
+    after = build_site(CONFIGURED, many(2 * TAG_PAGE_SIZE + 6), NOW)
+    pages_before = before.tag_pages(before.tags[0])
+    pages_after = after.tag_pages(after.tags[0])
+    assert [p.path for p in pages_before] == ["tag/cooperacao-militar/", *(f"tag/cooperacao-militar/{n}/" for n in (1, 2, 3))]
+    assert pages_before[0].articles[0].headline == f"Notícia {2 * TAG_PAGE_SIZE + 4}"
+    assert [p.articles for p in pages_before[1:3]] == [p.articles for p in pages_after[1:3]]
+    assert len(pages_after[3].articles) == 6
