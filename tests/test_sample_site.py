@@ -1,0 +1,83 @@
+"""The repository's own site: the two seed articles become a complete Mundo section."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import BuildOptions, build
+
+from conftest import REPO, tree
+
+KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/index.html"
+LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-recaptura-de-kursk/index.html"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("sample") / "build"
+    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=timezone.utc), strict=True))
+    assert result.articles == 2
+    return output
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_the_section_has_every_page_kind(out: Path) -> None:
+    files = set(tree(out))
+    assert {
+        "index.html", "mundo/index.html", "mundo/2025/06/index.html", "mundo/2025/07/index.html", KIM, LAVROV,
+        "tag/cooperacao-militar/index.html", "tag/russia-coreia-do-norte/index.html",
+        "tag/justica-internacional/index.html", "tags/index.html", "404.html",
+    } <= files
+    assert sorted(p.parent.name for p in (out / "tag").glob("*/index.html")) == [
+        "cooperacao-militar", "justica-internacional", "russia-coreia-do-norte",
+    ]
+
+
+def test_the_lavrov_article_keeps_the_seed_wording_with_pt_pt_quotes(out: Path) -> None:
+    html = read(out, LAVROV)
+    seed = (REPO.parent / "shared" / "seeds" / "000_95af581567acc27a.txt")
+    if seed.exists():
+        last = seed.read_text(encoding="utf-8").split("#CooperaçãoMilitar")[0].strip().splitlines()[-1]
+        assert last[:80] in html
+    assert "na «libertação da região de Kursk» dos «nazis ucranianos»" in html
+    assert '<time datetime="2025-07-12T11:00:00+01:00"' in html and "12 de julho de 2025, 11:00" in html
+    for tag in ("#CooperaçãoMilitar", "#RússiaCoreiaDoNorte", "#JustiçaInternacional"):
+        assert tag in html
+    assert re.search(r"\d+ min de leitura", html)
+
+
+def test_the_kim_article_has_its_lead_figure_and_fixed_subheading(out: Path) -> None:
+    html = read(out, KIM)
+    assert html.count("<h1") == 1
+    assert "Kim Jong-un reitera «apoio incondicional» à Rússia perante Shoigu" in html
+    figure = html[html.index("<figure"):html.index("</figure>")]
+    assert "<figcaption" in figure and "4 de junho de 2025." in figure and "KCNA via KNS/AP" in figure
+    assert 'alt="Kim Jong-un e Sergei Shoigu reunidos em Pyongyang"' in figure
+    assert "Cooperação «ilegal»</h2>" in html
+    assert "4 de junho de 2025, 18:30" in html
+
+
+def test_articles_relate_through_shared_hashtags(out: Path) -> None:
+    assert "/mundo/2025/07/12/colaboracao-entre-russia" in read(out, KIM)
+    assert "/mundo/2025/06/04/kim-jong-un-reitera" in read(out, LAVROV)
+
+
+def test_fronts_and_archives_list_newest_first(out: Path) -> None:
+    for page in ("index.html", "mundo/index.html"):
+        html = read(out, page)
+        assert html.index("Colaboração entre Rússia") < html.index("Kim Jong-un reitera")
+    assert "junho de 2025" in read(out, "mundo/2025/06/index.html")
+    assert "1 artigo" in read(out, "mundo/2025/07/index.html")
+    assert "2 artigos" in read(out, "tag/cooperacao-militar/index.html")
+
+
+def test_every_page_is_pt_pt(out: Path) -> None:
+    for name, data in tree(out).items():
+        if name.endswith(".html"):
+            assert '<html lang="pt-PT"' in data.decode(), name
