@@ -7,12 +7,14 @@ headlines, standfirsts, captions and Markdown bodies all follow one rule.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 OPENS_AFTER = set("([{«“‘—–-/")
 CLOSES_BEFORE = set(".,;:!?)]}»”’…—–-/")
 CLOSER = {"«": "»", "“": "”"}
-LIGATURES = {"---": "—", "--": "–", "...": "…"}  # longest first
+LIGATURES = {"---": "—", "--": "–", "...": "…"}
+TOKENS = re.compile(r"---|--|\.\.\.|[\"'«»“”]")
 OPAQUE = "\ufffc"  # stands for an element whose text is not ours to change (code)
 
 
@@ -36,7 +38,38 @@ def smarten_segments(segments: Sequence[str | None]) -> tuple[list[str | None], 
     """
     stream = "".join(OPAQUE if s is None else s for s in segments)
     stack: list[str] = []
-    unbalanced = 0
+    stray = 0
+
+    def replace(match: re.Match[str], base: int) -> str:
+        nonlocal stray
+        token = match.group()
+        if token in LIGATURES:
+            return LIGATURES[token]
+        at = base + match.start()
+        prev = stream[at - 1] if at else ""
+        nxt = stream[at + 1] if at + 1 < len(stream) else ""
+        if token == "'":
+            return "‘" if _is_open_position(prev, nxt) and not prev.isalnum() else "’"
+        if token in CLOSER:
+            stack.append(token)
+            return token
+        if token in "»”":
+            if stack:
+                stack.pop()
+            else:
+                stray += 1
+            return token
+        opening = _is_open_position(prev, nxt)
+        if opening is None:
+            opening = not stack
+        if opening:
+            stack.append("“" if stack else "«")
+            return stack[-1]
+        if stack:
+            return CLOSER[stack.pop()]
+        stray += 1
+        return "»"
+
     result: list[str | None] = []
     base = 0
     for segment in segments:
@@ -44,44 +77,10 @@ def smarten_segments(segments: Sequence[str | None]) -> tuple[list[str | None], 
             result.append(None)
             base += 1
             continue
-        out: list[str] = []
-        i = 0
-        while i < len(segment):
-            ch = segment[i]
-            at = base + i
-            prev = stream[at - 1] if at else ""
-            nxt = stream[at + 1] if at + 1 < len(stream) else ""
-            if ch == '"':
-                opening = _is_open_position(prev, nxt)
-                if opening is None:
-                    opening = not stack
-                if opening:
-                    stack.append("“" if stack else "«")
-                    out.append(stack[-1])
-                elif stack:
-                    out.append(CLOSER[stack.pop()])
-                else:
-                    unbalanced += 1
-                    out.append("»")
-            elif ch in CLOSER:
-                stack.append(ch)
-                out.append(ch)
-            elif ch in "»”":
-                if stack:
-                    stack.pop()
-                else:
-                    unbalanced += 1
-                out.append(ch)
-            elif ch == "'":
-                out.append("‘" if _is_open_position(prev, nxt) and not prev.isalnum() else "’")
-            else:
-                run = next((r for r in LIGATURES if segment.startswith(r, i)), None)
-                out.append(LIGATURES[run] if run else ch)
-                i += len(run) - 1 if run else 0
-            i += 1
-        result.append("".join(out))
+        offset = base
+        result.append(TOKENS.sub(lambda m: replace(m, offset), segment))
         base += len(segment)
-    return result, unbalanced + len(stack)
+    return result, stray + len(stack)
 
 
 def smarten(text: str) -> tuple[str, int]:
