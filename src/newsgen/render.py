@@ -158,7 +158,8 @@ class Renderer:
         for tag in site.tags:
             pages = site.tag_pages(tag)
             for tag_page in pages:
-                jobs.append(_job(self.render, "tag.html", tag_page.path, TagContext(tag_page, pages), f"#{tag.name}"))
+                title = f"#{tag.name}, página {tag_page.number}" if tag_page.number else f"#{tag.name}"
+                jobs.append(_job(self.render, "tag.html", tag_page.path, TagContext(tag_page, pages), title))
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
         jobs.append(_job(self.render, "tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
         not_found = NotFoundContext(site.articles[:5])
