@@ -35,7 +35,9 @@ def test_golden_output_shows_the_rules_at_work() -> None:
     assert "«O apoio é “incondicional” e firme» – palavras d’Ele…" in article
     assert "<code>código \"intacto\"</code>" in article or "<code>código &quot;intacto&quot;</code>" in article
     assert '<time datetime="2025-06-04T18:30:00+01:00"' in article and "4 de junho de 2025, 18:30" in article
-    assert '<time datetime="2025-06-05T09:15:00+01:00"' in article
+    assert 'Atualizado <time datetime="2025-06-05T09:15:00+01:00" data-relative>5 de junho de 2025, 09:15</time>' in article
+    assert "Por <strong>Redação</strong>" in article and "1 min de leitura" in article
+    assert '<a href="https://tass.com/">Tass</a>' in article and "Fontes:" in article
     assert 'src="/noticias/images/foto.svg"' in article  # base_url's path prefix
     assert 'href="/noticias/tag/cooperacao-militar/"' in article
     tag = (refresh.EXPECTED / "tag/cooperacao-militar/index.html").read_text()
