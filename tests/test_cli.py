@@ -1,6 +1,7 @@
 """The command line: verbs, -C anywhere, problems as path:line: message, exit codes."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,12 @@ def test_new_refuses_bad_input_with_exit_2(site: SiteDir, cli, args: list[str], 
     run = cli("-C", str(site.root), "new", "Título", *args)
     assert run.code == 2 and message in run.err
     assert not (site.root / "content").exists() or tree(site.root / "content") == {}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_prints_only_problems(site: SiteDir, cli, where: str) -> None:
+    site.article("a", hedline="typo")
+    args = ["-q", "-C", str(site.root), "build"] if where == "before" else ["-C", str(site.root), "build", "-q"]
+    run = cli(*args)
+    assert run.code == 0
+    assert run.err.splitlines() == [f"{os.path.relpath(site.root)}/content/mundo/a.md:7: warning: unknown field 'hedline' (did you mean 'headline'?)"]

@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("-C", dest="site_dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                       help="the site folder, holding newsgen.yaml (default: the current folder)")
+    site.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only problems")
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     filters.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
@@ -44,7 +45,6 @@ def _parser() -> argparse.ArgumentParser:
         parents=[site],
     )
     parser.add_argument("--version", action="version", version=f"newsgen {version('newsgen')}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = verbs.add_parser("build", parents=[site, filters], help="build the site into build/",
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             strict=args.strict,
         )
         result = build(options) if args.verb == "build" else check(options)
-        _report(result, options, args.verb, args.quiet)
+        _report(result, options, args.verb, getattr(args, "quiet", False))
         return 0
     except NewsgenError as exc:
         if exc.problems:
