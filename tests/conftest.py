@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from newsgen.build import BuildOptions, BuildResult, build, check
 from newsgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2025, 7, 13, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 13, 12, 0, tzinfo=UTC)
 CONFIG = """\
 title: Mundo de Teste
 base_url: https://example.pt/

@@ -12,7 +12,6 @@ import shutil
 import threading
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest

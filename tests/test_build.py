@@ -11,7 +11,7 @@ import pytest
 from newsgen.build import MARKER, _Writer
 from newsgen.errors import ContentError, UsageError
 
-from conftest import REPO, NOW, SiteDir, article_text, tree
+from conftest import REPO, NOW, SiteDir, tree
 
 
 def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:

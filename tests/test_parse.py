@@ -1,7 +1,7 @@
 """One article file → an Article, or every problem with its line."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_valid_article_has_typography_url_and_lisbon_time() -> None:
 def test_offset_is_kept_as_the_same_instant_in_lisbon() -> None:
     article, _ = parse(article_text(timestamp="2025-06-04T23:30:00Z"))
     assert article is not None
-    assert article.published == datetime(2025, 6, 4, 23, 30, tzinfo=timezone.utc)
+    assert article.published == datetime(2025, 6, 4, 23, 30, tzinfo=UTC)
     assert article.published.utcoffset() == timedelta(hours=1)
     assert article.path.startswith("mundo/2025/06/05/")  # the Lisbon date
 

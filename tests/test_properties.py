@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import string
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +17,7 @@ from newsgen.site import build_site
 from conftest import CONFIG
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png"}))
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 yaml_scalar = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["No", "On", "~", "null", "2025-06-04", "2025-06-04T18:30", "12:30", "#Tag", "[a, b]", "{a: 1}",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-rec
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
-    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=timezone.utc), strict=True))
+    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True))
     assert result.articles == 2
     return output
 

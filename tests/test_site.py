@@ -1,7 +1,6 @@
 """The site index: embargo and drafts, ordering, tags, archives, related, collisions."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib.metadata import version
 from pathlib import Path
 
@@ -22,9 +22,9 @@ def clock() -> datetime:
     """The build's "now": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
+        return datetime.fromtimestamp(int(epoch), UTC)
     except (ValueError, OverflowError, OSError):
         raise UsageError(message=f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
 

@@ -81,7 +81,7 @@ class _TypographyTreeprocessor(Treeprocessor):
             _collect(block, refs)
             segments = [None if ref is None else getattr(ref[0], ref[1]) or "" for ref in refs]
             smart, unbalanced = smarten_segments(segments)
-            for ref, text in zip(refs, smart):
+            for ref, text in zip(refs, smart, strict=True):
                 if ref is not None:
                     setattr(ref[0], ref[1], text)
             if unbalanced:

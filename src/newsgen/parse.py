@@ -9,8 +9,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, UTC
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -179,7 +178,7 @@ class _Article(Fields):
         if early.utcoffset() == late.utcoffset():
             return early
         zone = self.tz.key
-        round_trip = early.astimezone(timezone.utc).astimezone(self.tz).replace(tzinfo=None)
+        round_trip = early.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None)
         if round_trip != naive:
             self.problem(
                 line,
@@ -345,4 +344,4 @@ def _offset(moment: datetime) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -78,7 +78,7 @@ def smarten_segments(segments: Sequence[str | None]) -> tuple[list[str | None], 
             base += 1
             continue
         offset = base
-        result.append(TOKENS.sub(lambda m: replace(m, offset), segment))
+        result.append(TOKENS.sub(lambda m, at=offset: replace(m, at), segment))
         base += len(segment)
     return result, stray + len(stack)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -51,7 +50,7 @@ class Map:
         return self.entries.get(key)
 
 
-Value = Union[Scalar, Sequence, Map]
+Value = Scalar | Sequence | Map
 
 
 def describe(value: Value) -> str:
