@@ -197,3 +197,10 @@ def test_sources_accept_names_and_links() -> None:
     article, problems = parse(article_text(sources=["Lusa", {"name": "Tass", "url": "https://tass.com"}]))
     assert problems == [] and article is not None
     assert [(s.name, s.url) for s in article.sources] == [("Lusa", ""), ("Tass", "https://tass.com")]
+
+
+def test_an_inline_image_keeps_its_credit_out_of_the_html() -> None:
+    body = 'Texto com ![mapa](images/foto.png){credit="Reuters"} no meio.'
+    article, problems = parse(article_text(body=body))
+    assert problems == [] and article is not None
+    assert "credit=" not in article.body_html and 'src="/images/foto.png"' in article.body_html

@@ -112,7 +112,8 @@ class _ImageTreeprocessor(Treeprocessor):
                 caption = (cap.text or "").strip() if cap is not None else ""
             for img in parent.findall("img"):
                 src = img.get("src", "")
-                credit = img.attrib.pop("data-credit", "")
+                credit = img.attrib.pop("data-credit", "") or img.attrib.pop("credit", "").strip()
+                img.attrib.pop("credit", None)  # never left as an (invalid) HTML attribute
                 alt = img.get("alt", "")
                 if alt:
                     img.set("alt", smarten(alt)[0])
