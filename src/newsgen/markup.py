@@ -53,8 +53,7 @@ class _FigureTreeprocessor(Treeprocessor):
                 if img.tag != "img" or (img.tail or "").strip():
                     continue
                 caption = img.attrib.pop("title", "").strip()
-                credit = img.attrib.pop("credit", "").strip()
-                img.set("data-credit", credit)  # read (and removed) by _ImageTreeprocessor
+                credit = img.get("credit", "").strip()  # removed by _ImageTreeprocessor
                 if not (caption or credit):
                     continue
                 figure = etree.Element("figure")
@@ -112,8 +111,7 @@ class _ImageTreeprocessor(Treeprocessor):
                 caption = (cap.text or "").strip() if cap is not None else ""
             for img in parent.findall("img"):
                 src = img.get("src", "")
-                credit = img.attrib.pop("data-credit", "") or img.attrib.pop("credit", "").strip()
-                img.attrib.pop("credit", None)  # never left as an (invalid) HTML attribute
+                credit = img.attrib.pop("credit", "").strip()  # never left as an (invalid) HTML attribute
                 alt = img.get("alt", "")
                 if alt:
                     img.set("alt", smarten(alt)[0])

@@ -7,11 +7,10 @@ the site's language, never from the machine's locale.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from babel import Locale
@@ -142,29 +141,34 @@ class Renderer:
     def pages(self) -> list[Page]:
         """Every HTML page of the site, or `ContentError` naming the template line at fault."""
         site = self.site
-        jobs: list[Callable[[], Page]] = []
+        specs: list[tuple[str, str, object, str]] = []  # template, path, context, title
         for article in site.articles:
             context = ArticleContext(article, site.section_of(article), site.related[article.path])
-            jobs.append(_job(self.render, "article.html", article.path, context, article.headline))
-        jobs.append(_job(self.render, "home.html", urls.HOME, self.front(None), site.config.title))
+            specs.append(("article.html", article.path, context, article.headline))
+        specs.append(("home.html", urls.HOME, self.front(None), site.config.title))
         for section in site.config.sections:
-            jobs.append(_job(self.render, "section.html", section.path, self.front(section), section.title))
+            specs.append(("section.html", section.path, self.front(section), section.title))
             archives = site.archives_of(section.key)
             for i, archive in enumerate(archives):
                 newer = archives[i - 1] if i else None
                 older = archives[i + 1] if i + 1 < len(archives) else None
                 title = f"{section.title}: {self.month_year(archive)}"
-                jobs.append(_job(self.render, "archive.html", archive.path, ArchiveContext(archive, newer, older), title))
+                specs.append(("archive.html", archive.path, ArchiveContext(archive, newer, older), title))
         for tag in site.tags:
             pages = site.tag_pages(tag)
             for tag_page in pages:
                 title = f"#{tag.name}, página {tag_page.number}" if tag_page.number else f"#{tag.name}"
-                jobs.append(_job(self.render, "tag.html", tag_page.path, TagContext(tag_page, pages), title))
+                specs.append(("tag.html", tag_page.path, TagContext(tag_page, pages), title))
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
-        jobs.append(_job(self.render, "tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
-        not_found = NotFoundContext(site.articles[:5])
-        jobs.append(_job(self.render, "404.html", urls.NOT_FOUND, not_found, "Página não encontrada"))
-        return [self._run(job) for job in jobs]
+        specs.append(("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
+        specs.append(("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada"))
+        try:
+            return [self.render(*spec) for spec in specs]
+        except jinja2.TemplateSyntaxError as exc:
+            name = _template_name(exc.filename, exc.name)
+            raise ContentError([Problem(name, exc.lineno, exc.message or "template syntax error")]) from None
+        except jinja2.TemplateError as exc:
+            raise ContentError([_template_problem(exc)]) from None
 
     def front(self, section: Section | None) -> FrontContext:
         articles = self.site.in_section(section.key) if section else self.site.articles
@@ -179,18 +183,6 @@ class Renderer:
             archives=archives,
             tags=tags[:12],
         )
-
-    def _run(self, job: Callable[[], Page]) -> Page:
-        try:
-            return job()
-        except jinja2.TemplateSyntaxError as exc:
-            raise ContentError([Problem(_template_name(exc.filename, exc.name), exc.lineno, exc.message or "template syntax error")]) from None
-        except jinja2.TemplateError as exc:
-            raise ContentError([_template_problem(exc)]) from None
-
-
-def _job(render: Callable[..., Page], *args: Any) -> Callable[[], Page]:
-    return lambda: render(*args)
 
 
 def _template_name(filename: str | None, name: str | None) -> str:
