@@ -15,8 +15,8 @@ from conftest import REPO, NOW, SiteDir, tree
 
 
 def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:
-    site.article("a", headline="Kim recebe Shoigu", hashtags=["CooperaçãoMilitar", "NATO"])
-    site.article("b", headline="Lavrov em Wonsan", timestamp="2025-07-12T11:00", hashtags=["#cooperacaomilitar"])
+    site.article("2025-06-04-kim-recebe-shoigu", headline="Kim recebe Shoigu", hashtags=["CooperaçãoMilitar", "NATO"])
+    site.article("2025-07-12-lavrov-em-wonsan", headline="Lavrov em Wonsan", timestamp="2025-07-12T11:00", hashtags=["#cooperacaomilitar"])
     result = site.build()
     files = set(tree(site.out))
     assert {
@@ -51,10 +51,10 @@ def test_a_failed_build_leaves_the_old_site_byte_for_byte(site: SiteDir) -> None
 
 
 def test_a_rebuild_replaces_the_whole_output(site: SiteDir) -> None:
-    site.article("a", headline="Antigo")
+    site.article("antigo", headline="Antigo")
     site.build()
-    (site.root / "content/mundo/a.md").unlink()
-    site.article("b", headline="Novo")
+    (site.root / "content/mundo/antigo.md").unlink()
+    site.article("novo", headline="Novo")
     site.build()
     assert not (site.out / "mundo/2025/06/04/antigo").exists()
     assert (site.out / "mundo/2025/06/04/novo/index.html").is_file()

@@ -11,7 +11,7 @@ from newsgen.parse import ParseContext, parse_article
 from conftest import CONFIG, article_text
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png", "mundo/fotos/kim.png"}))
-PATH = "content/mundo/a.md"
+PATH = "content/mundo/2025-06-04-kim-reitera-apoio-incondicional.md"
 
 
 def parse(text: str | bytes, path: str = PATH):
@@ -173,6 +173,26 @@ def test_slug_must_be_clean_and_can_be_given() -> None:
     assert messages(article_text(slug="../../etc")) == [
         f"{PATH}:7: slug '../../etc' must be lowercase ASCII words joined by hyphens, e.g. 'etc'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "slug"),
+    [
+        ("content/mundo/2025-06-04-kim-e-shoigu.md", "kim-e-shoigu"),
+        ("content/mundo/Reação de Lisboa.md", "reacao-de-lisboa"),
+        ("content/mundo/2025-06-04.md", "kim-recebe-shoigu"),  # nothing in the name: from the headline
+    ],
+)
+def test_the_slug_comes_from_the_file_name(path: str, slug: str) -> None:
+    article, _ = parse(article_text(headline="Kim recebe Shoigu"), path)
+    assert article is not None and article.slug == slug
+
+
+def test_fixing_a_published_headline_keeps_its_url() -> None:
+    before, _ = parse(article_text(headline="Kim recebe Shoigu em Pyongang"))
+    after, _ = parse(article_text(headline="Kim Jong-un recebe Shoigu em Pyongyang"))
+    assert before is not None and after is not None
+    assert before.path == after.path == "mundo/2025/06/04/kim-reitera-apoio-incondicional/"
 
 
 def test_draft_flag_and_placeholders_from_newsgen_new() -> None:

@@ -93,8 +93,8 @@ def test_related_articles_share_the_most_hashtags() -> None:
 
 
 def test_two_articles_with_one_url_are_an_error_naming_both() -> None:
-    a = art("a", headline="Kim recebe Shoigu")
-    b = art("b", headline="Kim recebe Shoigu!")
+    a = art("a", headline="Kim recebe Shoigu", slug="kim-recebe-shoigu")
+    b = art("b", headline="Kim recebe Shoigu!", slug="kim-recebe-shoigu")
     with pytest.raises(ContentError) as caught:
         build_site(CONFIGURED, [a, b], NOW)
     assert [str(p) for p in caught.value.problems] == [

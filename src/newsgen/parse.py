@@ -279,7 +279,7 @@ class _Article(Fields):
                 f"slug {given!r} must be lowercase ASCII words joined by hyphens, e.g. {urls.slug_from_text(given) or 'kim-recebe-shoigu'!r}",
             )
             return ""
-        derived = urls.slug_from_text(headline)
+        derived = urls.slug_from_file(self.path) or urls.slug_from_text(headline)
         if headline and not derived:
             self.problem(self.line_of("headline"), "no slug can be made from this headline; add a 'slug' field")
         return derived

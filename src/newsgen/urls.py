@@ -23,9 +23,20 @@ NOT_FOUND = "404.html"
 RESERVED_TOP_LEVEL = frozenset({"tag", "tags", "pesquisa", "feed.xml", "404.html"})
 
 
+DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
+
+
 def slug_from_text(text: str) -> str:
     """ASCII slug, accents folded (ç→c, ã→a), at most 80 characters at a word boundary."""
     return slugify(text, max_length=SLUG_MAX, word_boundary=True)
+
+
+def slug_from_file(path: str) -> str:
+    """The slug an article file names: ``content/mundo/2025-06-04-kim-e-shoigu.md`` →
+    ``kim-e-shoigu``. From the file, not the headline, so fixing a published headline
+    never moves its URL."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return slug_from_text(DATE_PREFIX_RE.sub("", stem))
 
 
 def is_slug(text: str) -> bool:
