@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
@@ -121,3 +129,77 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
 def tree(root: Path) -> dict[str, bytes]:
     """Every file below *root* by relative path, with its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class Preview:
+    """``newsgen serve`` running in a child process on a free port, as an editor runs it."""
+
+    def __init__(self, site_dir: Path, *args: str, env: dict[str, str] | None = None, any_port: bool = True) -> None:
+        command = [sys.executable, "-m", "newsgen", "-C", str(site_dir), "serve", *args]
+        if any_port and "--port" not in args:
+            command += ["--port", "0"]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+            env={**os.environ, **(env or {})},
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        first = self.process.stdout.readline()  # type: ignore[union-attr]
+        self.url = first.removeprefix("serving ").split(" ")[0] if first.startswith("serving ") else ""
+
+    def _read(self) -> None:
+        for line in self.process.stderr:  # type: ignore[union-attr]
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for_log(self, text: str, count: int = 1, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while self.log.count(text) < count:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise AssertionError(f"{text!r} not logged {count}×; log:\n{self.log}")
+            time.sleep(0.02)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        self.close()
+        return code
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)
+        for pipe in (self.process.stdout, self.process.stderr):
+            if pipe:
+                pipe.close()
+
+
+@pytest.fixture
+def preview() -> Iterator[Callable[..., Preview]]:
+    """Start ``newsgen serve`` for a site folder; every server is stopped at the end."""
+    started: list[Preview] = []
+
+    def start(site_dir: Path, *args: str, env: dict[str, str] | None = None, any_port: bool = True) -> Preview:
+        started.append(Preview(site_dir, *args, env=env, any_port=any_port))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.close()

@@ -14,6 +14,7 @@ LAYERS = {
     "parse": 3, "site": 3,
     "render": 4, "scaffold": 4,
     "build": 5,
+    "watch": 5, "preview": 5,
     "serve": 6,
     "cli": 7,
     "__main__": 8,

@@ -159,6 +159,9 @@ def test_non_utf8_file_is_an_error_naming_file_and_line() -> None:
         ("sem front matter", f"{PATH}:1: missing front matter: start the file with a '---' line"),
         ("---\nheadline: x\n", f"{PATH}:1: front matter is not closed: add a '---' line after the fields"),
         ("---\nheadline: [x\n---\nTexto", f"{PATH}:2: YAML syntax error: while parsing a flow sequence"),
+        ("---\nheadline: x\nsection: [mundo\ntimestamp: 2025-06-04\n---\n", f"{PATH}:3: YAML syntax error: while parsing a flow"),
+        ("---\nheadline: 'Kim\nstandfirst: x\nsection: mundo\n---\n", f"{PATH}:2: YAML syntax error: while scanning a quoted"),
+        ("---\nheadline: x\nstandfirst: Kim: Shoigu\n---\n", f"{PATH}:3: YAML syntax error: mapping values are not allowed"),
         ("---\n- a\n---\nTexto", f"{PATH}:2: expected 'key: value' lines"),
     ],
 )

@@ -17,6 +17,7 @@ from newsgen import scaffold
 from newsgen.build import BuildOptions, BuildResult, build, check, load_config
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
 from newsgen.parse import ParseContext, parse_article
+from newsgen.serve import ServeOptions, serve
 
 def clock() -> datetime:
     """The build's "now": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the time."""
@@ -55,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     verbs.add_parser("check", parents=[site, filters], help="report every problem without writing",
                      description="Parse and render everything, print every problem as path:line: message, "
                      "write nothing. Exit 1 when there are errors.")
+    p = verbs.add_parser("serve", parents=[site], help="preview the site; rebuild and reload on every save",
+                         description="Build the site into a private temporary folder (never build/), serve it "
+                         "on http://127.0.0.1:8000/ and rebuild on every change to content/, templates/, static/ "
+                         "or newsgen.yaml. Open tabs reload by themselves; problems show on every page.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, metavar="PORT",
+                   help="port to listen on (default: 8000, or the next free one); 0 picks any free port")
+    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    p.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
+    p.add_argument("--open", dest="open_browser", action="store_true", help="open the site in the web browser")
+    p.add_argument("--poll", action="store_true",
+                   help="poll for changes instead of inotify (for network or container-shared folders)")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
                          description="Write content/<section>/<date>-<slug>.md stamped with the current time "
                          "and print its path. The article is a draft until you set draft: false.")
@@ -70,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.verb == "new":
             return _new(args, site_dir)
+        if args.verb == "serve":
+            return _serve(args, site_dir)
         output = getattr(args, "output", None) or site_dir / "build"
         options = BuildOptions(
             site_dir=site_dir,
@@ -118,6 +133,36 @@ def _summary(problems: Sequence[Problem]) -> str:
     errors = len(errors_in(problems))
     files = len({p.path for p in problems})
     return f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; nothing was written"
+
+
+class _Terminal:
+    """The preview's console: problems and progress on stderr, the URL on stdout."""
+
+    def __init__(self, site_dir: Path, quiet: bool) -> None:
+        self.site_dir, self.quiet = site_dir, quiet
+
+    def problems(self, problems: Sequence[Problem]) -> None:
+        _print_problems(problems, self.site_dir)
+
+    def say(self, message: str) -> None:
+        if message.startswith("serving "):
+            print(message, flush=True)
+        elif not self.quiet or "error" in message:
+            print(message, file=sys.stderr, flush=True)
+
+
+def _serve(args: argparse.Namespace, site_dir: Path) -> int:
+    options = ServeOptions(
+        site_dir=site_dir, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
+        open_browser=args.open_browser, poll=args.poll,
+    )
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")
+    try:
+        serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
 
 
 def _new(args: argparse.Namespace, site_dir: Path) -> int:

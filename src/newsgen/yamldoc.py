@@ -73,7 +73,8 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None,
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
+        unclosed = (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
+        if exc.context_mark and mark and (unclosed or mark.index >= len(text.rstrip())):
             mark = exc.context_mark  # an unclosed quote or bracket: point where it opened
         line = first_line + mark.line if mark else first_line
         reason = " ".join(part for part in (exc.context, exc.problem) if part)

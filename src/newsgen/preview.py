@@ -1,0 +1,298 @@
+"""The preview's HTTP server: a built folder on loopback, live reload, an error overlay.
+
+Standard library only. Every response carries ``Cache-Control: no-store`` (a save
+within the same second must never be served from cache). HTML responses get the
+live-reload script, and the overlay when the last rebuild failed; the files on disk
+never do. Requests wait while a rebuild is pending, so nobody sees the page a save
+is about to replace.
+"""
+from __future__ import annotations
+
+import html
+import mimetypes
+import queue
+import socket
+import threading
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import cast
+from urllib.parse import quote, unquote, urlsplit
+
+from newsgen.errors import Problem
+
+LIVE = Path(__file__).parent / "live"
+LIVE_PREFIX = "/__newsgen/"
+WAIT_FOR_REBUILD = 30.0
+PING_SECONDS = 15.0
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the server shows: the build id pages are tagged with, the problems of the last
+    rebuild (none when it succeeded), and whether any build has succeeded yet."""
+
+    build: str
+    problems: tuple[Problem, ...] = ()
+    built: bool = False
+
+
+class Hub:
+    """Server-sent events: every connected browser hears each new build id."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: set[queue.SimpleQueue[str | None]] = set()
+        self._closed = False
+
+    def subscribe(self) -> queue.SimpleQueue[str | None] | None:
+        with self._lock:
+            if self._closed:
+                return None
+            client: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+            self._clients.add(client)
+            return client
+
+    def unsubscribe(self, client: queue.SimpleQueue[str | None]) -> None:
+        with self._lock:
+            self._clients.discard(client)
+
+    def publish(self, message: str) -> None:
+        with self._lock:
+            for client in self._clients:
+                client.put(message)
+
+    def close(self) -> None:
+        """End every stream (the server is stopping)."""
+        with self._lock:
+            self._closed = True
+            for client in self._clients:
+                client.put(None)
+
+    @property
+    def clients(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Serves *root* at the site's base path (``/`` or e.g. ``/noticias/``)."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], root: Path, prefix: str = "/") -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+        self.root = root.resolve()
+        self.prefix = prefix
+        self.status = Status(build="0")
+        self.hub = Hub()
+        self.ready = threading.Event()
+        """Set while the served folder is current; requests wait for it."""
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def show(self, status: Status) -> None:
+        """Serve *status* from now on and tell every open tab."""
+        self.status = status
+        self.hub.publish(status.build)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that hangs up mid-response is no error worth a traceback."""
+
+
+def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | None]:
+    """Map a request path to ``("file", path)``, ``("redirect", location)`` or
+    ``("missing", None)``. Nothing outside *root* is ever returned: ``..`` (raw or
+    percent-encoded), backslashes, NUL and symlinks leading out all count as missing."""
+    path = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    if not path.startswith(prefix):
+        return ("redirect", prefix) if path in ("/", prefix.rstrip("/")) else ("missing", None)
+    parts = path[len(prefix):].split("/")
+    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
+        return ("missing", None)
+    candidate = root.joinpath(*(part for part in parts if part))
+    try:
+        real = candidate.resolve()
+    except (OSError, RuntimeError):
+        return ("missing", None)
+    if not real.is_relative_to(root):
+        return ("missing", None)
+    if real.is_dir():
+        if not path.endswith("/"):
+            return ("redirect", quote(path + "/"))
+        index = (real / "index.html").resolve()
+        return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
+    return ("file", real) if real.is_file() else ("missing", None)
+
+
+def content_type(path: Path) -> str:
+    known = TYPES.get(path.suffix.lower())
+    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def decorate(page: bytes, status: Status) -> bytes:
+    """The page with the live-reload script (and the problems overlay) before ``</body>``."""
+    snippet = f'<script src="{LIVE_PREFIX}live.js" data-build="{html.escape(status.build)}" defer></script>'
+    if status.problems:
+        snippet = overlay(status) + snippet
+    at = page.lower().rfind(b"</body>")
+    at = len(page) if at < 0 else at
+    return page[:at] + snippet.encode() + page[at:]
+
+
+def overlay(status: Status) -> str:
+    """The list of problems, every piece of text escaped."""
+    if status.built:
+        lead = "The last change did not build. You are seeing the last version that did."
+    else:
+        lead = "The site has not built yet."
+    items = "".join(
+        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in status.problems
+    )
+    style = (LIVE / "overlay.css").read_text(encoding="utf-8")
+    return (
+        f'<style>{style}</style><aside id="newsgen-problems" role="alert" aria-label="newsgen problems">'
+        f'<h2>newsgen: {len(status.problems)} problem{"s" * (len(status.problems) != 1)}</h2>'
+        f"<p>{lead} Fix these and save; this page reloads by itself.</p><ul>{items}</ul>"
+        '<button type="button">Hide</button></aside>'
+    )
+
+
+NOT_BUILT = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsgen: not built</title><body></body></html>'
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "newsgen-preview"
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for problems and rebuilds."""
+
+    @property
+    def preview(self) -> PreviewServer:
+        return cast(PreviewServer, self.server)
+
+    def _respond(self, send_body: bool) -> None:
+        try:
+            path = urlsplit(self.path).path or "/"
+            if path.startswith(LIVE_PREFIX):
+                self._live(path[len(LIVE_PREFIX):], send_body)
+                return
+            server = self.preview
+            server.ready.wait(WAIT_FOR_REBUILD)
+            status = server.status
+            if not status.built:
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
+                return
+            try:
+                kind, found = locate(server.root, server.prefix, path)
+            except UnicodeDecodeError:
+                kind, found = "missing", None
+            if kind == "redirect":
+                query = urlsplit(self.path).query
+                self._redirect(f"{found}?{query}" if query else str(found), send_body)
+            elif kind == "file":
+                self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+            else:
+                self._not_found(status, send_body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _send_file(self, code: HTTPStatus, path: Path, status: Status, send_body: bool) -> None:
+        data = path.read_bytes()
+        kind = content_type(path)
+        if kind.startswith("text/html"):
+            data = decorate(data, status)
+        self._send(code, kind, data, send_body)
+
+    def _not_found(self, status: Status, send_body: bool) -> None:
+        page = self.preview.root / "404.html"
+        if page.is_file():
+            self._send_file(HTTPStatus.NOT_FOUND, page, status, send_body)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+
+    def _redirect(self, location: str, send_body: bool) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+
+    def _send(self, code: HTTPStatus, kind: str, data: bytes, send_body: bool) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def _live(self, name: str, send_body: bool) -> None:
+        if name == "events":
+            self._events()
+        elif name in ("live.js", "worker.js"):
+            self._send(HTTPStatus.OK, TYPES[".js"], (LIVE / name).read_bytes(), send_body)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+
+    def _events(self) -> None:
+        hub = self.preview.hub
+        client = hub.subscribe()
+        self.close_connection = True
+        if client is None:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".txt"], b"stopping\n", True)
+            return
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self._event(f"retry: 1000\ndata: {self.preview.status.build}\n\n")
+            while True:
+                try:
+                    message = client.get(timeout=PING_SECONDS)
+                except queue.Empty:
+                    self._event(": ping\n\n")  # also how a closed tab is noticed
+                    continue
+                if message is None:
+                    return
+                self._event(f"data: {message}\n\n")
+        finally:
+            hub.unsubscribe(client)
+
+    def _event(self, text: str) -> None:
+        self.wfile.write(text.encode())
+        self.wfile.flush()

@@ -1,0 +1,201 @@
+"""``newsgen serve``: build into a private folder, serve it, rebuild on every save.
+
+Threads (DESIGN.md, "Preview server"): the main thread runs the build loop; the
+watchdog observer only records changes; the HTTP server answers from its own
+threads. A failed rebuild never stops the loop: the last good site stays served
+with the problems overlaid, and the next good build clears them.
+"""
+from __future__ import annotations
+
+import errno
+import itertools
+import secrets
+import shutil
+import signal
+import tempfile
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from threading import Thread
+from types import FrameType
+from typing import Protocol
+
+from newsgen import urls
+from newsgen.build import BuildOptions, Gathered, Manifest, ParseCache, gather, load_config, sync
+from newsgen.config import CONFIG_FILE
+from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
+from newsgen.preview import PreviewServer, Status
+from newsgen.watch import Watcher
+
+DEFAULT_PORT = 8000
+PORTS_TO_TRY = 20
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    site_dir: Path
+    host: str = "127.0.0.1"
+    port: int | None = None
+    """None: 8000, or the next free port after it. 0: any free port."""
+    drafts: bool = False
+    future: bool = False
+    open_browser: bool = False
+    poll: bool = False
+
+
+class Console(Protocol):
+    """Where the preview talks to the editor (the CLI prints to the terminal)."""
+
+    def problems(self, problems: Sequence[Problem]) -> None: ...
+
+    def say(self, message: str) -> None: ...
+
+
+def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console) -> None:
+    """Serve the site until interrupted (Ctrl-C or SIGTERM); always cleans up after itself."""
+    if not (options.site_dir / CONFIG_FILE).is_file():
+        raise UsageError(message=f"{CONFIG_FILE} not found in {options.site_dir} (use -C DIR to name the site)")
+    with tempfile.TemporaryDirectory(prefix="newsgen-serve-") as scratch, _stop_on_sigterm():
+        root = Path(scratch, "site")
+        root.mkdir()
+        server = _bind(options, root, _prefix(options.site_dir), console)
+        watcher = Watcher(options.site_dir, poll=options.poll)
+        server.ready = watcher.idle
+        session = _Session(options, clock, console, server, root)
+        threads = [Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)]
+        try:
+            watcher.start()
+            threads[0].start()
+            session.rebuild(frozenset())
+            watcher.done()
+            url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
+            console.say(f"serving {url} (Ctrl-C to stop)")
+            if options.open_browser:
+                webbrowser.open(url)
+            while True:
+                batch = watcher.next_batch(timeout=1.0)
+                if batch is not None:
+                    session.rebuild(batch)
+                    watcher.done()
+        finally:
+            server.hub.close()
+            server.shutdown()
+            server.server_close()
+            watcher.stop()
+            for thread in threads:
+                thread.join(timeout=5)
+
+
+class _Session:
+    """The build loop's state: parsed articles, what the served folder holds, build ids."""
+
+    def __init__(
+        self, options: ServeOptions, clock: Callable[[], datetime], console: Console,
+        server: PreviewServer, root: Path,
+    ) -> None:
+        self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
+        self.cache = ParseCache()
+        self.manifest: Manifest = {}
+        self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
+        self.built = False
+
+    def rebuild(self, changed: frozenset[str]) -> None:
+        started = time.perf_counter()
+        build = BuildOptions(
+            site_dir=self.options.site_dir, output=self.root, now=self.clock(),
+            drafts=self.options.drafts, future=self.options.future,
+        )
+        try:
+            gathered = gather(build, self.cache)
+            self._write(gathered)
+        except NewsgenError as exc:
+            problems = exc.problems or (Problem(CONFIG_FILE, 0, str(exc)),)
+            self._failed(problems)
+            return
+        except Exception as exc:  # a bug must not take the preview down with it
+            traceback.print_exc()
+            self._failed((Problem("(newsgen)", 0, f"internal error: {exc!r}; please report it"),))
+            return
+        self.built = True
+        self.server.prefix = urls.base_path(gathered.site.config.base_url)
+        self.server.show(Status(next(self.ids), (), built=True))
+        self.console.problems(gathered.warnings)
+        seconds = time.perf_counter() - started
+        reason = f" after {_describe(changed)}" if changed else ""
+        articles = len(gathered.site.articles)
+        self.console.say(
+            f"built {articles} article{'s' * (articles != 1)} in {seconds:.2f} s{reason} "
+            f"({self.cache.parsed} parsed)"
+        )
+
+    def _write(self, gathered: Gathered) -> None:
+        try:
+            self.manifest = sync(gathered, self.root, self.manifest)
+        except OSError:
+            # A file became a folder or the other way round: start the copy afresh.
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir()
+            self.manifest = sync(gathered, self.root, {})
+
+    def _failed(self, problems: Sequence[Problem]) -> None:
+        self.console.problems(problems)
+        errors = len(errors_in(problems)) or len(problems)
+        files = len({p.path for p in problems})
+        kept = "still serving the last good site" if self.built else "nothing to serve until it builds"
+        self.console.say(f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; {kept}")
+        self.server.show(Status(next(self.ids), tuple(problems), built=self.built))
+
+
+def _describe(changed: frozenset[str]) -> str:
+    names = sorted(changed)
+    return names[0] if len(names) == 1 else f"{len(names)} changes"
+
+
+def _prefix(site_dir: Path) -> str:
+    try:
+        return urls.base_path(load_config(site_dir).base_url)
+    except NewsgenError:
+        return "/"
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _bind(options: ServeOptions, root: Path, prefix: str, console: Console) -> PreviewServer:
+    """Listen on the requested port; without one, on 8000 or the next free port after it."""
+    first = DEFAULT_PORT if options.port is None else options.port
+    tries = PORTS_TO_TRY if options.port is None else 1
+    for port in range(first, first + tries):
+        try:
+            server = PreviewServer((options.host, port), root, prefix)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                continue
+            raise UsageError(message=f"cannot listen on {options.host}:{port}: {exc.strerror}") from None
+        if port != first:
+            console.say(f"port {first} is in use; using {port}")
+        return server
+    if options.port is None:
+        raise UsageError(message=f"ports {first}–{first + tries - 1} are all in use; choose one with --port")
+    raise UsageError(message=f"port {first} on {options.host} is in use by another program; choose another with --port")
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so the same clean-up runs."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+

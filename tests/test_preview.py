@@ -1,0 +1,204 @@
+"""The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay."""
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from newsgen.errors import Problem
+from newsgen.preview import PreviewServer, Status, decorate, locate
+
+from conftest import SiteDir
+
+
+@pytest.fixture
+def served(site: SiteDir, tmp_path: Path) -> Iterator[PreviewServer]:
+    site.article("kim", headline="Kim recebe Shoigu")
+    site.write("static/feed.xml", "<feed/>")
+    site.write("static/data.json", "{}")
+    site.write("static/site.webmanifest", "{}")
+    site.write("static/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    site.build()
+    (tmp_path / "secret.txt").write_text("segredo", encoding="utf-8")
+    (site.out / "fuga").symlink_to(tmp_path)
+    (site.out / "segredo.txt").symlink_to(tmp_path / "secret.txt")
+    server = PreviewServer(("127.0.0.1", 0), site.out)
+    server.show(Status(build="b1", built=True))
+    server.ready.set()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.hub.close()
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def request(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    connection.putrequest(method, path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def raw_request(server: PreviewServer, target: str) -> bytes:
+    """Send a request line exactly as given (no client-side normalising)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/feed.xml", "application/xml"),
+        ("/logo.svg", "image/svg+xml"),
+        ("/data.json", "application/json"),
+        ("/site.webmanifest", "application/manifest+json"),
+        ("/css/site.css", "text/css; charset=utf-8"),
+        ("/js/relative-time.js", "text/javascript; charset=utf-8"),
+        ("/images/foto.png", "image/png"),
+        ("/", "text/html; charset=utf-8"),
+    ],
+)
+def test_content_types(served: PreviewServer, path: str, expected: str) -> None:
+    code, headers, _ = request(served, path)
+    assert (code, headers["content-type"]) == (200, expected)
+    assert headers["cache-control"] == "no-store"
+
+
+def test_a_folder_without_its_slash_redirects_and_with_it_serves_the_index(served: PreviewServer) -> None:
+    code, headers, _ = request(served, "/mundo?x=1")
+    assert (code, headers["location"]) == (301, "/mundo/?x=1")
+    code, _, body = request(served, "/mundo/")
+    assert code == 200 and b"Kim recebe Shoigu" in body
+
+
+def test_a_missing_page_is_the_sites_404_with_status_404(served: PreviewServer) -> None:
+    code, headers, body = request(served, "/mundo/nao-existe/")
+    assert code == 404 and headers["content-type"].startswith("text/html")
+    assert body.startswith(b"<!doctype html>") and "Página não encontrada".encode() in body
+
+
+def test_head_sends_the_headers_without_the_body(served: PreviewServer) -> None:
+    _, get_headers, get_body = request(served, "/css/site.css")
+    code, headers, body = request(served, "/css/site.css", "HEAD")
+    assert (code, body) == (200, b"")
+    assert headers["content-length"] == get_headers["content-length"] == str(len(get_body))
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/mundo/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/fuga/secret.txt",
+        "/segredo.txt",
+        "/%00",
+        "/%ff%fe",
+        "http://127.0.0.1/../secret.txt",
+    ],
+)
+def test_no_path_escapes_the_served_folder(served: PreviewServer, target: str) -> None:
+    response = raw_request(served, target)
+    status = response.split(b"\r\n", 1)[0]
+    assert status in (b"HTTP/1.1 404 Not Found", b"HTTP/1.1 400 Bad Request"), status
+    assert "segredo".encode() not in response and b"root:" not in response
+
+
+def test_html_gets_the_reload_script_and_other_files_do_not(served: PreviewServer, site: SiteDir) -> None:
+    _, _, page = request(served, "/")
+    assert page.count(b'<script src="/__newsgen/live.js" data-build="b1" defer></script></body>') == 1
+    assert b"__newsgen" not in (site.out / "index.html").read_bytes(), "never in the built files"
+    _, _, css = request(served, "/css/site.css")
+    assert b"__newsgen" not in css
+
+
+def test_problems_are_overlaid_escaped_on_every_page(served: PreviewServer) -> None:
+    problem = Problem("content/mundo/kim.md", 3, "headline: <script>alert(1)</script> is not text")
+    served.show(Status(build="b2", problems=(problem,), built=True))
+    for path in ("/", "/mundo/", "/nao-existe"):
+        _, _, page = request(served, path)
+        assert b'id="newsgen-problems"' in page
+        assert b"content/mundo/kim.md:3: headline: &lt;script&gt;alert(1)&lt;/script&gt; is not text" in page
+        assert b"<script>alert(1)" not in page
+        assert b"Kim recebe Shoigu" in page or path == "/nao-existe", "the last good site is still served"
+
+
+def test_before_any_good_build_every_page_is_the_overlay(served: PreviewServer) -> None:
+    served.show(Status(build="b2", problems=(Problem("newsgen.yaml", 2, "bad"),), built=False))
+    code, _, page = request(served, "/mundo/")
+    assert code == 503 and b"newsgen.yaml:2: bad" in page and b"has not built yet" in page
+
+
+def test_the_event_stream_sends_the_current_build_then_each_new_one(served: PreviewServer) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+        sock.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        stream = sock.makefile("rb")
+        head = b"".join(iter(stream.readline, b"\r\n"))
+        assert b"text/event-stream" in head and b"no-store" in head
+        assert stream.readline() == b"retry: 1000\n"
+        assert stream.readline() == b"data: b1\n"
+        deadline = time.monotonic() + 2
+        while served.hub.clients == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        served.show(Status(build="b2", built=True))
+        assert stream.readline() == b"\n"
+        assert stream.readline() == b"data: b2\n"
+
+
+def test_requests_wait_while_a_rebuild_is_pending(served: PreviewServer) -> None:
+    served.ready.clear()
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(request, served, "/")
+        time.sleep(0.3)
+        assert not pending.done(), "served before the rebuild finished"
+        served.show(Status(build="b2", built=True))
+        served.ready.set()
+        _, _, page = pending.result(timeout=5)
+    assert b'data-build="b2"' in page
+
+
+def test_many_requests_at_once_are_all_served(served: PreviewServer) -> None:
+    stream = socket.create_connection(("127.0.0.1", served.port), timeout=5)
+    stream.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")  # one long-lived stream open
+    try:
+        with ThreadPoolExecutor(16) as pool:
+            codes = list(pool.map(lambda n: request(served, "/mundo/" if n % 2 else "/css/site.css")[0], range(64)))
+    finally:
+        stream.close()
+    assert codes == [200] * 64
+
+
+def test_a_base_path_mounts_the_site_below_it(site: SiteDir) -> None:
+    site.article("kim")
+    site.build()
+    root = site.out
+    assert locate(root, "/noticias/", "/") == ("redirect", "/noticias/")
+    assert locate(root, "/noticias/", "/noticias") == ("redirect", "/noticias/")
+    assert locate(root, "/noticias/", "/noticias/") == ("file", (root / "index.html").resolve())
+    assert locate(root, "/noticias/", "/mundo/") == ("missing", None)
+
+
+def test_the_script_goes_before_the_last_body_end_tag() -> None:
+    page = b"<html><body><pre>&lt;/body&gt; </body></pre></body></html>"
+    assert decorate(page, Status("b")).endswith(b'data-build="b" defer></script></body></html>')
+    assert decorate(b"<p>sem body</p>", Status("b")).startswith(b"<p>sem body</p><script")

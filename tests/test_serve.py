@@ -1,0 +1,160 @@
+"""``newsgen serve`` as an editor runs it: a child process, real saves, real HTTP."""
+from __future__ import annotations
+
+import signal
+import socket
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, Preview, SiteDir, article_text
+
+KIM = "mundo/2025/06/04/kim/"
+PINNED = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+Start = Callable[..., Preview]
+
+
+@pytest.fixture
+def sample(site: SiteDir) -> SiteDir:
+    site.article("kim")
+    site.article("lavrov", headline="Lavrov visita Pyongyang", timestamp="2025-07-12T09:00+01:00")
+    site.article("seul", headline="Seul responde", timestamp="2025-07-10T09:00+01:00")
+    return site
+
+
+def test_it_serves_the_site_and_never_writes_build(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
+    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+    assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/")
+    code, page = server.get(KIM)
+    assert code == 200 and "Kim recebe Shoigu em Pyongyang" in page
+    assert not (sample.root / "build").exists()
+    [scratch] = tmp_path.glob("newsgen-serve-*")
+    assert (scratch / "site" / KIM / "index.html").is_file()
+    assert b"__newsgen" not in (scratch / "site" / KIM / "index.html").read_bytes()
+
+
+def test_a_save_rebuilds_and_reparses_only_that_file(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
+    server.wait_for_log("built 3 articles")
+    sample.article("kim", headline="Kim Jong-un recebe Shoigu")
+    server.wait_for_log("after content/mundo/kim.md (1 parsed)")
+    code, page = server.get(KIM)
+    assert code == 200 and "Kim Jong-un recebe Shoigu" in page
+
+
+def test_a_bad_file_keeps_the_last_good_site_and_shows_every_problem(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
+    server.wait_for_log("built 3 articles")
+    sample.write("content/mundo/kim.md", article_text().replace('headline: "', 'headline: ["', 1))
+    sample.write("content/mundo/seul.md", article_text(headline="Seul", section="asia"))
+    server.wait_for_log("2 errors in 2 files; still serving the last good site")
+    assert "site/content/mundo/kim.md:3: YAML syntax error" in server.log
+    assert "site/content/mundo/seul.md:4: unknown section 'asia'" in server.log
+    code, page = server.get(KIM)
+    assert code == 200 and "Kim recebe Shoigu em Pyongyang" in page, "the last good page is still served"
+    assert "<code>content/mundo/kim.md:3: YAML syntax error" in page
+    assert "<code>content/mundo/seul.md:4: unknown section &#x27;asia&#x27;" in page
+    sample.article("kim")
+    sample.article("seul", headline="Seul responde", timestamp="2025-07-10T09:00+01:00")
+    server.wait_for_log("built 3 articles", count=2)
+    assert "newsgen-problems" not in server.get(KIM)[1]
+    assert server.process.poll() is None
+
+
+def test_when_the_first_build_fails_it_still_serves_the_problems(site: SiteDir, preview: Start) -> None:
+    site.write("content/mundo/kim.md", "---\nheadline: Kim\n---\nsem data\n")
+    server = preview(site.root, env=PINNED)
+    server.wait_for_log("nothing to serve until it builds")
+    code, page = server.get("")
+    assert code == 503 and "content/mundo/kim.md:2: missing required field &#x27;timestamp&#x27;" in page and "has not built yet" in page
+    site.article("kim")
+    server.wait_for_log("built 1 article")
+    assert server.get(KIM)[0] == 200
+
+
+def test_a_broken_template_is_a_problem_not_a_crash(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
+    server.wait_for_log("built 3 articles")
+    sample.write("templates/_colophon.html", "<p>{{ site.title </p>\n")
+    server.wait_for_log("still serving the last good site")
+    assert "templates/_colophon.html:1:" in server.get("")[1]
+    sample.write("templates/_colophon.html", "<p>Colofão de {{ site.title }}</p>\n")
+    server.wait_for_log("after templates/_colophon.html")
+    assert "Colofão de Mundo de Teste" in server.get("")[1]
+
+
+def test_a_changed_config_is_read_again_and_a_broken_one_is_shown(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
+    server.wait_for_log("built 3 articles")
+    config = (sample.root / "newsgen.yaml").read_text(encoding="utf-8")
+    sample.write("newsgen.yaml", config.replace("title: Mundo de Teste", "title: [Mundo"))
+    server.wait_for_log("still serving the last good site")
+    assert "newsgen.yaml:2: YAML syntax error" in server.get("")[1]
+    sample.write("newsgen.yaml", config.replace("title: Mundo de Teste", "title: O Mundo Hoje"))
+    server.wait_for_log("after newsgen.yaml")
+    assert "<title>O Mundo Hoje</title>" in server.get("")[1]
+
+
+def test_embargoed_and_draft_articles_stay_hidden_unless_asked(sample: SiteDir, preview: Start) -> None:
+    sample.article("futuro", headline="Notícia sob embargo", timestamp="2099-01-01T09:00+00:00")
+    sample.article("rascunho", headline="Um rascunho", draft=True)
+    server = preview(sample.root, env=PINNED)
+    assert "embargo" not in server.get("")[1] and "rascunho" not in server.get("")[1].lower()
+    everything = preview(sample.root, "--drafts", "--future", env=PINNED)
+    page = everything.get("")[1]
+    assert "Notícia sob embargo" in page and "Um rascunho" in page
+
+
+def test_an_explicit_busy_port_is_a_clear_error(sample: SiteDir, preview: Start) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = preview(sample.root, "--port", str(port))
+        assert server.stop() == 2
+    assert f"port {port} on 127.0.0.1 is in use by another program; choose another with --port" in server.log
+    assert "Traceback" not in server.log
+
+
+def test_the_default_port_moves_on_when_8000_is_busy(sample: SiteDir, preview: Start) -> None:
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", 8000))
+            taken.listen()
+        except OSError:
+            pass  # something else already holds 8000: just as good
+        server = preview(sample.root, env=PINNED, any_port=False)
+        assert server.url.startswith("http://127.0.0.1:80") and ":8000/" not in server.url
+        assert "port 8000 is in use; using 80" in server.log
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly(sample: SiteDir, preview: Start, tmp_path: Path, sig: int) -> None:
+    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+    server.wait_for_log("built 3 articles")
+    assert server.get("")[0] == 200
+    assert server.stop(sig) == 0
+    assert server.lines[-1] == "stopped" and "Traceback" not in server.log
+    assert list(tmp_path.glob("newsgen-serve-*")) == [], "the private copy is removed"
+
+
+def test_open_starts_the_editors_browser(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
+    server = preview(sample.root, "--open", env={**PINNED, "BROWSER": str(browser)})
+    server.wait_for_log("built 3 articles")
+    deadline = time.monotonic() + 10
+    while not (opened.exists() and opened.read_text(encoding="utf-8").strip()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert opened.read_text(encoding="utf-8").strip() == server.url
+
+
+def test_a_folder_without_a_site_is_refused(tmp_path: Path, preview: Start) -> None:
+    server = preview(tmp_path)
+    assert server.stop() == 2
+    assert f"newsgen.yaml not found in {tmp_path}" in server.log
