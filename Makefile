@@ -4,7 +4,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check test golden clean
+.PHONY: build check serve test golden clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,6 +16,9 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(VENV)/bin/newsgen check
+
+serve: $(STAMP)
+	$(VENV)/bin/newsgen serve
 
 test: $(STAMP)
 	scripts/install-browser

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, UTC
 from pathlib import Path
 
@@ -203,3 +204,39 @@ def preview() -> Iterator[Callable[..., Preview]]:
     yield start
     for server in started:
         server.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright (never a downloaded browser). Without it the
+    browser tests skip on a workstation and fail in CI (``CI`` set)."""
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: apt-get install chromium (scripts/install-browser)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser: Any, js: bool = True, clock: datetime | None = None, context: Any = None) -> Any:
+    """A pt-PT, Lisbon-time tab that records console errors, failed and foreign requests
+    in ``page.problems``; tabs of one *context* share workers, as tabs of one browser do."""
+    context = context or browser.new_context(locale="pt-PT", timezone_id="Europe/Lisbon", java_script_enabled=js)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("request", lambda r: r.url.startswith("http://127.0.0.1:") or page.problems.append(f"foreign request {r.url}"))
+    if clock:
+        page.clock.set_fixed_time(clock)
+    return page

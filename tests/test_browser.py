@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -18,30 +17,12 @@ import pytest
 
 from newsgen.build import BuildOptions, build
 
-from conftest import REPO
+from conftest import REPO, new_page
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 LISBON = ZoneInfo("Europe/Lisbon")
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/"
 LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-recaptura-de-kursk/"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install chromium (scripts/install-browser)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +38,6 @@ def sample_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     shutil.rmtree(out, ignore_errors=True)
-
-
-def new_page(browser, js: bool = True, clock: datetime | None = None):
-    context = browser.new_context(locale="pt-PT", timezone_id="Europe/Lisbon", java_script_enabled=js)
-    page = context.new_page()
-    page.problems = []  # console errors, failed or foreign requests
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("request", lambda r: r.url.startswith("http://127.0.0.1:") or page.problems.append(f"foreign request {r.url}"))
-    if clock:
-        page.clock.set_fixed_time(clock)
-    return page
 
 
 def test_a_recent_article_gains_a_relative_time_beside_the_absolute_one(browser, sample_url: str) -> None:

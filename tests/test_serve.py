@@ -51,11 +51,11 @@ def test_a_bad_file_keeps_the_last_good_site_and_shows_every_problem(sample: Sit
     sample.write("content/mundo/kim.md", article_text().replace('headline: "', 'headline: ["', 1))
     sample.write("content/mundo/seul.md", article_text(headline="Seul", section="asia"))
     server.wait_for_log("2 errors in 2 files; still serving the last good site")
-    assert "site/content/mundo/kim.md:3: YAML syntax error" in server.log
+    assert "site/content/mundo/kim.md:2: YAML syntax error" in server.log
     assert "site/content/mundo/seul.md:4: unknown section 'asia'" in server.log
     code, page = server.get(KIM)
     assert code == 200 and "Kim recebe Shoigu em Pyongyang" in page, "the last good page is still served"
-    assert "<code>content/mundo/kim.md:3: YAML syntax error" in page
+    assert "<code>content/mundo/kim.md:2: YAML syntax error" in page
     assert "<code>content/mundo/seul.md:4: unknown section &#x27;asia&#x27;" in page
     sample.article("kim")
     sample.article("seul", headline="Seul responde", timestamp="2025-07-10T09:00+01:00")
@@ -92,7 +92,7 @@ def test_a_changed_config_is_read_again_and_a_broken_one_is_shown(sample: SiteDi
     config = (sample.root / "newsgen.yaml").read_text(encoding="utf-8")
     sample.write("newsgen.yaml", config.replace("title: Mundo de Teste", "title: [Mundo"))
     server.wait_for_log("still serving the last good site")
-    assert "newsgen.yaml:2: YAML syntax error" in server.get("")[1]
+    assert "newsgen.yaml:1: YAML syntax error" in server.get("")[1]
     sample.write("newsgen.yaml", config.replace("title: Mundo de Teste", "title: O Mundo Hoje"))
     server.wait_for_log("after newsgen.yaml")
     assert "<title>O Mundo Hoje</title>" in server.get("")[1]

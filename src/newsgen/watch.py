@@ -57,7 +57,7 @@ class Watcher(FileSystemEventHandler):
     requests wait on it, so nobody is served a page a save is about to replace.
     """
 
-    def __init__(self, site_dir: Path, quiet: float = 0.1, max_wait: float = 1.0, poll: bool = False) -> None:
+    def __init__(self, site_dir: Path, quiet: float = 0.05, max_wait: float = 1.0, poll: bool = False) -> None:
         super().__init__()
         self.site_dir = site_dir.resolve()
         self.quiet, self.max_wait = quiet, max_wait

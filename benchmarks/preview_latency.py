@@ -1,0 +1,85 @@
+"""Time from saving an article to the open browser tab showing the change, under `newsgen serve`.
+
+    .venv/bin/python benchmarks/preview_latency.py SITE_DIR [--saves 15]
+
+Copies SITE_DIR to a temporary folder, starts ``newsgen serve`` on it, opens the newest
+article in Debian's Chromium (Playwright, headless), then saves the article's standfirst
+SAVES times the way editors' tools do (temporary file renamed over the original) and
+measures each save until the tab's ``load`` event with the new text. Prints the median,
+the 90th percentile and the worst case, in milliseconds.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from newsgen.build import BuildOptions, gather
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--saves", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="newsgen-latency-") as scratch:
+        site = Path(scratch, "site")
+        shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("build", ".newsgen-cache", ".git"))
+        newest = gather(BuildOptions(site, site / "build", datetime.now(UTC))).site.articles[0]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "newsgen", "-C", str(site), "-q", "serve", "--port", "0"],
+            stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            url = server.stdout.readline().split()[1]  # type: ignore[union-attr]
+            times = measure(url + newest.path, site / newest.source, args.saves)
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"{args.saves} saves of {newest.source} ({len(list(args.site.glob('content/**/*.md')))} articles): "
+          f"median {statistics.median(times):.0f} ms, p90 {sorted(times)[int(0.9 * len(times)) - 1]:.0f} ms, "
+          f"max {max(times):.0f} ms")
+    return 0
+
+
+def measure(url: str, source: Path, saves: int) -> list[float]:
+    original = source.read_text(encoding="utf-8")
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        for n in range(1, saves + 1):
+            marker = f"edição {n}"
+            text = original.replace("\nstandfirst: ", f"\nstandfirst: ({marker}) ", 1)
+            time.sleep(0.3)  # let the last reload settle, as between an editor's saves
+            started = time.perf_counter()
+            with page.expect_event("load", timeout=30_000):
+                save(source, text)
+            while marker not in page.locator(".standfirst").first.inner_text():
+                page.wait_for_event("load", timeout=30_000)
+            times.append((time.perf_counter() - started) * 1000)
+        browser.close()
+    return times
+
+
+def save(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
