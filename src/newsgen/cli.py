@@ -141,13 +141,15 @@ class _Terminal:
     def __init__(self, site_dir: Path, quiet: bool) -> None:
         self.site_dir, self.quiet = site_dir, quiet
 
-    def problems(self, problems: Sequence[Problem]) -> None:
-        _print_problems(problems, self.site_dir)
+    def serving(self, url: str) -> None:
+        print(f"serving {url} (Ctrl-C to stop)", flush=True)
 
-    def say(self, message: str) -> None:
-        if message.startswith("serving "):
-            print(message, flush=True)
-        elif not self.quiet or "error" in message:
+    def problems(self, problems: Sequence[Problem], summary: str) -> None:
+        _print_problems(problems, self.site_dir)
+        print(summary, file=sys.stderr, flush=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
             print(message, file=sys.stderr, flush=True)
 
 

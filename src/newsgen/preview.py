@@ -101,7 +101,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], root: Path, prefix: str = "/") -> None:
+    def __init__(
+        self, address: tuple[str, int], root: Path, prefix: str = "/", ready: threading.Event | None = None
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
@@ -109,7 +111,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.prefix = prefix
         self.status = Status(build="0")
         self.hub = Hub()
-        self.ready = threading.Event()
+        self.ready = ready or threading.Event()
         """Set while the served folder is current; requests wait for it."""
 
     @property

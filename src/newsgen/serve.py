@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from threading import Thread
+from threading import Event, Thread
 from types import FrameType
 from typing import Protocol
 
@@ -51,9 +51,13 @@ class ServeOptions:
 class Console(Protocol):
     """Where the preview talks to the editor (the CLI prints to the terminal)."""
 
-    def problems(self, problems: Sequence[Problem]) -> None: ...
+    def serving(self, url: str) -> None: ...
 
-    def say(self, message: str) -> None: ...
+    def problems(self, problems: Sequence[Problem], summary: str) -> None:
+        """Every problem, then a summary line; always shown."""
+
+    def info(self, message: str) -> None:
+        """Progress (one line per rebuild); ``-q`` hides it."""
 
 
 def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console) -> None:
@@ -63,18 +67,17 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
     with tempfile.TemporaryDirectory(prefix="newsgen-serve-") as scratch, _stop_on_sigterm():
         root = Path(scratch, "site")
         root.mkdir()
-        server = _bind(options, root, _prefix(options.site_dir), console)
         watcher = Watcher(options.site_dir, poll=options.poll)
-        server.ready = watcher.idle
+        server = _bind(options, root, _prefix(options.site_dir), watcher.idle, console)
         session = _Session(options, clock, console, server, root)
-        threads = [Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)]
+        http = Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)
         try:
-            watcher.start()
-            threads[0].start()
+            _start_watching(watcher)
+            http.start()
             session.rebuild(frozenset())
             watcher.done()
             url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
-            console.say(f"serving {url} (Ctrl-C to stop)")
+            console.serving(url)
             if options.open_browser:
                 webbrowser.open(url)
             while True:
@@ -84,11 +87,19 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     watcher.done()
         finally:
             server.hub.close()
-            server.shutdown()
+            if http.is_alive():
+                server.shutdown()
+                http.join(timeout=5)
             server.server_close()
             watcher.stop()
-            for thread in threads:
-                thread.join(timeout=5)
+
+
+def _start_watching(watcher: Watcher) -> None:
+    try:
+        watcher.start()
+    except OSError as exc:
+        raise UsageError(message=f"cannot watch {watcher.site_dir} for changes ({exc.strerror or exc}); "
+                         "try serve --poll") from None
 
 
 class _Session:
@@ -114,7 +125,7 @@ class _Session:
             gathered = gather(build, self.cache)
             self._write(gathered)
         except NewsgenError as exc:
-            problems = exc.problems or (Problem(CONFIG_FILE, 0, str(exc)),)
+            problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
             self._failed(problems)
             return
         except Exception as exc:  # a bug must not take the preview down with it
@@ -124,14 +135,22 @@ class _Session:
         self.built = True
         self.server.prefix = urls.base_path(gathered.site.config.base_url)
         self.server.show(Status(next(self.ids), (), built=True))
-        self.console.problems(gathered.warnings)
+        if gathered.warnings:
+            count = len(gathered.warnings)
+            self.console.problems(gathered.warnings, f"{count} warning{'s' * (count != 1)}")
         seconds = time.perf_counter() - started
-        reason = f" after {_describe(changed)}" if changed else ""
+        reason = f" after {self._describe(changed)}" if changed else ""
         articles = len(gathered.site.articles)
-        self.console.say(
+        self.console.info(
             f"built {articles} article{'s' * (articles != 1)} in {seconds:.2f} s{reason} "
             f"({self.cache.parsed} parsed)"
         )
+
+    def _describe(self, changed: frozenset[str]) -> str:
+        """The changed file, or how many: temporary files of a save that are gone by now
+        (``sed -i``'s ``sedXXXXXX``) are not worth naming."""
+        names = sorted(p for p in changed if (self.options.site_dir / p).exists()) or sorted(changed)
+        return names[0] if len(names) == 1 else f"{len(names)} changes"
 
     def _write(self, gathered: Gathered) -> None:
         try:
@@ -143,17 +162,11 @@ class _Session:
             self.manifest = sync(gathered, self.root, {})
 
     def _failed(self, problems: Sequence[Problem]) -> None:
-        self.console.problems(problems)
         errors = len(errors_in(problems)) or len(problems)
         files = len({p.path for p in problems})
         kept = "still serving the last good site" if self.built else "nothing to serve until it builds"
-        self.console.say(f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; {kept}")
+        self.console.problems(problems, f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; {kept}")
         self.server.show(Status(next(self.ids), tuple(problems), built=self.built))
-
-
-def _describe(changed: frozenset[str]) -> str:
-    names = sorted(changed)
-    return names[0] if len(names) == 1 else f"{len(names)} changes"
 
 
 def _prefix(site_dir: Path) -> str:
@@ -167,19 +180,19 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _bind(options: ServeOptions, root: Path, prefix: str, console: Console) -> PreviewServer:
+def _bind(options: ServeOptions, root: Path, prefix: str, ready: Event, console: Console) -> PreviewServer:
     """Listen on the requested port; without one, on 8000 or the next free port after it."""
     first = DEFAULT_PORT if options.port is None else options.port
     tries = PORTS_TO_TRY if options.port is None else 1
     for port in range(first, first + tries):
         try:
-            server = PreviewServer((options.host, port), root, prefix)
+            server = PreviewServer((options.host, port), root, prefix, ready)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 continue
             raise UsageError(message=f"cannot listen on {options.host}:{port}: {exc.strerror}") from None
         if port != first:
-            console.say(f"port {first} is in use; using {port}")
+            console.info(f"port {first} is in use; using {port}")
         return server
     if options.port is None:
         raise UsageError(message=f"ports {first}–{first + tries - 1} are all in use; choose one with --port")

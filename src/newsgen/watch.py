@@ -76,8 +76,9 @@ class Watcher(FileSystemEventHandler):
         self._observer.start()
 
     def stop(self) -> None:
-        self._observer.stop()
-        self._observer.join(timeout=5)
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join(timeout=5)
 
     def _watch(self, name: str) -> None:
         folder = self.site_dir / name
