@@ -79,7 +79,8 @@ class SiteDir:
         return self.write(f"content/mundo/{name}.md", article_text(**fields))  # type: ignore[arg-type]
 
     def options(self, **kwargs: object) -> BuildOptions:
-        defaults: dict[str, object] = {"site_dir": self.root, "output": self.root / "build", "now": NOW}
+        """Build options; the search index only when asked (``search=True``): it costs a process."""
+        defaults: dict[str, object] = {"site_dir": self.root, "output": self.root / "build", "now": NOW, "search": False}
         return BuildOptions(**{**defaults, **kwargs})  # type: ignore[arg-type]
 
     def build(self, **kwargs: object) -> BuildResult:

@@ -12,12 +12,13 @@ LAYERS = {
     "yamldoc": 1, "typography": 1,
     "config": 2, "markup": 2,
     "parse": 3, "site": 3,
-    "render": 4, "scaffold": 4,
-    "build": 5,
-    "watch": 5, "preview": 5,
-    "serve": 6,
-    "cli": 7,
-    "__main__": 8,
+    "structured": 3,
+    "render": 4, "scaffold": 4, "feeds": 4,
+    "search": 5, "watch": 5, "preview": 5,
+    "build": 6,
+    "serve": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 
 

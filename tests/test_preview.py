@@ -20,7 +20,7 @@ from conftest import SiteDir
 @pytest.fixture
 def served(site: SiteDir, tmp_path: Path) -> Iterator[PreviewServer]:
     site.article("kim", headline="Kim recebe Shoigu")
-    site.write("static/feed.xml", "<feed/>")
+    site.write("static/dados.xml", "<dados/>")
     site.write("static/data.json", "{}")
     site.write("static/site.webmanifest", "{}")
     site.write("static/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
@@ -63,6 +63,7 @@ def raw_request(server: PreviewServer, target: str) -> bytes:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
+        ("/dados.xml", "application/xml"),
         ("/feed.xml", "application/xml"),
         ("/logo.svg", "image/svg+xml"),
         ("/data.json", "application/json"),

@@ -158,3 +158,15 @@ def test_a_folder_without_a_site_is_refused(tmp_path: Path, preview: Start) -> N
     server = preview(tmp_path)
     assert server.stop() == 2
     assert f"newsgen.yaml not found in {tmp_path}" in server.log
+
+
+def test_the_search_index_follows_each_rebuild(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
+    server.wait_for_log("indexed for search")
+    assert server.get("pagefind/pagefind.js")[0] == 200
+    sample.article("kim", headline="Kim Jong-un recebe Shoigu")
+    server.wait_for_log("indexed for search", count=2)
+    assert server.get("pagefind/pagefind-entry.json")[0] == 200
+    quick = preview(sample.root, "--no-search", env=PINNED)
+    quick.wait_for_log("built 3 articles")
+    assert quick.get("pagefind/pagefind.js")[0] == 404 and "indexed" not in quick.log

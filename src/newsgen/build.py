@@ -20,9 +20,11 @@ from pathlib import Path
 from newsgen import urls
 from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
 from newsgen.errors import ConfigError, ContentError, Problem, UsageError, errors_in
+from newsgen.feeds import feed_files
 from newsgen.models import Article
 from newsgen.parse import ParseContext, parse_article
 from newsgen.render import THEME, Page, Renderer
+from newsgen.search import INDEX_DIR, index
 from newsgen.site import Site, build_site, url_collisions
 
 MARKER = ".newsgen-output"
@@ -38,6 +40,8 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     strict: bool = False
+    search: bool = True
+    """Index the written site with Pagefind (also needs ``search: true`` in the config)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     _check_output(options)
     gathered = gather(options)
-    _publish(gathered, options.output)
+    _publish(gathered, options.output, search=options.search and gathered.site.config.search)
     return _result(gathered, time.perf_counter() - started)
 
 
@@ -154,6 +158,7 @@ def gather(options: BuildOptions, cache: ParseCache | None = None) -> Gathered:
         pages = Renderer(site, (site_dir / "templates",), digests).pages()
     except ContentError as exc:
         raise ContentError(_relative_to(exc.problems, site_dir)) from None
+    pages += [Page(path, body) for path, body in feed_files(site).items()]
     clashes = [
         Problem(_source_name(published[p.file], site_dir), 0, f"this file would overwrite the page /{p.path}")
         for p in pages
@@ -244,8 +249,8 @@ def _check_output(options: BuildOptions) -> None:
         )
 
 
-def _publish(gathered: Gathered, output: Path) -> None:
-    """Write everything to a staging folder beside *output*, then swap it in."""
+def _publish(gathered: Gathered, output: Path, search: bool) -> None:
+    """Write everything to a staging folder beside *output*, index it, then swap it in."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -255,9 +260,14 @@ def _publish(gathered: Gathered, output: Path) -> None:
             writer.write(page.file, page.body)
         for path, source in sorted(gathered.assets.items()):
             writer.copy(path, source)
+        if search:
+            reserved = [rel for rel in writer.written if rel.split("/")[0] == INDEX_DIR]
+            if reserved:
+                raise ContentError([Problem(reserved[0], 0, f"{INDEX_DIR}/ is reserved for the search index")])
+            index(staging)
         writer.write(MARKER, MARKER_TEXT)
         os.chmod(staging, 0o755)
-        _swap(staging, output)
+        swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -335,7 +345,7 @@ def sync(gathered: Gathered, root: Path, previous: Manifest) -> Manifest:
 _RENAME_EXCHANGE = 2
 
 
-def _swap(staging: Path, output: Path) -> None:
+def swap(staging: Path, output: Path) -> None:
     """Put *staging* at *output*. With an old output, exchange the two atomically where the
     kernel can (Linux ``renameat2``), else rename twice; *staging* then holds the old site."""
     if not output.exists():

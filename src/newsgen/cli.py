@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                          "in one swap. Nothing is written when any article has an error.")
     p.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
                    help="output folder (default: build/ in the site folder)")
+    p.add_argument("--no-search", dest="search", action="store_false",
+                   help="skip the search index (quicker; also 'search: false' in newsgen.yaml)")
     verbs.add_parser("check", parents=[site, filters], help="report every problem without writing",
                      description="Parse and render everything, print every problem as path:line: message, "
                      "write nothing. Exit 1 when there are errors.")
@@ -66,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     p.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
     p.add_argument("--open", dest="open_browser", action="store_true", help="open the site in the web browser")
+    p.add_argument("--no-search", dest="search", action="store_false",
+                   help="skip the search index (it is rebuilt after each reload otherwise)")
     p.add_argument("--poll", action="store_true",
                    help="poll for changes instead of inotify (for network or container-shared folders)")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
@@ -93,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             drafts=args.drafts,
             future=args.future,
             strict=args.strict,
+            search=getattr(args, "search", False),
         )
         result = build(options) if args.verb == "build" else check(options)
         _report(result, options, args.verb, getattr(args, "quiet", False))
@@ -156,7 +161,7 @@ class _Terminal:
 def _serve(args: argparse.Namespace, site_dir: Path) -> int:
     options = ServeOptions(
         site_dir=site_dir, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
-        open_browser=args.open_browser, poll=args.poll,
+        open_browser=args.open_browser, poll=args.poll, search=args.search,
     )
     if args.port is not None and not 0 <= args.port <= 65535:
         raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")

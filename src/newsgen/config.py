@@ -14,7 +14,7 @@ from newsgen.models import Section
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 CONFIG_FILE = "newsgen.yaml"
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections")
+KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
 SECTION_KEYS = ("title", "description")
 
 
@@ -26,6 +26,8 @@ class SiteConfig:
     language: str
     timezone: ZoneInfo
     sections: tuple[Section, ...]
+    search: bool = True
+    """Build the Pagefind search index (``search: false`` skips it, like ``--no-search``)."""
 
     @property
     def locale(self) -> str:
@@ -57,9 +59,10 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     language = reader.language(root)
     timezone = reader.timezone(root)
     sections = reader.sections(root)
+    search = reader.flag(root, "search", default=True)
     if problems:
         raise ConfigError(problems)
-    return SiteConfig(title, description, base_url, language, timezone, sections)
+    return SiteConfig(title, description, base_url, language, timezone, sections, search)
 
 
 class _Reader(Fields):
@@ -102,7 +105,7 @@ class _Reader(Fields):
         sections = []
         for key, item in entry.value.entries.items():
             if not urls.is_slug(key) or key in urls.RESERVED_TOP_LEVEL:
-                reserved = ", ".join(sorted(urls.RESERVED_TOP_LEVEL))
+                reserved = ", ".join(sorted(n for n in urls.RESERVED_TOP_LEVEL if urls.is_slug(n)))
                 self.problem(
                     item.line,
                     f"section key {key!r} must be lowercase ASCII words joined by hyphens "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -22,6 +23,7 @@ from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
 from newsgen.site import Site, TagPage
+from newsgen.structured import iso, news_article, script_json
 
 THEME = Path(__file__).parent / "theme"
 LEAD_GRID = 6
@@ -71,6 +73,11 @@ class ArchiveContext:
 class TagContext:
     page: TagPage
     pages: tuple[TagPage, ...]
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """The search page is filled in by the browser from the Pagefind index."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +132,14 @@ class Renderer:
             url=self.url,
             tag_for=site.tag_of,
             asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
+            absolute=lambda path: site.config.base_url + path,
+            news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
         )
         self.env.filters.update(
             datetime_long=self.datetime_long,
             date_long=self.date_long,
             month_year=self.month_year,
-            iso=lambda dt: dt.astimezone(self.tz).isoformat(timespec="seconds"),
+            iso=lambda dt: iso(dt, self.tz),
             count=self.count,
             number=lambda n: format_decimal(n, locale=self.locale),
         )
@@ -182,6 +191,7 @@ class Renderer:
                 specs.append(("tag.html", tag_page.path, TagContext(tag_page, pages), title))
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
         specs.append(("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
+        specs.append(("search.html", urls.SEARCH, SearchContext(), "Pesquisa"))
         specs.append(("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada"))
         try:
             return [self.render(*spec) for spec in specs]

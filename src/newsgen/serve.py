@@ -25,8 +25,8 @@ from threading import Event, Thread
 from types import FrameType
 from typing import Protocol
 
-from newsgen import urls
-from newsgen.build import BuildOptions, Gathered, Manifest, ParseCache, gather, load_config, sync
+from newsgen import search, urls
+from newsgen.build import BuildOptions, Gathered, Manifest, ParseCache, gather, load_config, swap, sync
 from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
 from newsgen.preview import PreviewServer, Status
@@ -46,6 +46,7 @@ class ServeOptions:
     future: bool = False
     open_browser: bool = False
     poll: bool = False
+    search: bool = True
 
 
 class Console(Protocol):
@@ -76,6 +77,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
             http.start()
             session.rebuild(frozenset())
             watcher.done()
+            session.index()
             url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
             console.serving(url)
             if options.open_browser:
@@ -85,6 +87,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                 if batch is not None:
                     session.rebuild(batch)
                     watcher.done()
+                    session.index()
         finally:
             server.hub.close()
             if http.is_alive():
@@ -114,6 +117,8 @@ class _Session:
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.built = False
+        self.search = options.search
+        self.indexed: Manifest = {}
 
     def rebuild(self, changed: frozenset[str]) -> None:
         started = time.perf_counter()
@@ -133,6 +138,7 @@ class _Session:
             self._failed((Problem("(newsgen)", 0, f"internal error: {exc!r}; please report it"),))
             return
         self.built = True
+        self.search = self.options.search and gathered.site.config.search
         self.server.prefix = urls.base_path(gathered.site.config.base_url)
         self.server.show(Status(next(self.ids), (), built=True))
         if gathered.warnings:
@@ -145,6 +151,26 @@ class _Session:
             f"built {articles} article{'s' * (articles != 1)} in {seconds:.2f} s{reason} "
             f"({self.cache.parsed} parsed)"
         )
+
+    def index(self) -> None:
+        """Re-index for search when any page changed, after the tabs have reloaded: a new
+        index is written beside the served one and renamed into place."""
+        pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
+        if not self.search or pages == self.indexed:
+            return
+        started = time.perf_counter()
+        fresh = Path(tempfile.mkdtemp(prefix="index-", dir=self.root.parent))
+        try:
+            search.index(self.root, fresh)
+            swap(fresh, self.root / search.INDEX_DIR)
+        except NewsgenError as exc:
+            self.console.problems(exc.problems, "the search index is out of date")
+            return
+        finally:
+            for leftover in self.root.parent.glob("index-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+        self.indexed = pages
+        self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
 
     def _describe(self, changed: frozenset[str]) -> str:
         """The changed file, or how many: temporary files of a save that are gone by now
@@ -159,7 +185,7 @@ class _Session:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest = sync(gathered, self.root, {})
+            self.manifest, self.indexed = sync(gathered, self.root, {}), {}
 
     def _failed(self, problems: Sequence[Problem]) -> None:
         errors = len(errors_in(problems)) or len(problems)

@@ -20,7 +20,10 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HOME = ""
 TAG_INDEX = "tags/"
 NOT_FOUND = "404.html"
-RESERVED_TOP_LEVEL = frozenset({"tag", "tags", "pesquisa", "feed.xml", "404.html"})
+RESERVED_TOP_LEVEL = frozenset(
+    {"tag", "tags", "pesquisa", "pagefind", "feed.xml", "404.html", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+)
+SEARCH = "pesquisa/"
 
 
 DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-?")

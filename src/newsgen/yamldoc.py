@@ -148,16 +148,17 @@ class Fields:
             self.problem(entry.line, f"'{key}' must not be empty")
         return default
 
-    def flag(self, table: Map, key: str) -> bool:
-        """``true``/``false`` (also yes/no, on/off); absent means false."""
+    def flag(self, table: Map, key: str, default: bool = False) -> bool:
+        """``true``/``false`` (also yes/no, on/off); absent means *default*."""
         entry = table.get(key)
         if entry is None or (isinstance(entry.value, Scalar) and entry.value.is_null):
-            return False
+            return default
         word = entry.value.text.strip().lower() if isinstance(entry.value, Scalar) else ""
         if word in ("true", "yes", "on"):
             return True
         if word not in ("false", "no", "off"):
             self.problem(entry.line, f"'{key}' must be true or false, not {describe(entry.value)}")
+            return default
         return False
 
     def items(self, table: Map, key: str) -> tuple[Value, ...]:

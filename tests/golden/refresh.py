@@ -18,7 +18,8 @@ CLOCK = "2025-11-01T12:00:00+00:00"
 def options(output: Path) -> BuildOptions:
     from datetime import datetime
 
-    return BuildOptions(site_dir=SITE, output=output, now=datetime.fromisoformat(CLOCK))
+    # The Pagefind index is binary and versioned with Pagefind: tests/test_search.py covers it.
+    return BuildOptions(site_dir=SITE, output=output, now=datetime.fromisoformat(CLOCK), search=False)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,273 @@
+"""The site's distribution files: Atom feeds, sitemaps, the Google News sitemap, robots.txt.
+
+Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
+``site.now`` for the news window), never from the build time, so the same site gives
+the same bytes. XML is built with ElementTree, so any headline is escaped.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from html import escape
+from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from newsgen import urls
+from newsgen.models import Article
+from newsgen.site import Site
+from newsgen.structured import iso
+
+FEED_SIZE = 50
+SITEMAP_LIMIT = 50_000
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1_000
+FEED_FILE = "feed.xml"
+SITEMAP = "sitemap.xml"
+NEWS_SITEMAP = "news-sitemap.xml"
+ROBOTS = "robots.txt"
+EMPTY_UPDATED = "1970-01-01T00:00:00Z"
+"""The `<updated>` of a feed on a site with no articles at all (never the build time)."""
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+# Fixed, so the output never depends on the machine's /etc/mime.types (which `mimetypes` reads).
+IMAGE_TYPES = {
+    "avif": "image/avif", "bmp": "image/bmp", "gif": "image/gif", "ico": "image/vnd.microsoft.icon",
+    "jpe": "image/jpeg", "jpeg": "image/jpeg", "jpg": "image/jpeg", "jxl": "image/jxl", "png": "image/png",
+    "svg": "image/svg+xml", "tif": "image/tiff", "tiff": "image/tiff", "webp": "image/webp",
+}
+# Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A URL attribute in the body HTML (Python-Markdown writes double quotes; raw HTML may use single).
+_URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
+    """Every distribution file of the site, by output file path relative to the site root."""
+    if sitemap_limit < 1:
+        raise ValueError(f"sitemap_limit must be at least 1, not {sitemap_limit}")
+    files = _Feeds(site).all()
+    files.update(_sitemaps(site, sitemap_limit))
+    files[NEWS_SITEMAP] = _news_sitemap(site)
+    files[ROBOTS] = _robots(site)
+    return files
+
+
+def newest(articles: Iterable[Article]) -> datetime | None:
+    """The latest change among *articles*: each one's ``updated``, else ``published``."""
+    return max((a.updated or a.published for a in articles), default=None)
+
+
+def image_type(src: str) -> str | None:
+    """The MIME type of an image file from its extension, or None if unknown."""
+    _, dot, ext = src.rpartition(".")
+    return IMAGE_TYPES.get(ext.lower()) if dot and "/" not in ext else None
+
+
+def news_language(language: str) -> str:
+    """Google News' language code: the ISO 639 part (``pt-PT`` → ``pt``); Chinese is
+    ``zh-cn`` (simplified) or ``zh-tw`` (traditional)."""
+    parts = language.replace("_", "-").lower().split("-")
+    if parts[0] == "zh":
+        return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"
+    return parts[0]
+
+
+def absolute_html(html: str, page_url: str) -> str:
+    """*html* with every relative ``href``/``src`` resolved against *page_url*
+    (``/x`` → scheme and host of the page + ``/x``); fragments and full URLs are kept."""
+
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(3)
+        if not value or value.startswith(("#", "//")):
+            return match.group(0)
+        try:
+            if urlsplit(value).scheme:
+                return match.group(0)
+            resolved = urljoin(page_url, value)
+        except ValueError:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{resolved}{match.group(2)}"
+
+    return _URL_ATTR.sub(fix, html)
+
+
+# --- XML helpers ---------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """A child (or root) element; ``xml__lang=`` names ``xml:lang``; text and attribute
+    values are stripped of characters XML cannot hold."""
+    clean = {k.replace("__", ":"): _clean(v) for k, v in attrs.items()}
+    element = ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+# --- Atom feeds ----------------------------------------------------------------------------
+
+
+class _Feeds:
+    """The Atom feeds of one site; each article's entry HTML is made once."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config = site.config
+        self.tz = site.config.timezone
+        self.base = site.config.base_url
+        self.host = urlsplit(site.config.base_url).hostname or ""
+        self.site_newest = newest(site.articles)
+        self.content_cache: dict[str, str] = {}
+
+    def all(self) -> dict[str, bytes]:
+        site, title = self.site, self.config.title
+        files = {FEED_FILE: self.feed(urls.HOME, title, self.config.description, site.articles)}
+        for section in self.config.sections:
+            name = f"{section.title} · {title}"
+            files[section.path + FEED_FILE] = self.feed(section.path, name, section.description, site.in_section(section.key))
+        for tag in site.tags:  # tag.articles is newest first, like site.articles
+            files[tag.path + FEED_FILE] = self.feed(tag.path, f"#{tag.name} · {title}", "", tag.articles)
+        return files
+
+    def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> bytes:
+        shown = articles[:FEED_SIZE]
+        page_url = self.base + page
+        feed = _el(None, "feed", xmlns=ATOM_NS, xml__lang=self.config.language)
+        _el(feed, "id", page_url)
+        _el(feed, "title", title)
+        if subtitle:
+            _el(feed, "subtitle", subtitle)
+        _el(feed, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE)
+        _el(feed, "link", rel="alternate", type="text/html", href=page_url)
+        updated = newest(shown) or self.site_newest
+        _el(feed, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED)
+        _el(feed, "generator", "newsgen")
+        for article in shown:
+            self.entry(feed, article)
+        return _xml(feed)
+
+    def entry(self, feed: ET.Element, article: Article) -> None:
+        url = self.base + article.path
+        entry = _el(feed, "entry")
+        _el(entry, "id", self.entry_id(article))
+        _el(entry, "title", article.headline)
+        _el(entry, "link", rel="alternate", type="text/html", href=url)
+        image = article.lead_image
+        if image is not None:
+            mime = image_type(image.src)
+            extra = {"type": mime} if mime else {}
+            _el(entry, "link", rel="enclosure", href=self.base + image.src, **extra)
+        _el(entry, "published", iso(article.published, self.tz))
+        _el(entry, "updated", iso(article.updated or article.published, self.tz))
+        _el(_el(entry, "author"), "name", article.byline or self.config.title)
+        _el(entry, "summary", article.standfirst)
+        _el(entry, "content", self.content(article, url), type="html")
+        for hashtag in article.hashtags:
+            _el(entry, "category", term=hashtag.text, label=f"#{hashtag.text}")
+
+    def entry_id(self, article: Article) -> str:
+        """``tag:host,YYYY-MM-DD:source`` (RFC 4151): headline edits never change it."""
+        day = article.published.astimezone(self.tz).date().isoformat()
+        return f"tag:{self.host},{day}:{quote(article.source, safe='/')}"
+
+    def content(self, article: Article, url: str) -> str:
+        """The lead image as a figure, then the body, with absolute URLs throughout."""
+        if article.path not in self.content_cache:
+            parts = []
+            image = article.lead_image
+            if image is not None:
+                caption = " — ".join(text for text in (image.caption, image.credit) if text)
+                figcaption = f"<figcaption>{escape(caption, quote=False)}</figcaption>" if caption else ""
+                src, alt = escape(self.base + image.src), escape(image.alt)
+                parts.append(f'<figure><img src="{src}" alt="{alt}">{figcaption}</figure>')
+            parts.append(absolute_html(article.body_html, url))
+            self.content_cache[article.path] = "\n".join(parts)
+        return self.content_cache[article.path]
+
+
+# --- Sitemaps ------------------------------------------------------------------------------
+
+
+def _sitemap_entries(site: Site) -> list[tuple[str, datetime | None]]:
+    """Every page worth indexing (not the 404 page) with its last change, in page order."""
+    whole = newest(site.articles)
+    entries: list[tuple[str, datetime | None]] = [(urls.HOME, whole)]
+    for section in site.config.sections:
+        entries.append((section.path, newest(site.in_section(section.key))))
+        entries += [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
+    entries += [(a.path, a.updated or a.published) for a in site.articles]
+    for tag in site.tags:
+        entries += [(page.path, newest(page.articles)) for page in site.tag_pages(tag)]
+    entries += [(urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
+    return entries
+
+
+def _sitemaps(site: Site, limit: int) -> dict[str, bytes]:
+    """``sitemap.xml``; past *limit* URLs it is an index of ``sitemap-1.xml``, ``sitemap-2.xml``…"""
+    entries = _sitemap_entries(site)
+    tz, base = site.config.timezone, site.config.base_url
+    if len(entries) <= limit:
+        return {SITEMAP: _urlset(entries, base, tz)}
+    files: dict[str, bytes] = {}
+    index = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
+    for number, start in enumerate(range(0, len(entries), limit), start=1):
+        chunk = entries[start : start + limit]
+        name = f"sitemap-{number}.xml"
+        files[name] = _urlset(chunk, base, tz)
+        item = _el(index, "sitemap")
+        _el(item, "loc", base + name)
+        last = max((moment for _, moment in chunk if moment is not None), default=None)
+        if last is not None:
+            _el(item, "lastmod", iso(last, tz))
+    files[SITEMAP] = _xml(index)
+    return files
+
+
+def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
+    urlset = _el(None, "urlset", xmlns=SITEMAP_NS)
+    for path, moment in entries:
+        item = _el(urlset, "url")
+        _el(item, "loc", base + path)
+        if moment is not None:
+            _el(item, "lastmod", iso(moment, tz))
+    return _xml(urlset)
+
+
+def _news_sitemap(site: Site) -> bytes:
+    """Google News: articles published in the 48 hours up to ``site.now``, newest first."""
+    config, tz = site.config, site.config.timezone
+    since = site.now - NEWS_WINDOW
+    recent = [a for a in site.articles if since < a.published <= site.now][:NEWS_LIMIT]
+    urlset = _el(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
+    language = news_language(config.language)
+    for article in recent:
+        item = _el(urlset, "url")
+        _el(item, "loc", config.base_url + article.path)
+        news = _el(item, "news:news")
+        publication = _el(news, "news:publication")
+        _el(publication, "news:name", config.title)
+        _el(publication, "news:language", language)
+        _el(news, "news:publication_date", iso(article.published, tz))
+        _el(news, "news:title", article.headline)
+    return _xml(urlset)
+
+
+def _robots(site: Site) -> bytes:
+    base = site.config.base_url
+    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {base}{SITEMAP}", f"Sitemap: {base}{NEWS_SITEMAP}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")

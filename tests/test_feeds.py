@@ -1,0 +1,374 @@
+"""Feeds, sitemaps and robots.txt: what a feed reader or a crawler gets from `feed_files`."""
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+import pytest
+
+from newsgen.config import SiteConfig, parse_config
+from newsgen.feeds import SITEMAP_LIMIT, feed_files, image_type, news_language
+from newsgen.models import Article
+from newsgen.parse import ParseContext, parse_article
+from newsgen.site import Site, build_site
+
+from conftest import CONFIG, NOW, article_text
+
+CONFIGURED = parse_config(CONFIG)
+PREFIXED = parse_config(CONFIG.replace("https://example.pt/", "https://example.pt/noticias/"))
+ASSETS = frozenset({"images/foto.png", "images/mapa.svg", "images/cena.jpg"})
+LEAD = {"src": "images/foto.png", "alt": "Kim e Shoigu", "caption": "Na cimeira", "credit": "KCNA via AP"}
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def art(name: str, config: SiteConfig = CONFIGURED, **fields: object) -> Article:
+    ctx = ParseContext(config, ASSETS, "/noticias/" if config is PREFIXED else "/")
+    article, problems = parse_article(f"content/mundo/{name}.md", article_text(**fields).encode(), ctx)  # type: ignore[arg-type]
+    assert article is not None, problems
+    return article
+
+
+def site_of(*articles: Article, now: datetime = NOW, config: SiteConfig = CONFIGURED, **flags: bool) -> Site:
+    return build_site(config, articles, now, **flags)
+
+
+def feed(data: bytes) -> Any:
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def when(struct: Any) -> datetime:
+    """A feedparser time (UTC struct_time) as an aware datetime."""
+    return datetime.fromtimestamp(calendar.timegm(struct), UTC)
+
+
+def locs(data: bytes) -> dict[str, str | None]:
+    """A urlset's URLs with their lastmod text."""
+    root = ET.fromstring(data)
+    assert root.tag == f"{SM}urlset"
+    return {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}  # type: ignore[misc]
+
+
+def many(n: int, **fields: object) -> list[Article]:
+    """*n* articles an hour apart, «Notícia 0» the oldest."""
+    start = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
+    return [
+        art(f"n{i}", headline=f"Notícia {i}", timestamp=(start + timedelta(hours=i)).isoformat(), **fields)
+        for i in range(n)
+    ]
+
+
+def test_one_file_per_feed_and_sitemap() -> None:
+    site = site_of(art("a", hashtags=["NATO", "CooperaçãoMilitar"]))
+    assert sorted(feed_files(site)) == [
+        "europa/feed.xml", "feed.xml", "mundo/feed.xml", "news-sitemap.xml", "robots.txt", "sitemap.xml",
+        "tag/cooperacao-militar/feed.xml", "tag/nato/feed.xml",
+    ]
+
+
+def test_an_entry_carries_everything_a_reader_shows() -> None:
+    body = 'Ver [a secção](/mundo/) e [fonte](https://kcna.kp/x).\n\n![Mapa](images/mapa.svg "O mapa."){credit="Lusa"}\n\nNota[^1]\n\n[^1]: Uma nota.'
+    article = art(
+        "2025-06-04-kim", images=[LEAD], byline="Ana Lopes", updated="2025-06-05T09:15+01:00",
+        hashtags=["CooperaçãoMilitar", "NATO"], body=body,
+    )
+    files = feed_files(site_of(article))
+    parsed = feed(files["feed.xml"])
+    assert parsed.feed.title == "Mundo de Teste"
+    assert parsed.feed.id == "https://example.pt/"
+    assert parsed.feed.language == "pt-PT"
+    assert parsed.feed.generator == "newsgen"
+    assert {(link.rel, link.type, link.href) for link in parsed.feed.links} == {
+        ("self", "application/atom+xml", "https://example.pt/feed.xml"),
+        ("alternate", "text/html", "https://example.pt/"),
+    }
+    assert when(parsed.feed.updated_parsed) == datetime(2025, 6, 5, 8, 15, tzinfo=UTC)
+    [entry] = parsed.entries
+    assert entry.title == "Kim recebe Shoigu em Pyongyang"
+    assert entry.link == "https://example.pt/mundo/2025/06/04/kim/"
+    assert entry.id == "tag:example.pt,2025-06-04:content/mundo/2025-06-04-kim.md"
+    assert when(entry.published_parsed) == datetime(2025, 6, 4, 17, 30, tzinfo=UTC)
+    assert when(entry.updated_parsed) == datetime(2025, 6, 5, 8, 15, tzinfo=UTC)
+    assert entry.summary == "O líder norte-coreano reafirmou o apoio a Moscovo."
+    assert entry.author == "Ana Lopes"
+    assert [(t.term, t.label) for t in entry.tags] == [("CooperaçãoMilitar", "#CooperaçãoMilitar"), ("NATO", "#NATO")]
+    assert [(e.href, e.type) for e in entry.enclosures] == [("https://example.pt/images/foto.png", "image/png")]
+    html = entry.content[0].value
+    assert html.startswith('<figure><img alt="Kim e Shoigu" src="https://example.pt/images/foto.png" />')
+    assert "<figcaption>Na cimeira — KCNA via AP</figcaption>" in html
+    assert 'href="https://example.pt/mundo/"' in html
+    assert 'href="https://kcna.kp/x"' in html
+    assert 'src="https://example.pt/images/mapa.svg"' in html
+    assert 'href="/' not in html and 'src="/' not in html
+    # The raw dates are RFC 3339 in the site's zone, to the second.
+    raw = ET.fromstring(files["feed.xml"]).find(f"{ATOM}entry")
+    assert raw is not None
+    assert (raw.findtext(f"{ATOM}published"), raw.findtext(f"{ATOM}updated")) == (
+        "2025-06-04T18:30:00+01:00", "2025-06-05T09:15:00+01:00",
+    )
+
+
+def test_without_byline_image_or_update_the_entry_falls_back() -> None:
+    files = feed_files(site_of(art("a", hashtags=[], timestamp="2025-01-10T10:00")))
+    [entry] = feed(files["feed.xml"]).entries
+    assert entry.author == "Mundo de Teste"
+    assert entry.published == entry.updated == "2025-01-10T10:00:00+00:00"  # Lisbon in winter
+    assert "enclosures" not in entry or entry.enclosures == []
+    assert "<figure>" not in entry.content[0].value
+    assert "tags" not in entry
+
+
+def test_enclosure_type_follows_the_file_extension() -> None:
+    lead = {**LEAD, "src": "images/mapa.svg"}
+    [entry] = feed(feed_files(site_of(art("a", images=[lead])))["feed.xml"]).entries
+    assert entry.enclosures[0].type == "image/svg+xml"
+    assert [image_type(p) for p in ("a/b.JPG", "b.jpeg", "c.webp", "d.svg", "e.unknown", "noext")] == [
+        "image/jpeg", "image/jpeg", "image/webp", "image/svg+xml", None, None,
+    ]
+
+
+def test_a_feed_holds_the_50_newest_articles_newest_first() -> None:
+    files = feed_files(site_of(*many(52)))
+    for name in ("feed.xml", "mundo/feed.xml", "tag/cooperacao-militar/feed.xml"):
+        titles = [e.title for e in feed(files[name]).entries]
+        assert titles == [f"Notícia {i}" for i in range(51, 1, -1)], name
+
+
+def test_entry_id_survives_a_headline_edit() -> None:
+    before = feed(feed_files(site_of(art("2025-06-04-kim", headline="Kim recebe Shoigu")))["feed.xml"]).entries[0]
+    after = feed(feed_files(site_of(art("2025-06-04-kim", headline="Kim Jong-un recebe Shoigu")))["feed.xml"]).entries[0]
+    other = feed(feed_files(site_of(art("2025-06-04-outro", headline="Kim recebe Shoigu")))["feed.xml"]).entries[0]
+    assert before.title != after.title
+    assert before.id == after.id
+    assert other.id != before.id
+
+
+def test_dates_come_from_the_articles_never_from_the_build_clock() -> None:
+    articles = [
+        art("a", headline="Antiga mas corrigida", timestamp="2025-06-01T10:00", updated="2025-06-20T10:00"),
+        art("b", headline="Recente", timestamp="2025-06-10T10:00"),
+    ]
+    early = feed_files(site_of(*articles, now=NOW))
+    late = feed_files(site_of(*articles, now=NOW + timedelta(days=400)))
+    for name in early:
+        if name != "news-sitemap.xml":  # its window follows the clock on purpose
+            assert early[name] == late[name], name
+    parsed = feed(early["feed.xml"])
+    assert when(parsed.feed.updated_parsed) == datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
+    assert [when(e.updated_parsed) for e in parsed.entries] == [
+        datetime(2025, 6, 10, 9, 0, tzinfo=UTC), datetime(2025, 6, 20, 9, 0, tzinfo=UTC),
+    ]
+    assert b"2025-07-13" not in b"".join(early.values())  # NOW's date appears nowhere
+
+
+def test_the_same_site_gives_the_same_bytes_whatever_the_input_order() -> None:
+    articles = many(5, hashtags=["NATO", "Ucrânia"])
+    assert feed_files(site_of(*articles)) == feed_files(site_of(*reversed(articles)))
+
+
+def test_section_and_tag_feeds_hold_only_their_articles() -> None:
+    files = feed_files(site_of(
+        art("a", headline="Mundo e NATO", hashtags=["NATO"], timestamp="2025-06-01T10:00"),
+        art("b", headline="Só mundo", hashtags=["Coreia"], timestamp="2025-06-02T10:00"),
+        art("c", headline="Europa e NATO", section="europa", hashtags=["#nato"], timestamp="2025-06-03T10:00"),
+    ))
+    titles = {name: [e.title for e in feed(data).entries] for name, data in files.items() if name.endswith("feed.xml")}
+    assert titles == {
+        "feed.xml": ["Europa e NATO", "Só mundo", "Mundo e NATO"],
+        "mundo/feed.xml": ["Só mundo", "Mundo e NATO"],
+        "europa/feed.xml": ["Europa e NATO"],
+        "tag/nato/feed.xml": ["Europa e NATO", "Mundo e NATO"],
+        "tag/coreia/feed.xml": ["Só mundo"],
+    }
+    europa = feed(files["europa/feed.xml"]).feed
+    assert (europa.title, europa.id) == ("Europa · Mundo de Teste", "https://example.pt/europa/")
+    assert when(europa.updated_parsed) == datetime(2025, 6, 3, 9, 0, tzinfo=UTC)
+    nato = feed(files["tag/nato/feed.xml"]).feed
+    assert (nato.title, nato.id) == ("#NATO · Mundo de Teste", "https://example.pt/tag/nato/")
+    assert {(link.rel, link.href) for link in nato.links} == {
+        ("self", "https://example.pt/tag/nato/feed.xml"), ("alternate", "https://example.pt/tag/nato/"),
+    }
+    assert when(nato.updated_parsed) == datetime(2025, 6, 3, 9, 0, tzinfo=UTC)
+
+
+def test_a_section_without_articles_gets_a_valid_empty_feed_dated_by_the_site() -> None:
+    files = feed_files(site_of(art("a", timestamp="2025-06-04T18:30")))
+    europa = feed(files["europa/feed.xml"])
+    assert europa.entries == []
+    assert europa.feed.updated == "2025-06-04T18:30:00+01:00"
+    empty = feed_files(site_of())
+    assert feed(empty["feed.xml"]).feed.updated == "1970-01-01T00:00:00Z"
+    assert set(locs(empty["sitemap.xml"]).values()) == {None}
+
+
+def test_drafts_and_embargoed_articles_appear_nowhere() -> None:
+    files = feed_files(site_of(
+        art("publicado", headline="Publicado", hashtags=["NATO"]),
+        art("rascunho", headline="Rascunho secreto", hashtags=["NATO", "Segredo"], draft=True),
+        art("embargo", headline="Embargo secreto", hashtags=["NATO"], timestamp="2025-07-13T13:00:01+01:00"),
+    ))
+    everything = b"".join(files.values())
+    assert b"Publicado" in everything
+    for leak in (b"secreto", b"rascunho", b"embargo", b"Segredo", b"segredo", b"2025/07/13"):
+        assert leak not in everything, leak
+    assert "tag/segredo/feed.xml" not in files
+
+
+def test_hostile_headlines_stay_well_formed_and_round_trip() -> None:
+    headline = "Tiros <b>já</b> & \"aspas\" ]]> <![CDATA[ x \u0007fim"
+    article = art("a", headline=headline, standfirst="Menos < mais & ]]>", hashtags=["NATO"])
+    expected = article.headline.replace("\u0007", "")  # XML cannot carry control characters at all
+    site = site_of(article, now=article.published + timedelta(hours=1))
+    files = feed_files(site)
+    for name, data in files.items():
+        if name.endswith(".xml"):
+            ET.fromstring(data)  # well-formed, or this raises
+    for name in ("feed.xml", "mundo/feed.xml", "tag/nato/feed.xml"):
+        entry = feed(files[name]).entries[0]
+        assert entry.title == expected
+        assert entry.summary == article.standfirst
+    news = ET.fromstring(files["news-sitemap.xml"])
+    assert news.findtext(f"{SM}url/{NEWS}news/{NEWS}title") == expected
+
+
+def test_a_base_url_with_a_path_gives_absolute_urls_under_it() -> None:
+    article = art(
+        "2025-06-04-kim", config=PREFIXED, images=[LEAD], body='Ver [a secção](/noticias/mundo/).\n\n![Mapa](images/mapa.svg){credit="Lusa"}',
+    )
+    files = feed_files(site_of(article, config=PREFIXED))
+    parsed = feed(files["feed.xml"])
+    assert parsed.feed.id == "https://example.pt/noticias/"
+    assert {link.href for link in parsed.feed.links} == {"https://example.pt/noticias/feed.xml", "https://example.pt/noticias/"}
+    [entry] = parsed.entries
+    assert entry.link == "https://example.pt/noticias/mundo/2025/06/04/kim/"
+    assert entry.id == "tag:example.pt,2025-06-04:content/mundo/2025-06-04-kim.md"
+    assert entry.enclosures[0].href == "https://example.pt/noticias/images/foto.png"
+    html = entry.content[0].value
+    assert 'src="https://example.pt/noticias/images/foto.png"' in html
+    assert 'href="https://example.pt/noticias/mundo/"' in html
+    assert 'src="https://example.pt/noticias/images/mapa.svg"' in html
+    assert "https://example.pt/noticias/noticias/" not in html
+    assert feed(files["mundo/feed.xml"]).feed.id == "https://example.pt/noticias/mundo/"
+    assert all(url.startswith("https://example.pt/noticias/") for url in locs(files["sitemap.xml"]))
+    assert files["robots.txt"].decode().splitlines()[-2:] == [
+        "Sitemap: https://example.pt/noticias/sitemap.xml", "Sitemap: https://example.pt/noticias/news-sitemap.xml",
+    ]
+
+
+def test_sitemap_lists_every_page_with_the_date_of_its_articles() -> None:
+    articles = many(25, hashtags=["NATO"])  # «Notícia i» at 2025-05-01 08:00 UTC + i hours
+    europe = art("e", headline="Europa", section="europa", timestamp="2025-04-30T10:00", updated="2025-06-01T12:00", hashtags=[])
+    urls = locs(feed_files(site_of(*articles, europe))["sitemap.xml"])
+    b = "https://example.pt/"
+    newest = "2025-06-01T12:00:00+01:00"  # Europa's update
+    last_may = "2025-05-02T09:00:00+01:00"  # Notícia 24
+    assert urls == {
+        b: newest,
+        f"{b}mundo/": last_may,
+        f"{b}mundo/2025/05/": last_may,
+        f"{b}europa/": newest,
+        f"{b}europa/2025/04/": newest,
+        **{f"{b}mundo/2025/05/{1 + (9 + i) // 24:02d}/n{i}/": a.published.isoformat(timespec="seconds") for i, a in enumerate(articles)},
+        f"{b}europa/2025/04/30/e/": newest,
+        f"{b}tag/nato/": last_may,  # the newest 20
+        f"{b}tag/nato/1/": "2025-05-02T04:00:00+01:00",  # the oldest 20: Notícia 0–19
+        f"{b}tag/nato/2/": last_may,  # Notícia 20–24
+        f"{b}tags/": newest,
+        f"{b}pesquisa/": newest,
+    }
+    assert urls[f"{b}mundo/2025/05/01/n0/"] == "2025-05-01T09:00:00+01:00"
+
+
+def test_a_long_sitemap_becomes_an_index_of_files_within_the_limit() -> None:
+    site = site_of(*many(8))
+    whole = locs(feed_files(site)["sitemap.xml"])
+    assert len(whole) == 15  # home, 2 sections, 1 archive, 8 articles, tag, tag index, search
+    assert feed_files(site, sitemap_limit=15)["sitemap.xml"] == feed_files(site)["sitemap.xml"]
+    files = feed_files(site, sitemap_limit=4)
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag == f"{SM}sitemapindex"
+    listed = [(s.findtext(f"{SM}loc"), s.findtext(f"{SM}lastmod")) for s in index.findall(f"{SM}sitemap")]
+    assert [loc for loc, _ in listed] == [f"https://example.pt/sitemap-{n}.xml" for n in (1, 2, 3, 4)]
+    parts = [locs(files[f"sitemap-{n}.xml"]) for n in (1, 2, 3, 4)]
+    assert [len(p) for p in parts] == [4, 4, 4, 3]
+    assert {url: lastmod for p in parts for url, lastmod in p.items()} == whole
+    for (_, lastmod), part in zip(listed, parts, strict=True):
+        assert lastmod == max((m for m in part.values() if m), key=datetime.fromisoformat)
+    assert SITEMAP_LIMIT == 50_000
+
+
+def test_news_sitemap_holds_the_last_48_hours() -> None:
+    def ago(hours: float) -> str:
+        return (NOW - timedelta(hours=hours)).isoformat()
+
+    articles = [
+        art("agora", headline="Agora mesmo", timestamp=ago(0)),
+        art("h47", headline="Há 47 horas", timestamp=ago(47)),
+        art("h48", headline="Há 48 horas", timestamp=ago(48)),
+        art("h49", headline="Há 49 horas", timestamp=ago(49)),
+        art("futuro", headline="Amanhã", timestamp=ago(-1)),
+    ]
+    root = ET.fromstring(feed_files(site_of(*articles, future=True))["news-sitemap.xml"])
+    assert root.tag == f"{SM}urlset"
+    rows = [
+        (
+            u.findtext(f"{SM}loc"),
+            u.findtext(f"{NEWS}news/{NEWS}publication/{NEWS}name"),
+            u.findtext(f"{NEWS}news/{NEWS}publication/{NEWS}language"),
+            u.findtext(f"{NEWS}news/{NEWS}publication_date"),
+            u.findtext(f"{NEWS}news/{NEWS}title"),
+        )
+        for u in root.findall(f"{SM}url")
+    ]
+    assert rows == [
+        ("https://example.pt/mundo/2025/07/13/agora/", "Mundo de Teste", "pt", "2025-07-13T13:00:00+01:00", "Agora mesmo"),
+        ("https://example.pt/mundo/2025/07/11/h47/", "Mundo de Teste", "pt", "2025-07-11T14:00:00+01:00", "Há 47 horas"),
+    ]
+
+
+def test_news_sitemap_is_valid_when_nothing_is_recent_and_stops_at_1000() -> None:
+    empty = ET.fromstring(feed_files(site_of(art("velho", timestamp="2025-01-01T10:00")))["news-sitemap.xml"])
+    assert (empty.tag, len(empty)) == (f"{SM}urlset", 0)
+    one = art("base", timestamp=(NOW - timedelta(hours=1)).isoformat(), hashtags=[])
+    recent = [
+        dataclasses.replace(one, path=f"mundo/2025/07/13/n{i}/", published=one.published - timedelta(seconds=i))
+        for i in range(1001)
+    ]
+    root = ET.fromstring(feed_files(site_of(*recent))["news-sitemap.xml"])
+    found = [u.findtext(f"{SM}loc") for u in root.findall(f"{SM}url")]
+    assert found == [f"https://example.pt/mundo/2025/07/13/n{i}/" for i in range(1000)]
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [("pt-PT", "pt"), ("pt", "pt"), ("en-GB", "en"), ("zh-CN", "zh-cn"), ("zh-Hans", "zh-cn"),
+     ("zh-TW", "zh-tw"), ("zh-Hant-HK", "zh-tw"), ("zh", "zh-cn")],
+)
+def test_news_language_codes(language: str, code: str) -> None:
+    assert news_language(language) == code
+
+
+def test_robots_txt_points_at_both_sitemaps() -> None:
+    assert feed_files(site_of())["robots.txt"] == (
+        b"User-agent: *\n"
+        b"Allow: /\n"
+        b"\n"
+        b"Sitemap: https://example.pt/sitemap.xml\n"
+        b"Sitemap: https://example.pt/news-sitemap.xml\n"
+    )
+
+
+def test_dates_are_written_in_the_site_zone_to_the_second() -> None:
+    article = dataclasses.replace(art("a"), published=datetime(2025, 6, 4, 17, 30, 5, 123456, tzinfo=UTC))
+    files = feed_files(site_of(article))
+    entry = ET.fromstring(files["feed.xml"]).find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}published") == "2025-06-04T18:30:05+01:00"
+    assert locs(files["sitemap.xml"])["https://example.pt/mundo/2025/06/04/a/"] == "2025-06-04T18:30:05+01:00"

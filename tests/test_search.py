@@ -1,0 +1,119 @@
+"""Search: a Pagefind index in every build, Portuguese stemming, only published article text."""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import SiteDir, new_page, tree
+
+
+@pytest.fixture
+def searchable(site: SiteDir) -> SiteDir:
+    site.article("2025-06-04-kim", headline="Kim recebe Shoigu",
+                 body="Os soldados norte-coreanos combateram em Kursk ao lado das tropas russas.")
+    site.article("2025-06-05-cimeira", headline="Cimeira em Bruxelas", section="europa",
+                 body="Os ministros discutiram sanções e a cooperação com a Roménia.")
+    site.article("2025-06-06-rascunho", headline="Rascunho secreto", draft=True, body="Palavra xilofonista.")
+    site.article("2099-01-01-embargo", headline="Notícia sob embargo", timestamp="2099-01-01T09:00",
+                 body="Palavra zarabatana.")
+    site.write("templates/_colophon.html", "<p>Colofão com a palavra quimérico.</p>")
+    site.build(search=True)
+    return site
+
+
+@pytest.fixture
+def served(searchable: SiteDir) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(searchable.out))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_build_ships_a_portuguese_index_of_the_published_articles(searchable: SiteDir) -> None:
+    entry = json.loads((searchable.out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["pt-pt"]
+    assert entry["languages"]["pt-pt"]["page_count"] == 2, "two published articles; no other page, no draft"
+    assert (searchable.out / "pagefind/pagefind.js").is_file()
+    assert not list((searchable.out / "pagefind").glob("pagefind-*ui*")), "unused ready-made UIs are not shipped"
+
+
+def test_no_search_skips_the_index(site: SiteDir, cli) -> None:  # type: ignore[no-untyped-def]
+    site.article("2025-06-04-kim")
+    assert cli("-C", str(site.root), "build", "--no-search").code == 0
+    assert not (site.out / "pagefind").exists()
+    assert (site.out / "pesquisa/index.html").is_file(), "the page still says search is unavailable"
+
+
+def test_search_false_in_the_config_skips_the_index(site: SiteDir) -> None:
+    site.write("newsgen.yaml", (site.root / "newsgen.yaml").read_text(encoding="utf-8") + "search: false\n")
+    site.article("2025-06-04-kim")
+    site.build(search=True)
+    assert not (site.out / "pagefind").exists()
+
+
+def test_the_index_is_reproducible(searchable: SiteDir, tmp_path: Path) -> None:
+    again = searchable.build(output=tmp_path / "again", search=True)
+    assert again.files > 0
+    assert tree(tmp_path / "again") == tree(searchable.out)
+
+
+def search(page, url: str, query: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url + "pesquisa/")
+    page.get_by_label("Pesquisar nos artigos").fill(query)
+
+
+@pytest.mark.browser
+def test_a_portuguese_query_finds_the_article_by_its_stem(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser)
+    search(page, served, "soldado")
+    results = page.locator(".search-results li")
+    expect(results).to_have_count(1)
+    expect(results.first.get_by_role("link")).to_have_text("Kim recebe Shoigu")
+    expect(results.first).to_contain_text("soldados")
+    expect(page.locator(".search-status")).to_have_text("1 artigo para «soldado».")
+    assert page.url == served + "pesquisa/?q=soldado", "the query is in the address, ready to share"
+    results.first.get_by_role("link").click()
+    assert page.url == served + "mundo/2025/06/04/kim/"
+    assert page.problems == []
+
+
+@pytest.mark.browser
+def test_accents_fold_and_a_shared_link_runs_the_query(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser)
+    page.goto(served + "pesquisa/?q=romenia")
+    expect(page.locator(".search-results li")).to_have_count(1)
+    expect(page.locator(".search-results")).to_contain_text("Cimeira em Bruxelas")
+    expect(page.get_by_label("Pesquisar nos artigos")).to_have_value("romenia")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("word", ["xilofonista", "zarabatana", "quimérico", "Saltar", "inicial"])
+def test_drafts_embargoes_and_page_chrome_are_not_searchable(browser, served: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser)
+    search(page, served, word)
+    expect(page.locator(".search-status")).to_have_text(f"Nenhum artigo encontrado para «{word}».")
+    expect(page.locator(".search-results li")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_without_javascript_the_page_says_why_there_are_no_results(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser, js=False)
+    page.goto(served + "pesquisa/")
+    expect(page.locator("main")).to_contain_text("A pesquisa funciona no seu navegador e precisa de JavaScript")
+
+
+@pytest.mark.browser
+def test_with_javascript_the_note_gives_way_to_the_search(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser)
+    page.goto(served + "pesquisa/")
+    expect(page.locator(".search-note")).to_have_count(0)
