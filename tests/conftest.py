@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +105,7 @@ class SiteDir:
 def site(tmp_path: Path) -> SiteDir:
     s = SiteDir(tmp_path / "site")
     s.write("newsgen.yaml", CONFIG)
-    s.write("static/images/foto.png", b"\x89PNG\r\n\x1a\nnot-really")
+    s.write("static/images/foto.png", png(16, 9))
     return s
 
 
@@ -126,6 +128,17 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
         return CliRun(code, captured.out, captured.err)
 
     return run
+
+
+def png(width: int, height: int) -> bytes:
+    """A real (tiny, one-colour) PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixels = b"".join(b"\x00" + b"\xd9\xd6\xcf" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b"")
 
 
 def tree(root: Path) -> dict[str, bytes]:

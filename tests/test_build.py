@@ -11,7 +11,7 @@ import pytest
 from newsgen.build import MARKER, _Writer
 from newsgen.errors import ContentError, UsageError
 
-from conftest import REPO, NOW, SiteDir, tree
+from conftest import png, REPO, NOW, SiteDir, tree
 
 
 def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:
@@ -96,7 +96,7 @@ def test_a_symlinked_folder_cannot_lead_writes_outside(tmp_path: Path) -> None:
 
 def test_embargoed_and_draft_articles_leak_nowhere(site: SiteDir) -> None:
     site.article("a", headline="Notícia pública", hashtags=["NATO"])
-    site.write("content/mundo/segredo/foto-secreta.png", b"\x89PNG secret")
+    site.write("content/mundo/segredo/foto-secreta.png", png(4, 3))
     site.article(
         "b",
         headline="Cimeira secreta em Genebra",

@@ -139,7 +139,10 @@ def test_body_images_need_alt_and_credit_and_point_at_the_site_root() -> None:
     article, problems = parse(article_text(body=body))
     assert article is not None and problems == []
     assert '<figure><img alt="Kim" decoding="async" loading="lazy" src="/images/foto.png">' in article.body_html
-    assert '<figcaption>Legenda. <span class="credit">KCNA via KNS/AP</span></figcaption>' in article.body_html
+    assert (
+        '<figcaption><span class="visually-hidden">Legenda: </span>Legenda. <span class="credit">'
+        '<span class="visually-hidden">Créditos: </span>KCNA via KNS/AP</span></figcaption>'
+    ) in article.body_html, "screen readers hear «Legenda:» and «Créditos:»"
 
 
 def test_bom_and_crlf_are_fine() -> None:

@@ -131,3 +131,16 @@ def test_one_language_setting_drives_every_encoding_of_it(site: SiteDir) -> None
     head = Head(site.page(KIM))
     assert '<html lang="pt-BR">' in site.page(KIM)
     assert head.meta["og:locale"] == ["pt_BR"] and json.loads(head.jsonld[0])["inLanguage"] == "pt-BR"
+
+
+def test_the_json_ld_the_feed_and_the_page_tell_the_same_story(built: SiteDir) -> None:
+    import feedparser
+
+    feed = feedparser.parse((built.out / "feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.link.endswith(KIM))
+    data = json.loads(Head(built.page(KIM)).jsonld[0])
+    assert entry.title == data["headline"]
+    assert entry.summary == data["description"]
+    assert entry.published == data["datePublished"] and entry.updated == data["dateModified"]
+    assert [t.term for t in entry.tags] == data["keywords"]
+    assert entry.author == data["author"][0]["name"]

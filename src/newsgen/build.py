@@ -19,8 +19,9 @@ from pathlib import Path
 
 from newsgen import urls
 from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
-from newsgen.errors import ConfigError, ContentError, Problem, UsageError, errors_in
+from newsgen.errors import ConfigError, ContentError, Problem, UsageError, errors_in, warning
 from newsgen.feeds import feed_files
+from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article
 from newsgen.parse import ParseContext, parse_article
 from newsgen.render import THEME, Page, Renderer
@@ -136,7 +137,9 @@ def gather(options: BuildOptions, cache: ParseCache | None = None) -> Gathered:
     static_assets = _list_static(site_dir)
     problems = _asset_clashes(static_assets, content_assets)
     assets = {**static_assets, **content_assets}
-    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url))
+    sizes, unreadable = _image_sizes(assets, site_dir)
+    problems += unreadable
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
     cache = cache or ParseCache()
     names = {path: path.relative_to(site_dir).as_posix() for path in sources}
     cache.start(ctx, set(names.values()))
@@ -155,7 +158,7 @@ def gather(options: BuildOptions, cache: ParseCache | None = None) -> Gathered:
     published = _published_assets(site, static_assets, content_assets)
     digests = {path: _digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     try:
-        pages = Renderer(site, (site_dir / "templates",), digests).pages()
+        pages = Renderer(site, (site_dir / "templates",), digests, sizes).pages()
     except ContentError as exc:
         raise ContentError(_relative_to(exc.problems, site_dir)) from None
     pages += [Page(path, body) for path, body in feed_files(site).items()]
@@ -213,6 +216,19 @@ def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Pa
     (so an embargoed article's photo is not published before it)."""
     used = {path for article in site.articles for path in article.assets}
     return {**static, **{path: file for path, file in content.items() if path in used}}
+
+
+def _image_sizes(assets: dict[str, Path], site_dir: Path) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+    """Width and height of every image asset; a warning for each one that cannot be read."""
+    sizes, problems = {}, []
+    for path, file in assets.items():
+        if file.suffix.lower() in IMAGE_SUFFIXES:
+            size = image_size(file)
+            if size is None:
+                problems.append(warning(_source_name(file, site_dir), 0, "not a readable image: it is shown without width and height"))
+            else:
+                sizes[path] = size
+    return sizes, problems
 
 
 def _digest(path: Path) -> str:

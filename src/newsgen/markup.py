@@ -119,11 +119,40 @@ class _ImageTreeprocessor(Treeprocessor):
                 found.append(BodyImage(src, site_path, alt, caption, credit))
                 if site_path is not None:
                     img.set("src", self.md.url_prefix + site_path)  # type: ignore[attr-defined]
+                    size = self.md.size(site_path)  # type: ignore[attr-defined]
+                    if size and not (img.get("width") or img.get("height")):
+                        img.set("width", str(size[0]))
+                        img.set("height", str(size[1]))
                 img.set("loading", "lazy")
                 img.set("decoding", "async")
         words = sum(len(text.split()) for text in root.itertext())
         self.md.body_images = tuple(found)  # type: ignore[attr-defined]
         self.md.body_words = words  # type: ignore[attr-defined]
+
+
+CAPTION_LABEL = "Legenda: "
+CREDIT_LABEL = "Créditos: "
+
+
+def hidden_label(text: str) -> etree.Element:
+    """A label read by screen readers and not shown (CSS class ``visually-hidden``)."""
+    label = etree.Element("span", {"class": "visually-hidden"})
+    label.text = text
+    return label
+
+
+class _CaptionLabelTreeprocessor(Treeprocessor):
+    """Screen readers announce «Legenda:» before a caption and «Créditos:» before a credit."""
+
+    def run(self, root: etree.Element) -> None:
+        for caption in root.iter("figcaption"):
+            credit = next((c for c in caption if c.get("class") == "credit"), None)
+            if credit is not None:
+                credit.insert(0, hidden_label(CREDIT_LABEL))
+                credit[0].tail, credit.text = credit.text, None
+            if (caption.text or "").strip():
+                caption.insert(0, hidden_label(CAPTION_LABEL))
+                caption[0].tail, caption.text = caption.text, None
 
 
 class NewsExtension(Extension):
@@ -134,6 +163,7 @@ class NewsExtension(Extension):
         md.treeprocessors.register(_FigureTreeprocessor(md), "news_figure", 7)
         md.treeprocessors.register(_TypographyTreeprocessor(md), "news_typography", 6)
         md.treeprocessors.register(_ImageTreeprocessor(md), "news_images", 5)
+        md.treeprocessors.register(_CaptionLabelTreeprocessor(md), "news_caption_labels", 4)
 
 
 @functools.lru_cache(maxsize=4)
@@ -147,13 +177,20 @@ def _markdown(url_prefix: str) -> markdown.Markdown:
     return md
 
 
-def render_body(text: str, resolve: Callable[[str], str | None], url_prefix: str = "/") -> Body:
+def render_body(
+    text: str,
+    resolve: Callable[[str], str | None],
+    url_prefix: str = "/",
+    size: Callable[[str], tuple[int, int] | None] = lambda site_path: None,
+) -> Body:
     """Convert an article body; *resolve* maps an image ``src`` to its site path (or None),
-    and the ``src`` becomes ``url_prefix`` + that path."""
+    and the ``src`` becomes ``url_prefix`` + that path; *size* gives the image's width and
+    height for that path, when known."""
     if not text.strip():
         return Body("", 0, (), ())
     md = _markdown(url_prefix)
     md.resolve = resolve  # type: ignore[attr-defined]
+    md.size = size  # type: ignore[attr-defined]
     html = md.reset().convert(text)
     return Body(
         html=html,

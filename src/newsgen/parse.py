@@ -8,7 +8,8 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, UTC
 
 from frontmatter.default_handlers import YAMLHandler
@@ -44,6 +45,8 @@ class ParseContext:
     assets: frozenset[str]
     """Site paths of every file in static/ and content/ (not articles)."""
     url_prefix: str = "/"
+    image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Width and height of the image assets whose size could be read."""
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -111,7 +114,7 @@ class _Article(Fields):
         slug = self.slug(headline)
         byline = self.text(self.table, "byline")
         sources = self.sources()
-        body = render_body(self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix)
+        body = render_body(self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix, self.ctx.image_sizes.get)
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
             return None

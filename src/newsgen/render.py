@@ -7,9 +7,10 @@ the site's language, never from the machine's locale.
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -28,6 +29,8 @@ from newsgen.structured import iso, news_article, script_json
 THEME = Path(__file__).parent / "theme"
 LEAD_GRID = 6
 FRONT_LIST = 20
+FEATURED_TAGS = 12
+FEATURED_DAYS = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class ArticleContext:
     article: Article
     section: Section
     related: tuple[Article, ...]
+    older: Article | None = None
+    """The previous article of the same section, and the next one."""
+    newer: Article | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,13 @@ _COMPILED = _CompiledTemplates()
 class Renderer:
     """Renders every page of a site; template problems become `Problem`s."""
 
-    def __init__(self, site: Site, template_dirs: tuple[Path, ...], asset_digests: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        site: Site,
+        template_dirs: tuple[Path, ...],
+        asset_digests: Mapping[str, str],
+        image_sizes: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.site = site
         self.base = urls.base_path(site.config.base_url)
         self.locale = Locale.parse(site.config.locale)
@@ -133,6 +145,7 @@ class Renderer:
             tag_for=site.tag_of,
             asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
             absolute=lambda path: site.config.base_url + path,
+            size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
         )
         self.env.filters.update(
@@ -172,9 +185,13 @@ class Renderer:
         """Every HTML page of the site, or `ContentError` naming the template line at fault."""
         site = self.site
         specs: list[tuple[str, str, object, str]] = []  # template, path, context, title
-        for article in site.articles:
-            context = ArticleContext(article, site.section_of(article), site.related[article.path])
-            specs.append(("article.html", article.path, context, article.headline))
+        for section in site.config.sections:
+            stories = site.in_section(section.key)  # newest first
+            for i, article in enumerate(stories):
+                newer = stories[i - 1] if i else None
+                older = stories[i + 1] if i + 1 < len(stories) else None
+                context = ArticleContext(article, section, site.related[article.path], older, newer)
+                specs.append(("article.html", article.path, context, article.headline))
         specs.append(("home.html", urls.HOME, self.front(None), site.config.title))
         for section in site.config.sections:
             specs.append(("section.html", section.path, self.front(section), section.title))
@@ -203,17 +220,28 @@ class Renderer:
 
     def front(self, section: Section | None) -> FrontContext:
         articles = self.site.in_section(section.key) if section else self.site.articles
-        archives = self.site.archives_of(section.key) if section else ()
-        keys = {h.key for a in articles[:FRONT_LIST] for h in a.hashtags}
-        tags = tuple(sorted((t for t in self.site.tags if t.key in keys), key=lambda t: (-len(t.articles), t.key)))
+        archives = self.site.archives_of(section.key) if section else self.site.archives
         return FrontContext(
             section=section,
             lead=articles[0] if articles else None,
             top=articles[1 : 1 + LEAD_GRID],
             latest=articles[1 + LEAD_GRID : FRONT_LIST],
             archives=archives,
-            tags=tags[:12],
+            tags=self.featured_tags(articles),
         )
+
+    def featured_tags(self, articles: tuple[Article, ...]) -> tuple[Tag, ...]:
+        """The most used hashtags of the 30 days up to the newest of *articles*."""
+        if not articles:
+            return ()
+        since = articles[0].published - FEATURED_DAYS
+        uses: Counter[str] = Counter()
+        for article in articles:
+            if article.published <= since:
+                break
+            uses.update({h.key for h in article.hashtags})
+        tags = (self.site.tag_index[key] for key in uses)
+        return tuple(sorted(tags, key=lambda t: (-uses[t.key], t.slug)))[:FEATURED_TAGS]
 
 
 def _template_name(filename: str | None, name: str | None) -> str:
