@@ -1,5 +1,5 @@
 # One command each: `make build` (set up, then build the site into build/) and
-# `make test` (set up everything, browser included, then run the whole suite).
+# `make test` (set up everything, browser and checkers included, then run the whole suite).
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -22,6 +22,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	scripts/install-browser
+	scripts/install-tools
 	$(PYTHON) -m pytest
 
 golden: $(STAMP)
