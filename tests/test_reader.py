@@ -132,7 +132,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (lead, lead_credit), (map_caption, map_credit), (troops_caption, troops_credit) = FIGURES
     paragraph = "Texto do artigo com palavras suficientes para ocupar uma linha inteira no ecrã. " * 6
     body = "\n\n".join([
-        paragraph,
+        paragraph + "Segundo a [Reuters](https://www.reuters.com/world/), a ofensiva continua.",
         f'![Mapa da região de Kursk](images/mapa.svg "{map_caption}"){{credit="{map_credit}"}}',
         paragraph,
         f'![Soldados norte-coreanos](images/soldados.svg "{troops_caption}"){{credit="{troops_credit}"}}',
@@ -543,3 +543,20 @@ def test_counts_and_reading_time_read_in_european_portuguese(tab: Callable[..., 
         minutes = re.search(r"\b(\d+) min de leitura\b", header)
         assert minutes and int(minutes[1]) >= 1, f"{path}: no 'N min de leitura' in {header[:400]!r}"
     assert page.problems == []
+
+
+# --- Print ----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_printing_drops_navigation_and_shows_where_links_go(tab: Callable[..., Any], figures: Served) -> None:
+    page = tab()
+    _goto(page, figures.url + FIGURES_PATH)
+    page.emulate_media(media="print")
+    for chrome in (".sections-nav", ".site-footer", ".skip-link"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+    assert page.locator("h1").is_visible()
+    after = page.evaluate(
+        """() => getComputedStyle(document.querySelector('.article-body a[href^="http"]'), '::after').content"""
+    )
+    assert "https://www.reuters.com/world/" in after, "a printed link shows its address"
