@@ -1,6 +1,6 @@
 """Time from saving an article to the open browser tab showing the change, under `newsgen serve`.
 
-    .venv/bin/python benchmarks/preview_latency.py SITE_DIR [--saves 15]
+    .venv/bin/python benchmarks/preview_latency.py SITE_DIR [--saves 15] [--no-search]
 
 Copies SITE_DIR to a temporary folder, starts ``newsgen serve`` on it, opens the newest
 article in Debian's Chromium (Playwright, headless), then saves the article's standfirst
@@ -33,13 +33,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--saves", type=int, default=15)
+    parser.add_argument("--no-search", action="store_true", help="pass --no-search to newsgen serve")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsgen-latency-") as scratch:
         site = Path(scratch, "site")
         shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("build", ".newsgen-cache", ".git"))
         newest = gather(BuildOptions(site, site / "build", datetime.now(UTC))).site.articles[0]
         server = subprocess.Popen(
-            [sys.executable, "-m", "newsgen", "-C", str(site), "-q", "serve", "--port", "0"],
+            [sys.executable, "-m", "newsgen", "-C", str(site), "-q", "serve", "--port", "0",
+             *(["--no-search"] if args.no_search else [])],
             stdout=subprocess.PIPE, text=True,
         )
         try:

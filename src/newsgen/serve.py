@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from threading import Event, Thread
+from threading import Event, Lock, Thread
 from types import FrameType
 from typing import Protocol
 
@@ -89,6 +89,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     watcher.done()
                     session.index()
         finally:
+            session.indexer.stop()
             server.hub.close()
             if http.is_alive():
                 server.shutdown()
@@ -118,7 +119,7 @@ class _Session:
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.built = False
         self.search = options.search
-        self.indexed: Manifest = {}
+        self.indexer = _Indexer(root, console)
 
     def rebuild(self, changed: frozenset[str]) -> None:
         started = time.perf_counter()
@@ -153,24 +154,11 @@ class _Session:
         )
 
     def index(self) -> None:
-        """Re-index for search when any page changed, after the tabs have reloaded: a new
-        index is written beside the served one and renamed into place."""
+        """Re-index for search when any page changed, in the background, after the tabs
+        have reloaded: the next save never waits for Pagefind."""
         pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
-        if not self.search or pages == self.indexed:
-            return
-        started = time.perf_counter()
-        fresh = Path(tempfile.mkdtemp(prefix="index-", dir=self.root.parent))
-        try:
-            search.index(self.root, fresh)
-            swap(fresh, self.root / search.INDEX_DIR)
-        except NewsgenError as exc:
-            self.console.problems(exc.problems, "the search index is out of date")
-            return
-        finally:
-            for leftover in self.root.parent.glob("index-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-        self.indexed = pages
-        self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
+        if self.search:
+            self.indexer.want(pages)
 
     def _describe(self, changed: frozenset[str]) -> str:
         """The changed file, or how many: temporary files of a save that are gone by now
@@ -185,7 +173,8 @@ class _Session:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest, self.indexed = sync(gathered, self.root, {}), {}
+            self.manifest = sync(gathered, self.root, {})
+            self.indexer.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:
         errors = len(errors_in(problems)) or len(problems)
@@ -193,6 +182,62 @@ class _Session:
         kept = "still serving the last good site" if self.built else "nothing to serve until it builds"
         self.console.problems(problems, f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; {kept}")
         self.server.show(Status(next(self.ids), tuple(problems), built=self.built))
+
+
+class _Indexer:
+    """Keeps the served copy's search index up to date from one background thread: a new
+    index is written beside the served one and swapped in; changes made meanwhile are
+    indexed next."""
+
+    def __init__(self, root: Path, console: Console) -> None:
+        self.root, self.console = root, console
+        self.lock = Lock()
+        self.stopping = Event()
+        self.wanted: Manifest | None = None
+        self.indexed: Manifest = {}
+        self.thread: Thread | None = None
+
+    def want(self, pages: Manifest) -> None:
+        with self.lock:
+            self.wanted = pages
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = Thread(target=self._run, name="newsgen-search", daemon=True)
+                self.thread.start()
+
+    def forget(self) -> None:
+        """The served copy was rewritten from scratch, index included."""
+        with self.lock:
+            self.indexed = {}
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            with self.lock:
+                pages = self.wanted
+                if pages is None or pages == self.indexed:
+                    self.thread = None
+                    return
+            started = time.perf_counter()
+            fresh = Path(tempfile.mkdtemp(prefix="index-", dir=self.root.parent))
+            try:
+                search.index(self.root, fresh, cancel=self.stopping)
+                swap(fresh, self.root / search.INDEX_DIR)
+            except (NewsgenError, OSError) as exc:
+                if not self.stopping.is_set():
+                    problems = getattr(exc, "problems", ()) or (Problem("(search)", 0, str(exc)),)
+                    self.console.problems(problems, "the search index is out of date")
+                with self.lock:
+                    self.wanted, self.thread = None, None
+                return
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)
+            with self.lock:
+                self.indexed = pages
+            self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
 
 
 def _prefix(site_dir: Path) -> str:
