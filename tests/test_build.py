@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import MARKER, _Writer
+from newsgen.build import MARKER
+from newsgen.output import Writer
 from newsgen.errors import ContentError, UsageError
 
 from conftest import png, REPO, NOW, SiteDir, tree
@@ -74,7 +75,7 @@ def test_the_output_must_be_empty_or_built_by_newsgen(site: SiteDir, tmp_path: P
 
 
 def test_the_writer_refuses_paths_outside_the_output(tmp_path: Path) -> None:
-    writer = _Writer(tmp_path / "out")
+    writer = Writer(tmp_path / "out")
     for bad in ("../fora.html", "/etc/passwd", "a/../../b", ""):
         with pytest.raises(ValueError):
             writer.write(bad, b"x")
@@ -90,7 +91,7 @@ def test_a_symlinked_folder_cannot_lead_writes_outside(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     (root / "mundo").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(ValueError, match="outside the output folder"):
-        _Writer(root).write("mundo/index.html", b"x")
+        Writer(root).write("mundo/index.html", b"x")
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 

@@ -14,7 +14,7 @@ LAYERS = {
     "parse": 3, "site": 3,
     "structured": 3,
     "render": 4, "scaffold": 4, "feeds": 4,
-    "search": 5, "media": 5, "watch": 5, "preview": 5,
+    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5,
     "build": 6,
     "serve": 7,
     "cli": 8,

@@ -6,8 +6,6 @@ failed build leaves the old one byte for byte.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -23,6 +21,7 @@ from newsgen.errors import ConfigError, ContentError, Problem, UsageError, error
 from newsgen.feeds import feed_files
 from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article
+from newsgen.output import Writer, swap
 from newsgen.parse import ParseContext, parse_article
 from newsgen.render import THEME, Page, Renderer
 from newsgen.search import INDEX_DIR, index
@@ -271,7 +270,7 @@ def _publish(gathered: Gathered, output: Path, search: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        writer = _Writer(staging)
+        writer = Writer(staging)
         for page in gathered.pages:
             writer.write(page.file, page.body)
         for path, source in sorted(gathered.assets.items()):
@@ -286,102 +285,3 @@ def _publish(gathered: Gathered, output: Path, search: bool) -> None:
         swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-class _Writer:
-    """The only way files reach an output folder: safe relative paths, each written once.
-
-    With ``replace=True`` a file may already exist and is replaced atomically (write a
-    hidden temporary file, then rename), so a reader sees the old bytes or the new ones.
-    """
-
-    def __init__(self, root: Path, replace: bool = False) -> None:
-        self.root = root
-        self.replace = replace
-        self.written: set[str] = set()
-
-    def _target(self, rel: str) -> Path:
-        if not urls.is_safe_path(rel) or rel in self.written or not rel:
-            raise ValueError(f"refusing to write {rel!r}: unsafe path or written twice")
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.parent.resolve().is_relative_to(self.root.resolve()):
-            raise ValueError(f"refusing to write {rel!r}: outside the output folder")
-        self.written.add(rel)
-        return target
-
-    def write(self, rel: str, data: bytes) -> None:
-        target = self._target(rel)
-        if not self.replace:
-            target.write_bytes(data)
-            return
-        temporary = target.with_name(f".{target.name}.newsgen-tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-
-    def copy(self, rel: str, source: Path) -> None:
-        target = self._target(rel)
-        if not self.replace:
-            shutil.copyfile(source, target)
-            return
-        temporary = target.with_name(f".{target.name}.newsgen-tmp")
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-
-
-Manifest = dict[str, object]
-"""What a synced folder holds: site path → a fingerprint of its bytes or source file."""
-
-
-def sync(gathered: Gathered, root: Path, previous: Manifest) -> Manifest:
-    """Make *root* hold exactly the gathered site, writing only files whose fingerprint
-    changed since *previous* and deleting the ones that are gone.
-
-    For the preview's private copy, whose readers wait while it changes: at 1,000
-    articles this writes a handful of files where a full staging copy writes 1,650.
-    """
-    wanted: dict[str, object] = {page.file: hashlib.sha256(page.body).digest() for page in gathered.pages}
-    for path, source in gathered.assets.items():
-        stat = source.stat()
-        wanted[path] = (str(source), stat.st_mtime_ns, stat.st_size)
-    writer = _Writer(root, replace=True)
-    bodies = {page.file: page.body for page in gathered.pages}
-    for rel, fingerprint in sorted(wanted.items()):
-        if previous.get(rel) == fingerprint:
-            continue
-        if rel in bodies:
-            writer.write(rel, bodies[rel])
-        else:
-            writer.copy(rel, gathered.assets[rel])
-    for rel in sorted(previous.keys() - wanted.keys()):
-        (root / rel).unlink(missing_ok=True)
-    return wanted
-
-
-_RENAME_EXCHANGE = 2
-
-
-def swap(staging: Path, output: Path) -> None:
-    """Put *staging* at *output*. With an old output, exchange the two atomically where the
-    kernel can (Linux ``renameat2``), else rename twice; *staging* then holds the old site."""
-    if not output.exists():
-        os.rename(staging, output)
-        return
-    if not _exchange(staging, output):
-        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.rename(output, old / "site")
-        os.rename(staging, output)
-        os.rename(old, staging)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0

@@ -26,7 +26,8 @@ from types import FrameType
 from typing import Protocol
 
 from newsgen import search, urls
-from newsgen.build import BuildOptions, Gathered, Manifest, ParseCache, gather, load_config, swap, sync
+from newsgen.build import BuildOptions, Gathered, ParseCache, gather, load_config
+from newsgen.output import Manifest, swap, sync
 from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
 from newsgen.preview import PreviewServer, Status
@@ -168,12 +169,12 @@ class _Session:
 
     def _write(self, gathered: Gathered) -> None:
         try:
-            self.manifest = sync(gathered, self.root, self.manifest)
+            self.manifest = sync(_files(gathered), gathered.assets, self.root, self.manifest)
         except OSError:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest = sync(gathered, self.root, {})
+            self.manifest = sync(_files(gathered), gathered.assets, self.root, {})
             self.indexer.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:
@@ -238,6 +239,10 @@ class _Indexer:
             with self.lock:
                 self.indexed = pages
             self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
+
+
+def _files(gathered: Gathered) -> dict[str, bytes]:
+    return {page.file: page.body for page in gathered.pages}
 
 
 def _prefix(site_dir: Path) -> str:
