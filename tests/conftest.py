@@ -1,6 +1,8 @@
 """Fixtures: small sites built in tmp_path, the CLI run in-process, file trees compared."""
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import signal
@@ -13,6 +15,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from datetime import datetime, UTC
@@ -254,3 +257,23 @@ def new_page(browser: Any, js: bool = True, clock: datetime | None = None, conte
     if clock:
         page.clock.set_fixed_time(clock)
     return page
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: test output is for failures."""
+
+
+@contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve a built folder on a free loopback port, as any static host would; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

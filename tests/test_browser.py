@@ -5,10 +5,7 @@ Chromium these tests skip on a workstation and fail in CI (``CI`` set).
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,7 +14,7 @@ import pytest
 
 from newsgen.build import BuildOptions, build
 
-from conftest import REPO, new_page
+from conftest import REPO, new_page, serve_directory
 
 LISBON = ZoneInfo("Europe/Lisbon")
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/"
@@ -30,13 +27,8 @@ def sample_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The repository's sample site, built as of 13 July 2025 and served on loopback."""
     out = tmp_path_factory.mktemp("sample") / "build"
     build(BuildOptions(site_dir=REPO, output=out, now=datetime(2025, 7, 13, 12, tzinfo=LISBON)))
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(out) as url:
+        yield url
     shutil.rmtree(out, ignore_errors=True)
 
 

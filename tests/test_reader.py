@@ -9,18 +9,14 @@ fail in CI (``CI`` set), as the browser tests do without Chromium.
 """
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import json
 import os
 import re
 import shutil
 import struct
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +28,7 @@ import pytest
 
 from newsgen.build import BuildOptions, build
 
-from conftest import CONFIG, REPO, SiteDir, article_text, new_page
+from conftest import serve_directory, CONFIG, REPO, SiteDir, article_text, new_page
 
 LISBON = ZoneInfo("Europe/Lisbon")
 TOOLS = REPO / ".tools" / "node_modules"
@@ -72,26 +68,6 @@ def _missing(message: str) -> None:
     pytest.skip(message)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    """Serve *directory* on a free loopback port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @dataclass(frozen=True)
 class Served:
     """A built site: its output folder and the URL it is served at."""
@@ -105,7 +81,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The repository's sample site, built as of 13 July 2025 (no search index) and served."""
     out = tmp_path_factory.mktemp("reader-sample") / "build"
     build(BuildOptions(site_dir=REPO, output=out, now=datetime(2025, 7, 13, 12, tzinfo=LISBON), search=False))
-    with _serve(out) as url:
+    with serve_directory(out) as url:
         yield Served(out, url)
     shutil.rmtree(out, ignore_errors=True)
 
@@ -141,7 +117,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     images = [{"src": "images/lead.svg", "alt": "Kim Jong-un e Sergei Shoigu", "caption": lead, "credit": lead_credit}]
     site.write("content/mundo/2025-06-04-figuras.md", article_text(body=body, images=images))
     site.build()
-    with _serve(site.out) as url:
+    with serve_directory(site.out) as url:
         yield Served(site.out, url)
 
 

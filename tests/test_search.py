@@ -1,17 +1,14 @@
 """Search: a Pagefind index in every build, Portuguese stemming, only published article text."""
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SiteDir, new_page, tree
+from conftest import SiteDir, new_page, serve_directory, tree
 
 
 @pytest.fixture
@@ -30,13 +27,8 @@ def searchable(site: SiteDir) -> SiteDir:
 
 @pytest.fixture
 def served(searchable: SiteDir) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(searchable.out))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(searchable.out) as url:
+        yield url
 
 
 def test_the_build_ships_a_portuguese_index_of_the_published_articles(searchable: SiteDir) -> None:
