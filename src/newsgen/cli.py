@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsgen import scaffold
 from newsgen.build import BuildOptions, BuildResult, build, check, load_config
-from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
+from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
 from newsgen.parse import ParseContext, parse_article
 from newsgen.serve import ServeOptions, serve
 
@@ -35,10 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("-C", dest="site_dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                       help="the site folder, holding newsgen.yaml (default: the current folder)")
     site.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only problems")
-    filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    filters.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
+    shown = argparse.ArgumentParser(add_help=False)
+    shown.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    shown.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
+    filters = argparse.ArgumentParser(add_help=False, parents=[shown])
     filters.add_argument("--strict", action="store_true", help="treat warnings (e.g. unknown fields) as errors")
+    search = argparse.ArgumentParser(add_help=False)
+    search.add_argument("--no-search", dest="search", action="store_false",
+                        help="skip the search index (quicker; also 'search: false' in newsgen.yaml)")
 
     parser = argparse.ArgumentParser(
         prog="newsgen",
@@ -48,28 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsgen {version('newsgen')}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("build", parents=[site, filters], help="build the site into build/",
+    p = verbs.add_parser("build", parents=[site, filters, search], help="build the site into build/",
                          description="Check every article, render the site, and replace the output folder "
                          "in one swap. Nothing is written when any article has an error.")
     p.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
                    help="output folder (default: build/ in the site folder)")
-    p.add_argument("--no-search", dest="search", action="store_false",
-                   help="skip the search index (quicker; also 'search: false' in newsgen.yaml)")
     verbs.add_parser("check", parents=[site, filters], help="report every problem without writing",
                      description="Parse and render everything, print every problem as path:line: message, "
                      "write nothing. Exit 1 when there are errors.")
-    p = verbs.add_parser("serve", parents=[site], help="preview the site; rebuild and reload on every save",
+    p = verbs.add_parser("serve", parents=[site, shown, search], help="preview the site; rebuild and reload on every save",
                          description="Build the site into a private temporary folder (never build/), serve it "
                          "on http://127.0.0.1:8000/ and rebuild on every change to content/, templates/, static/ "
                          "or newsgen.yaml. Open tabs reload by themselves; problems show on every page.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, metavar="PORT",
                    help="port to listen on (default: 8000, or the next free one); 0 picks any free port")
-    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    p.add_argument("--future", action="store_true", help="include embargoed articles (timestamp after now)")
     p.add_argument("--open", dest="open_browser", action="store_true", help="open the site in the web browser")
-    p.add_argument("--no-search", dest="search", action="store_false",
-                   help="skip the search index (it is rebuilt after each reload otherwise)")
     p.add_argument("--poll", action="store_true",
                    help="poll for changes instead of inotify (for network or container-shared folders)")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
@@ -118,7 +116,7 @@ def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) 
     _print_problems(result.warnings, options.site_dir)
     if quiet:
         return
-    articles = f"{result.articles} article{'s' * (result.articles != 1)}"
+    articles = plural(result.articles, "article")
     if verb == "build":
         summary = f"built {articles}, {result.pages} pages, {result.files} files in {result.seconds:.2f} s"
         print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
@@ -135,9 +133,7 @@ def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:
 
 
 def _summary(problems: Sequence[Problem]) -> str:
-    errors = len(errors_in(problems))
-    files = len({p.path for p in problems})
-    return f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; nothing was written"
+    return f"{tally(problems)}; nothing was written"
 
 
 class _Terminal:
@@ -159,12 +155,12 @@ class _Terminal:
 
 
 def _serve(args: argparse.Namespace, site_dir: Path) -> int:
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(
         site_dir=site_dir, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
         open_browser=args.open_browser, poll=args.poll, search=args.search,
     )
-    if args.port is not None and not 0 <= args.port <= 65535:
-        raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")
     try:
         serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))
     except KeyboardInterrupt:

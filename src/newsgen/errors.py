@@ -37,6 +37,19 @@ def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(p for p in problems if p.severity == "error")
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``: for the English messages of the command line."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def tally(problems: Iterable[Problem]) -> str:
+    """``2 errors in 1 file`` (or ``1 warning in 1 file`` when nothing is an error)."""
+    problems = tuple(problems)
+    errors = errors_in(problems)
+    counted, noun = (errors, "error") if errors else (problems, "warning")
+    return f"{plural(len(counted), noun)} in {plural(len({p.path for p in counted}), 'file')}"
+
+
 class NewsgenError(Exception):
     """Base class: every expected failure, with the exit code it maps to."""
 

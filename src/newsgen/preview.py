@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.errors import Problem
+from newsgen.errors import Problem, plural
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
@@ -179,7 +179,7 @@ def overlay(status: Status) -> str:
     style = (LIVE / "overlay.css").read_text(encoding="utf-8")
     return (
         f'<style>{style}</style><aside id="newsgen-problems" role="alert" aria-label="newsgen problems">'
-        f'<h2>newsgen: {len(status.problems)} problem{"s" * (len(status.problems) != 1)}</h2>'
+        f"<h2>newsgen: {plural(len(status.problems), 'problem')}</h2>"
         f"<p>{lead} Fix these and save; this page reloads by itself.</p><ul>{items}</ul>"
         '<button type="button">Hide</button></aside>'
     )

@@ -29,7 +29,7 @@ from newsgen import search, urls
 from newsgen.build import BuildOptions, Gathered, ParseCache, gather, load_config
 from newsgen.output import Manifest, swap, sync
 from newsgen.config import CONFIG_FILE
-from newsgen.errors import NewsgenError, Problem, UsageError, errors_in
+from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
 from newsgen.preview import PreviewServer, Status
 from newsgen.watch import Watcher
 
@@ -144,13 +144,12 @@ class _Session:
         self.server.prefix = urls.base_path(gathered.site.config.base_url)
         self.server.show(Status(next(self.ids), (), built=True))
         if gathered.warnings:
-            count = len(gathered.warnings)
-            self.console.problems(gathered.warnings, f"{count} warning{'s' * (count != 1)}")
+            self.console.problems(gathered.warnings, tally(gathered.warnings))
         seconds = time.perf_counter() - started
         reason = f" after {self._describe(changed)}" if changed else ""
         articles = len(gathered.site.articles)
         self.console.info(
-            f"built {articles} article{'s' * (articles != 1)} in {seconds:.2f} s{reason} "
+            f"built {plural(articles, 'article')} in {seconds:.2f} s{reason} "
             f"({self.cache.parsed} parsed)"
         )
 
@@ -168,20 +167,19 @@ class _Session:
         return names[0] if len(names) == 1 else f"{len(names)} changes"
 
     def _write(self, gathered: Gathered) -> None:
+        files = {page.file: page.body for page in gathered.pages}
         try:
-            self.manifest = sync(_files(gathered), gathered.assets, self.root, self.manifest)
+            self.manifest = sync(files, gathered.assets, self.root, self.manifest)
         except OSError:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest = sync(_files(gathered), gathered.assets, self.root, {})
+            self.manifest = sync(files, gathered.assets, self.root, {})
             self.indexer.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:
-        errors = len(errors_in(problems)) or len(problems)
-        files = len({p.path for p in problems})
         kept = "still serving the last good site" if self.built else "nothing to serve until it builds"
-        self.console.problems(problems, f"{errors} error{'s' * (errors != 1)} in {files} file{'s' * (files != 1)}; {kept}")
+        self.console.problems(problems, f"{tally(problems)}; {kept}")
         self.server.show(Status(next(self.ids), tuple(problems), built=self.built))
 
 
@@ -239,10 +237,6 @@ class _Indexer:
             with self.lock:
                 self.indexed = pages
             self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
-
-
-def _files(gathered: Gathered) -> dict[str, bytes]:
-    return {page.file: page.body for page in gathered.pages}
 
 
 def _prefix(site_dir: Path) -> str:
