@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 from slugify import slugify
 
 SLUG_MAX = 80
+"""Longest slug newsgen makes from a headline or file name."""
+SLUG_LIMIT = 200
+"""Longest slug an editor may give (a file name allows 255 bytes)."""
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HOME = ""
 TAG_INDEX = "tags/"
@@ -38,13 +41,13 @@ def slug_from_file(path: str) -> str:
     """The slug an article file names: ``content/mundo/2025-06-04-kim-e-shoigu.md`` →
     ``kim-e-shoigu``. From the file, not the headline, so fixing a published headline
     never moves its URL."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    return slug_from_text(DATE_PREFIX_RE.sub("", stem))
+    name = DATE_PREFIX_RE.sub("", path.rsplit("/", 1)[-1].removesuffix(".md"))
+    return name if is_slug(name) else slug_from_text(name)
 
 
 def is_slug(text: str) -> bool:
     """True for a valid slug: lowercase ASCII words joined by single hyphens."""
-    return len(text) <= SLUG_MAX and SLUG_RE.fullmatch(text) is not None
+    return len(text) <= SLUG_LIMIT and SLUG_RE.fullmatch(text) is not None
 
 
 def split_camel_case(text: str) -> str:
