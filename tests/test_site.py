@@ -88,8 +88,11 @@ def test_related_articles_share_the_most_hashtags() -> None:
     one_new = art("c", headline="Um recente", hashtags=["C"], timestamp="2025-06-09T10:00")
     one_old = art("d", headline="Um antigo", hashtags=["A"], timestamp="2025-05-01T10:00")
     none = art("e", headline="Nada", hashtags=["Z"], timestamp="2025-06-09T11:00")
-    site = build_site(CONFIGURED, [base, two, one_new, one_old, none], NOW)
+    later = art("f", headline="Depois", hashtags=["A", "B", "C"], timestamp="2025-06-11T10:00")
+    site = build_site(CONFIGURED, [base, two, one_new, one_old, none, later], NOW)
     assert [a.headline for a in site.related[base.path]] == ["Dois em comum", "Um recente", "Um antigo"]
+    # only earlier stories: publishing «Depois» changed nothing on the pages before it
+    assert [a.headline for a in site.related[later.path]] == ["Base", "Dois em comum", "Um recente", "Um antigo"]
 
 
 def test_two_articles_with_one_url_are_an_error_naming_both() -> None:

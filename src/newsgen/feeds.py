@@ -6,9 +6,10 @@ the same bytes. XML is built with ElementTree, so any headline is escaped.
 """
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from urllib.parse import quote, urljoin, urlsplit
@@ -16,9 +17,12 @@ from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.models import Article
+from newsgen.planned import Planned, digest
 from newsgen.site import Site
 from newsgen.structured import iso
 
+Keys = Mapping[str, str]
+"""Article path → the article's key (see `newsgen.render.Keys`)."""
 FEED_SIZE = 50
 SITEMAP_LIMIT = 50_000
 NEWS_WINDOW = timedelta(hours=48)
@@ -49,13 +53,27 @@ _URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECAS
 
 def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
     """Every distribution file of the site, by output file path relative to the site root."""
+    keys = {a.path: a.digest for a in site.articles}
+    return {item.file: item.make() for item in feed_plan(site, keys, sitemap_limit=sitemap_limit)}
+
+
+def feed_plan(
+    site: Site, keys: Keys, full: Callable[[Article], Article] | None = None, sitemap_limit: int = SITEMAP_LIMIT
+) -> list[Planned]:
+    """Every distribution file of the site, keyed by its inputs and not yet made.
+    *full* loads the body of an article whose body the site index left out."""
     if sitemap_limit < 1:
         raise ValueError(f"sitemap_limit must be at least 1, not {sitemap_limit}")
-    files = _Feeds(site).all()
-    files.update(_sitemaps(site, sitemap_limit))
-    files[NEWS_SITEMAP] = _news_sitemap(site)
-    files[ROBOTS] = _robots(site)
-    return files
+    plan = _Feeds(site, keys, full or (lambda article: article)).plan()
+    plan += _sitemaps(site, sitemap_limit)
+    recent = _news_recent(site)
+    plan.append(Planned(NEWS_SITEMAP, digest(_keys(keys, recent)), lambda: _news_sitemap(site, recent)))
+    plan.append(Planned(ROBOTS, "", lambda: _robots(site)))
+    return plan
+
+
+def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
+    return tuple(keys[a.path] for a in articles)
 
 
 def newest(articles: Iterable[Article]) -> datetime | None:
@@ -125,8 +143,10 @@ def _xml(root: ET.Element) -> bytes:
 class _Feeds:
     """The Atom feeds of one site; each article's entry HTML is made once."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, keys: Keys, full: Callable[[Article], Article]) -> None:
         self.site = site
+        self.keys = keys
+        self.full = full
         self.config = site.config
         self.tz = site.config.timezone
         self.base = site.config.base_url
@@ -134,18 +154,23 @@ class _Feeds:
         self.site_newest = newest(site.articles)
         self.content_cache: dict[str, str] = {}
 
-    def all(self) -> dict[str, bytes]:
+    def plan(self) -> list[Planned]:
         site, title = self.site, self.config.title
-        files = {FEED_FILE: self.feed(urls.HOME, title, self.config.description, site.articles)}
+        plan = [self.feed(urls.HOME, title, self.config.description, site.articles)]
         for section in self.config.sections:
             name = f"{section.title} · {title}"
-            files[section.path + FEED_FILE] = self.feed(section.path, name, section.description, site.in_section(section.key))
+            plan.append(self.feed(section.path, name, section.description, site.in_section(section.key)))
         for tag in site.tags:  # tag.articles is newest first, like site.articles
-            files[tag.path + FEED_FILE] = self.feed(tag.path, f"#{tag.name} · {title}", "", tag.articles)
-        return files
+            plan.append(self.feed(tag.path, f"#{tag.name} · {title}", "", tag.articles))
+        return plan
 
-    def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> bytes:
-        shown = articles[:FEED_SIZE]
+    def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> Planned:
+        shown = tuple(articles[:FEED_SIZE])
+        updated = newest(shown) or self.site_newest
+        key = digest(title, subtitle, updated, _keys(self.keys, shown))
+        return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
+
+    def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:
         page_url = self.base + page
         feed = _el(None, "feed", xmlns=ATOM_NS, xml__lang=self.config.language)
         _el(feed, "id", page_url)
@@ -154,7 +179,6 @@ class _Feeds:
             _el(feed, "subtitle", subtitle)
         _el(feed, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE)
         _el(feed, "link", rel="alternate", type="text/html", href=page_url)
-        updated = newest(shown) or self.site_newest
         _el(feed, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED)
         _el(feed, "generator", "newsgen")
         for article in shown:
@@ -195,7 +219,7 @@ class _Feeds:
                 figcaption = f"<figcaption>{escape(caption, quote=False)}</figcaption>" if caption else ""
                 src, alt = escape(self.base + image.src), escape(image.alt)
                 parts.append(f'<figure><img src="{src}" alt="{alt}">{figcaption}</figure>')
-            parts.append(absolute_html(article.body_html, url))
+            parts.append(absolute_html(self.full(article).body_html, url))
             self.content_cache[article.path] = "\n".join(parts)
         return self.content_cache[article.path]
 
@@ -217,25 +241,28 @@ def _sitemap_entries(site: Site) -> list[tuple[str, datetime | None]]:
     return entries
 
 
-def _sitemaps(site: Site, limit: int) -> dict[str, bytes]:
+def _sitemaps(site: Site, limit: int) -> list[Planned]:
     """``sitemap.xml``; past *limit* URLs it is an index of ``sitemap-1.xml``, ``sitemap-2.xml``…"""
     entries = _sitemap_entries(site)
     tz, base = site.config.timezone, site.config.base_url
     if len(entries) <= limit:
-        return {SITEMAP: _urlset(entries, base, tz)}
-    files: dict[str, bytes] = {}
-    index = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
-    for number, start in enumerate(range(0, len(entries), limit), start=1):
-        chunk = entries[start : start + limit]
-        name = f"sitemap-{number}.xml"
-        files[name] = _urlset(chunk, base, tz)
-        item = _el(index, "sitemap")
-        _el(item, "loc", base + name)
-        last = max((moment for _, moment in chunk if moment is not None), default=None)
-        if last is not None:
-            _el(item, "lastmod", iso(last, tz))
-    files[SITEMAP] = _xml(index)
-    return files
+        return [Planned(SITEMAP, digest(entries), lambda: _urlset(entries, base, tz))]
+    plan = []
+    chunks = [entries[start : start + limit] for start in range(0, len(entries), limit)]
+    for number, chunk in enumerate(chunks, start=1):
+        plan.append(Planned(f"sitemap-{number}.xml", digest(chunk), functools.partial(_urlset, chunk, base, tz)))
+
+    def index() -> bytes:
+        root = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
+        for number, chunk in enumerate(chunks, start=1):
+            item = _el(root, "sitemap")
+            _el(item, "loc", f"{base}sitemap-{number}.xml")
+            last = max((moment for _, moment in chunk if moment is not None), default=None)
+            if last is not None:
+                _el(item, "lastmod", iso(last, tz))
+        return _xml(root)
+
+    return [*plan, Planned(SITEMAP, digest([item.key for item in plan]), index)]
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
@@ -248,11 +275,15 @@ def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneI
     return _xml(urlset)
 
 
-def _news_sitemap(site: Site) -> bytes:
-    """Google News: articles published in the 48 hours up to ``site.now``, newest first."""
-    config, tz = site.config, site.config.timezone
+def _news_recent(site: Site) -> tuple[Article, ...]:
+    """The articles published in the 48 hours up to ``site.now``, newest first."""
     since = site.now - NEWS_WINDOW
-    recent = [a for a in site.articles if since < a.published <= site.now][:NEWS_LIMIT]
+    return tuple(a for a in site.articles if since < a.published <= site.now)[:NEWS_LIMIT]
+
+
+def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
+    """Google News: the recent articles, newest first."""
+    config, tz = site.config, site.config.timezone
     urlset = _el(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
     language = news_language(config.language)
     for article in recent:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from babel.numbers import format_decimal
 from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
+from newsgen.planned import digest
 from newsgen.site import Site, TagPage
 from newsgen.structured import iso, news_article, script_json
 
@@ -45,7 +46,20 @@ class Page:
         return urls.output_file(self.path)
 
 
-# One context per page kind: what each template may use, besides the globals.
+Keys = Mapping[str, str]
+"""Article path → the article's key: a digest of everything a page can show of it."""
+
+
+def _key(keys: Keys, article: Article | None) -> str | None:
+    return keys[article.path] if article is not None else None
+
+
+def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
+    return tuple(keys[a.path] for a in articles)
+
+
+# One context per page kind: what each template may use, besides the globals. Each one's
+# `key` names everything its page shows, so an unchanged key means unchanged bytes.
 @dataclass(frozen=True)
 class ArticleContext:
     article: Article
@@ -54,6 +68,9 @@ class ArticleContext:
     older: Article | None = None
     """The previous article of the same section, and the next one."""
     newer: Article | None = None
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return (_key(keys, self.article), self.section.key, _keys(keys, self.related), _key(keys, self.older), _key(keys, self.newer))
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,16 @@ class FrontContext:
     archives: tuple[MonthArchive, ...]
     tags: tuple[Tag, ...]
 
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return (
+            self.section.key if self.section else None,
+            _key(keys, self.lead),
+            _keys(keys, self.top),
+            _keys(keys, self.latest),
+            tuple((a.path, len(a.articles)) for a in self.archives),
+            tuple((t.key, len(t.articles)) for t in self.tags),
+        )
+
 
 @dataclass(frozen=True)
 class ArchiveContext:
@@ -74,26 +101,72 @@ class ArchiveContext:
     newer: MonthArchive | None
     older: MonthArchive | None
 
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        months = (m.path if m else None for m in (self.newer, self.older))
+        return (self.archive.path, _keys(keys, self.archive.articles), *months)
+
 
 @dataclass(frozen=True)
 class TagContext:
+    """A tag's newest page lists all its pages (``pages``); a numbered page only its
+    neighbours, so a new article never rewrites the older pages of a big tag."""
+
     page: TagPage
-    pages: tuple[TagPage, ...]
+    pages: tuple[TagPage, ...] = ()
+    older: TagPage | None = None
+    newer: TagPage | None = None
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        tag = self.page.tag
+        total = None if self.page.number else len(tag.articles)
+        listed = tuple((p.path, _key(keys, p.articles[0]), _key(keys, p.articles[-1])) for p in self.pages)
+        neighbours = tuple(p.path if p else None for p in (self.older, self.newer))
+        return (tag.key, self.page.number, total, _keys(keys, self.page.articles), listed, neighbours)
 
 
 @dataclass(frozen=True)
 class SearchContext:
     """The search page is filled in by the browser from the Pagefind index."""
 
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return ()
+
 
 @dataclass(frozen=True)
 class TagIndexContext:
     tags: tuple[Tag, ...]
 
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return tuple((t.key, len(t.articles)) for t in self.tags)
+
 
 @dataclass(frozen=True)
 class NotFoundContext:
     latest: tuple[Article, ...]
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return _keys(keys, self.latest)
+
+
+PageContext = ArticleContext | FrontContext | ArchiveContext | TagContext | SearchContext | TagIndexContext | NotFoundContext
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to render: its template, site path, context and ``<title>``."""
+
+    template: str
+    path: str
+    context: PageContext
+    title: str
+
+    @property
+    def file(self) -> str:
+        return urls.output_file(self.path)
+
+    def key(self, keys: Keys) -> str:
+        """A digest of the page's inputs besides the site-wide ones (templates, config)."""
+        return digest(self.template, self.path, self.title, self.context.key(keys))
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -124,8 +197,11 @@ class Renderer:
         template_dirs: tuple[Path, ...],
         asset_digests: Mapping[str, str],
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
+        full: Callable[[Article], Article] | None = None,
     ) -> None:
         self.site = site
+        self.full = full or (lambda article: article)
+        """Loads the body of an article whose body the site index left out."""
         self.base = urls.base_path(site.config.base_url)
         self.locale = Locale.parse(site.config.locale)
         self.tz = site.config.timezone
@@ -177,46 +253,57 @@ class Renderer:
         word = singular if self.locale.plural_form(n) == "one" else plural
         return f"{format_decimal(n, locale=self.locale)} {word}"
 
-    def render(self, template: str, path: str, context: object, title: str) -> Page:
-        html = self.env.get_template(template).render(page=context, title=title, path=path)
-        return Page(path, html.encode("utf-8"))
+    def render(self, spec: PageSpec) -> bytes:
+        """One page's bytes, or `ContentError` naming the template line at fault."""
+        context = spec.context
+        if isinstance(context, ArticleContext):
+            context = replace(context, article=self.full(context.article))
+        try:
+            html = self.env.get_template(spec.template).render(page=context, title=spec.title, path=spec.path)
+        except jinja2.TemplateSyntaxError as exc:
+            name = _template_name(exc.filename, exc.name)
+            raise ContentError([Problem(name, exc.lineno, exc.message or "template syntax error")]) from None
+        except jinja2.TemplateError as exc:
+            raise ContentError([_template_problem(exc)]) from None
+        return html.encode("utf-8")
 
     def pages(self) -> list[Page]:
-        """Every HTML page of the site, or `ContentError` naming the template line at fault."""
+        """Every HTML page of the site, rendered."""
+        return [Page(spec.path, self.render(spec)) for spec in self.plan()]
+
+    def plan(self) -> list[PageSpec]:
+        """Every HTML page of the site, not yet rendered: article pages first."""
         site = self.site
-        specs: list[tuple[str, str, object, str]] = []  # template, path, context, title
+        specs: list[PageSpec] = []
         for section in site.config.sections:
             stories = site.in_section(section.key)  # newest first
             for i, article in enumerate(stories):
                 newer = stories[i - 1] if i else None
                 older = stories[i + 1] if i + 1 < len(stories) else None
                 context = ArticleContext(article, section, site.related[article.path], older, newer)
-                specs.append(("article.html", article.path, context, article.headline))
-        specs.append(("home.html", urls.HOME, self.front(None), site.config.title))
+                specs.append(PageSpec("article.html", article.path, context, article.headline))
+        specs.append(PageSpec("home.html", urls.HOME, self.front(None), site.config.title))
         for section in site.config.sections:
-            specs.append(("section.html", section.path, self.front(section), section.title))
+            specs.append(PageSpec("section.html", section.path, self.front(section), section.title))
             archives = site.archives_of(section.key)
             for i, archive in enumerate(archives):
                 newer = archives[i - 1] if i else None
                 older = archives[i + 1] if i + 1 < len(archives) else None
                 title = f"{section.title}: {self.month_year(archive)}"
-                specs.append(("archive.html", archive.path, ArchiveContext(archive, newer, older), title))
+                specs.append(PageSpec("archive.html", archive.path, ArchiveContext(archive, newer, older), title))
         for tag in site.tags:
             pages = site.tag_pages(tag)
-            for tag_page in pages:
-                title = f"#{tag.name}, página {tag_page.number}" if tag_page.number else f"#{tag.name}"
-                specs.append(("tag.html", tag_page.path, TagContext(tag_page, pages), title))
+            specs.append(PageSpec("tag.html", tag.path, TagContext(pages[0], pages), f"#{tag.name}"))
+            for n in range(1, len(pages)):
+                older = pages[n - 1] if n > 1 else None
+                newer = pages[n + 1] if n + 1 < len(pages) else None
+                title = f"#{tag.name}, página {n}"
+                specs.append(PageSpec("tag.html", pages[n].path, TagContext(pages[n], (), older, newer), title))
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
-        specs.append(("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
-        specs.append(("search.html", urls.SEARCH, SearchContext(), "Pesquisa"))
-        specs.append(("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada"))
-        try:
-            return [self.render(*spec) for spec in specs]
-        except jinja2.TemplateSyntaxError as exc:
-            name = _template_name(exc.filename, exc.name)
-            raise ContentError([Problem(name, exc.lineno, exc.message or "template syntax error")]) from None
-        except jinja2.TemplateError as exc:
-            raise ContentError([_template_problem(exc)]) from None
+        specs.append(PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
+        specs.append(PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa"))
+        specs.append(PageSpec("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada"))
+        return specs
 
     def front(self, section: Section | None) -> FrontContext:
         articles = self.site.in_section(section.key) if section else self.site.articles

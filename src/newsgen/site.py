@@ -150,24 +150,21 @@ def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[Month
 
 
 def _related(published: tuple[Article, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Article, ...]]:
-    """Up to four articles sharing the most hashtags; ties go to the newest.
+    """Up to four earlier articles sharing the most hashtags; ties go to the newest.
 
-    Candidates come from the articles nearest in time within each shared tag
-    (`RELATED_WINDOW` either side), so a tag with thousands of articles costs the
-    same as a small one and related stories stay close to the news.
+    Only earlier articles, and only the `RELATED_WINDOW` nearest in time within each
+    shared tag: a tag with thousands of articles costs the same as a small one, and
+    publishing a new article never changes the pages published before it.
     """
     order = {a.path: rank for rank, a in enumerate(published)}
-    by_key = {t.key: t.articles for t in tags}
     position = {t.key: {a.path: i for i, a in enumerate(t.articles)} for t in tags}
+    by_key = {t.key: t.articles for t in tags}
     related = {}
     for article in published:
         shared: Counter[str] = Counter()
         for hashtag in article.hashtags:
-            members = by_key[hashtag.key]
             at = position[hashtag.key][article.path]
-            for other in members[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
-                if other.path != article.path:
-                    shared[other.path] += 1
+            shared.update(other.path for other in by_key[hashtag.key][at + 1 : at + 1 + RELATED_WINDOW])
         best = sorted(shared, key=lambda p: (-shared[p], order[p]))[:RELATED_MAX]
         related[article.path] = tuple(published[order[p]] for p in best)
     return related

@@ -7,6 +7,7 @@ content file says can make one escape the output directory.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -32,6 +33,7 @@ SEARCH = "pesquisa/"
 DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
 
 
+@functools.lru_cache(maxsize=8192)
 def slug_from_text(text: str) -> str:
     """ASCII slug, accents folded (ç→c, ã→a), at most 80 characters at a word boundary."""
     return slugify(text, max_length=SLUG_MAX, word_boundary=True)
@@ -64,6 +66,7 @@ def split_camel_case(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def hashtag_slug(text: str) -> str:
     """The slug of a hashtag's display form: ``#CooperaçãoMilitar`` → ``cooperacao-militar``."""
     return slugify(split_camel_case(text.lstrip("#")), max_length=SLUG_MAX, word_boundary=True)

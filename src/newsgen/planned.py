@@ -1,0 +1,20 @@
+"""One output file the build may produce: where it goes, a key for its inputs, and how to make it."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+
+class Planned(NamedTuple):
+    """An output file not yet made. Equal keys promise equal bytes, so a build whose
+    previous output holds this file under the same key keeps it instead of making it."""
+
+    file: str
+    key: str
+    make: Callable[[], bytes]
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of plain values (strings, numbers, tuples, None)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
