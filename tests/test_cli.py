@@ -15,8 +15,10 @@ def test_build_exits_0_and_says_what_it_built(site: SiteDir, cli) -> None:
     site.article("a")
     run = cli("-C", str(site.root), "build")
     assert run.code == 0, run.err
-    assert "built 1 article, " in run.err
+    assert "built 1 article · 9 pages · 20 rewritten · " in run.err
     assert (site.out / "index.html").is_file()
+    again = cli("-C", str(site.root), "build")
+    assert again.code == 0 and "built 1 article · 9 pages · 0 rewritten · " in again.err, "nothing changed"
 
 
 @pytest.mark.parametrize("order", ["before", "after"])

@@ -8,17 +8,18 @@ import newsgen
 
 PACKAGE = Path(newsgen.__file__).parent
 LAYERS = {
-    "__init__": 0, "errors": 0, "models": 0, "planned": 0, "urls": 0,
+    "__init__": 0, "errors": 0, "models": 0, "planned": 0, "urls": 0, "options": 1,
     "yamldoc": 1, "typography": 1,
     "config": 2, "markup": 2,
     "parse": 3, "site": 3,
     "structured": 3,
     "render": 4, "scaffold": 4, "feeds": 4,
-    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5,
-    "build": 6,
-    "serve": 7,
-    "cli": 8,
-    "__main__": 9,
+    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5,
+    "sources": 6,
+    "build": 7,
+    "serve": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 
 

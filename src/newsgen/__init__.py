@@ -1,1 +1,3 @@
 """newsgen: a static generator for a pt-PT world-news section."""
+
+__version__ = "0.1.0"

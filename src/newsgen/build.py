@@ -1,11 +1,19 @@
-"""The pipeline: read, parse, index, render, then write a staging copy and swap it in.
+"""The pipeline: read, parse, index and plan every output file, check, then write.
 
-Gather, check, then write: nothing touches the output until every file has parsed
-and every page has rendered. The new site replaces the old one in one rename; a
-failed build leaves the old one byte for byte.
+Gather, check, then write: nothing touches the output until every file has parsed and
+every changed file has rendered, so a failed build leaves the old site byte for byte.
+With a cache (``.newsgen-cache/``) only files whose key changed are made again:
+
+- a first build, or one that changes most files, writes a staging folder (in ``jobs``
+  processes) and swaps it in with one rename;
+- any other build replaces just the changed files in place, each by an atomic rename:
+  new pages first, then the pages that link to them, deletions last, so no link ever
+  points at a missing page. While it runs the cache says the output is unknown, so an
+  interrupted update is healed by a full rewrite on the next build.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -16,138 +24,105 @@ from datetime import datetime
 from pathlib import Path
 
 from newsgen import urls
-from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
-from newsgen.errors import ConfigError, ContentError, Problem, UsageError, errors_in, warning
-from newsgen.feeds import feed_files
-from newsgen.media import IMAGE_SUFFIXES, image_size
+from newsgen.cache import (
+    CACHE_DIR, MARKER, MARKER_TEXT, BuildCache, CacheError, Index, State, marker_signature, noop, scan,
+)
+from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
+from newsgen.feeds import NEWS_WINDOW, feed_plan
 from newsgen.models import Article
-from newsgen.output import Writer, swap
-from newsgen.parse import ParseContext, parse_article
-from newsgen.render import THEME, Page, Renderer
+from newsgen.options import BuildOptions, BuildResult
+from newsgen.output import Writer, swap, sync
+from newsgen.parse import ParseContext
+from newsgen.planned import Planned, digest
+from newsgen.render import THEME, PageSpec, Renderer
 from newsgen.search import INDEX_DIR, index
 from newsgen.site import Site, build_site, url_collisions
+from newsgen.sources import (
+    ImageSizes, ParseCache, Progress, file_signature, list_content, list_static, load_config, source_name, walk,
+    worker_pool,
+)
 
-MARKER = ".newsgen-output"
-MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
+__all__ = ["BuildOptions", "BuildResult", "Gathered", "ParseCache", "build", "check", "gather", "load_config"]
+
 SOURCE_DIRS = ("content", "templates", "static")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path
-    output: Path
-    now: datetime
-    drafts: bool = False
-    future: bool = False
-    strict: bool = False
-    search: bool = True
-    """Index the written site with Pagefind (also needs ``search: true`` in the config)."""
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    warnings: tuple[Problem, ...]
-    articles: int
-    pages: int
-    files: int
-    seconds: float
+REWRITE_SHARE = 0.5
+"""Past this share of changed files, a build writes a fresh staging copy instead."""
+CHUNK = 100
 
 
 @dataclass(frozen=True)
 class Gathered:
-    """A checked, rendered site in memory, ready to be written."""
+    """A checked site and the plan of every output file, ready to be written."""
 
     site: Site
-    pages: tuple[Page, ...]
-    assets: dict[str, Path]
-    """Site path → source file, for every static file to publish."""
+    plan: tuple[Planned, ...]
+    """Pages first, then feeds and sitemaps, then static files."""
+    pages: int
     warnings: tuple[Problem, ...]
-
-
-def load_config(site_dir: Path) -> SiteConfig:
-    path = site_dir / CONFIG_FILE
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(message=f"{CONFIG_FILE} not found in {site_dir} (use -C DIR to name the site)") from None
-    except UnicodeDecodeError:
-        raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse_config(text.replace("\r\n", "\n"))
-
-
-class ParseCache:
-    """Articles parsed by earlier builds of this process, keyed by path and content hash,
-    so a rebuild re-parses only the files whose bytes changed (``serve`` keeps one)."""
-
-    def __init__(self) -> None:
-        self._context: ParseContext | None = None
-        self._entries: dict[str, tuple[str, Article | None, tuple[Problem, ...]]] = {}
-        self.parsed = 0
-        """Files actually parsed by the last build (the rest came from the cache)."""
-
-    def start(self, context: ParseContext, paths: set[str]) -> None:
-        """Begin a build: a new config or set of assets invalidates everything; files
-        that are gone are dropped."""
-        if context != self._context:
-            self._context, self._entries = context, {}
-        self._entries = {p: entry for p, entry in self._entries.items() if p in paths}
-        self.parsed = 0
-
-    def parse(self, path: str, raw: bytes) -> tuple[Article | None, tuple[Problem, ...]]:
-        assert self._context is not None, "start() first"
-        digest = hashlib.sha256(raw).hexdigest()
-        entry = self._entries.get(path)
-        if entry is None or entry[0] != digest:
-            article, problems = parse_article(path, raw, self._context)
-            entry = self._entries[path] = (digest, article, tuple(problems))
-            self.parsed += 1
-        return entry[1], entry[2]
+    clock: tuple[datetime | None, datetime | None]
+    """The build clock may move anywhere strictly inside this without changing the output."""
+    search: str
+    """The key of everything the search index reads."""
 
 
 def check(options: BuildOptions) -> BuildResult:
     """Everything a build does except writing: parse, index, render."""
     started = time.perf_counter()
-    gathered = gather(options)
-    return _result(gathered, time.perf_counter() - started)
+    gathered = gather(options, ParseCache(jobs=options.jobs))
+    for item in gathered.plan[: gathered.pages]:
+        item.make()
+    return _result(gathered, time.perf_counter() - started, 0)
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Build the site into ``options.output``, replacing it only when everything succeeded."""
+    """Build the site into ``options.output``; with a cache, make only what changed."""
     started = time.perf_counter()
     _check_output(options)
-    gathered = gather(options)
-    _publish(gathered, options.output, search=options.search and gathered.site.config.search)
-    return _result(gathered, time.perf_counter() - started)
+    unchanged = noop(options)
+    if unchanged is not None:
+        return unchanged
+    output = options.output.resolve()
+    sources = scan(options.site_dir)
+    scanned = time.time_ns()
+    store, index_, problems = _open_cache(options.cache)
+    parse_cache = ParseCache(index_.articles, store, options.jobs)
+    images = ImageSizes(index_.images)
+    gathered = gather(options, parse_cache, images)
+    gathered = replace(gathered, warnings=tuple(problems) + gathered.warnings)
+    marker = marker_signature(output, MARKER)
+    trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
+    previous = index_.outputs if trusted else None
+    search = options.search and gathered.site.config.search
+    search_key = gathered.search if search else ""
+    rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
+    result = _result(gathered, time.perf_counter() - started, rewritten)
+    if store is not None:
+        _save_cache(store, options, output, sources, scanned, gathered, parse_cache, images, search_key, result)
+    return result
 
 
-def _result(gathered: Gathered, seconds: float) -> BuildResult:
-    files = len(gathered.pages) + len(gathered.assets)
-    return BuildResult(gathered.warnings, len(gathered.site.articles), len(gathered.pages), files, seconds)
+def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
+    articles = len(gathered.site.articles)
+    return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten)
 
 
-def gather(options: BuildOptions, cache: ParseCache | None = None) -> Gathered:
-    """Read, parse, index and render the site; raise every problem at once."""
+def gather(options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None) -> Gathered:
+    """Read, parse and index the site and plan every output file; raise every problem at once."""
     site_dir = options.site_dir
     config = load_config(site_dir)
     content = site_dir / "content"
     if not content.is_dir():
         raise UsageError(message=f"no content/ folder in {site_dir}")
-    sources, content_assets = _list_content(content)
-    static_assets = _list_static(site_dir)
+    sources, content_assets = list_content(content)
+    static_assets = list_static(site_dir)
     problems = _asset_clashes(static_assets, content_assets)
     assets = {**static_assets, **content_assets}
-    sizes, unreadable = _image_sizes(assets, site_dir)
+    sizes, unreadable = (images or ImageSizes()).measure(assets, site_dir)
     problems += unreadable
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
     cache = cache or ParseCache()
-    names = {path: path.relative_to(site_dir).as_posix() for path in sources}
-    cache.start(ctx, set(names.values()))
-    articles: list[Article] = []
-    for path, name in names.items():
-        article, found = cache.parse(name, path.read_bytes())
-        problems.extend(found)
-        if article is not None:
-            articles.append(article)
+    articles, found = cache.update(site_dir, sources, ctx, frozenset(content_assets), options.progress)
+    problems += found
     problems += url_collisions(tuple(articles))
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -156,51 +131,37 @@ def gather(options: BuildOptions, cache: ParseCache | None = None) -> Gathered:
     site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future)
     published = _published_assets(site, static_assets, content_assets)
     digests = {path: _digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-    try:
-        pages = Renderer(site, (site_dir / "templates",), digests, sizes).pages()
-    except ContentError as exc:
-        raise ContentError(_relative_to(exc.problems, site_dir)) from None
-    pages += [Page(path, body) for path, body in feed_files(site).items()]
+    templates = site_dir / "templates"
+    renderer = Renderer(site, (templates,), digests, sizes, full=cache.full(site_dir, ctx))
+    keys = {a.path: digest(a.source, a.path, a.digest, tuple(sizes.get(p) for p in a.assets)) for a in site.articles}
+    shared = digest(
+        _code_digest(), config, _tree_digest(templates), sorted(digests.items()),
+        tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
+    )
+    specs = renderer.plan()
+    plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(_render, renderer, s, site_dir)) for s in specs]
+    search = digest(shared, [item.key for spec, item in zip(specs, plan) if spec.template == "article.html"])
+    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
+    made = {item.file for item in plan}
     clashes = [
-        Problem(_source_name(published[p.file], site_dir), 0, f"this file would overwrite the page /{p.path}")
-        for p in pages
-        if p.file in published
+        Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
+        for path in sorted(made & published.keys())
     ]
     if clashes:
         raise ContentError(clashes)
+    plan += [
+        Planned(path, digest(str(file), file_signature(file)), file.read_bytes) for path, file in sorted(published.items())
+    ]
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Gathered(site, tuple(pages), published, warnings)
+    return Gathered(site, tuple(plan), len(specs), warnings, _clock(articles, options.now), search)
 
 
-def _list_content(content: Path) -> tuple[list[Path], dict[str, Path]]:
-    """Article files, and every other file as an asset keyed by its site path."""
-    articles, assets = [], {}
-    for path in sorted(_walk(content)):
-        if path.suffix == ".md":
-            articles.append(path)
-        else:
-            assets[path.relative_to(content).as_posix()] = path
-    return articles, assets
-
-
-def _list_static(site_dir: Path) -> dict[str, Path]:
-    """Theme files, overridden by the site's ``static/`` files of the same path."""
-    assets: dict[str, Path] = {}
-    for root in (THEME / "static", site_dir / "static"):
-        for path in sorted(_walk(root)):
-            assets[path.relative_to(root).as_posix()] = path
-    return assets
-
-
-def _walk(root: Path) -> list[Path]:
-    """Files below *root*, skipping hidden names and editor leftovers (``x~``, ``.x.swp``)."""
-    if not root.is_dir():
-        return []
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(folder, f) for f in files if not f.startswith(".") and not f.endswith("~")]
-    return found
+def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:
+    try:
+        return renderer.render(spec)
+    except ContentError as exc:
+        prefix = f"{site_dir.resolve()}{os.sep}"
+        raise ContentError([replace(p, path=p.path.removeprefix(prefix)) for p in exc.problems]) from None
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:
@@ -217,30 +178,61 @@ def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Pa
     return {**static, **{path: file for path, file in content.items() if path in used}}
 
 
-def _image_sizes(assets: dict[str, Path], site_dir: Path) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
-    """Width and height of every image asset; a warning for each one that cannot be read."""
-    sizes, problems = {}, []
-    for path, file in assets.items():
-        if file.suffix.lower() in IMAGE_SUFFIXES:
-            size = image_size(file)
-            if size is None:
-                problems.append(warning(_source_name(file, site_dir), 0, "not a readable image: it is shown without width and height"))
-            else:
-                sizes[path] = size
-    return sizes, problems
+def _clock(articles: list[Article], now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The instants around *now* at which an article appears (embargo) or leaves the
+    news sitemap's window: between them the output cannot change."""
+    instants = {a.published for a in articles} | {a.published + NEWS_WINDOW for a in articles}
+    before = max((i for i in instants if i <= now), default=None)
+    after = min((i for i in instants if i > now), default=None)
+    return before, after
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _source_name(path: Path, site_dir: Path) -> str:
-    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+def _tree_digest(root: Path) -> str:
+    return digest(sorted((p.relative_to(root).as_posix(), _digest(p)) for p in walk(root)))
 
 
-def _relative_to(problems: tuple[Problem, ...], site_dir: Path) -> list[Problem]:
-    prefix = f"{site_dir.resolve()}{os.sep}"
-    return [Problem(p.path.removeprefix(prefix), p.line, p.message, p.severity) for p in problems]
+@functools.cache
+def _code_digest() -> str:
+    """newsgen's own code and theme: a new version (or a local edit) re-renders everything."""
+    package = THEME.parent
+    return digest(sorted((p.relative_to(package).as_posix(), _digest(p)) for p in walk(package) if "__pycache__" not in p.parts))
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Problem]]:
+    """The cache and its index; an unreadable or foreign one is discarded with a warning."""
+    if folder is None:
+        return None, Index(), []
+    store = BuildCache(folder)
+    try:
+        index_ = store.load_index()
+        if not store.dirty():
+            return store, index_, []
+        return store, replace(index_, outputs={}, output_marker=None), []
+    except CacheError as exc:
+        store.discard()
+        return store, Index(), [warning(CACHE_DIR, 0, f"{exc}; discarded, building from scratch")]
+
+
+def _save_cache(
+    store: BuildCache, options: BuildOptions, output: Path, sources: dict, scanned: int, gathered: Gathered,
+    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult,
+) -> None:
+    marker = marker_signature(output, MARKER)
+    outputs = {item.file: item.key for item in gathered.plan}
+    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known))
+    store.clean()
+    summary = (result.articles, result.pages, result.files)
+    store.save_state(State(options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary))
+    live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}
+    store.keep_bodies(live)
+    store.close()
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -255,6 +247,8 @@ def _check_output(options: BuildOptions) -> None:
         site_dir.is_relative_to(output)
     ):
         raise UsageError(message=f"refusing to write to {options.output}: it holds or is inside the site's sources")
+    if options.cache is not None and output == options.cache.resolve():
+        raise UsageError(message=f"refusing to write to {options.output}: it is the build cache")
     if output.exists() and not output.is_dir():
         raise UsageError(message=f"{options.output} exists and is not a folder")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
@@ -264,24 +258,99 @@ def _check_output(options: BuildOptions) -> None:
         )
 
 
-def _publish(gathered: Gathered, output: Path, search: bool) -> None:
-    """Write everything to a staging folder beside *output*, index it, then swap it in."""
-    output = output.resolve()
+def _publish(
+    gathered: Gathered, output: Path, previous: dict[str, str] | None, indexed: str | None, search: str,
+    options: BuildOptions, store: BuildCache | None,
+) -> int:
+    """Write what changed; return how many files were made."""
+    plan = gathered.plan
+    if search and any(item.file.split("/")[0] == INDEX_DIR for item in plan):
+        reserved = next(item.file for item in plan if item.file.split("/")[0] == INDEX_DIR)
+        raise ContentError([Problem(reserved, 0, f"{INDEX_DIR}/ is reserved for the search index")])
+    if previous is not None:
+        changed = sum(previous.get(item.file) != item.key for item in plan)
+        if changed <= len(plan) * REWRITE_SHARE:
+            return _update_in_place(plan, previous, output, indexed, search, store)
+    _write_staged(plan, output, search, options)
+    return len(plan)
+
+
+def _write_staged(plan: tuple[Planned, ...], output: Path, search: str, options: BuildOptions) -> None:
+    """Write every file to a staging folder beside *output*, index it, then swap it in."""
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        writer = Writer(staging)
-        for page in gathered.pages:
-            writer.write(page.file, page.body)
-        for path, source in sorted(gathered.assets.items()):
-            writer.copy(path, source)
+        _write_all(plan, staging, options.jobs, options.progress)
         if search:
-            reserved = [rel for rel in writer.written if rel.split("/")[0] == INDEX_DIR]
-            if reserved:
-                raise ContentError([Problem(reserved[0], 0, f"{INDEX_DIR}/ is reserved for the search index")])
             index(staging)
-        writer.write(MARKER, MARKER_TEXT)
+        Writer(staging).write(MARKER, MARKER_TEXT)
         os.chmod(staging, 0o755)
         swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_all(plan: tuple[Planned, ...], root: Path, jobs: int, progress: Progress | None) -> None:
+    chunks = [range(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
+    if jobs > 1 and len(chunks) > 1:
+        with worker_pool(jobs, _init_writer, (plan, root)) as pool:
+            outcomes = pool.imap_unordered(_write_chunk, chunks)
+            for done, problems in enumerate(outcomes, start=1):
+                if problems:
+                    pool.terminate()
+                    raise ContentError(problems)
+                if progress:
+                    progress("writing", min(done * CHUNK, len(plan)), len(plan))
+        return
+    _init_writer(plan, root)
+    for done, chunk in enumerate(chunks, start=1):
+        problems = _write_chunk(chunk)
+        if problems:
+            raise ContentError(problems)
+        if progress:
+            progress("writing", min(done * CHUNK, len(plan)), len(plan))
+
+
+_WRITING: tuple[tuple[Planned, ...], Path] | None = None
+
+
+def _init_writer(plan: tuple[Planned, ...], root: Path) -> None:
+    global _WRITING
+    _WRITING = (plan, root)
+
+
+def _write_chunk(chunk: range) -> list[Problem]:
+    """Make and write some files of the plan (in a worker, or in this process)."""
+    assert _WRITING is not None
+    plan, root = _WRITING
+    writer = Writer(root)
+    try:
+        for i in chunk:
+            writer.write(plan[i].file, plan[i].make())
+    except ContentError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _update_in_place(
+    plan: tuple[Planned, ...], previous: dict[str, str], output: Path, indexed: str | None, search: str,
+    store: BuildCache | None,
+) -> int:
+    """Replace the changed files of *output* in place (see `newsgen.output.sync`), then
+    re-index for search if what it reads changed."""
+    changed = [item for item in plan if previous.get(item.file) != item.key]
+    if not changed and previous.keys() == {item.file for item in plan} and indexed == search:
+        return 0
+    if store is not None:
+        store.mark_dirty()
+    sync(plan, output, previous)
+    if search and indexed != search:
+        fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
+        try:
+            index(output, fresh)
+            swap(fresh, output / INDEX_DIR)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+    elif not search:
+        shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
+    return len(changed)

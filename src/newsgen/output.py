@@ -1,17 +1,17 @@
 """Writing an output folder: one guarded writer, an atomic swap of two folders, and an
-in-place sync that rewrites only what changed (the preview's private copy)."""
+in-place sync that rewrites only the files whose key changed."""
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from newsgen import urls
+from newsgen.planned import Planned
 
 
 class Writer:
@@ -55,33 +55,43 @@ class Writer:
         os.replace(temporary, target)
 
 
-Manifest = dict[str, object]
-"""What a synced folder holds: site path → a fingerprint of its bytes or source file."""
+Manifest = dict[str, str]
+"""What an output folder holds: output file → the key it was made from."""
 
 
-def sync(pages: Mapping[str, bytes], assets: Mapping[str, Path], root: Path, previous: Manifest) -> Manifest:
-    """Make *root* hold exactly *pages* (output file → bytes) and *assets* (site path →
-    source file), writing only files whose fingerprint changed since *previous* and
-    deleting the ones that are gone.
+def sync(plan: Sequence[Planned], root: Path, previous: Mapping[str, str]) -> Manifest:
+    """Make *root* hold exactly the files of *plan*, making only those whose key differs
+    from *previous*; return the new manifest.
 
-    For the preview's private copy, whose readers wait while it changes: at 1,000
-    articles this writes a handful of files where a full staging copy writes 1,650.
+    Every changed file is made before the first write, so a template error changes
+    nothing. Then new files are written, then changed ones, then deletions: a page never
+    links to a page that is not there yet, or no longer. At 10,000 articles a new
+    article writes about 20 files where a staging copy writes 13,000 (and creating
+    10,000 folders alone costs 1.6 s on the reference machine).
     """
-    wanted: dict[str, object] = {rel: hashlib.sha256(body).digest() for rel, body in pages.items()}
-    for path, source in assets.items():
-        stat = source.stat()
-        wanted[path] = (str(source), stat.st_mtime_ns, stat.st_size)
+    made = {item.file: item.make() for item in plan if previous.get(item.file) != item.key}
     writer = Writer(root, replace=True)
-    for rel, fingerprint in sorted(wanted.items()):
-        if previous.get(rel) == fingerprint:
-            continue
-        if rel in pages:
-            writer.write(rel, pages[rel])
-        else:
-            writer.copy(rel, assets[rel])
-    for rel in sorted(previous.keys() - wanted.keys()):
-        (root / rel).unlink(missing_ok=True)
+    for file in sorted(made, key=lambda f: f in previous):
+        writer.write(file, made[file])
+    wanted = {item.file: item.key for item in plan}
+    for file in sorted(previous.keys() - wanted.keys()):
+        remove(root, file)
     return wanted
+
+
+def remove(root: Path, rel: str) -> None:
+    """Delete one output file, and the folders it leaves empty (never *root* itself)."""
+    if not urls.is_safe_path(rel):
+        raise ValueError(f"refusing to delete {rel!r}: unsafe path")
+    target = root / rel
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
 
 
 _RENAME_EXCHANGE = 2

@@ -26,7 +26,8 @@ from types import FrameType
 from typing import Protocol
 
 from newsgen import search, urls
-from newsgen.build import BuildOptions, Gathered, ParseCache, gather, load_config
+from newsgen.build import BuildOptions, Gathered, gather
+from newsgen.sources import ImageSizes, ParseCache, load_config
 from newsgen.output import Manifest, swap, sync
 from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
@@ -116,6 +117,7 @@ class _Session:
     ) -> None:
         self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
         self.cache = ParseCache()
+        self.images = ImageSizes()
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.built = False
@@ -129,7 +131,7 @@ class _Session:
             drafts=self.options.drafts, future=self.options.future,
         )
         try:
-            gathered = gather(build, self.cache)
+            gathered = gather(build, self.cache, self.images)
             self._write(gathered)
         except NewsgenError as exc:
             problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
@@ -167,14 +169,13 @@ class _Session:
         return names[0] if len(names) == 1 else f"{len(names)} changes"
 
     def _write(self, gathered: Gathered) -> None:
-        files = {page.file: page.body for page in gathered.pages}
         try:
-            self.manifest = sync(files, gathered.assets, self.root, self.manifest)
+            self.manifest = sync(gathered.plan, self.root, self.manifest)
         except OSError:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest = sync(files, gathered.assets, self.root, {})
+            self.manifest = sync(gathered.plan, self.root, {})
             self.indexer.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:

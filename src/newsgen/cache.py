@@ -1,0 +1,294 @@
+"""The persistent build cache in ``.newsgen-cache/``: what the last build read and wrote.
+
+Three files, each replaced atomically, each starting with a header naming the cache
+format, newsgen's version and Python's, so a cache from another version is discarded:
+
+- ``state``: the signature (size, mtime, inode) of every source file and of newsgen's own
+  files, the output's marker, the clock interval the output holds for, and the summary.
+  Enough for ``newsgen build`` to see that nothing changed without importing the engine.
+- ``index``: each article parsed (without its body) by path and content hash, each
+  output file's key, the search index's key, image sizes by file signature.
+- ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
+
+Standard library only: the no-op check runs before any heavy import.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import newsgen
+from newsgen.options import BuildOptions, BuildResult
+
+CACHE_DIR = ".newsgen-cache"
+MARKER = ".newsgen-output"
+"""The file that marks an output folder as newsgen's (and, by its inode, as this build's)."""
+MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
+FORMAT = 1
+HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
+SOURCE_DIRS = ("content", "static", "templates")
+CONFIG_FILE = "newsgen.yaml"
+PACKAGE = Path(newsgen.__file__).parent
+RACY_NS = 2_000_000_000
+"""A file changed this close to a scan may change again within one mtime tick: hash it."""
+
+Signature = tuple[int, int, int]
+"""(size, mtime in ns, inode): a file whose signature is unchanged is not read again."""
+
+
+class CacheError(Exception):
+    """The cache cannot be read or was written by another version: discard it."""
+
+
+def scan(site_dir: Path) -> dict[str, Signature]:
+    """The signature of every file a build reads, keyed by its path relative to the site
+    (newsgen's own files, the theme included, under ``newsgen:``)."""
+    found: dict[str, Signature] = {}
+    for name in SOURCE_DIRS:
+        _scan_tree(site_dir / name, f"{name}/", found)
+    _scan_tree(PACKAGE, "newsgen:", found)
+    try:
+        found[CONFIG_FILE] = signature(os.stat(site_dir / CONFIG_FILE))
+    except OSError:
+        pass
+    return found
+
+
+def _scan_tree(root: Path, prefix: str, found: dict[str, Signature]) -> None:
+    stack = [(str(root), prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith(".") or entry.name.endswith("~") or entry.name == "__pycache__":
+                    continue
+                if entry.is_dir():
+                    stack.append((entry.path, f"{rel}{entry.name}/"))
+                elif entry.is_file():
+                    found[f"{rel}{entry.name}"] = signature(entry.stat())
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def marker_signature(output: Path, marker: str) -> Signature | None:
+    try:
+        return signature(os.stat(output / marker))
+    except OSError:
+        return None
+
+
+@dataclass
+class State:
+    """What the last successful build saw and made: enough to recognise a no-op."""
+
+    options: str
+    """The build options that shape the output (see `options_key`)."""
+    output: str
+    sources: dict[str, Signature]
+    scanned_ns: int
+    marker: Signature | None
+    clock: tuple[datetime | None, datetime | None]
+    """The output is right for any build clock strictly inside this interval…"""
+    now: datetime
+    """…and for the clock of that build."""
+    summary: tuple[int, int, int]
+    """Articles, pages and files of that build."""
+
+    def holds(self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime) -> bool:
+        """True when a build with these inputs would write exactly what is there."""
+        lo, hi = self.clock
+        return (
+            options == self.options
+            and str(output) == self.output
+            and marker is not None
+            and marker == self.marker
+            and (now == self.now or ((lo is None or lo < now) and (hi is None or now < hi)))
+            and sources == self.sources
+            and all(mtime < self.scanned_ns - RACY_NS for _, mtime, _ in sources.values())
+        )
+
+
+def noop(options: BuildOptions) -> BuildResult | None:
+    """The last build's result when nothing it read has changed since and the output is
+    still the one it wrote (then a build would write the same bytes); else None."""
+    if options.cache is None:
+        return None
+    started = time.perf_counter()
+    state = BuildCache(options.cache).load_state()
+    if state is None:
+        return None
+    output = options.output.resolve()
+    marker = marker_signature(output, MARKER)
+    if not state.holds(options.key(), output, scan(options.site_dir), marker, options.now):
+        return None
+    articles, pages, files = state.summary
+    return BuildResult((), articles, pages, files, time.perf_counter() - started, 0)
+
+
+@dataclass
+class Index:
+    """The parsed articles (bodies aside) and the key of every output file, from the last build."""
+
+    articles: dict[str, Any] = field(default_factory=dict)
+    """Article path → whatever the build stored (its parse cache entry)."""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Output file → the key it was made from."""
+    output_marker: Signature | None = None
+    """The output those keys describe; a different marker means they describe nothing."""
+    search: str = ""
+    """The key of the search index in that output."""
+    images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
+
+
+class BuildCache:
+    """The ``.newsgen-cache/`` folder of one site."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+
+    # --- state: the no-op check -------------------------------------------------------
+
+    def load_state(self) -> State | None:
+        try:
+            state = self._load("state")
+        except CacheError:
+            return None
+        return state if isinstance(state, State) else None
+
+    def save_state(self, state: State) -> None:
+        self._save("state", state)
+
+    def mark_dirty(self) -> None:
+        """Before the output changes in place: until `clean`, no build may trust what the
+        index says the output holds (an interrupted update is then rewritten whole)."""
+        (self.folder / "state").unlink(missing_ok=True)
+        (self.folder / "dirty").touch()
+
+    def dirty(self) -> bool:
+        return (self.folder / "dirty").exists()
+
+    def clean(self) -> None:
+        (self.folder / "dirty").unlink(missing_ok=True)
+
+    # --- index -------------------------------------------------------------------------
+
+    def load_index(self) -> Index:
+        """The last build's index; `CacheError` if unreadable, empty if there is none."""
+        if not (self.folder / "index").exists():
+            return Index()
+        index = self._load("index")
+        if not isinstance(index, Index):
+            raise CacheError("the index is not newsgen's")
+        return index
+
+    def save_index(self, index: Index) -> None:
+        self._save("index", index)
+
+    # --- bodies ------------------------------------------------------------------------
+
+    def bodies(self) -> sqlite3.Connection:
+        if self._db is not None and self._pid != os.getpid():
+            self._db = None  # a forked worker: never use the parent's connection
+        if self._db is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / "bodies.sqlite"
+            try:
+                db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (header BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS body (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+                row = db.execute("SELECT header FROM meta").fetchone()
+                if row is None:
+                    db.execute("INSERT INTO meta VALUES (?)", (HEADER,))
+                elif row[0] != HEADER:
+                    db.close()
+                    raise CacheError("the bodies were written by another newsgen version")
+            except sqlite3.DatabaseError as exc:
+                raise CacheError(f"the bodies database is unreadable ({exc})") from None
+            self._db, self._pid = db, os.getpid()
+        return self._db
+
+    def body(self, digest: str) -> str | None:
+        try:
+            row = self.bodies().execute("SELECT html FROM body WHERE digest = ?", (digest,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"the bodies database is unreadable ({exc})") from None
+        return row[0] if row else None
+
+    def add_bodies(self, pairs: Iterable[tuple[str, str]]) -> None:
+        db = self.bodies()
+        try:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO body VALUES (?, ?)", pairs)
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"the bodies database is unreadable ({exc})") from None
+
+    def keep_bodies(self, digests: set[str]) -> None:
+        """Drop the bodies of articles that are gone (once they outnumber the live ones)."""
+        db = self.bodies()
+        (count,) = db.execute("SELECT count(*) FROM body").fetchone()
+        if count > 2 * len(digests) + 100:
+            stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
+            db.execute("COMMIT")
+
+    # --- the folder --------------------------------------------------------------------
+
+    def discard(self) -> None:
+        """Remove everything in the folder (it is newsgen's alone)."""
+        self.close()
+        if self.folder.is_dir():
+            for child in self.folder.iterdir():
+                if child.is_file() or child.is_symlink():
+                    child.unlink()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _load(self, name: str) -> object:
+        try:
+            with open(self.folder / name, "rb") as file:
+                if file.readline() != HEADER:
+                    raise CacheError(f"{name} was written by another newsgen version")
+                return pickle.load(file)
+        except CacheError:
+            raise
+        except Exception as exc:  # a corrupt pickle can raise almost anything
+            raise CacheError(f"{name} is unreadable ({type(exc).__name__})") from None
+
+    def _save(self, name: str, value: object) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# newsgen's build cache: safe to delete, never commit.\n*\n", encoding="utf-8")
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(HEADER)
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,44 @@
+"""What a build is asked to do and what it reports: plain values, importable without the engine."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from newsgen.errors import Problem
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)`` while a long step runs."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    output: Path
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+    search: bool = True
+    """Index the written site with Pagefind (also needs ``search: true`` in the config)."""
+    cache: Path | None = None
+    """The persistent cache folder (the CLI's is ``<site>/.newsgen-cache``); None: none."""
+    jobs: int = 1
+    """Processes for a cold parse and a full write; the output is the same for any number."""
+    progress: Progress | None = field(default=None, compare=False)
+
+    def key(self) -> str:
+        """The options that shape the output, for the cache's no-op check."""
+        return repr((self.drafts, self.future, self.strict, self.search))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    warnings: tuple[Problem, ...]
+    articles: int
+    pages: int
+    files: int
+    seconds: float
+    rewritten: int = 0
+    """Files made anew by this build; the rest were already in the output."""

@@ -1,0 +1,240 @@
+"""Reading a site's sources: the config, article files and assets, image sizes, and the
+parse cache that re-parses only the files whose bytes (or whose images) changed.
+
+A cold parse runs in ``jobs`` worker processes; results come back in file order, so the
+site is the same whatever the number of workers.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import multiprocessing.pool
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsgen.cache import RACY_NS, BuildCache, CacheError, Signature
+from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
+from newsgen.errors import ConfigError, Problem, warning
+from newsgen.media import IMAGE_SUFFIXES, image_size
+from newsgen.models import Article
+from newsgen.parse import ParseContext, parse_article
+from newsgen.planned import digest
+from newsgen.render import THEME
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)`` while a long step runs."""
+PARALLEL_MIN = 64
+"""Fewer files than this are parsed in this process: starting workers costs more."""
+CHUNK = 50
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    path = site_dir / CONFIG_FILE
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(message=f"{CONFIG_FILE} not found in {site_dir} (use -C DIR to name the site)") from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
+    return parse_config(text.replace("\r\n", "\n"))
+
+
+def list_content(content: Path) -> tuple[list[Path], dict[str, Path]]:
+    """Article files, and every other file as an asset keyed by its site path."""
+    articles, assets = [], {}
+    for path in sorted(walk(content)):
+        if path.suffix == ".md":
+            articles.append(path)
+        else:
+            assets[path.relative_to(content).as_posix()] = path
+    return articles, assets
+
+
+def list_static(site_dir: Path) -> dict[str, Path]:
+    """Theme files, overridden by the site's ``static/`` files of the same path."""
+    assets: dict[str, Path] = {}
+    for root in (THEME / "static", site_dir / "static"):
+        for path in sorted(walk(root)):
+            assets[path.relative_to(root).as_posix()] = path
+    return assets
+
+
+def walk(root: Path) -> list[Path]:
+    """Files below *root*, skipping hidden names and editor leftovers (``x~``, ``.x.swp``)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and not f.endswith("~")]
+    return found
+
+
+def source_name(path: Path, site_dir: Path) -> str:
+    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def file_signature(path: Path) -> Signature:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+class ImageSizes:
+    """Width and height of image assets, read once per file version (by signature)."""
+
+    def __init__(self, known: dict[str, tuple[Signature, tuple[int, int] | None]] | None = None) -> None:
+        self.known = known or {}
+
+    def measure(self, assets: Mapping[str, Path], site_dir: Path) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+        """Sizes of every image in *assets*; a warning for each one that cannot be read."""
+        sizes, problems, seen = {}, [], {}
+        for path, file in assets.items():
+            if file.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            sig = file_signature(file)
+            known = self.known.get(str(file))
+            size = known[1] if known and known[0] == sig else image_size(file)
+            seen[str(file)] = (sig, size)
+            if size is None:
+                problems.append(warning(source_name(file, site_dir), 0, "not a readable image: it is shown without width and height"))
+            else:
+                sizes[path] = size
+        self.known = seen
+        return sizes, problems
+
+
+@dataclass
+class Entry:
+    """One article file as last parsed."""
+
+    sha: str
+    signature: Signature | None
+    """None when the file changed too close to the scan to trust its signature."""
+    article: Article | None
+    problems: tuple[Problem, ...]
+    inputs: str
+    """A digest of what parsing read besides the file (config, images, content assets)."""
+
+
+class ParseCache:
+    """Articles parsed by earlier builds, keyed by path, checked by content hash; with a
+    `BuildCache`, bodies live in its database and articles here carry none."""
+
+    def __init__(self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1) -> None:
+        self.entries: dict[str, Entry] = entries or {}
+        self.store = store
+        self.jobs = jobs
+        self.parsed = 0
+        """Files actually parsed by the last build (the rest came from the cache)."""
+
+    def update(
+        self, site_dir: Path, files: list[Path], ctx: ParseContext, content_assets: frozenset[str],
+        progress: Progress | None = None,
+    ) -> tuple[list[Article], list[Problem]]:
+        """Every article of *files*, in order, re-parsing the files whose bytes changed and
+        those whose images may resolve differently (*content_assets*: the non-article
+        files of content/, where an image path is looked up first)."""
+        names = [path.relative_to(site_dir).as_posix() for path in files]
+        setting = digest(ctx.config, ctx.url_prefix, sorted(content_assets))
+        racy = time.time_ns() - RACY_NS
+        todo: list[tuple[str, bytes, Signature | None]] = []
+        kept: dict[str, Entry] = {}
+        for path, name in zip(files, names):
+            entry = self.entries.get(name)
+            sig = file_signature(path)
+            trusted = sig if sig[1] < racy else None
+            if entry and entry.article is not None and entry.inputs == _inputs(setting, entry.article, ctx):
+                if trusted is not None and entry.signature == trusted:
+                    kept[name] = entry
+                    continue
+                raw = path.read_bytes()
+                if hashlib.sha256(raw).hexdigest() == entry.sha:
+                    kept[name] = replace(entry, signature=trusted)
+                    continue
+            else:
+                raw = path.read_bytes()
+            todo.append((name, raw, trusted))
+        for name, sha, trusted, article, problems in self._parse(todo, ctx, progress):
+            if article is not None and self.store is not None:
+                self.store.add_bodies([(article.digest, article.body_html)])
+                article = replace(article, body_html="")
+            inputs = _inputs(setting, article, ctx) if article is not None else ""
+            kept[name] = Entry(sha, trusted, article, tuple(problems), inputs)
+        self.entries = {name: kept[name] for name in names}
+        self.parsed = len(todo)
+        articles = [e.article for e in self.entries.values() if e.article is not None]
+        problems = [p for e in self.entries.values() for p in e.problems]
+        return articles, problems
+
+    def _parse(
+        self, todo: list[tuple[str, bytes, Signature | None]], ctx: ParseContext, progress: Progress | None
+    ) -> Iterator[tuple[str, str, Signature | None, Article | None, list[Problem]]]:
+        shas = [hashlib.sha256(raw).hexdigest() for _, raw, _ in todo]
+        if self.jobs > 1 and len(todo) >= PARALLEL_MIN:
+            results = _parse_in_workers([(name, raw) for name, raw, _ in todo], ctx, self.jobs)
+        else:
+            results = ((name, *parse_article(name, raw, ctx)) for name, raw, _ in todo)
+        for done, ((name, article, problems), sha, (_, _, trusted)) in enumerate(zip(results, shas, todo), start=1):
+            if progress and done % CHUNK == 0:
+                progress("parsing", done, len(todo))
+            yield name, sha, trusted, article, problems
+
+    def full(self, site_dir: Path, ctx: ParseContext) -> Callable[[Article], Article]:
+        """Gives an article its body back: from the bodies database, else by parsing again."""
+
+        def load(article: Article) -> Article:
+            if article.body_html:
+                return article
+            html = None
+            if self.store is not None:
+                try:
+                    html = self.store.body(article.digest)
+                except CacheError:
+                    html = None
+            if html is None:
+                parsed, _ = parse_article(article.source, (site_dir / article.source).read_bytes(), ctx)
+                if parsed is None or parsed.digest != article.digest:
+                    raise RuntimeError(f"{article.source} changed during the build; build again")
+                return parsed
+            return replace(article, body_html=html)
+
+        return load
+
+
+def _inputs(setting: str, article: Article, ctx: ParseContext) -> str:
+    """What an article's parse depends on besides its bytes: the config, the content assets
+    an image path may resolve to, and the sizes of the images it shows."""
+    return digest(setting, tuple((path, path in ctx.assets, ctx.image_sizes.get(path)) for path in article.assets))
+
+
+_WORKER_CONTEXT: ParseContext | None = None
+
+
+def _init_worker(ctx: ParseContext) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = ctx
+
+
+def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[tuple[str, Article | None, list[Problem]]]:
+    assert _WORKER_CONTEXT is not None
+    return [(name, *parse_article(name, raw, _WORKER_CONTEXT)) for name, raw in chunk]
+
+
+def _parse_in_workers(
+    items: list[tuple[str, bytes]], ctx: ParseContext, jobs: int
+) -> Iterator[tuple[str, Article | None, list[Problem]]]:
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    with worker_pool(jobs, _init_worker, (ctx,)) as pool:
+        for results in pool.imap(_parse_chunk, chunks):
+            yield from results
+
+
+def worker_pool(jobs: int, initializer: Callable[..., None], args: tuple[object, ...]) -> multiprocessing.pool.Pool:
+    """A pool of *jobs* processes: forked where the platform allows (no re-import, no
+    pickling of the site), else spawned."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return context.Pool(jobs, initializer, args)
