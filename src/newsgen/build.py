@@ -38,7 +38,7 @@ from newsgen.render import THEME, PageSpec, Renderer
 from newsgen.search import INDEX_DIR, index
 from newsgen.site import Site, build_site, url_collisions
 from newsgen.sources import (
-    ImageSizes, ParseCache, Progress, file_signature, list_content, list_static, load_config, source_name, walk,
+    ImageSizes, ParseCache, Progress, code_digest, file_signature, list_content, list_static, load_config, source_name, walk,
     worker_pool,
 )
 
@@ -78,12 +78,12 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.output``; with a cache, make only what changed."""
     started = time.perf_counter()
     _check_output(options)
-    unchanged = noop(options)
+    scanned = time.time_ns()
+    sources = scan(options.site_dir)
+    unchanged = noop(options, sources)
     if unchanged is not None:
         return unchanged
     output = options.output.resolve()
-    sources = scan(options.site_dir)
-    scanned = time.time_ns()
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
@@ -135,7 +135,7 @@ def gather(options: BuildOptions, cache: ParseCache | None = None, images: Image
     renderer = Renderer(site, (templates,), digests, sizes, full=cache.full(site_dir, ctx))
     keys = {a.path: digest(a.source, a.path, a.digest, tuple(sizes.get(p) for p in a.assets)) for a in site.articles}
     shared = digest(
-        _code_digest(), config, _tree_digest(templates), sorted(digests.items()),
+        code_digest(), config, _tree_digest(templates), sorted(digests.items()),
         tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
     )
     specs = renderer.plan()
@@ -193,13 +193,6 @@ def _digest(path: Path) -> str:
 
 def _tree_digest(root: Path) -> str:
     return digest(sorted((p.relative_to(root).as_posix(), _digest(p)) for p in walk(root)))
-
-
-@functools.cache
-def _code_digest() -> str:
-    """newsgen's own code and theme: a new version (or a local edit) re-renders everything."""
-    package = THEME.parent
-    return digest(sorted((p.relative_to(package).as_posix(), _digest(p)) for p in walk(package) if "__pycache__" not in p.parts))
 
 
 # --- the cache ---------------------------------------------------------------------------

@@ -123,9 +123,10 @@ class State:
         )
 
 
-def noop(options: BuildOptions) -> BuildResult | None:
+def noop(options: BuildOptions, sources: dict[str, Signature] | None = None) -> BuildResult | None:
     """The last build's result when nothing it read has changed since and the output is
-    still the one it wrote (then a build would write the same bytes); else None."""
+    still the one it wrote (then a build would write the same bytes); else None.
+    *sources*: a `scan` the caller already made."""
     if options.cache is None:
         return None
     started = time.perf_counter()
@@ -134,7 +135,7 @@ def noop(options: BuildOptions) -> BuildResult | None:
         return None
     output = options.output.resolve()
     marker = marker_signature(output, MARKER)
-    if not state.holds(options.key(), output, scan(options.site_dir), marker, options.now):
+    if not state.holds(options.key(), output, sources or scan(options.site_dir), marker, options.now):
         return None
     articles, pages, files = state.summary
     return BuildResult((), articles, pages, files, time.perf_counter() - started, 0)

@@ -5,6 +5,7 @@ nothing downstream (pages, lists, tags, counts, related lists, assets) can see t
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,9 +43,11 @@ class Site:
     related: Mapping[str, tuple[Article, ...]]
     tag_index: Mapping[str, Tag]
     """Tags by identity key."""
+    sections: Mapping[str, tuple[Article, ...]]
+    """Each section's articles, newest first, by section key."""
 
     def in_section(self, key: str) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.section == key)
+        return self.sections.get(key, ())
 
     def archives_of(self, key: str) -> tuple[MonthArchive, ...]:
         """A section's month archives, newest month first."""
@@ -97,7 +100,15 @@ def build_site(
         archives=_archives(config, published),
         related=MappingProxyType(_related(published, tags)),
         tag_index=MappingProxyType({t.key: t for t in tags}),
+        sections=MappingProxyType(_by_section(published)),
     )
+
+
+def _by_section(published: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    for article in published:
+        grouped[article.section].append(article)
+    return {key: tuple(articles) for key, articles in grouped.items()}
 
 
 def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
@@ -156,15 +167,20 @@ def _related(published: tuple[Article, ...], tags: tuple[Tag, ...]) -> dict[str,
     shared tag: a tag with thousands of articles costs the same as a small one, and
     publishing a new article never changes the pages published before it.
     """
-    order = {a.path: rank for rank, a in enumerate(published)}
-    position = {t.key: {a.path: i for i, a in enumerate(t.articles)} for t in tags}
-    by_key = {t.key: t.articles for t in tags}
+    rank = {a.path: i for i, a in enumerate(published)}  # 0 is the newest
+    members = {t.key: [rank[a.path] for a in t.articles] for t in tags}
+    position = {key: {r: i for i, r in enumerate(ranks)} for key, ranks in members.items()}
     related = {}
-    for article in published:
-        shared: Counter[str] = Counter()
-        for hashtag in article.hashtags:
-            at = position[hashtag.key][article.path]
-            shared.update(other.path for other in by_key[hashtag.key][at + 1 : at + 1 + RELATED_WINDOW])
-        best = sorted(shared, key=lambda p: (-shared[p], order[p]))[:RELATED_MAX]
-        related[article.path] = tuple(published[order[p]] for p in best)
+    for me, article in enumerate(published):
+        candidates: list[int] = []
+        for key in dict.fromkeys(h.key for h in article.hashtags):
+            at = position[key][me]
+            candidates += members[key][at + 1 : at + 1 + RELATED_WINDOW]
+        shared = Counter(candidates)
+        # Most candidates share one hashtag: rank the few sharing more, then the newest.
+        best = sorted((-n, r) for r, n in shared.items() if n > 1)[:RELATED_MAX]
+        chosen = [r for _, r in best]
+        if len(chosen) < RELATED_MAX:
+            chosen += heapq.nsmallest(RELATED_MAX - len(chosen), (r for r, n in shared.items() if n == 1))
+        related[article.path] = tuple(published[r] for r in chosen)
     return related

@@ -6,6 +6,7 @@ site is the same whatever the number of workers.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import multiprocessing.pool
@@ -45,11 +46,11 @@ def load_config(site_dir: Path) -> SiteConfig:
 def list_content(content: Path) -> tuple[list[Path], dict[str, Path]]:
     """Article files, and every other file as an asset keyed by its site path."""
     articles, assets = [], {}
-    for path in sorted(walk(content)):
-        if path.suffix == ".md":
-            articles.append(path)
+    for rel in walk_names(content):
+        if rel.endswith(".md"):
+            articles.append(content / rel)
         else:
-            assets[path.relative_to(content).as_posix()] = path
+            assets[rel] = content / rel
     return articles, assets
 
 
@@ -57,20 +58,34 @@ def list_static(site_dir: Path) -> dict[str, Path]:
     """Theme files, overridden by the site's ``static/`` files of the same path."""
     assets: dict[str, Path] = {}
     for root in (THEME / "static", site_dir / "static"):
-        for path in sorted(walk(root)):
-            assets[path.relative_to(root).as_posix()] = path
+        for rel in walk_names(root):
+            assets[rel] = root / rel
     return assets
 
 
 def walk(root: Path) -> list[Path]:
     """Files below *root*, skipping hidden names and editor leftovers (``x~``, ``.x.swp``)."""
-    if not root.is_dir():
-        return []
+    return [root / rel for rel in walk_names(root)]
+
+
+def walk_names(root: Path) -> list[str]:
+    """The relative names (``mundo/x.md``) of `walk`, sorted."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(folder, f) for f in files if not f.startswith(".") and not f.endswith("~")]
-    return found
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        found += [prefix + f for f in files if not f.startswith(".") and not f.endswith("~")]
+    return sorted(found)
+
+
+@functools.cache
+def code_digest() -> str:
+    """newsgen's own code and theme: a new version, or a local edit, re-parses and
+    re-renders everything."""
+    package = THEME.parent
+    return digest(sorted((rel, hashlib.sha256((package / rel).read_bytes()).hexdigest()) for rel in walk_names(package)
+                         if "__pycache__" not in rel))
 
 
 def source_name(path: Path, site_dir: Path) -> str:
@@ -138,7 +153,7 @@ class ParseCache:
         those whose images may resolve differently (*content_assets*: the non-article
         files of content/, where an image path is looked up first)."""
         names = [path.relative_to(site_dir).as_posix() for path in files]
-        setting = digest(ctx.config, ctx.url_prefix, sorted(content_assets))
+        setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, bytes, Signature | None]] = []
         kept: dict[str, Entry] = {}

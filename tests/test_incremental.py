@@ -1,0 +1,511 @@
+"""Incremental builds: with the build cache, whatever changed, the site is the one a build
+from scratch would write, byte for byte; and a rebuild rewrites only the files that changed."""
+from __future__ import annotations
+
+import difflib
+import random
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import newsgen
+from newsgen.build import BuildResult
+from newsgen.errors import ContentError
+
+from conftest import CONFIG, NOW, CliRun, SiteDir, article_text, png, tree
+
+CACHE = ".newsgen-cache"
+SOURCES = ("newsgen.yaml", "content", "static", "templates")
+"""What a site's author edits; never ``build/`` nor the cache."""
+THEME = Path(newsgen.__file__).parent / "theme"
+LATER = datetime(2025, 7, 15, 12, 0, tzinfo=UTC)
+"""After the embargoed article's time."""
+MUCH_LATER = datetime(2025, 8, 30, 12, 0, tzinfo=UTC)
+"""So late that no hashtag of the archive is featured any more (30-day window)."""
+
+
+# --- the central helper ------------------------------------------------------------------
+
+
+def assert_same_as_cold(site: SiteDir, **options: object) -> BuildResult:
+    """Build *site* incrementally (with its cache), then a copy of its sources from
+    scratch with the same options; the two outputs must be identical. Every file whose
+    bytes changed must be counted as rewritten. Returns the incremental result."""
+    before = tree(site.out) if site.out.is_dir() else {}
+    result = site.build(cache=site.root / CACHE, **options)
+    after = tree(site.out)
+    problems = tree_diff(after, cold_tree(site, **options))
+    assert not problems, "the incremental build differs from a build from scratch:\n" + "\n".join(problems)
+    changed = sorted(p for p, body in after.items() if not _hidden(p) and before.get(p) != body)
+    assert len(changed) <= result.rewritten <= result.files, (
+        f"rewritten={result.rewritten}, files={result.files}, but {len(changed)} files changed: {changed[:20]}"
+    )
+    return result
+
+
+def _hidden(path: str) -> bool:
+    """Bookkeeping such as the output marker, not a file of the site."""
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def cold_tree(site: SiteDir, **options: object) -> dict[str, bytes]:
+    """The output of a build from scratch (no cache, no old output) of a copy of *site*'s
+    sources, in a new folder beside it (left for pytest to clean up with the test's tmp_path)."""
+    cold = copy_sources(site, Path(tempfile.mkdtemp(prefix="cold-", dir=site.root.parent)) / "site")
+    cold.build(**options)
+    return tree(cold.out)
+
+
+def copy_sources(site: SiteDir, destination: Path) -> SiteDir:
+    """A new site folder holding *site*'s sources only."""
+    destination.mkdir(parents=True)
+    for name in SOURCES:
+        source = site.root / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        elif source.is_file():
+            shutil.copy2(source, destination / name)
+    return SiteDir(destination)
+
+
+def tree_diff(actual: dict[str, bytes], expected: dict[str, bytes], shown: int = 30) -> list[str]:
+    """Missing, extra and differing paths (a few lines of diff for the first ones), not megabytes."""
+    lines = [f"missing: {p}" for p in sorted(expected.keys() - actual.keys())][:shown]
+    lines += [f"extra: {p}" for p in sorted(actual.keys() - expected.keys())][:shown]
+    differing = sorted(p for p in actual.keys() & expected.keys() if actual[p] != expected[p])
+    lines += [f"differs: {p}" for p in differing[:shown]]
+    if len(differing) > shown:
+        lines.append(f"… and {len(differing) - shown} more differing files")
+    for path in differing[:2]:
+        old = expected[path].decode("utf-8", "replace").splitlines()
+        new = actual[path].decode("utf-8", "replace").splitlines()
+        diff = difflib.unified_diff(old, new, f"cold/{path}", f"incremental/{path}", n=0, lineterm="")
+        lines += [line[:200] for line in list(diff)[:12]]
+    return lines
+
+
+# --- the archive: ~50 articles over four months ------------------------------------------
+
+TOPICS = (
+    "Kyiv pede mais defesa aérea aos aliados",
+    "Bruxelas aprova novo pacote de sanções",
+    "Ministros da NATO reúnem-se em Haia",
+    "Trégua em Gaza volta a falhar",
+    "Moscovo anuncia exercícios no mar Negro",
+    "Varsóvia reforça a fronteira leste",
+    "Eleições antecipadas em Bucareste",
+)
+COUNT = 48
+KURSK = 20
+"""The only article with the hashtag Kursk."""
+
+
+def _spec(i: int) -> tuple[str, dict[str, object]]:
+    day = date(2025, 4, 1) + timedelta(days=2 * i)
+    section = "europa" if i % 3 == 2 else "mundo"
+    hashtags = ["Ucrânia"] if i % 8 != 5 else ["Gaza"]
+    hashtags += ["NATO"] * (i % 5 == 0) + ["Eleições"] * (i in (10, 11)) + ["Kursk"] * (i == KURSK)
+    topic = TOPICS[i % len(TOPICS)]
+    body = f'Primeiro parágrafo da notícia {i}: "{topic}", disse a fonte.\n\nSegundo parágrafo, com mais pormenores.\n'
+    if i % 10 == 3:
+        body += '\n![Mapa da região](images/foto.png "A região em causa."){credit="Reuters"}\n'
+    fields: dict[str, object] = {
+        "headline": f"{topic} ({i})",
+        "standfirst": f"Resumo da notícia {i} sobre {topic.lower()}.",
+        "section": section,
+        "timestamp": f"{day.isoformat()}T{8 + i % 11:02d}:{7 * i % 60:02d}",
+        "hashtags": hashtags,
+        "body": body,
+    }
+    if i % 6 == 0:
+        fields["images"] = [{"src": "images/foto.png", "alt": f"Fotografia {i}", "caption": "Em Kyiv.", "credit": "Lusa"}]
+    if i % 4 == 1:
+        fields["byline"] = "Ana Sousa"
+    if i % 7 == 2:
+        fields["sources"] = ["Lusa", {"name": "AFP", "url": "https://www.afp.com/"}]
+    return f"content/{section}/{day.isoformat()}-noticia-{i:02d}.md", fields
+
+
+ARTICLES: dict[str, dict[str, object]] = dict(_spec(i) for i in range(COUNT))
+"""The published articles by file, oldest first."""
+PATHS = list(ARTICLES)
+DRAFT = "content/mundo/2025-07-05-rascunho.md"
+EMBARGOED = "content/europa/2025-07-14-cimeira.md"
+EMBARGOED_PHOTO = "content/europa/fotos/cimeira.png"
+UNPUBLISHED: dict[str, dict[str, object]] = {
+    DRAFT: {"headline": "Plano secreto em preparação", "timestamp": "2025-07-05T10:00",
+            "hashtags": ["Ucrânia", "PlanoSecreto"], "draft": True},
+    EMBARGOED: {"headline": "Cimeira extraordinária em Bruxelas", "section": "europa", "timestamp": "2025-07-14T09:00",
+                "hashtags": ["Ucrânia", "Cimeira"],
+                "images": [{"src": "fotos/cimeira.png", "alt": "A cimeira", "credit": "AP"}]},
+}
+
+
+def url_of(path: str) -> str:
+    """The site path of an archive article: ``content/mundo/2025-04-01-x.md`` → ``mundo/2025/04/01/x/``."""
+    section, name = path.removeprefix("content/").removesuffix(".md").split("/")
+    return f"{section}/{name[:10].replace('-', '/')}/{name[11:]}/"
+
+
+def write_article(site: SiteDir, path: str, **fields: object) -> None:
+    site.write(path, article_text(**fields))  # type: ignore[arg-type]
+
+
+def edit(site: SiteDir, path: str, **changes: object) -> None:
+    """Rewrite an archive article in place with some fields changed."""
+    write_article(site, path, **{**ARTICLES[path], **changes})
+
+
+def write_archive(site: SiteDir) -> None:
+    for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
+        write_article(site, path, **fields)
+    site.write(EMBARGOED_PHOTO, png(8, 6))
+
+
+def pages(site: SiteDir) -> dict[str, str]:
+    """Every HTML file of the last build, as text."""
+    return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
+
+
+@pytest.fixture
+def archive(site: SiteDir) -> SiteDir:
+    """The archive, built once with its cache (so each test starts warm)."""
+    write_archive(site)
+    result = site.build(cache=site.root / CACHE)
+    assert (result.articles, result.warnings) == (COUNT, ())
+    assert (site.out / "tag/ucrania/3/index.html").is_file(), "42 articles: the newest page and pages 1 to 3"
+    return site
+
+
+# --- scenarios ---------------------------------------------------------------------------
+
+
+def test_a_first_build_writes_every_file_and_fills_the_cache(site: SiteDir) -> None:
+    """With no cache yet, everything is written, without warnings, and the cache appears."""
+    write_archive(site)
+    result = assert_same_as_cold(site)
+    assert result.rewritten == result.files > COUNT
+    assert result.warnings == ()
+    assert (site.root / CACHE).is_dir()
+
+
+def test_a_rebuild_with_nothing_changed_rewrites_nothing(archive: SiteDir) -> None:
+    """Building again without a change writes nothing and changes nothing."""
+    before = tree(archive.out)
+    assert assert_same_as_cold(archive).rewritten == 0
+    assert tree(archive.out) == before
+
+
+def test_a_corrected_headline_rewrites_only_the_pages_that_show_it(archive: SiteDir) -> None:
+    """Its page, its neighbours, pages listing it as related, its month, its tag page and the
+    feeds: 11 files of 85 change, and hardly more may be rewritten."""
+    path = PATHS[4]
+    edit(archive, path, headline="Título corrigido depois da publicação")
+    result = assert_same_as_cold(archive)
+    assert "Título corrigido depois da publicação" in archive.page(url_of(path))
+    assert "Título corrigido depois da publicação" in archive.page("tag/ucrania/1/")
+    assert 0 < result.rewritten <= 15 < result.files
+
+
+def test_an_edited_body_shows_on_its_page(archive: SiteDir) -> None:
+    """Only the page and the feeds that carry the body change (4 files)."""
+    path = PATHS[13]
+    edit(archive, path, body='Texto novo, "reescrito" por completo.\n')
+    result = assert_same_as_cold(archive)
+    assert "Texto novo, «reescrito» por completo." in archive.page(url_of(path))
+    assert "Primeiro parágrafo da notícia 13" not in archive.page(url_of(path))
+    assert 0 < result.rewritten <= 15
+
+
+@pytest.mark.parametrize("when", ["newest", "back-dated"])
+def test_a_new_article_appears_wherever_it_belongs(archive: SiteDir, when: str) -> None:
+    """A new article, the newest or one slotted into May (shifting the numbered tag pages)."""
+    name, timestamp = ("2025-07-13-ultima-hora", "2025-07-13T10:00") if when == "newest" else (
+        "2025-05-02-recuperada", "2025-05-02T15:00")
+    path = f"content/mundo/{name}.md"
+    write_article(archive, path, headline="Notícia acabada de chegar", timestamp=timestamp, hashtags=["Ucrânia", "NATO"])
+    result = assert_same_as_cold(archive)
+    assert result.articles == COUNT + 1
+    assert "Notícia acabada de chegar" in archive.page(url_of(path))
+    assert ("Notícia acabada de chegar" in archive.page("")) == (when == "newest")
+
+
+def test_a_deleted_article_disappears(archive: SiteDir) -> None:
+    """Its page goes, and no page links to it any more."""
+    path = PATHS[12]
+    (archive.root / path).unlink()
+    result = assert_same_as_cold(archive)
+    assert result.articles == COUNT - 1
+    assert not (archive.out / url_of(path)).exists()
+    assert all(url_of(path) not in html for html in pages(archive).values())
+
+
+def test_a_renamed_file_moves_its_page(archive: SiteDir) -> None:
+    """The URL follows the file name: the old page goes, the new one appears."""
+    old = PATHS[21]
+    new = old.replace("noticia-21", "noticia-renomeada")
+    (archive.root / old).rename(archive.root / new)
+    assert_same_as_cold(archive)
+    assert not (archive.out / url_of(old)).exists()
+    assert "(21)" in archive.page(url_of(new))
+
+
+def test_a_template_override_reaches_every_article_and_its_removal_restores_the_theme(archive: SiteDir) -> None:
+    """A site's templates/article.html shows on every article; deleting it gives back the theme's site."""
+    original = tree(archive.out)
+    theme = (THEME / "templates/article.html").read_text(encoding="utf-8")
+    marked = theme.replace("{% block content %}", '{% block content %}\n<p class="marca">MARCA-DO-MODELO</p>', 1)
+    assert marked != theme
+    archive.write("templates/article.html", marked)
+    assert_same_as_cold(archive)
+    html = pages(archive)
+    assert all("MARCA-DO-MODELO" in html[url_of(p) + "index.html"] for p in PATHS)
+    assert "MARCA-DO-MODELO" not in html["index.html"]
+
+    (archive.root / "templates/article.html").unlink()
+    assert_same_as_cold(archive)
+    assert tree(archive.out) == original
+
+
+def test_a_renamed_section_shows_everywhere(archive: SiteDir) -> None:
+    """A section title edited in newsgen.yaml reaches its front and its articles."""
+    archive.write("newsgen.yaml", CONFIG.replace("{title: Europa}", "{title: União Europeia}"))
+    assert_same_as_cold(archive)
+    assert "União Europeia" in archive.page("europa/")
+    assert "União Europeia" in archive.page(url_of(PATHS[2]))
+
+
+def test_changed_hashtags_move_articles_between_tag_pages(archive: SiteDir) -> None:
+    """An article moves from one tag to another; the last article of a tag leaves (its page goes); the
+    oldest article leaves a tag with numbered pages (they all shift)."""
+    moved = PATHS[15]
+    edit(archive, moved, hashtags=["Ucrânia", "Gaza"])
+    assert_same_as_cold(archive)
+    assert url_of(moved) in archive.page("tag/gaza/")
+    assert url_of(moved) not in archive.page("tag/nato/")
+
+    edit(archive, PATHS[KURSK], hashtags=["Ucrânia", "NATO"])
+    assert_same_as_cold(archive)
+    assert not (archive.out / "tag/kursk").exists()
+    assert "Kursk" not in archive.page("tags/")
+
+    edit(archive, PATHS[0], hashtags=["NATO"])
+    assert_same_as_cold(archive)
+    assert url_of(PATHS[0]) not in archive.page("tag/ucrania/1/")
+
+
+def test_a_draft_is_published_then_withdrawn(archive: SiteDir) -> None:
+    """``draft: false`` publishes the page and its new tag; ``draft: true`` takes both away."""
+    fields = UNPUBLISHED[DRAFT]
+    write_article(archive, DRAFT, **{**fields, "draft": False})
+    assert_same_as_cold(archive)
+    assert "Plano secreto em preparação" in archive.page("mundo/2025/07/05/rascunho/")
+    assert (archive.out / "tag/plano-secreto/index.html").is_file()
+
+    write_article(archive, DRAFT, **fields)
+    assert_same_as_cold(archive)
+    assert not (archive.out / "mundo/2025/07/05/rascunho").exists()
+    assert not (archive.out / "tag/plano-secreto").exists()
+
+
+def test_the_embargo_lifts_when_the_clock_passes_it(archive: SiteDir) -> None:
+    """With no file changed, a later build publishes the embargoed article and its photo."""
+    assert assert_same_as_cold(archive, now=NOW).rewritten == 0
+    assert_same_as_cold(archive, now=LATER)
+    assert "Cimeira extraordinária em Bruxelas" in archive.page("europa/2025/07/14/cimeira/")
+    assert (archive.out / "europa/fotos/cimeira.png").read_bytes() == png(8, 6)
+    assert (archive.out / "tag/cimeira/index.html").is_file()
+    assert assert_same_as_cold(archive, now=LATER).rewritten == 0
+
+    assert_same_as_cold(archive, now=MUCH_LATER)  # featured hashtags and "recent" lists change
+    assert_same_as_cold(archive, now=NOW)  # a build pinned to an earlier time hides it again
+    assert not (archive.out / "europa/2025/07/14").exists()
+    assert not (archive.out / "europa/fotos").exists()
+
+
+def test_a_replaced_image_changes_its_size_everywhere(archive: SiteDir) -> None:
+    """A photo replaced by a bigger one: every <img> of it gets the new width and height."""
+    archive.write("static/images/foto.png", png(32, 18))
+    assert_same_as_cold(archive)
+    html = pages(archive)
+    assert 'width="32" height="18"' in html[url_of(PATHS[6]) + "index.html"]  # lead image
+    assert 'width="32" height="18"' in html[url_of(PATHS[3]) + "index.html"]  # image in the body
+    assert not [p for p, text in html.items() if 'width="16" height="9"' in text]
+    assert (archive.out / "images/foto.png").read_bytes() == png(32, 18)
+
+
+def test_an_overridden_stylesheet_is_published_and_linked(archive: SiteDir) -> None:
+    """static/css/site.css replaces the theme's (and every page's link to it); deleting it restores the theme's."""
+    original = tree(archive.out)
+    css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
+    archive.write("static/css/site.css", css + "\n.marca { color: #c00; }\n")
+    assert_same_as_cold(archive)
+    assert (archive.out / "css/site.css").read_text(encoding="utf-8").endswith(".marca { color: #c00; }\n")
+
+    (archive.root / "static/css/site.css").unlink()
+    assert_same_as_cold(archive)
+    assert tree(archive.out) == original
+
+
+def test_a_failed_build_changes_nothing_and_the_next_one_is_right(archive: SiteDir) -> None:
+    """A broken article or template stops the build with build/ untouched; once fixed, the site is right."""
+    before = tree(archive.out)
+    path = PATHS[30]
+    archive.write(path, '---\nheadline: [sem fecho\nsection: "mundo"\n---\nTexto.\n')
+    with pytest.raises(ContentError) as caught:
+        archive.build(cache=archive.root / CACHE)
+    assert [p.path for p in caught.value.problems] == [path]
+    assert tree(archive.out) == before
+
+    edit(archive, path, headline="Corrigido de outra maneira", hashtags=["Gaza"])
+    assert_same_as_cold(archive)
+    assert "Corrigido de outra maneira" in archive.page("tag/gaza/")
+
+    archive.write("templates/tag.html", "{% if %}\n")
+    with pytest.raises(ContentError):
+        archive.build(cache=archive.root / CACHE)
+    (archive.root / "templates/tag.html").unlink()
+    assert_same_as_cold(archive)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_corrupt_cache_is_discarded_with_a_warning(archive: SiteDir, damage: str) -> None:
+    """A damaged cache is never trusted: a warning, the right site, and the next build is incremental again."""
+    files = [p for p in (archive.root / CACHE).rglob("*") if p.is_file()]
+    assert files, "the cache holds no files"
+    for number, file in enumerate(files):
+        data = file.read_bytes()
+        file.write_bytes(bytes(random.Random(number).randrange(256) for _ in range(max(64, len(data) // 4)))
+                         if damage == "garbage" else data[: len(data) // 2])
+    edit(archive, PATHS[10], headline="Título corrigido com a cache estragada")
+    result = assert_same_as_cold(archive)
+    assert [w.path for w in result.warnings] == [CACHE]
+    assert "discarded" in result.warnings[0].message
+    again = assert_same_as_cold(archive)
+    assert (again.warnings, again.rewritten) == ((), 0), "the cache was rebuilt"
+
+
+def test_a_deleted_cache_only_costs_time(archive: SiteDir) -> None:
+    """Without its cache the build is right, silent, and warm again afterwards."""
+    shutil.rmtree(archive.root / CACHE)
+    edit(archive, PATHS[10], headline="Título corrigido sem cache")
+    assert assert_same_as_cold(archive).warnings == ()
+    assert assert_same_as_cold(archive).rewritten == 0
+
+
+def test_a_deleted_output_is_written_again_in_full(archive: SiteDir) -> None:
+    """A warm cache cannot stand in for a missing build/: every file is written again."""
+    original = tree(archive.out)
+    shutil.rmtree(archive.out)
+    result = assert_same_as_cold(archive)
+    assert result.rewritten == result.files
+    assert tree(archive.out) == original
+
+
+def test_worker_processes_do_not_change_the_output(archive: SiteDir, tmp_path: Path) -> None:
+    """One process or two, the same bytes."""
+    one = copy_sources(archive, tmp_path / "one")
+    two = copy_sources(archive, tmp_path / "two")
+    one.build(cache=one.root / CACHE, jobs=1)
+    two.build(cache=two.root / CACHE, jobs=2)
+    assert not tree_diff(tree(two.out), tree(one.out))
+    assert not tree_diff(tree(two.out), tree(archive.out))
+
+    edit(two, PATHS[10], headline="Título corrigido com dois processos")
+    assert_same_as_cold(two, jobs=2)
+
+
+def test_the_command_line_keeps_a_cache_and_says_what_it_rewrote(site: SiteDir, cli: Callable[..., CliRun]) -> None:
+    """``newsgen build`` keeps .newsgen-cache in the site folder; the second run rewrites nothing."""
+    write_archive(site)
+    first = cli("-C", str(site.root), "build", "--no-search", "--jobs", "2")
+    assert first.code == 0, first.err
+    written = tree(site.out)
+    second = cli("-C", str(site.root), "build", "--no-search", "--jobs", "2")
+    assert second.code == 0, second.err
+    counts = [re.findall(r"(\d+) rewritten", run.err.strip().splitlines()[-1]) for run in (first, second)]
+    assert len(counts[0]) == 1 and int(counts[0][0]) > COUNT, first.err
+    assert counts[1] == ["0"], second.err
+    assert (site.root / CACHE).is_dir()
+    assert tree(site.out) == written
+    assert not tree_diff(written, cold_tree(site))
+
+
+# --- a random sequence of edits ----------------------------------------------------------
+
+
+EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config")
+
+
+def _random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
+    """Make one change of *kind* an editor might make; *live* is the article files now on disk."""
+    path = rng.choice(sorted(live))
+    fields = live[path]
+    if kind == "headline":
+        live[path] = {**fields, "headline": f"{fields['headline']} (atualizado)"}
+    elif kind == "body":
+        live[path] = {**fields, "body": f"Corpo {rng.randrange(10**6)}, revisto.\n"}
+    elif kind == "add":
+        day = date(2025, 4, 1) + timedelta(days=rng.randrange(100))
+        number = rng.randrange(10**6)
+        path = f"content/europa/{day.isoformat()}-extra-{number}.md"
+        live[path] = {"headline": f"Notícia extra {number}", "section": "europa", "timestamp": f"{day.isoformat()}T12:30",
+                      "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Novidade"], 2)}
+    elif kind == "delete":
+        del live[path]
+        (site.root / path).unlink()
+        return f"delete {path}"
+    elif kind == "rename":
+        new = path.replace(".md", "-bis.md")
+        live[new] = live.pop(path)
+        (site.root / path).rename(site.root / new)
+        return f"rename {path}"
+    elif kind == "draft":
+        live[path] = {**fields, "draft": not fields.get("draft", False)}
+    elif kind == "hashtags":
+        live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
+    elif kind == "image":
+        site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
+        return kind
+    elif kind == "css":
+        css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
+        site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")
+        return kind
+    elif kind == "template":
+        override = site.root / "templates/article.html"
+        if override.exists():
+            override.unlink()
+        else:
+            site.write("templates/article.html", (THEME / "templates/article.html").read_text(encoding="utf-8")
+                       .replace("{% block content %}", "{% block content %}<p>marca</p>", 1))
+        return kind
+    else:  # config
+        site.write("newsgen.yaml", CONFIG.replace("Mundo de Teste", f"Mundo de Teste {rng.randrange(100)}"))
+        return kind
+    write_article(site, path, **live[path])
+    return f"{kind} {path}"
+
+
+@pytest.mark.parametrize("seed", [2, 3])  # together: every kind of edit
+def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir, seed: int) -> None:
+    """Eight different edits in a row (and the clock passing the embargo), each followed by a
+    rebuild: never a stale or leftover file."""
+    rng = random.Random(seed)
+    live = {**ARTICLES, **UNPUBLISHED}
+    done: list[str] = []
+    now = NOW
+    tick = rng.randrange(8)
+    for step, kind in enumerate(rng.sample(EDITS, 8)):
+        done.append(_random_edit(archive, rng, kind, live))
+        if step == tick:  # the embargo lifts
+            now += timedelta(days=1)
+            done.append(f"clock → {now:%Y-%m-%d}")
+        try:
+            assert_same_as_cold(archive, now=now)
+        except AssertionError as error:
+            raise AssertionError(f"after {done}:\n{error}") from None
