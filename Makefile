@@ -4,7 +4,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check serve test golden clean
+.PHONY: build check serve test golden bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 
 golden: $(STAMP)
 	$(PYTHON) tests/golden/refresh.py
+
+# newsgen beside Pelican and Hugo on 1,000 and 10,000 articles (../shared/bench; ~15 min).
+bench: $(STAMP)
+	$(PYTHON) benchmarks/compare.py
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .hypothesis test-results

@@ -3,6 +3,7 @@ from scratch would write, byte for byte; and a rebuild rewrites only the files t
 from __future__ import annotations
 
 import difflib
+import os
 import random
 import re
 import shutil
@@ -199,6 +200,23 @@ def test_a_rebuild_with_nothing_changed_rewrites_nothing(archive: SiteDir) -> No
     before = tree(archive.out)
     assert assert_same_as_cold(archive).rewritten == 0
     assert tree(archive.out) == before
+
+
+def test_a_second_save_within_one_clock_tick_is_not_missed(archive: SiteDir) -> None:
+    """Two saves of an article inside one mtime tick, same size, same inode: the file's
+    signature cannot tell them apart, so a file changed that close to a build is hashed."""
+    path = archive.root / PATHS[7]
+    edit(archive, PATHS[7], headline="Primeira versão do título")
+    first = path.stat()
+    assert_same_as_cold(archive)
+    with open(path, "r+b") as handle:  # the same bytes count, written in place
+        text = handle.read().replace("Primeira".encode(), "Segunda!".encode())
+        handle.seek(0)
+        handle.write(text)
+    os.utime(path, ns=(first.st_atime_ns, first.st_mtime_ns))
+    assert path.stat().st_mtime_ns == first.st_mtime_ns and path.stat().st_size == first.st_size
+    assert assert_same_as_cold(archive).rewritten > 0
+    assert "Segunda! versão do título" in archive.page(url_of(PATHS[7]))
 
 
 def test_a_corrected_headline_rewrites_only_the_pages_that_show_it(archive: SiteDir) -> None:

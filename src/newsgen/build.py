@@ -25,7 +25,7 @@ from pathlib import Path
 
 from newsgen import urls
 from newsgen.cache import (
-    CACHE_DIR, MARKER, MARKER_TEXT, BuildCache, CacheError, Index, State, marker_signature, noop, scan,
+    CACHE_DIR, MARKER, MARKER_TEXT, RACY_NS, BuildCache, CacheError, Index, State, marker_signature, noop, scan,
 )
 from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
 from newsgen.feeds import NEWS_WINDOW, feed_plan
@@ -222,7 +222,12 @@ def _save_cache(
     store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known))
     store.clean()
     summary = (result.articles, result.pages, result.files)
-    store.save_state(State(options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary))
+    racy = {
+        name: entry.sha for name, entry in parse_cache.entries.items()
+        if name in sources and sources[name][1] >= scanned - RACY_NS
+    }
+    state = State(options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary, racy)
+    store.save_state(state)
     live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}
     store.keep_bodies(live)
     store.close()

@@ -14,6 +14,7 @@ Standard library only: the no-op check runs before any heavy import.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sqlite3
@@ -97,7 +98,7 @@ class State:
     """What the last successful build saw and made: enough to recognise a no-op."""
 
     options: str
-    """The build options that shape the output (see `options_key`)."""
+    """The build options that shape the output (`BuildOptions.key`)."""
     output: str
     sources: dict[str, Signature]
     scanned_ns: int
@@ -108,19 +109,34 @@ class State:
     """…and for the clock of that build."""
     summary: tuple[int, int, int]
     """Articles, pages and files of that build."""
+    racy: dict[str, str] = field(default_factory=dict)
+    """SHA-256 of the article files changed just before that build's scan: their
+    signature alone cannot tell a second change within the same mtime tick."""
 
-    def holds(self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime) -> bool:
+    def holds(
+        self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime,
+        site_dir: Path,
+    ) -> bool:
         """True when a build with these inputs would write exactly what is there."""
         lo, hi = self.clock
-        return (
+        if not (
             options == self.options
             and str(output) == self.output
             and marker is not None
             and marker == self.marker
             and (now == self.now or ((lo is None or lo < now) and (hi is None or now < hi)))
             and sources == self.sources
-            and all(mtime < self.scanned_ns - RACY_NS for _, mtime, _ in sources.values())
-        )
+        ):
+            return False
+        recent = [path for path, (_, mtime, _) in sources.items() if mtime >= self.scanned_ns - RACY_NS]
+        return all(path in self.racy and _sha256(site_dir / path) == self.racy[path] for path in recent)
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def noop(options: BuildOptions, sources: dict[str, Signature] | None = None) -> BuildResult | None:
@@ -135,7 +151,7 @@ def noop(options: BuildOptions, sources: dict[str, Signature] | None = None) -> 
         return None
     output = options.output.resolve()
     marker = marker_signature(output, MARKER)
-    if not state.holds(options.key(), output, sources or scan(options.site_dir), marker, options.now):
+    if not state.holds(options.key(), output, sources or scan(options.site_dir), marker, options.now, options.site_dir):
         return None
     articles, pages, files = state.summary
     return BuildResult((), articles, pages, files, time.perf_counter() - started, 0)
