@@ -13,6 +13,7 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -289,24 +290,24 @@ def _write_staged(plan: tuple[Planned, ...], output: Path, search: str, options:
 
 
 def _write_all(plan: tuple[Planned, ...], root: Path, jobs: int, progress: Progress | None) -> None:
+    """Make and write every file: this process takes every *jobs*-th chunk and forked
+    workers the rest (a worker reports the whole parent's memory as its own, so one
+    fewer worker keeps the peak low at the same speed)."""
     chunks = [range(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
-    if jobs > 1 and len(chunks) > 1:
-        with worker_pool(jobs, _init_writer, (plan, root)) as pool:
-            outcomes = pool.imap_unordered(_write_chunk, chunks)
-            for done, problems in enumerate(outcomes, start=1):
-                if problems:
-                    pool.terminate()
-                    raise ContentError(problems)
-                if progress:
-                    progress("writing", min(done * CHUNK, len(plan)), len(plan))
-        return
     _init_writer(plan, root)
-    for done, chunk in enumerate(chunks, start=1):
-        problems = _write_chunk(chunk)
-        if problems:
-            raise ContentError(problems)
-        if progress:
-            progress("writing", min(done * CHUNK, len(plan)), len(plan))
+    mine = chunks[::jobs] if jobs > 1 and len(chunks) > 1 else chunks
+    theirs = [chunk for i, chunk in enumerate(chunks) if i % jobs] if mine is not chunks else []
+    with worker_pool(jobs - 1, _init_writer, (plan, root)) if theirs else contextlib.nullcontext() as pool:
+        pending = pool.map_async(_write_chunk, theirs) if pool is not None else None
+        for done, chunk in enumerate(mine, start=1):
+            problems = _write_chunk(chunk)
+            if problems:
+                raise ContentError(problems)
+            if progress:
+                progress("writing", min(done * jobs * CHUNK, len(plan)), len(plan))
+        for problems in pending.get() if pending is not None else []:
+            if problems:
+                raise ContentError(problems)
 
 
 _WRITING: tuple[tuple[Planned, ...], Path] | None = None

@@ -155,7 +155,7 @@ class ParseCache:
         names = [path.relative_to(site_dir).as_posix() for path in files]
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         racy = time.time_ns() - RACY_NS
-        todo: list[tuple[str, bytes, Signature | None]] = []
+        todo: list[tuple[str, Signature | None]] = []
         kept: dict[str, Entry] = {}
         for path, name in zip(files, names):
             entry = self.entries.get(name)
@@ -165,19 +165,23 @@ class ParseCache:
                 if trusted is not None and entry.signature == trusted:
                     kept[name] = entry
                     continue
-                raw = path.read_bytes()
-                if hashlib.sha256(raw).hexdigest() == entry.sha:
+                if hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha:
                     kept[name] = replace(entry, signature=trusted)
                     continue
-            else:
-                raw = path.read_bytes()
-            todo.append((name, raw, trusted))
-        for name, sha, trusted, article, problems in self._parse(todo, ctx, progress):
+            todo.append((name, trusted))
+        bodies: list[tuple[str, str]] = []
+        for done, (name, sha, article, problems) in enumerate(self._parse(site_dir, todo, ctx), start=1):
             if article is not None and self.store is not None:
-                self.store.add_bodies([(article.digest, article.body_html)])
+                bodies.append((article.digest, article.body_html))
                 article = replace(article, body_html="")
             inputs = _inputs(setting, article, ctx) if article is not None else ""
-            kept[name] = Entry(sha, trusted, article, tuple(problems), inputs)
+            kept[name] = Entry(sha, todo[done - 1][1], article, tuple(problems), inputs)
+            if done % CHUNK == 0 or done == len(todo):
+                if self.store is not None:
+                    self.store.add_bodies(bodies)
+                bodies = []
+                if progress:
+                    progress("parsing", done, len(todo))
         self.entries = {name: kept[name] for name in names}
         self.parsed = len(todo)
         articles = [e.article for e in self.entries.values() if e.article is not None]
@@ -185,17 +189,15 @@ class ParseCache:
         return articles, problems
 
     def _parse(
-        self, todo: list[tuple[str, bytes, Signature | None]], ctx: ParseContext, progress: Progress | None
-    ) -> Iterator[tuple[str, str, Signature | None, Article | None, list[Problem]]]:
-        shas = [hashlib.sha256(raw).hexdigest() for _, raw, _ in todo]
+        self, site_dir: Path, todo: list[tuple[str, Signature | None]], ctx: ParseContext
+    ) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
+        """Parse the files named in *todo*, in order, in this process or in workers."""
+        names = [name for name, _ in todo]
         if self.jobs > 1 and len(todo) >= PARALLEL_MIN:
-            results = _parse_in_workers([(name, raw) for name, raw, _ in todo], ctx, self.jobs)
+            yield from _parse_in_workers(site_dir, names, ctx, self.jobs)
         else:
-            results = ((name, *parse_article(name, raw, ctx)) for name, raw, _ in todo)
-        for done, ((name, article, problems), sha, (_, _, trusted)) in enumerate(zip(results, shas, todo), start=1):
-            if progress and done % CHUNK == 0:
-                progress("parsing", done, len(todo))
-            yield name, sha, trusted, article, problems
+            _init_worker(site_dir, ctx)
+            yield from _parse_chunk(names)
 
     def full(self, site_dir: Path, ctx: ParseContext) -> Callable[[Article], Article]:
         """Gives an article its body back: from the bodies database, else by parsing again."""
@@ -225,24 +227,30 @@ def _inputs(setting: str, article: Article, ctx: ParseContext) -> str:
     return digest(setting, tuple((path, path in ctx.assets, ctx.image_sizes.get(path)) for path in article.assets))
 
 
-_WORKER_CONTEXT: ParseContext | None = None
+_WORKER: tuple[Path, ParseContext] | None = None
 
 
-def _init_worker(ctx: ParseContext) -> None:
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = ctx
+def _init_worker(site_dir: Path, ctx: ParseContext) -> None:
+    global _WORKER
+    _WORKER = (site_dir, ctx)
 
 
-def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[tuple[str, Article | None, list[Problem]]]:
-    assert _WORKER_CONTEXT is not None
-    return [(name, *parse_article(name, raw, _WORKER_CONTEXT)) for name, raw in chunk]
+def _parse_chunk(names: list[str]) -> list[tuple[str, str, Article | None, list[Problem]]]:
+    """Read and parse some files: name, SHA-256 of the bytes read, article, problems."""
+    assert _WORKER is not None
+    site_dir, ctx = _WORKER
+    results = []
+    for name in names:
+        raw = (site_dir / name).read_bytes()
+        results.append((name, hashlib.sha256(raw).hexdigest(), *parse_article(name, raw, ctx)))
+    return results
 
 
 def _parse_in_workers(
-    items: list[tuple[str, bytes]], ctx: ParseContext, jobs: int
-) -> Iterator[tuple[str, Article | None, list[Problem]]]:
-    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
-    with worker_pool(jobs, _init_worker, (ctx,)) as pool:
+    site_dir: Path, names: list[str], ctx: ParseContext, jobs: int
+) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
+    chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
+    with worker_pool(jobs, _init_worker, (site_dir, ctx)) as pool:
         for results in pool.imap(_parse_chunk, chunks):
             yield from results
 
