@@ -26,7 +26,17 @@ from pathlib import Path
 
 from newsgen import urls
 from newsgen.cache import (
-    CACHE_DIR, MARKER, MARKER_TEXT, RACY_NS, BuildCache, CacheError, Index, State, marker_signature, noop, scan,
+    CACHE_DIR,
+    MARKER,
+    MARKER_TEXT,
+    RACY_NS,
+    BuildCache,
+    CacheError,
+    Index,
+    State,
+    marker_signature,
+    noop,
+    scan,
 )
 from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
 from newsgen.feeds import NEWS_WINDOW, feed_plan
@@ -35,11 +45,20 @@ from newsgen.options import BuildOptions, BuildResult
 from newsgen.output import Writer, swap, sync
 from newsgen.parse import ParseContext
 from newsgen.planned import Planned, digest
-from newsgen.render import THEME, PageSpec, Renderer
+from newsgen.render import PageSpec, Renderer
 from newsgen.search import INDEX_DIR, index
 from newsgen.site import Site, build_site, url_collisions
 from newsgen.sources import (
-    ImageSizes, ParseCache, Progress, code_digest, file_signature, list_content, list_static, load_config, source_name, walk,
+    ImageSizes,
+    ParseCache,
+    Progress,
+    code_digest,
+    file_signature,
+    list_content,
+    list_static,
+    load_config,
+    source_name,
+    walk,
     worker_pool,
 )
 

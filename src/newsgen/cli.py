@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen

@@ -20,7 +20,7 @@ def digest(*parts: object) -> str:
     """A short stable digest of values: marshal for plain ones (strings, numbers, tuples,
     None; fast for the 13,000 page keys of a big site), else their ``repr``."""
     try:
-        data = b"m" + marshal.dumps(parts)
+        data = b"m" + marshal.dumps(parts)  # type: ignore[arg-type]  # ValueError below if not
     except ValueError:
         data = b"r" + repr(parts).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
-from markupsafe import Markup
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from newsgen import urls
 from newsgen.errors import ContentError, Problem
@@ -287,18 +287,20 @@ class Renderer:
             specs.append(PageSpec("section.html", section.path, self.front(section), section.title))
             archives = site.archives_of(section.key)
             for i, archive in enumerate(archives):
-                newer = archives[i - 1] if i else None
-                older = archives[i + 1] if i + 1 < len(archives) else None
+                next_month = archives[i - 1] if i else None
+                last_month = archives[i + 1] if i + 1 < len(archives) else None
                 title = f"{section.title}: {self.month_year(archive)}"
-                specs.append(PageSpec("archive.html", archive.path, ArchiveContext(archive, newer, older), title))
+                month = ArchiveContext(archive, next_month, last_month)
+                specs.append(PageSpec("archive.html", archive.path, month, title))
         for tag in site.tags:
             pages = site.tag_pages(tag)
             specs.append(PageSpec("tag.html", tag.path, TagContext(pages[0], pages), f"#{tag.name}"))
             for n in range(1, len(pages)):
-                older = pages[n - 1] if n > 1 else None
-                newer = pages[n + 1] if n + 1 < len(pages) else None
+                older_page = pages[n - 1] if n > 1 else None
+                newer_page = pages[n + 1] if n + 1 < len(pages) else None
                 title = f"#{tag.name}, página {n}"
-                specs.append(PageSpec("tag.html", pages[n].path, TagContext(pages[n], (), older, newer), title))
+                numbered = TagContext(pages[n], (), older_page, newer_page)
+                specs.append(PageSpec("tag.html", pages[n].path, numbered, title))
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
         specs.append(PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
         specs.append(PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa"))

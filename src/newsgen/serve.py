@@ -27,11 +27,11 @@ from typing import Protocol
 
 from newsgen import search, urls
 from newsgen.build import BuildOptions, Gathered, gather
-from newsgen.sources import ImageSizes, ParseCache, load_config
-from newsgen.output import Manifest, swap, sync
 from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
+from newsgen.output import Manifest, swap, sync
 from newsgen.preview import PreviewServer, Status
+from newsgen.sources import ImageSizes, ParseCache, load_config
 from newsgen.watch import Watcher
 
 DEFAULT_PORT = 8000
