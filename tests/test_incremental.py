@@ -7,6 +7,7 @@ import os
 import random
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -200,6 +201,15 @@ def test_a_rebuild_with_nothing_changed_rewrites_nothing(archive: SiteDir) -> No
     before = tree(archive.out)
     assert assert_same_as_cold(archive).rewritten == 0
     assert tree(archive.out) == before
+
+
+def test_a_rebuild_with_nothing_changed_still_lists_the_warnings(archive: SiteDir) -> None:
+    """An editor reading only the latest build's output still sees every warning."""
+    edit(archive, PATHS[3], hedline="um campo mal escrito")
+    first = assert_same_as_cold(archive)
+    assert [w.message for w in first.warnings if "hedline" in w.message]
+    again = archive.build(cache=archive.root / CACHE)
+    assert again.rewritten == 0 and again.warnings == first.warnings
 
 
 def test_a_second_save_within_one_clock_tick_is_not_missed(archive: SiteDir) -> None:
@@ -527,3 +537,13 @@ def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir,
             assert_same_as_cold(archive, now=now)
         except AssertionError as error:
             raise AssertionError(f"after {done}:\n{error}") from None
+
+
+def test_equal_keys_digest_equally_whatever_the_objects() -> None:
+    """A page's key must not depend on whether two equal strings are one object (marshal
+    writes a repeat as a back-reference): else an unchanged page is rewritten at random."""
+    from newsgen.planned import digest
+
+    built = "".join(["404", ".html"])
+    assert built is not sys.intern("404.html")
+    assert digest("404.html", built, ("a", 1)) == digest(sys.intern("404.html"), sys.intern("404.html"), ("a", 1))

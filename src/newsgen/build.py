@@ -246,7 +246,9 @@ def _save_cache(
         name: entry.sha for name, entry in parse_cache.entries.items()
         if name in sources and sources[name][1] >= scanned - RACY_NS
     }
-    state = State(options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary, racy)
+    state = State(
+        options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary, result.warnings, racy,
+    )
     store.save_state(state)
     live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}
     store.keep_bodies(live)

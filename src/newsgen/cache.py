@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import newsgen
+from newsgen.errors import Problem
 from newsgen.options import BuildOptions, BuildResult
 
 CACHE_DIR = ".newsgen-cache"
@@ -109,6 +110,8 @@ class State:
     """…and for the clock of that build."""
     summary: tuple[int, int, int]
     """Articles, pages and files of that build."""
+    warnings: tuple[Problem, ...] = ()
+    """That build's warnings: a no-op build repeats them, so none is ever lost from view."""
     racy: dict[str, str] = field(default_factory=dict)
     """SHA-256 of the article files changed just before that build's scan: their
     signature alone cannot tell a second change within the same mtime tick."""
@@ -154,7 +157,7 @@ def noop(options: BuildOptions, sources: dict[str, Signature] | None = None) -> 
     if not state.holds(options.key(), output, sources or scan(options.site_dir), marker, options.now, options.site_dir):
         return None
     articles, pages, files = state.summary
-    return BuildResult((), articles, pages, files, time.perf_counter() - started, 0)
+    return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0)
 
 
 @dataclass

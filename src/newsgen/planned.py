@@ -18,9 +18,11 @@ class Planned(NamedTuple):
 
 def digest(*parts: object) -> str:
     """A short stable digest of values: marshal for plain ones (strings, numbers, tuples,
-    None; fast for the 13,000 page keys of a big site), else their ``repr``."""
+    None; fast for the 13,000 page keys of a big site), else their ``repr``. Marshal's
+    format 0: later formats write a repeated object as a back-reference and an interned
+    string differently, so equal values could give different bytes."""
     try:
-        data = b"m" + marshal.dumps(parts)  # type: ignore[arg-type]  # ValueError below if not
+        data = b"m" + marshal.dumps(parts, 0)  # type: ignore[arg-type]  # ValueError below if not
     except ValueError:
         data = b"r" + repr(parts).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
