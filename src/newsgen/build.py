@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import shutil
 import tempfile
@@ -33,7 +32,9 @@ from newsgen.cache import (
     BuildCache,
     CacheError,
     Index,
+    Signature,
     State,
+    file_digest,
     marker_signature,
     noop,
     scan,
@@ -58,11 +59,11 @@ from newsgen.sources import (
     list_static,
     load_config,
     source_name,
-    walk,
+    tree_digest,
     worker_pool,
 )
 
-__all__ = ["BuildOptions", "BuildResult", "Gathered", "ParseCache", "build", "check", "gather", "load_config"]
+__all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
 
 SOURCE_DIRS = ("content", "templates", "static")
 REWRITE_SHARE = 0.5
@@ -150,12 +151,12 @@ def gather(options: BuildOptions, cache: ParseCache | None = None, images: Image
         raise ContentError(problems)
     site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future)
     published = _published_assets(site, static_assets, content_assets)
-    digests = {path: _digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+    digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     templates = site_dir / "templates"
     renderer = Renderer(site, (templates,), digests, sizes, full=cache.full(site_dir, ctx))
     keys = {a.path: digest(a.source, a.path, a.digest, tuple(sizes.get(p) for p in a.assets)) for a in site.articles}
     shared = digest(
-        code_digest(), config, _tree_digest(templates), sorted(digests.items()),
+        code_digest(), config, tree_digest(templates), sorted(digests.items()),
         tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
     )
     specs = renderer.plan()
@@ -207,14 +208,6 @@ def _clock(articles: list[Article], now: datetime) -> tuple[datetime | None, dat
     return before, after
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _tree_digest(root: Path) -> str:
-    return digest(sorted((p.relative_to(root).as_posix(), _digest(p)) for p in walk(root)))
-
-
 # --- the cache ---------------------------------------------------------------------------
 
 
@@ -234,7 +227,7 @@ def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Pro
 
 
 def _save_cache(
-    store: BuildCache, options: BuildOptions, output: Path, sources: dict, scanned: int, gathered: Gathered,
+    store: BuildCache, options: BuildOptions, output: Path, sources: dict[str, Signature], scanned: int, gathered: Gathered,
     parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult,
 ) -> None:
     marker = marker_signature(output, MARKER)
@@ -284,13 +277,13 @@ def _publish(
 ) -> int:
     """Write what changed; return how many files were made."""
     plan = gathered.plan
-    if search and any(item.file.split("/")[0] == INDEX_DIR for item in plan):
-        reserved = next(item.file for item in plan if item.file.split("/")[0] == INDEX_DIR)
+    reserved = next((item.file for item in plan if item.file.split("/")[0] == INDEX_DIR), None) if search else None
+    if reserved:
         raise ContentError([Problem(reserved, 0, f"{INDEX_DIR}/ is reserved for the search index")])
     if previous is not None:
-        changed = sum(previous.get(item.file) != item.key for item in plan)
-        if changed <= len(plan) * REWRITE_SHARE:
-            return _update_in_place(plan, previous, output, indexed, search, store)
+        changed = [item for item in plan if previous.get(item.file) != item.key]
+        if len(changed) <= len(plan) * REWRITE_SHARE:
+            return _update_in_place(plan, changed, previous, output, indexed, search, store)
     _write_staged(plan, output, search, options)
     return len(plan)
 
@@ -315,20 +308,23 @@ def _write_all(plan: tuple[Planned, ...], root: Path, jobs: int, progress: Progr
     workers the rest (a worker reports the whole parent's memory as its own, so one
     fewer worker keeps the peak low at the same speed)."""
     chunks = [range(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
+    share = max(1, min(jobs, len(chunks)))  # this process and share - 1 workers
+    mine = chunks[::share]
+    theirs = [chunk for i, chunk in enumerate(chunks) if i % share]
     _init_writer(plan, root)
-    mine = chunks[::jobs] if jobs > 1 and len(chunks) > 1 else chunks
-    theirs = [chunk for i, chunk in enumerate(chunks) if i % jobs] if mine is not chunks else []
-    with worker_pool(jobs - 1, _init_writer, (plan, root)) if theirs else contextlib.nullcontext() as pool:
+    with worker_pool(share - 1, _init_writer, (plan, root)) if theirs else contextlib.nullcontext() as pool:
         pending = pool.map_async(_write_chunk, theirs) if pool is not None else None
         for done, chunk in enumerate(mine, start=1):
-            problems = _write_chunk(chunk)
-            if problems:
-                raise ContentError(problems)
+            _raise_if(_write_chunk(chunk))
             if progress:
-                progress("writing", min(done * jobs * CHUNK, len(plan)), len(plan))
+                progress("writing", min(done * share * CHUNK, len(plan)), len(plan))
         for problems in pending.get() if pending is not None else []:
-            if problems:
-                raise ContentError(problems)
+            _raise_if(problems)
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ContentError(problems)
 
 
 _WRITING: tuple[tuple[Planned, ...], Path] | None = None
@@ -353,12 +349,11 @@ def _write_chunk(chunk: range) -> list[Problem]:
 
 
 def _update_in_place(
-    plan: tuple[Planned, ...], previous: dict[str, str], output: Path, indexed: str | None, search: str,
-    store: BuildCache | None,
+    plan: tuple[Planned, ...], changed: list[Planned], previous: dict[str, str], output: Path, indexed: str | None,
+    search: str, store: BuildCache | None,
 ) -> int:
-    """Replace the changed files of *output* in place (see `newsgen.output.sync`), then
+    """Replace the *changed* files of *output* in place (see `newsgen.output.sync`), then
     re-index for search if what it reads changed."""
-    changed = [item for item in plan if previous.get(item.file) != item.key]
     if not changed and previous.keys() == {item.file for item in plan} and indexed == search:
         return 0
     if store is not None:

@@ -132,12 +132,17 @@ class State:
         ):
             return False
         recent = [path for path, (_, mtime, _) in sources.items() if mtime >= self.scanned_ns - RACY_NS]
-        return all(path in self.racy and _sha256(site_dir / path) == self.racy[path] for path in recent)
+        return all(path in self.racy and _digest_or_none(site_dir / path) == self.racy[path] for path in recent)
 
 
-def _sha256(path: Path) -> str | None:
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _digest_or_none(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError:
         return None
 

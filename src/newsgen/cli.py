@@ -139,7 +139,7 @@ def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) 
     articles = plural(result.articles, "article")
     if verb == "build":
         summary = " · ".join(
-            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten:,} rewritten", f"{result.seconds:.2f} s"]
+            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten} rewritten", f"{result.seconds:.2f} s"]
         )
         print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
     else:

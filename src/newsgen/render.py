@@ -34,18 +34,6 @@ FEATURED_TAGS = 12
 FEATURED_DAYS = timedelta(days=30)
 
 
-@dataclass(frozen=True)
-class Page:
-    """A rendered output file: its site path (``mundo/`` or ``404.html``) and bytes."""
-
-    path: str
-    body: bytes
-
-    @property
-    def file(self) -> str:
-        return urls.output_file(self.path)
-
-
 Keys = Mapping[str, str]
 """Article path → the article's key: a digest of everything a page can show of it."""
 
@@ -266,10 +254,6 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise ContentError([_template_problem(exc)]) from None
         return html.encode("utf-8")
-
-    def pages(self) -> list[Page]:
-        """Every HTML page of the site, rendered."""
-        return [Page(spec.path, self.render(spec)) for spec in self.plan()]
 
     def plan(self) -> list[PageSpec]:
         """Every HTML page of the site, not yet rendered: article pages first."""

@@ -16,17 +16,23 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsgen.cache import RACY_NS, BuildCache, CacheError, Signature
+from newsgen.cache import (
+    RACY_NS,
+    BuildCache,
+    CacheError,
+    Signature,
+    file_digest,
+    signature,
+)
 from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
 from newsgen.errors import ConfigError, Problem, warning
 from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article
+from newsgen.options import Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
 
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)`` while a long step runs."""
 PARALLEL_MIN = 64
 """Fewer files than this are parsed in this process: starting workers costs more."""
 CHUNK = 50
@@ -79,13 +85,16 @@ def walk_names(root: Path) -> list[str]:
     return sorted(found)
 
 
+def tree_digest(root: Path) -> str:
+    """A digest of every file below *root*: names and bytes (compiled Python aside)."""
+    return digest([(rel, file_digest(root / rel)) for rel in walk_names(root) if "__pycache__" not in rel])
+
+
 @functools.cache
 def code_digest() -> str:
     """newsgen's own code and theme: a new version, or a local edit, re-parses and
     re-renders everything."""
-    package = THEME.parent
-    return digest(sorted((rel, hashlib.sha256((package / rel).read_bytes()).hexdigest()) for rel in walk_names(package)
-                         if "__pycache__" not in rel))
+    return tree_digest(THEME.parent)
 
 
 def source_name(path: Path, site_dir: Path) -> str:
@@ -93,8 +102,7 @@ def source_name(path: Path, site_dir: Path) -> str:
 
 
 def file_signature(path: Path) -> Signature:
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return signature(path.stat())
 
 
 class ImageSizes:
@@ -165,17 +173,18 @@ class ParseCache:
                 if trusted is not None and entry.signature == trusted:
                     kept[name] = entry
                     continue
-                if hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha:
+                if file_digest(path) == entry.sha:
                     kept[name] = replace(entry, signature=trusted)
                     continue
             todo.append((name, trusted))
         bodies: list[tuple[str, str]] = []
-        for done, (name, sha, article, problems) in enumerate(self._parse(site_dir, todo, ctx), start=1):
+        parsed = self._parse(site_dir, [name for name, _ in todo], ctx)
+        for done, ((name, sha, article, problems), (_, trusted)) in enumerate(zip(parsed, todo), start=1):
             if article is not None and self.store is not None:
                 bodies.append((article.digest, article.body_html))
                 article = replace(article, body_html="")
             inputs = _inputs(setting, article, ctx) if article is not None else ""
-            kept[name] = Entry(sha, todo[done - 1][1], article, tuple(problems), inputs)
+            kept[name] = Entry(sha, trusted, article, tuple(problems), inputs)
             if done % CHUNK == 0 or done == len(todo):
                 if self.store is not None:
                     self.store.add_bodies(bodies)
@@ -189,11 +198,10 @@ class ParseCache:
         return articles, problems
 
     def _parse(
-        self, site_dir: Path, todo: list[tuple[str, Signature | None]], ctx: ParseContext
+        self, site_dir: Path, names: list[str], ctx: ParseContext
     ) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
-        """Parse the files named in *todo*, in order, in this process or in workers."""
-        names = [name for name, _ in todo]
-        if self.jobs > 1 and len(todo) >= PARALLEL_MIN:
+        """Parse the files *names*, in order, in this process or in workers."""
+        if self.jobs > 1 and len(names) >= PARALLEL_MIN:
             yield from _parse_in_workers(site_dir, names, ctx, self.jobs)
         else:
             _init_worker(site_dir, ctx)
