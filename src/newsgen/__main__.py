@@ -1,6 +1,6 @@
 """`python -m newsgen` runs the command line."""
 from __future__ import annotations
 
-from newsgen.cli import main
+from newsgen.cli import run
 
-raise SystemExit(main())
+run()

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -86,8 +88,27 @@ class Gathered:
     """The key of everything the search index reads."""
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a build allocates millions of objects and
+    frees few, and the collector's repeated passes over them cost a third of an
+    incremental build of 10,000 articles. Reference counting still frees the rest."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(options: BuildOptions) -> BuildResult:
     """Everything a build does except writing: parse, index, render."""
+    with collector_paused():
+        return _check(options)
+
+
+def _check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     gathered = gather(options, ParseCache(jobs=options.jobs))
     for item in gathered.plan[: gathered.pages]:
@@ -97,6 +118,11 @@ def check(options: BuildOptions) -> BuildResult:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.output``; with a cache, make only what changed."""
+    with collector_paused():
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     _check_output(options)
     scanned = time.time_ns()
@@ -108,7 +134,7 @@ def build(options: BuildOptions) -> BuildResult:
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
-    gathered = gather(options, parse_cache, images)
+    gathered = gather(options, parse_cache, images, sources)
     gathered = replace(gathered, warnings=tuple(problems) + gathered.warnings)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
@@ -127,14 +153,19 @@ def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
     return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten)
 
 
-def gather(options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None) -> Gathered:
-    """Read, parse and index the site and plan every output file; raise every problem at once."""
+def gather(
+    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
+    scanned: dict[str, Signature] | None = None,
+) -> Gathered:
+    """Read, parse and index the site and plan every output file; raise every problem at
+    once. *scanned*: a `scan` of the site the caller already made."""
     site_dir = options.site_dir
     config = load_config(site_dir)
-    content = site_dir / "content"
-    if not content.is_dir():
+    if not (site_dir / "content").is_dir():
         raise UsageError(message=f"no content/ folder in {site_dir}")
-    sources, content_assets = list_content(content)
+    scanned = scan(site_dir) if scanned is None else scanned
+    sources, content_names = list_content(scanned)
+    content_assets = {path: site_dir / name for path, name in content_names.items()}
     static_assets = list_static(site_dir)
     problems = _asset_clashes(static_assets, content_assets)
     assets = {**static_assets, **content_assets}
@@ -142,7 +173,7 @@ def gather(options: BuildOptions, cache: ParseCache | None = None, images: Image
     problems += unreadable
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
     cache = cache or ParseCache()
-    articles, found = cache.update(site_dir, sources, ctx, frozenset(content_assets), options.progress)
+    articles, found = cache.update(site_dir, sources, scanned, ctx, frozenset(content_assets), options.progress)
     problems += found
     problems += url_collisions(tuple(articles))
     if options.strict:

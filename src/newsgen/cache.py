@@ -77,7 +77,7 @@ def _scan_tree(root: Path, prefix: str, found: dict[str, Signature]) -> None:
             for entry in entries:
                 if entry.name.startswith(".") or entry.name.endswith("~") or entry.name == "__pycache__":
                     continue
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{rel}{entry.name}/"))
                 elif entry.is_file():
                     found[f"{rel}{entry.name}"] = signature(entry.stat())

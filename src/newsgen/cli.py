@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> None:
+    """The ``newsgen`` command: `main`, then exit without tearing down the heap (freeing
+    the objects of a 10,000-article build one by one takes a fifth of a second)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     site_dir = getattr(args, "site_dir", Path("."))

@@ -49,14 +49,15 @@ def load_config(site_dir: Path) -> SiteConfig:
     return parse_config(text.replace("\r\n", "\n"))
 
 
-def list_content(content: Path) -> tuple[list[Path], dict[str, Path]]:
-    """Article files, and every other file as an asset keyed by its site path."""
+def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str, str]]:
+    """From a `scan`: the article files (``content/mundo/x.md``), and every other file of
+    content/ as an asset, its site path (``images/x.png``) → its file."""
     articles, assets = [], {}
-    for rel in walk_names(content):
-        if rel.endswith(".md"):
-            articles.append(content / rel)
+    for name in sorted(n for n in scanned if n.startswith("content/")):
+        if name.endswith(".md"):
+            articles.append(name)
         else:
-            assets[rel] = content / rel
+            assets[name.removeprefix("content/")] = name
     return articles, assets
 
 
@@ -69,13 +70,9 @@ def list_static(site_dir: Path) -> dict[str, Path]:
     return assets
 
 
-def walk(root: Path) -> list[Path]:
-    """Files below *root*, skipping hidden names and editor leftovers (``x~``, ``.x.swp``)."""
-    return [root / rel for rel in walk_names(root)]
-
-
 def walk_names(root: Path) -> list[str]:
-    """The relative names (``mundo/x.md``) of `walk`, sorted."""
+    """The relative names (``mundo/x.md``) of the files below *root*, sorted, skipping
+    hidden names and editor leftovers (``x~``, ``.x.swp``), as `scan` does."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -154,26 +151,27 @@ class ParseCache:
         """Files actually parsed by the last build (the rest came from the cache)."""
 
     def update(
-        self, site_dir: Path, files: list[Path], ctx: ParseContext, content_assets: frozenset[str],
-        progress: Progress | None = None,
+        self, site_dir: Path, names: list[str], signatures: Mapping[str, Signature], ctx: ParseContext,
+        content_assets: frozenset[str], progress: Progress | None = None,
     ) -> tuple[list[Article], list[Problem]]:
-        """Every article of *files*, in order, re-parsing the files whose bytes changed and
-        those whose images may resolve differently (*content_assets*: the non-article
-        files of content/, where an image path is looked up first)."""
-        names = [path.relative_to(site_dir).as_posix() for path in files]
+        """Every article of the files *names* (site-relative, with their `scan`
+        *signatures*), in order, re-parsing the files whose bytes changed and those whose
+        images may resolve differently (*content_assets*: the non-article files of
+        content/, where an image path is looked up first)."""
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
+        inputs = functools.lru_cache(maxsize=None)(lambda assets: _inputs(setting, assets, ctx))
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature | None]] = []
         kept: dict[str, Entry] = {}
-        for path, name in zip(files, names):
+        for name in names:
             entry = self.entries.get(name)
-            sig = file_signature(path)
+            sig = signatures[name]
             trusted = sig if sig[1] < racy else None
-            if entry and entry.article is not None and entry.inputs == _inputs(setting, entry.article, ctx):
+            if entry and entry.article is not None and entry.inputs == inputs(entry.article.assets):
                 if trusted is not None and entry.signature == trusted:
                     kept[name] = entry
                     continue
-                if file_digest(path) == entry.sha:
+                if file_digest(site_dir / name) == entry.sha:
                     kept[name] = replace(entry, signature=trusted)
                     continue
             todo.append((name, trusted))
@@ -183,8 +181,8 @@ class ParseCache:
             if article is not None and self.store is not None:
                 bodies.append((article.digest, article.body_html))
                 article = replace(article, body_html="")
-            inputs = _inputs(setting, article, ctx) if article is not None else ""
-            kept[name] = Entry(sha, trusted, article, tuple(problems), inputs)
+            made_from = inputs(article.assets) if article is not None else ""
+            kept[name] = Entry(sha, trusted, article, tuple(problems), made_from)
             if done % CHUNK == 0 or done == len(todo):
                 if self.store is not None:
                     self.store.add_bodies(bodies)
@@ -229,10 +227,10 @@ class ParseCache:
         return load
 
 
-def _inputs(setting: str, article: Article, ctx: ParseContext) -> str:
+def _inputs(setting: str, assets: tuple[str, ...], ctx: ParseContext) -> str:
     """What an article's parse depends on besides its bytes: the config, the content assets
-    an image path may resolve to, and the sizes of the images it shows."""
-    return digest(setting, tuple((path, path in ctx.assets, ctx.image_sizes.get(path)) for path in article.assets))
+    an image path may resolve to, and the sizes of the images it shows (*assets*)."""
+    return digest(setting, tuple((path, path in ctx.assets, ctx.image_sizes.get(path)) for path in assets))
 
 
 _WORKER: tuple[Path, ParseContext] | None = None
