@@ -1,12 +1,16 @@
 """The site index: embargo and drafts, ordering, tags, archives, related, collisions."""
 from __future__ import annotations
 
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsgen.config import parse_config
 from newsgen.errors import ContentError
-from newsgen.models import Article
+from newsgen.models import Article, Hashtag
+from newsgen.related import RELATED_WINDOW
 from newsgen.parse import ParseContext, parse_article
 from newsgen.site import TAG_PAGE_SIZE, build_site
 
@@ -118,3 +122,38 @@ def test_tag_pages_number_from_the_oldest_so_old_pages_never_shift() -> None:
     assert pages_before[0].articles[0].headline == f"Notícia {2 * TAG_PAGE_SIZE + 4}"
     assert [p.articles for p in pages_before[1:3]] == [p.articles for p in pages_after[1:3]]
     assert len(pages_after[3].articles) == 6
+
+
+def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() -> None:
+    """A rebuild ranks only the lists that may change (`RelatedMemo`): after each random
+    edit (publish, delete, back-date, retag, a draft) every article's list must be the
+    one ranking everything again gives, with tags big enough to overflow the window."""
+    rng = random.Random(6)
+    pool = [Hashtag(name, name.lower()) for name in ("Ucrânia", "NATO", "Rússia", "EUA", "China")]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    template = art("modelo")
+
+    def story(n: int) -> Article:
+        tags = tuple(rng.sample(pool, rng.randint(1, 3)))
+        when = start + timedelta(hours=rng.randint(0, 24 * 120))
+        return dataclasses.replace(template, source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tags, published=when)
+
+    articles = {n: story(n) for n in range(240)}
+    site = build_site(CONFIGURED, articles.values(), NOW)
+    assert max(len(t.articles) for t in site.tags) > 2 * RELATED_WINDOW
+    for step in range(60):
+        n = rng.randrange(260)
+        kind = rng.choice(["new", "delete", "date", "tags", "draft"])
+        if kind == "delete":
+            articles.pop(n, None)
+        elif kind == "new" or n not in articles:
+            articles[n] = story(n)
+        elif kind == "date":
+            articles[n] = dataclasses.replace(articles[n], published=story(n).published)
+        elif kind == "tags":
+            articles[n] = dataclasses.replace(articles[n], hashtags=story(n).hashtags)
+        else:
+            articles[n] = dataclasses.replace(articles[n], draft=not articles[n].draft)
+        site = build_site(CONFIGURED, articles.values(), NOW, previous=site.memo)
+        fresh = build_site(CONFIGURED, articles.values(), NOW)
+        assert dict(site.related) == dict(fresh.related), f"step {step}: {kind} {n}"

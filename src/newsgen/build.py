@@ -48,6 +48,7 @@ from newsgen.options import BuildOptions, BuildResult
 from newsgen.output import Writer, swap, sync
 from newsgen.parse import ParseContext
 from newsgen.planned import Planned, digest
+from newsgen.related import RelatedMemo
 from newsgen.render import PageSpec, Renderer
 from newsgen.search import INDEX_DIR, index
 from newsgen.site import Site, build_site, url_collisions
@@ -134,7 +135,8 @@ def _build(options: BuildOptions) -> BuildResult:
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
-    gathered = gather(options, parse_cache, images, sources)
+    memo, related = index_.related or ("", None)
+    gathered = gather(options, parse_cache, images, sources, related if memo == code_digest() else None)
     gathered = replace(gathered, warnings=tuple(problems) + gathered.warnings)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
@@ -155,10 +157,11 @@ def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
 
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
-    scanned: dict[str, Signature] | None = None,
+    scanned: dict[str, Signature] | None = None, related: RelatedMemo | None = None,
 ) -> Gathered:
     """Read, parse and index the site and plan every output file; raise every problem at
-    once. *scanned*: a `scan` of the site the caller already made."""
+    once. *scanned*: a `scan` of the site the caller already made; *related*: the last
+    build's `Site.memo`, so that only the related lists that may change are ranked."""
     site_dir = options.site_dir
     config = load_config(site_dir)
     if not (site_dir / "content").is_dir():
@@ -180,7 +183,7 @@ def gather(
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
         raise ContentError(problems)
-    site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future)
+    site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future, previous=related)
     published = _published_assets(site, static_assets, content_assets)
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     templates = site_dir / "templates"
@@ -263,7 +266,8 @@ def _save_cache(
 ) -> None:
     marker = marker_signature(output, MARKER)
     outputs = {item.file: item.key for item in gathered.plan}
-    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known))
+    related = (code_digest(), gathered.site.memo)
+    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, related))
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = {

@@ -1,13 +1,14 @@
 """The persistent build cache in ``.newsgen-cache/``: what the last build read and wrote.
 
-Three files, each replaced atomically, each starting with a header naming the cache
+Its files, each replaced atomically, each starting with a header naming the cache
 format, newsgen's version and Python's, so a cache from another version is discarded:
 
 - ``state``: the signature (size, mtime, inode) of every source file and of newsgen's own
   files, the output's marker, the clock interval the output holds for, and the summary.
   Enough for ``newsgen build`` to see that nothing changed without importing the engine.
-- ``index``: each article parsed (without its body) by path and content hash, each
-  output file's key, the search index's key, image sizes by file signature.
+- ``index``: each output file's key, the search index's key, image sizes by file
+  signature, the related lists; and in ``articles-00`` … ``articles-15``, each article
+  parsed (without its body) by path and content hash, only the changed ones rewritten.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
 
 Standard library only: the no-op check runs before any heavy import.
@@ -21,8 +22,9 @@ import sqlite3
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,11 +37,13 @@ CACHE_DIR = ".newsgen-cache"
 MARKER = ".newsgen-output"
 """The file that marks an output folder as newsgen's (and, by its inode, as this build's)."""
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
-FORMAT = 1
+FORMAT = 2
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SOURCE_DIRS = ("content", "static", "templates")
 CONFIG_FILE = "newsgen.yaml"
 PACKAGE = Path(newsgen.__file__).parent
+SHARDS = 16
+"""The parsed articles are saved in this many files, by a hash of their path."""
 RACY_NS = 2_000_000_000
 """A file changed this close to a scan may change again within one mtime tick: hash it."""
 
@@ -178,6 +182,8 @@ class Index:
     search: str = ""
     """The key of the search index in that output."""
     images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
+    related: tuple[str, Any] | None = None
+    """The related lists of that build, and the digest of the code that ranked them."""
 
 
 class BuildCache:
@@ -187,6 +193,8 @@ class BuildCache:
         self.folder = folder
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()
+        self._shards: dict[int, dict[str, Any]] = {}
+        """The article shards as loaded, to tell by identity which entries changed."""
 
     # --- state: the no-op check -------------------------------------------------------
 
@@ -221,10 +229,29 @@ class BuildCache:
         index = self._load("index")
         if not isinstance(index, Index):
             raise CacheError("the index is not newsgen's")
-        return index
+        articles: dict[str, Any] = {}
+        self._shards = {}
+        for shard in range(SHARDS):
+            name = f"articles-{shard:02d}"
+            entries = self._load(name) if (self.folder / name).exists() else {}
+            if not isinstance(entries, dict):
+                raise CacheError(f"{name} is not newsgen's")
+            self._shards[shard] = entries
+            articles.update(entries)
+        return replace(index, articles=articles)
 
     def save_index(self, index: Index) -> None:
-        self._save("index", index)
+        """Save *index*, rewriting only the article shards that changed since `load_index`
+        (an edit rewrites one sixteenth of the parsed articles, not all of them)."""
+        shards: dict[int, dict[str, Any]] = {shard: {} for shard in range(SHARDS)}
+        for key, value in index.articles.items():
+            shards[zlib.crc32(key.encode()) % SHARDS][key] = value
+        for shard, entries in shards.items():
+            loaded = self._shards.get(shard)
+            if loaded is None or loaded.keys() != entries.keys() or any(loaded[k] is not v for k, v in entries.items()):
+                self._save(f"articles-{shard:02d}", entries)
+        self._save("index", replace(index, articles={}))
+        self._shards = {}
 
     # --- bodies ------------------------------------------------------------------------
 

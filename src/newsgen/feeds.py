@@ -73,7 +73,7 @@ def feed_plan(
 
 
 def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
-    return tuple(keys[a.path] for a in articles)
+    return tuple([keys[a.path] for a in articles])
 
 
 def newest(articles: Iterable[Article]) -> datetime | None:

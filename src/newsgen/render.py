@@ -23,7 +23,6 @@ from markupsafe import Markup
 from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
-from newsgen.planned import digest
 from newsgen.site import Site, TagPage
 from newsgen.structured import iso, news_article, script_json
 
@@ -43,7 +42,7 @@ def _key(keys: Keys, article: Article | None) -> str | None:
 
 
 def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
-    return tuple(keys[a.path] for a in articles)
+    return tuple([keys[a.path] for a in articles])
 
 
 # One context per page kind: what each template may use, besides the globals. Each one's
@@ -152,9 +151,9 @@ class PageSpec:
     def file(self) -> str:
         return urls.output_file(self.path)
 
-    def key(self, keys: Keys) -> str:
-        """A digest of the page's inputs besides the site-wide ones (templates, config)."""
-        return digest(self.template, self.path, self.title, self.context.key(keys))
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        """The page's inputs besides the site-wide ones (templates, config), to digest."""
+        return (self.template, self.path, self.title, self.context.key(keys))
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -26,11 +26,12 @@ from types import FrameType
 from typing import Protocol
 
 from newsgen import search, urls
-from newsgen.build import BuildOptions, Gathered, gather
+from newsgen.build import BuildOptions, Gathered, collector_paused, gather
 from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
 from newsgen.output import Manifest, swap, sync
 from newsgen.preview import PreviewServer, Status
+from newsgen.related import RelatedMemo
 from newsgen.sources import ImageSizes, ParseCache, load_config
 from newsgen.watch import Watcher
 
@@ -118,6 +119,7 @@ class _Session:
         self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
         self.cache = ParseCache()
         self.images = ImageSizes()
+        self.related: RelatedMemo | None = None
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.built = False
@@ -131,8 +133,10 @@ class _Session:
             drafts=self.options.drafts, future=self.options.future,
         )
         try:
-            gathered = gather(build, self.cache, self.images)
-            self._write(gathered)
+            with collector_paused():
+                gathered = gather(build, self.cache, self.images, related=self.related)
+                self._write(gathered)
+            self.related = gathered.site.memo
         except NewsgenError as exc:
             problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
             self._failed(problems)

@@ -5,7 +5,6 @@ nothing downstream (pages, lists, tags, counts, related lists, assets) can see t
 """
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from newsgen import urls
 from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
+from newsgen.related import RelatedMemo, related_articles
 
-RELATED_MAX = 4
-RELATED_WINDOW = 50
 TAG_PAGE_SIZE = 20
 
 
@@ -45,6 +43,8 @@ class Site:
     """Tags by identity key."""
     sections: Mapping[str, tuple[Article, ...]]
     """Each section's articles, newest first, by section key."""
+    memo: RelatedMemo
+    """What a later build needs to rank only the related lists that may change."""
 
     def in_section(self, key: str) -> tuple[Article, ...]:
         return self.sections.get(key, ())
@@ -81,8 +81,10 @@ def build_site(
     now: datetime,
     drafts: bool = False,
     future: bool = False,
+    previous: RelatedMemo | None = None,
 ) -> Site:
-    """Index the published articles; raise `ContentError` if two claim one URL."""
+    """Index the published articles; raise `ContentError` if two claim one URL.
+    *previous*: an earlier build's `Site.memo`, so only stale related lists are ranked."""
     every = tuple(articles)
     collisions = url_collisions(every)
     if collisions:
@@ -92,15 +94,17 @@ def build_site(
     )
     published = tuple(sorted(visible, key=lambda a: a.published, reverse=True))  # stable: ties by path
     tags = _tags(published)
+    related, memo = related_articles(published, tags, previous)
     return Site(
         config=config,
         now=now,
         articles=published,
         tags=tags,
         archives=_archives(config, published),
-        related=MappingProxyType(_related(published, tags)),
+        related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
         sections=MappingProxyType(_by_section(published)),
+        memo=memo,
     )
 
 
@@ -158,29 +162,3 @@ def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[Month
             path = urls.archive_path(section.key, year, month)
             archives.append(MonthArchive(section, year, month, articles, path))
     return tuple(archives)
-
-
-def _related(published: tuple[Article, ...], tags: tuple[Tag, ...]) -> dict[str, tuple[Article, ...]]:
-    """Up to four earlier articles sharing the most hashtags; ties go to the newest.
-
-    Only earlier articles, and only the `RELATED_WINDOW` nearest in time within each
-    shared tag: a tag with thousands of articles costs the same as a small one, and
-    publishing a new article never changes the pages published before it.
-    """
-    rank = {a.path: i for i, a in enumerate(published)}  # 0 is the newest
-    members = {t.key: [rank[a.path] for a in t.articles] for t in tags}
-    position = {key: {r: i for i, r in enumerate(ranks)} for key, ranks in members.items()}
-    related = {}
-    for me, article in enumerate(published):
-        candidates: list[int] = []
-        for key in dict.fromkeys(h.key for h in article.hashtags):
-            at = position[key][me]
-            candidates += members[key][at + 1 : at + 1 + RELATED_WINDOW]
-        shared = Counter(candidates)
-        # Most candidates share one hashtag: rank the few sharing more, then the newest.
-        best = sorted((-n, r) for r, n in shared.items() if n > 1)[:RELATED_MAX]
-        chosen = [r for _, r in best]
-        if len(chosen) < RELATED_MAX:
-            chosen += heapq.nsmallest(RELATED_MAX - len(chosen), (r for r, n in shared.items() if n == 1))
-        related[article.path] = tuple(published[r] for r in chosen)
-    return related
