@@ -25,6 +25,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from newsgen import urls
 from newsgen.cache import (
     CACHE_DIR,
@@ -38,8 +41,10 @@ from newsgen.cache import (
     State,
     file_digest,
     marker_signature,
+    Scan,
     noop,
     scan,
+    scan_now,
 )
 from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
 from newsgen.feeds import NEWS_WINDOW, feed_plan
@@ -117,17 +122,17 @@ def _check(options: BuildOptions) -> BuildResult:
     return _result(gathered, time.perf_counter() - started, 0)
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site into ``options.output``; with a cache, make only what changed."""
+def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
+    """Build the site into ``options.output``; with a cache, make only what changed.
+    *scanned*: a `scan_now` of the site the caller just made."""
     with collector_paused():
-        return _build(options)
+        return _build(options, scanned or scan_now(options.site_dir))
 
 
-def _build(options: BuildOptions) -> BuildResult:
+def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
     _check_output(options)
-    scanned = time.time_ns()
-    sources = scan(options.site_dir)
+    sources = scanned.files
     unchanged = noop(options, sources)
     if unchanged is not None:
         return unchanged
@@ -146,7 +151,7 @@ def _build(options: BuildOptions) -> BuildResult:
     rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
     result = _result(gathered, time.perf_counter() - started, rewritten)
     if store is not None:
-        _save_cache(store, options, output, sources, scanned, gathered, parse_cache, images, search_key, result)
+        _save_cache(store, options, output, sources, scanned.started_ns, gathered, parse_cache, images, search_key, result)
     return result
 
 
@@ -187,7 +192,7 @@ def gather(
     published = _published_assets(site, static_assets, content_assets)
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     templates = site_dir / "templates"
-    renderer = Renderer(site, (templates,), digests, sizes, full=cache.full(site_dir, ctx))
+    renderer = Renderer(site, (templates,), digests, sizes, cache.full(site_dir, ctx), _compiled(options.cache))
     keys = {a.path: digest(a.source, a.path, a.digest, tuple(sizes.get(p) for p in a.assets)) for a in site.articles}
     shared = digest(
         code_digest(), config, tree_digest(templates), sorted(digests.items()),
@@ -209,6 +214,25 @@ def gather(
     ]
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Gathered(site, tuple(plan), len(specs), warnings, _clock(articles, options.now), search)
+
+
+class _CompiledOnDisk(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the build cache: compiling them is a tenth of a small
+    rebuild. Jinja checks each against its template's source and its own version; a
+    damaged file is compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file can raise almost anything while unpickling
+            bucket.reset()
+
+
+def _compiled(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    (folder / "templates").mkdir(parents=True, exist_ok=True)
+    return _CompiledOnDisk(str(folder / "templates"))
 
 
 def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:

@@ -10,6 +10,7 @@ format, newsgen's version and Python's, so a cache from another version is disca
   signature, the related lists; and in ``articles-00`` … ``articles-15``, each article
   parsed (without its body) by path and content hash, only the changed ones rewritten.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
+- ``templates/``: compiled templates (Jinja checks them against their sources).
 
 Standard library only: the no-op check runs before any heavy import.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -27,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import newsgen
 from newsgen.errors import Problem
@@ -53,6 +55,17 @@ Signature = tuple[int, int, int]
 
 class CacheError(Exception):
     """The cache cannot be read or was written by another version: discard it."""
+
+
+class Scan(NamedTuple):
+    """A `scan` and the moment it started."""
+
+    started_ns: int
+    files: dict[str, Signature]
+
+
+def scan_now(site_dir: Path) -> Scan:
+    return Scan(time.time_ns(), scan(site_dir))
 
 
 def scan(site_dir: Path) -> dict[str, Signature]:
@@ -311,7 +324,9 @@ class BuildCache:
         self.close()
         if self.folder.is_dir():
             for child in self.folder.iterdir():
-                if child.is_file() or child.is_symlink():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
                     child.unlink()
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
-from newsgen.cache import CACHE_DIR, noop
+from newsgen.cache import CACHE_DIR, noop, scan_now
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
 from newsgen.options import BuildOptions, BuildResult
 
@@ -122,11 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
         )
-        result = noop(options) if building else None
+        scanned = scan_now(site_dir) if building else None
+        result = noop(options, scanned.files) if scanned else None
         if result is None:
             from newsgen.build import build, check
 
-            result = build(options) if building else check(options)
+            result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
         return 0
     except NewsgenError as exc:

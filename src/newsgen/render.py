@@ -185,7 +185,9 @@ class Renderer:
         asset_digests: Mapping[str, str],
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
         full: Callable[[Article], Article] | None = None,
+        compiled: jinja2.BytecodeCache | None = None,
     ) -> None:
+        """*compiled*: where compiled templates are kept (by default, in this process)."""
         self.site = site
         self.full = full or (lambda article: article)
         """Loads the body of an article whose body the site index left out."""
@@ -199,7 +201,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=_COMPILED,
+            bytecode_cache=compiled or _COMPILED,
         )
         self.env.globals.update(
             site=site.config,
