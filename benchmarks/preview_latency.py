@@ -24,6 +24,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from newsgen.build import BuildOptions, gather
+from newsgen.sources import ParseCache
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -38,7 +39,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="newsgen-latency-") as scratch:
         site = Path(scratch, "site")
         shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("build", ".newsgen-cache", ".git"))
-        newest = gather(BuildOptions(site, site / "build", datetime.now(UTC))).site.articles[0]
+        newest = gather(BuildOptions(site, site / "build", datetime.now(UTC)), ParseCache(jobs=os.cpu_count() or 1)).site.articles[0]
         server = subprocess.Popen(
             [sys.executable, "-m", "newsgen", "-C", str(site), "-q", "serve", "--port", "0",
              *(["--no-search"] if args.no_search else [])],

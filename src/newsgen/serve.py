@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import itertools
+import os
 import secrets
 import shutil
 import signal
@@ -117,7 +118,7 @@ class _Session:
         server: PreviewServer, root: Path,
     ) -> None:
         self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
-        self.cache = ParseCache()
+        self.cache = ParseCache(jobs=os.cpu_count() or 1, fork=False)  # threads run here: never fork
         self.images = ImageSizes()
         self.related: RelatedMemo | None = None
         self.manifest: Manifest = {}

@@ -143,10 +143,15 @@ class ParseCache:
     """Articles parsed by earlier builds, keyed by path, checked by content hash; with a
     `BuildCache`, bodies live in its database and articles here carry none."""
 
-    def __init__(self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1) -> None:
+    def __init__(
+        self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1, fork: bool = True,
+    ) -> None:
+        """*fork*: start workers by forking this process (False: fresh processes, for a
+        process running threads, which a fork may deadlock)."""
         self.entries: dict[str, Entry] = entries or {}
         self.store = store
         self.jobs = jobs
+        self.fork = fork
         self.parsed = 0
         """Files actually parsed by the last build (the rest came from the cache)."""
 
@@ -200,7 +205,7 @@ class ParseCache:
     ) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
         """Parse the files *names*, in order, in this process or in workers."""
         if self.jobs > 1 and len(names) >= PARALLEL_MIN:
-            yield from _parse_in_workers(site_dir, names, ctx, self.jobs)
+            yield from _parse_in_workers(site_dir, names, ctx, self.jobs, self.fork)
         else:
             _init_worker(site_dir, ctx)
             yield from _parse_chunk(names)
@@ -253,17 +258,19 @@ def _parse_chunk(names: list[str]) -> list[tuple[str, str, Article | None, list[
 
 
 def _parse_in_workers(
-    site_dir: Path, names: list[str], ctx: ParseContext, jobs: int
+    site_dir: Path, names: list[str], ctx: ParseContext, jobs: int, fork: bool
 ) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
     chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
-    with worker_pool(jobs, _init_worker, (site_dir, ctx)) as pool:
+    with worker_pool(jobs, _init_worker, (site_dir, ctx), fork) as pool:
         for results in pool.imap(_parse_chunk, chunks):
             yield from results
 
 
-def worker_pool(jobs: int, initializer: Callable[..., None], args: tuple[object, ...]) -> multiprocessing.pool.Pool:
+def worker_pool(
+    jobs: int, initializer: Callable[..., None], args: tuple[object, ...], fork: bool = True
+) -> multiprocessing.pool.Pool:
     """A pool of *jobs* processes: forked where the platform allows (no re-import, no
-    pickling of the site), else spawned."""
+    pickling of the site) unless told not to, else spawned."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    context = multiprocessing.get_context("fork" if fork and "fork" in methods else "spawn")
     return context.Pool(jobs, initializer, args)
