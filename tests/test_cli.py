@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,27 @@ def test_quiet_prints_only_problems(site: SiteDir, cli, where: str) -> None:
     run = cli(*args)
     assert run.code == 0
     assert run.err.splitlines() == [f"{os.path.relpath(site.root)}/content/mundo/a.md:7: warning: unknown field 'hedline' (did you mean 'headline'?)"]
+
+
+def test_the_command_exits_with_the_build_s_code_and_all_its_output(site: SiteDir) -> None:
+    """`python -m newsgen` ends with `os._exit` (no heap teardown): exit codes and every
+    line printed to a pipe must still get out."""
+    site.article("a")
+    site.article("b", section="mudno")
+    command = [sys.executable, "-m", "newsgen", "-C", str(site.root), "build", "--no-search"]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert broken.returncode == 1
+    assert "content/mundo/b.md:" in broken.stderr and "unknown section 'mudno'" in broken.stderr
+    assert broken.stderr.rstrip().endswith("nothing was written")
+    (site.root / "content/mundo/b.md").unlink()
+    built = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)
+    assert built.returncode == 0, built.stderr
+    assert "built 1 article · 9 pages · 20 rewritten · " in built.stderr
+    assert (site.out / "index.html").is_file()
+    started = subprocess.run(  # stdout to a pipe is block-buffered: only a flush gets it out
+        [sys.executable, "-m", "newsgen", "-C", str(site.root), "new", "Cimeira em Bruxelas", "--section", "mundo"],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip().endswith("-cimeira-em-bruxelas.md")
