@@ -49,7 +49,7 @@ from newsgen.cache import (
 from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
 from newsgen.feeds import NEWS_WINDOW, feed_plan
 from newsgen.models import Article
-from newsgen.options import BuildOptions, BuildResult
+from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
 from newsgen.output import Writer, swap, sync
 from newsgen.parse import ParseContext
 from newsgen.planned import Planned, digest
@@ -73,7 +73,6 @@ from newsgen.sources import (
 
 __all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
 
-SOURCE_DIRS = ("content", "templates", "static")
 REWRITE_SHARE = 0.5
 """Past this share of changed files, a build writes a fresh staging copy instead."""
 CHUNK = 100
@@ -124,18 +123,21 @@ def _check(options: BuildOptions) -> BuildResult:
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     """Build the site into ``options.output``; with a cache, make only what changed.
-    *scanned*: a `scan_now` of the site the caller just made."""
+    *scanned*: a `scan_now` of the site that the caller just made and found not to be a
+    `noop` (the command line checks that before it imports the engine)."""
+    _check_output(options)
     with collector_paused():
-        return _build(options, scanned or scan_now(options.site_dir))
+        if scanned is None:
+            scanned = scan_now(options.site_dir)
+            unchanged = noop(options, scanned.files)
+            if unchanged is not None:
+                return unchanged
+        return _build(options, scanned)
 
 
 def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
-    _check_output(options)
     sources = scanned.files
-    unchanged = noop(options, sources)
-    if unchanged is not None:
-        return unchanged
     output = options.output.resolve()
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 import newsgen
 from newsgen.errors import Problem
-from newsgen.options import BuildOptions, BuildResult
+from newsgen.options import CONFIG_FILE, SOURCE_DIRS, BuildOptions, BuildResult
 
 CACHE_DIR = ".newsgen-cache"
 MARKER = ".newsgen-output"
@@ -41,8 +41,6 @@ MARKER = ".newsgen-output"
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
 FORMAT = 2
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
-SOURCE_DIRS = ("content", "static", "templates")
-CONFIG_FILE = "newsgen.yaml"
 PACKAGE = Path(newsgen.__file__).parent
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
@@ -65,6 +63,7 @@ class Scan(NamedTuple):
 
 
 def scan_now(site_dir: Path) -> Scan:
+    """A `scan` of *site_dir*, stamped with when it started."""
     return Scan(time.time_ns(), scan(site_dir))
 
 
@@ -73,8 +72,8 @@ def scan(site_dir: Path) -> dict[str, Signature]:
     (newsgen's own files, the theme included, under ``newsgen:``)."""
     found: dict[str, Signature] = {}
     for name in SOURCE_DIRS:
-        _scan_tree(site_dir / name, f"{name}/", found)
-    _scan_tree(PACKAGE, "newsgen:", found)
+        found.update(scan_tree(site_dir / name, f"{name}/"))
+    found.update(scan_tree(PACKAGE, "newsgen:"))
     try:
         found[CONFIG_FILE] = signature(os.stat(site_dir / CONFIG_FILE))
     except OSError:
@@ -82,7 +81,10 @@ def scan(site_dir: Path) -> dict[str, Signature]:
     return found
 
 
-def _scan_tree(root: Path, prefix: str, found: dict[str, Signature]) -> None:
+def scan_tree(root: Path, prefix: str = "") -> dict[str, Signature]:
+    """The signature of every file below *root*, by *prefix* + its relative name, skipping
+    hidden names, editor leftovers (``x~``, ``.x.swp``), ``__pycache__`` and symlinked folders."""
+    found: dict[str, Signature] = {}
     stack = [(str(root), prefix)]
     while stack:
         folder, rel = stack.pop()
@@ -98,6 +100,7 @@ def _scan_tree(root: Path, prefix: str, found: dict[str, Signature]) -> None:
                     stack.append((entry.path, f"{rel}{entry.name}/"))
                 elif entry.is_file():
                     found[f"{rel}{entry.name}"] = signature(entry.stat())
+    return found
 
 
 def signature(stat: os.stat_result) -> Signature:

@@ -11,9 +11,9 @@ from babel import Locale, UnknownLocaleError
 from newsgen import urls
 from newsgen.errors import ConfigError, Problem
 from newsgen.models import Section
+from newsgen.options import CONFIG_FILE
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
-CONFIG_FILE = "newsgen.yaml"
 KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
 SECTION_KEYS = ("title", "description")
 

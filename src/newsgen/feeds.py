@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from urllib.parse import quote, urljoin, urlsplit
@@ -17,12 +17,10 @@ from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.models import Article
-from newsgen.planned import Planned, digest
+from newsgen.planned import Keys, Planned, digest, keys_of
 from newsgen.site import Site
 from newsgen.structured import iso
 
-Keys = Mapping[str, str]
-"""Article path → the article's key (see `newsgen.render.Keys`)."""
 FEED_SIZE = 50
 SITEMAP_LIMIT = 50_000
 NEWS_WINDOW = timedelta(hours=48)
@@ -67,13 +65,9 @@ def feed_plan(
     plan = _Feeds(site, keys, full or (lambda article: article)).plan()
     plan += _sitemaps(site, sitemap_limit)
     recent = _news_recent(site)
-    plan.append(Planned(NEWS_SITEMAP, digest(_keys(keys, recent)), lambda: _news_sitemap(site, recent)))
+    plan.append(Planned(NEWS_SITEMAP, digest(keys_of(keys, recent)), lambda: _news_sitemap(site, recent)))
     plan.append(Planned(ROBOTS, "", lambda: _robots(site)))
     return plan
-
-
-def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
-    return tuple([keys[a.path] for a in articles])
 
 
 def newest(articles: Iterable[Article]) -> datetime | None:
@@ -167,7 +161,7 @@ class _Feeds:
     def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> Planned:
         shown = tuple(articles[:FEED_SIZE])
         updated = newest(shown) or self.site_newest
-        key = digest(title, subtitle, updated, _keys(self.keys, shown))
+        key = digest(title, subtitle, updated, keys_of(self.keys, shown))
         return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
 
     def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:

@@ -8,6 +8,10 @@ from pathlib import Path
 
 from newsgen.errors import Problem
 
+CONFIG_FILE = "newsgen.yaml"
+SOURCE_DIRS = ("content", "templates", "static")
+"""A site folder: its config file and the folders a build reads."""
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)`` while a long step runs."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -43,15 +42,6 @@ class Writer:
             return
         temporary = target.with_name(f".{target.name}.newsgen-tmp")
         temporary.write_bytes(data)
-        os.replace(temporary, target)
-
-    def copy(self, rel: str, source: Path) -> None:
-        target = self._target(rel)
-        if not self.replace:
-            shutil.copyfile(source, target)
-            return
-        temporary = target.with_name(f".{target.name}.newsgen-tmp")
-        shutil.copyfile(source, temporary)
         os.replace(temporary, target)
 
 

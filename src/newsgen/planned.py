@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple, Protocol
 
 
 class Planned(NamedTuple):
@@ -26,3 +26,17 @@ def digest(*parts: object) -> str:
     except ValueError:
         data = b"r" + repr(parts).encode()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Located(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+Keys = Mapping[str, str]
+"""Article path → the article's key: a digest of everything a page can show of it."""
+
+
+def keys_of(keys: Keys, articles: Iterable[_Located]) -> tuple[str, ...]:
+    """The keys of *articles*, in order: what a page or feed listing them depends on."""
+    return tuple([keys[a.path] for a in articles])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +23,7 @@ from markupsafe import Markup
 from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
+from newsgen.planned import Keys, keys_of
 from newsgen.site import Site, TagPage
 from newsgen.structured import iso, news_article, script_json
 
@@ -33,16 +34,8 @@ FEATURED_TAGS = 12
 FEATURED_DAYS = timedelta(days=30)
 
 
-Keys = Mapping[str, str]
-"""Article path → the article's key: a digest of everything a page can show of it."""
-
-
 def _key(keys: Keys, article: Article | None) -> str | None:
     return keys[article.path] if article is not None else None
-
-
-def _keys(keys: Keys, articles: Iterable[Article]) -> tuple[str, ...]:
-    return tuple([keys[a.path] for a in articles])
 
 
 # One context per page kind: what each template may use, besides the globals. Each one's
@@ -57,7 +50,7 @@ class ArticleContext:
     newer: Article | None = None
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return (_key(keys, self.article), self.section.key, _keys(keys, self.related), _key(keys, self.older), _key(keys, self.newer))
+        return (_key(keys, self.article), self.section.key, keys_of(keys, self.related), _key(keys, self.older), _key(keys, self.newer))
 
 
 @dataclass(frozen=True)
@@ -75,8 +68,8 @@ class FrontContext:
         return (
             self.section.key if self.section else None,
             _key(keys, self.lead),
-            _keys(keys, self.top),
-            _keys(keys, self.latest),
+            keys_of(keys, self.top),
+            keys_of(keys, self.latest),
             tuple((a.path, len(a.articles)) for a in self.archives),
             tuple((t.key, len(t.articles)) for t in self.tags),
         )
@@ -90,7 +83,7 @@ class ArchiveContext:
 
     def key(self, keys: Keys) -> tuple[object, ...]:
         months = (m.path if m else None for m in (self.newer, self.older))
-        return (self.archive.path, _keys(keys, self.archive.articles), *months)
+        return (self.archive.path, keys_of(keys, self.archive.articles), *months)
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,7 @@ class TagContext:
         total = None if self.page.number else len(tag.articles)
         listed = tuple((p.path, _key(keys, p.articles[0]), _key(keys, p.articles[-1])) for p in self.pages)
         neighbours = tuple(p.path if p else None for p in (self.older, self.newer))
-        return (tag.key, self.page.number, total, _keys(keys, self.page.articles), listed, neighbours)
+        return (tag.key, self.page.number, total, keys_of(keys, self.page.articles), listed, neighbours)
 
 
 @dataclass(frozen=True)
@@ -132,7 +125,7 @@ class NotFoundContext:
     latest: tuple[Article, ...]
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return _keys(keys, self.latest)
+        return keys_of(keys, self.latest)
 
 
 PageContext = ArticleContext | FrontContext | ArchiveContext | TagContext | SearchContext | TagIndexContext | NotFoundContext

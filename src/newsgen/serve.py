@@ -28,8 +28,8 @@ from typing import Protocol
 
 from newsgen import search, urls
 from newsgen.build import BuildOptions, Gathered, collector_paused, gather
-from newsgen.config import CONFIG_FILE
 from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
+from newsgen.options import CONFIG_FILE
 from newsgen.output import Manifest, swap, sync
 from newsgen.preview import PreviewServer, Status
 from newsgen.related import RelatedMemo

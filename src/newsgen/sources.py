@@ -10,7 +10,6 @@ import functools
 import hashlib
 import multiprocessing
 import multiprocessing.pool
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -22,13 +21,14 @@ from newsgen.cache import (
     CacheError,
     Signature,
     file_digest,
+    scan_tree,
     signature,
 )
-from newsgen.config import CONFIG_FILE, SiteConfig, parse_config
+from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, Problem, warning
 from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article
-from newsgen.options import Progress
+from newsgen.options import CONFIG_FILE, Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
@@ -71,20 +71,13 @@ def list_static(site_dir: Path) -> dict[str, Path]:
 
 
 def walk_names(root: Path) -> list[str]:
-    """The relative names (``mundo/x.md``) of the files below *root*, sorted, skipping
-    hidden names and editor leftovers (``x~``, ``.x.swp``), as `scan` does."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
-        prefix = "" if prefix == "./" else prefix
-        found += [prefix + f for f in files if not f.startswith(".") and not f.endswith("~")]
-    return sorted(found)
+    """The relative names (``mundo/x.md``) of the files below *root*, sorted, as `scan` sees them."""
+    return sorted(scan_tree(root))
 
 
 def tree_digest(root: Path) -> str:
     """A digest of every file below *root*: names and bytes (compiled Python aside)."""
-    return digest([(rel, file_digest(root / rel)) for rel in walk_names(root) if "__pycache__" not in rel])
+    return digest([(rel, file_digest(root / rel)) for rel in walk_names(root)])
 
 
 @functools.cache

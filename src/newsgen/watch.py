@@ -28,8 +28,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-CONFIG_FILE = "newsgen.yaml"
-SOURCE_DIRS = ("content", "templates", "static")
+from newsgen.options import CONFIG_FILE, SOURCE_DIRS
+
 _EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
