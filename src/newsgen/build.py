@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -76,6 +76,7 @@ __all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"
 REWRITE_SHARE = 0.5
 """Past this share of changed files, a build writes a fresh staging copy instead."""
 CHUNK = 100
+ZERO = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -262,10 +263,14 @@ def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Pa
 def _clock(articles: list[Article], now: datetime) -> tuple[datetime | None, datetime | None]:
     """The instants around *now* at which an article appears (embargo) or leaves the
     news sitemap's window: between them the output cannot change."""
-    instants = {a.published for a in articles} | {a.published + NEWS_WINDOW for a in articles}
-    before = max((i for i in instants if i <= now), default=None)
-    after = min((i for i in instants if i > now), default=None)
-    return before, after
+    published = [a.published for a in articles]
+    # Each article changes the output at p (appears) and at p + NEWS_WINDOW (leaves):
+    # the latest p + shift at or before now, and the earliest one after it.
+    before = [max((p for p in published if p <= now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
+    after = [min((p for p in published if p > now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
+    lows = [p + shift for p, shift in zip(before, (ZERO, NEWS_WINDOW)) if p is not None]
+    highs = [p + shift for p, shift in zip(after, (ZERO, NEWS_WINDOW)) if p is not None]
+    return max(lows, default=None), min(highs, default=None)
 
 
 # --- the cache ---------------------------------------------------------------------------

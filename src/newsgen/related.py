@@ -41,20 +41,26 @@ def related_articles(
     """Each article's related list (*published*: newest first; *tags*: their tags), and
     the memo a later build passes back as *previous*."""
     stamps = [a.published.timestamp() for a in published]
-    facts = {a.path: (stamp, tuple(h.key for h in a.hashtags)) for a, stamp in zip(published, stamps)}
+    facts: dict[str, Facts] = {}
+    members: dict[str, list[int]] = {t.key: [] for t in tags}  # each tag's ranks (0: the newest), as in t.articles
+    for rank, (article, stamp) in enumerate(zip(published, stamps)):
+        keys = tuple([h.key for h in article.hashtags])
+        facts[article.path] = (stamp, keys)
+        for key in keys:
+            members[key].append(rank)
     by_path = {a.path: a for a in published}
-    rank = {a.path: i for i, a in enumerate(published)}  # 0 is the newest
-    members = {t.key: [rank[a.path] for a in t.articles] for t in tags}
     related: dict[str, tuple[Article, ...]] = {}
+    paths: dict[str, tuple[str, ...]] = {}
     stale = _stale(published, stamps, facts, members, previous) if previous is not None else set()
     kept = previous.related if previous is not None else {}
     for me, article in enumerate(published):
         old = kept.get(article.path)
         if me not in stale and old is not None and all(path in by_path for path in old):
             related[article.path] = tuple([by_path[path] for path in old])
+            paths[article.path] = old
         else:
-            related[article.path] = _rank(me, published, members)
-    paths = {path: tuple([a.path for a in chosen]) for path, chosen in related.items()}
+            chosen = related[article.path] = _rank(me, published, members)
+            paths[article.path] = tuple([a.path for a in chosen])
     return related, RelatedMemo(facts, paths)
 
 

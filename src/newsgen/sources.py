@@ -27,7 +27,7 @@ from newsgen.cache import (
 from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, Problem, warning
 from newsgen.media import IMAGE_SUFFIXES, image_size
-from newsgen.models import Article
+from newsgen.models import Article, SharedValues
 from newsgen.options import CONFIG_FILE, Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
@@ -147,6 +147,7 @@ class ParseCache:
         self.fork = fork
         self.parsed = 0
         """Files actually parsed by the last build (the rest came from the cache)."""
+        self.shared = SharedValues()
 
     def update(
         self, site_dir: Path, names: list[str], signatures: Mapping[str, Signature], ctx: ParseContext,
@@ -176,10 +177,14 @@ class ParseCache:
         bodies: list[tuple[str, str]] = []
         parsed = self._parse(site_dir, [name for name, _ in todo], ctx)
         for done, ((name, sha, article, problems), (_, trusted)) in enumerate(zip(parsed, todo), start=1):
-            if article is not None and self.store is not None:
-                bodies.append((article.digest, article.body_html))
-                article = replace(article, body_html="")
-            made_from = inputs(article.assets) if article is not None else ""
+            made_from = ""
+            if article is not None:
+                if self.store is not None:
+                    bodies.append((article.digest, article.body_html))
+                    article = self.shared.article(article, body_html="")
+                else:
+                    article = self.shared.article(article)
+                sha, made_from = article.digest, inputs(article.assets)  # sha == digest: keep one copy
             kept[name] = Entry(sha, trusted, article, tuple(problems), made_from)
             if done % CHUNK == 0 or done == len(todo):
                 if self.store is not None:
@@ -246,7 +251,9 @@ def _parse_chunk(names: list[str]) -> list[tuple[str, str, Article | None, list[
     results = []
     for name in names:
         raw = (site_dir / name).read_bytes()
-        results.append((name, hashlib.sha256(raw).hexdigest(), *parse_article(name, raw, ctx)))
+        article, problems = parse_article(name, raw, ctx)
+        sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()
+        results.append((name, sha, article, problems))
     return results
 
 
