@@ -72,7 +72,7 @@ def feed_plan(
 
 def newest(articles: Iterable[Article]) -> datetime | None:
     """The latest change among *articles*: each one's ``updated``, else ``published``."""
-    return max((a.updated or a.published for a in articles), default=None)
+    return max([a.updated or a.published for a in articles], default=None)
 
 
 def image_type(src: str) -> str | None:
@@ -270,13 +270,16 @@ def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
-    urlset = _el(None, "urlset", xmlns=SITEMAP_NS)
+    """The bytes `_xml` would give, written as text: a site of 10,000 articles lists
+    13,000 URLs, and each new article rewrites the list (building the tree took 0.1 s)."""
+    lines = [f'<urlset xmlns="{SITEMAP_NS}">']
     for path, moment in entries:
-        item = _el(urlset, "url")
-        _el(item, "loc", base + path)
+        lines.append(f"  <url>\n    <loc>{escape(_clean(base + path), quote=False)}</loc>")
         if moment is not None:
-            _el(item, "lastmod", iso(moment, tz))
-    return _xml(urlset)
+            lines.append(f"    <lastmod>{iso(moment, tz)}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return XML_DECLARATION + "\n".join(lines).encode("utf-8")
 
 
 def _news_recent(site: Site) -> tuple[Article, ...]:

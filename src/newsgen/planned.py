@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import NamedTuple, Protocol
 
 
@@ -33,10 +34,12 @@ class _Located(Protocol):
     def path(self) -> str: ...
 
 
+_PATH = attrgetter("path")
+
 Keys = Mapping[str, str]
 """Article path → the article's key: a digest of everything a page can show of it."""
 
 
 def keys_of(keys: Keys, articles: Iterable[_Located]) -> tuple[str, ...]:
     """The keys of *articles*, in order: what a page or feed listing them depends on."""
-    return tuple([keys[a.path] for a in articles])
+    return tuple(map(keys.__getitem__, map(_PATH, articles)))  # C loops: 13,000 pages call this

@@ -98,14 +98,17 @@ def tag_path(slug: str, page: int = 0) -> str:
     return f"tag/{slug}/{page}/" if page else f"tag/{slug}/"
 
 
+_EMPTY_OR_DOTS = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
+"""A path part that is empty, ``.`` or ``..``."""
+
+
 def is_safe_path(path: str) -> bool:
     """True when *path* is relative, normalized and stays below its root."""
     if not path:
         return True
     if "\\" in path or "\x00" in path or path.startswith("/"):
         return False
-    parts = path.rstrip("/").split("/")
-    return all(part not in ("", ".", "..") for part in parts)
+    return _EMPTY_OR_DOTS.search(path.rstrip("/")) is None
 
 
 def output_file(path: str) -> str:
