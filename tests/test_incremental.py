@@ -17,6 +17,7 @@ import pytest
 
 import newsgen
 from newsgen.build import BuildResult
+from newsgen.cache import noop
 from newsgen.errors import ContentError
 
 from conftest import CONFIG, NOW, CliRun, SiteDir, article_text, png, tree
@@ -227,6 +228,31 @@ def test_a_second_save_within_one_clock_tick_is_not_missed(archive: SiteDir) -> 
     assert path.stat().st_mtime_ns == first.st_mtime_ns and path.stat().st_size == first.st_size
     assert assert_same_as_cold(archive).rewritten > 0
     assert "Segunda! versão do título" in archive.page(url_of(PATHS[7]))
+
+
+def test_a_config_saved_just_before_a_build_still_allows_a_no_op(archive: SiteDir) -> None:
+    """A file other than an article, changed just before a build (a fresh checkout, a
+    reset corpus), is hashed then: the next build with nothing changed is still answered
+    from the cache's state without reading the site."""
+    config = archive.root / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert_same_as_cold(archive)
+    options = archive.options(cache=archive.root / CACHE)
+    assert noop(options) is not None
+
+
+def test_a_second_save_of_the_config_within_one_clock_tick_is_not_missed(archive: SiteDir) -> None:
+    """As for articles: a config rewritten in place within one mtime tick, same size, is
+    seen by its hash."""
+    config = archive.root / "newsgen.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: ", "title: Alfa "), encoding="utf-8")
+    first = config.stat()
+    assert_same_as_cold(archive)
+    config.write_text(config.read_text(encoding="utf-8").replace("Alfa ", "Beta "), encoding="utf-8")
+    os.utime(config, ns=(first.st_atime_ns, first.st_mtime_ns))
+    assert config.stat().st_mtime_ns == first.st_mtime_ns and config.stat().st_size == first.st_size
+    assert assert_same_as_cold(archive).rewritten > 0
+    assert "Beta " in archive.page("")
 
 
 def test_a_corrected_headline_rewrites_only_the_pages_that_show_it(archive: SiteDir) -> None:

@@ -43,6 +43,7 @@ from newsgen.cache import (
     file_digest,
     marker_signature,
     noop,
+    racy_digests,
     scan,
     scan_now,
 )
@@ -63,6 +64,7 @@ from newsgen.sources import (
     Progress,
     code_digest,
     file_signature,
+    is_article,
     list_content,
     list_static,
     load_config,
@@ -139,6 +141,7 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
 def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
     sources = scanned.files
+    racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
     output = options.output.resolve()
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)
@@ -154,7 +157,7 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
     result = _result(gathered, time.perf_counter() - started, rewritten)
     if store is not None:
-        _save_cache(store, options, output, sources, scanned.started_ns, gathered, parse_cache, images, search_key, result)
+        _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result)
     return result
 
 
@@ -292,21 +295,23 @@ def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Pro
 
 
 def _save_cache(
-    store: BuildCache, options: BuildOptions, output: Path, sources: dict[str, Signature], scanned: int, gathered: Gathered,
+    store: BuildCache, options: BuildOptions, output: Path, scanned: Scan, racy: dict[str, str | None], gathered: Gathered,
     parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult,
 ) -> None:
+    """*racy*: `racy_digests` of the sources other than articles, taken before the build read them."""
+    sources, since = scanned.files, scanned.started_ns - RACY_NS
     marker = marker_signature(output, MARKER)
     outputs = {item.file: item.key for item in gathered.plan}
     related = (code_digest(), gathered.site.memo)
     store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, related))
     store.clean()
     summary = (result.articles, result.pages, result.files)
-    racy = {
-        name: entry.sha for name, entry in parse_cache.entries.items()
-        if name in sources and sources[name][1] >= scanned - RACY_NS
+    racy = racy | {
+        name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
     }
     state = State(
-        options.key(), str(output), sources, scanned, marker, gathered.clock, options.now, summary, result.warnings, racy,
+        options.key(), str(output), sources, scanned.started_ns, marker, gathered.clock, options.now, summary,
+        result.warnings, racy,
     )
     store.save_state(state)
     live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}

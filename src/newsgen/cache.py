@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +42,8 @@ MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
 FORMAT = 2
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 PACKAGE = Path(newsgen.__file__).parent
+PACKAGE_PREFIX = "newsgen:"
+"""`scan` names newsgen's own files ``newsgen:<path in the package>``."""
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
 RACY_NS = 2_000_000_000
@@ -69,11 +71,11 @@ def scan_now(site_dir: Path) -> Scan:
 
 def scan(site_dir: Path) -> dict[str, Signature]:
     """The signature of every file a build reads, keyed by its path relative to the site
-    (newsgen's own files, the theme included, under ``newsgen:``)."""
+    (newsgen's own files, the theme included, under `PACKAGE_PREFIX`)."""
     found: dict[str, Signature] = {}
     for name in SOURCE_DIRS:
         found.update(scan_tree(site_dir / name, f"{name}/"))
-    found.update(scan_tree(PACKAGE, "newsgen:"))
+    found.update(scan_tree(PACKAGE, PACKAGE_PREFIX))
     try:
         found[CONFIG_FILE] = signature(os.stat(site_dir / CONFIG_FILE))
     except OSError:
@@ -101,6 +103,24 @@ def scan_tree(root: Path, prefix: str = "") -> dict[str, Signature]:
                 elif entry.is_file():
                     found[f"{rel}{entry.name}"] = signature(entry.stat())
     return found
+
+
+def source_file(site_dir: Path, name: str) -> Path:
+    """The file that the `scan` name *name* stands for."""
+    if name.startswith(PACKAGE_PREFIX):
+        return PACKAGE / name.removeprefix(PACKAGE_PREFIX)
+    return site_dir / name
+
+
+def racy_digests(site_dir: Path, scanned: Scan, skip: Callable[[str], bool]) -> dict[str, str | None]:
+    """SHA-256 of the files of *scanned* changed so shortly before it started that their
+    signature alone cannot tell a second change (save those whose name *skip* accepts).
+    Taken before the build reads them: a file that changes later no longer matches."""
+    since = scanned.started_ns - RACY_NS
+    return {
+        name: _digest_or_none(source_file(site_dir, name))
+        for name, (_, mtime, _) in scanned.files.items() if mtime >= since and not skip(name)
+    }
 
 
 def signature(stat: os.stat_result) -> Signature:
@@ -132,9 +152,10 @@ class State:
     """Articles, pages and files of that build."""
     warnings: tuple[Problem, ...] = ()
     """That build's warnings: a no-op build repeats them, so none is ever lost from view."""
-    racy: dict[str, str] = field(default_factory=dict)
-    """SHA-256 of the article files changed just before that build's scan: their
-    signature alone cannot tell a second change within the same mtime tick."""
+    racy: dict[str, str | None] = field(default_factory=dict)
+    """SHA-256 of the files changed just before that build's scan (`racy_digests`; an
+    article's is that of the bytes it was parsed from): their signature alone cannot
+    tell a second change within the same mtime tick."""
 
     def holds(
         self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime,
@@ -152,7 +173,9 @@ class State:
         ):
             return False
         recent = [path for path, (_, mtime, _) in sources.items() if mtime >= self.scanned_ns - RACY_NS]
-        return all(path in self.racy and _digest_or_none(site_dir / path) == self.racy[path] for path in recent)
+        return all(
+            path in self.racy and _digest_or_none(source_file(site_dir, path)) == self.racy[path] for path in recent
+        )
 
 
 def file_digest(path: Path) -> str:

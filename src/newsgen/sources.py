@@ -54,11 +54,16 @@ def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str,
     content/ as an asset, its site path (``images/x.png``) → its file."""
     articles, assets = [], {}
     for name in sorted(n for n in scanned if n.startswith("content/")):
-        if name.endswith(".md"):
+        if is_article(name):
             articles.append(name)
         else:
             assets[name.removeprefix("content/")] = name
     return articles, assets
+
+
+def is_article(name: str) -> bool:
+    """Whether the `scan` name *name* is an article file."""
+    return name.startswith("content/") and name.endswith(".md")
 
 
 def list_static(site_dir: Path) -> dict[str, Path]:
