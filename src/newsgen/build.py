@@ -148,7 +148,6 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     images = ImageSizes(index_.images)
     memo, related = index_.related or ("", None)
     gathered = gather(options, parse_cache, images, sources, related if memo == code_digest() else None)
-    gathered = replace(gathered, warnings=tuple(problems) + gathered.warnings)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
     previous = index_.outputs if trusted else None
@@ -156,6 +155,7 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     search_key = gathered.search if search else ""
     rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
     result = _result(gathered, time.perf_counter() - started, rewritten)
+    result = replace(result, warnings=tuple(problems) + result.warnings)  # a discarded cache: this build only
     if store is not None:
         _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result)
     return result
@@ -311,7 +311,7 @@ def _save_cache(
     }
     state = State(
         options.key(), str(output), sources, scanned.started_ns, marker, gathered.clock, options.now, summary,
-        result.warnings, racy,
+        gathered.warnings, racy,
     )
     store.save_state(state)
     live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}
