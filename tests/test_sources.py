@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsgen.cache import scan
+from newsgen import sources
+from newsgen.cache import RACY_NS, scan
 from newsgen.config import parse_config
 from newsgen.parse import ParseContext
 from newsgen.sources import PARALLEL_MIN, ParseCache, list_content
@@ -33,3 +34,24 @@ def test_parsing_in_two_worker_processes_gives_what_one_process_gives(site: Site
     assert len(one_articles) == PARALLEL_MIN + 6
     assert [p.path for p in one_problems] == ["content/mundo/2025-06-30-partido.md"]
     assert (two_articles, two_problems) == (one_articles, one_problems)
+
+
+def test_a_file_read_long_after_its_last_write_is_trusted_by_its_signature_next_time(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written just before a build may change again within its mtime tick, so its
+    signature is not trusted by the next build, which hashes it. But the risk ends once
+    its tick is past: a file read well after its last write (late in a long first build,
+    as after a fresh checkout) is trusted, so the next build does not hash every file."""
+    site.article("2025-06-01-cedo", headline="Lido cedo")
+    site.article("2025-06-02-tarde", headline="Lido tarde")
+    scanned = scan(site.root)
+    names, _ = list_content(scanned)
+    written = max(scanned[name][1] for name in names)
+    late = written + RACY_NS + 1
+    reads = iter([written, written, late])  # the parse starts, reads the first file at once, the second late
+    monkeypatch.setattr(sources.time, "time_ns", lambda: next(reads, late))
+    cache = ParseCache()
+    cache.update(site.root, names, scanned, ParseContext(parse_config(CONFIG), frozenset()), frozenset())
+    assert cache.entries[names[0]].signature is None
+    assert cache.entries[names[1]].signature == scanned[names[1]]

@@ -36,6 +36,9 @@ from newsgen.render import THEME
 PARALLEL_MIN = 64
 """Fewer files than this are parsed in this process: starting workers costs more."""
 CHUNK = 50
+Parsed = tuple[str, str, Article | None, list[Problem], int]
+"""A file parsed: its name, the SHA-256 of the bytes read, its article, its problems, and
+the time (ns) just before it was read."""
 
 
 def load_config(site_dir: Path) -> SiteConfig:
@@ -165,7 +168,7 @@ class ParseCache:
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         inputs = functools.lru_cache(maxsize=None)(lambda assets: _inputs(setting, assets, ctx))
         racy = time.time_ns() - RACY_NS
-        todo: list[tuple[str, Signature | None]] = []
+        todo: list[tuple[str, Signature]] = []
         kept: dict[str, Entry] = {}
         for name in names:
             entry = self.entries.get(name)
@@ -178,10 +181,12 @@ class ParseCache:
                 if file_digest(site_dir / name) == entry.sha:
                     kept[name] = replace(entry, signature=trusted)
                     continue
-            todo.append((name, trusted))
+            todo.append((name, sig))
         bodies: list[tuple[str, str]] = []
         parsed = self._parse(site_dir, [name for name, _ in todo], ctx)
-        for done, ((name, sha, article, problems), (_, trusted)) in enumerate(zip(parsed, todo), start=1):
+        for done, ((name, sha, article, problems, read_ns), (_, sig)) in enumerate(zip(parsed, todo), start=1):
+            # A write after the read cannot keep the signature once its mtime tick is past.
+            trusted = sig if sig[1] < read_ns - RACY_NS else None
             made_from = ""
             if article is not None:
                 if self.store is not None:
@@ -205,7 +210,7 @@ class ParseCache:
 
     def _parse(
         self, site_dir: Path, names: list[str], ctx: ParseContext
-    ) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
+    ) -> Iterator[Parsed]:
         """Parse the files *names*, in order, in this process or in workers."""
         if self.jobs > 1 and len(names) >= PARALLEL_MIN:
             yield from _parse_in_workers(site_dir, names, ctx, self.jobs, self.fork)
@@ -249,22 +254,24 @@ def _init_worker(site_dir: Path, ctx: ParseContext) -> None:
     _WORKER = (site_dir, ctx)
 
 
-def _parse_chunk(names: list[str]) -> list[tuple[str, str, Article | None, list[Problem]]]:
-    """Read and parse some files: name, SHA-256 of the bytes read, article, problems."""
+def _parse_chunk(names: list[str]) -> list[Parsed]:
+    """Read and parse some files: name, SHA-256 of the bytes read, article, problems, and
+    the time just before the read."""
     assert _WORKER is not None
     site_dir, ctx = _WORKER
     results = []
     for name in names:
+        read_ns = time.time_ns()
         raw = (site_dir / name).read_bytes()
         article, problems = parse_article(name, raw, ctx)
         sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()
-        results.append((name, sha, article, problems))
+        results.append((name, sha, article, problems, read_ns))
     return results
 
 
 def _parse_in_workers(
     site_dir: Path, names: list[str], ctx: ParseContext, jobs: int, fork: bool
-) -> Iterator[tuple[str, str, Article | None, list[Problem]]]:
+) -> Iterator[Parsed]:
     chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
     with worker_pool(jobs, _init_worker, (site_dir, ctx), fork) as pool:
         for results in pool.imap(_parse_chunk, chunks):
