@@ -22,6 +22,7 @@ class Writer:
 
     def __init__(self, root: Path, replace: bool = False) -> None:
         self.root = root
+        self._resolved_root = root.resolve()
         self.replace = replace
         self.written: set[str] = set()
 
@@ -30,7 +31,7 @@ class Writer:
             raise ValueError(f"refusing to write {rel!r}: unsafe path or written twice")
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.parent.resolve().is_relative_to(self.root.resolve()):
+        if not target.parent.resolve().is_relative_to(self._resolved_root):
             raise ValueError(f"refusing to write {rel!r}: outside the output folder")
         self.written.add(rel)
         return target

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from newsgen.models import Article, Tag
+from newsgen.models import Article
 
 RELATED_MAX = 4
 RELATED_WINDOW = 50
@@ -36,13 +36,13 @@ class RelatedMemo:
 
 
 def related_articles(
-    published: tuple[Article, ...], tags: tuple[Tag, ...], previous: RelatedMemo | None = None
+    published: tuple[Article, ...], previous: RelatedMemo | None = None
 ) -> tuple[dict[str, tuple[Article, ...]], RelatedMemo]:
-    """Each article's related list (*published*: newest first; *tags*: their tags), and
-    the memo a later build passes back as *previous*."""
+    """Each article's related list (*published*: newest first), and the memo a later
+    build passes back as *previous*."""
     stamps = [a.published.timestamp() for a in published]
     facts: dict[str, Facts] = {}
-    members: dict[str, list[int]] = {t.key: [] for t in tags}  # each tag's ranks (0: the newest), as in t.articles
+    members: dict[str, list[int]] = defaultdict(list)  # each hashtag's articles by rank (0: the newest)
     for rank, (article, stamp) in enumerate(zip(published, stamps)):
         keys = tuple([h.key for h in article.hashtags])
         facts[article.path] = (stamp, keys)

@@ -5,7 +5,7 @@ nothing downstream (pages, lists, tags, counts, related lists, assets) can see t
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,7 +94,7 @@ def build_site(
     )
     published = tuple(sorted(visible, key=lambda a: a.published, reverse=True))  # stable: ties by path
     tags = _tags(published)
-    related, memo = related_articles(published, tags, previous)
+    related, memo = related_articles(published, previous)
     return Site(
         config=config,
         now=now,
@@ -135,18 +135,15 @@ def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
 def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:
     """Group hashtags by identity; the display form is the most used spelling
     (ties: the first in code-point order), counted over published articles only."""
-    uses: dict[tuple[str, str], int] = defaultdict(int)  # (identity, spelling) → uses
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[Article]] = defaultdict(list)
     for article in published:
         for hashtag in article.hashtags:
-            uses[hashtag.key, hashtag.text] += 1
+            spellings[hashtag.key][hashtag.text] += 1
             members[hashtag.key].append(article)
-    spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for (key, text), count in uses.items():
-        spellings[key].append((-count, text))
     tags = []
     for key in sorted(members):
-        name = min(spellings[key])[1]
+        name = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
         slug = urls.hashtag_slug(name)
         tags.append(Tag(key, name, slug, tuple(members[key]), urls.tag_path(slug)))
     return tuple(tags)
