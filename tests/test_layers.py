@@ -16,10 +16,11 @@ LAYERS = {
     "render": 4, "scaffold": 4, "feeds": 4,
     "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5,
     "sources": 6,
-    "build": 7,
-    "serve": 8,
-    "cli": 9,
-    "__main__": 10,
+    "planning": 7,
+    "build": 8,
+    "serve": 9,
+    "cli": 10,
+    "__main__": 11,
 }
 
 

@@ -1,4 +1,4 @@
-"""The pipeline: read, parse, index and plan every output file, check, then write.
+"""The build: gather (`newsgen.planning`: read, parse, index, plan, check), then write.
 
 Gather, check, then write: nothing touches the output until every file has parsed and
 every changed file has rendered, so a failed build leaves the old site byte for byte.
@@ -14,21 +14,15 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
-from newsgen import urls
 from newsgen.cache import (
     CACHE_DIR,
     MARKER,
@@ -38,38 +32,24 @@ from newsgen.cache import (
     CacheError,
     Index,
     Scan,
-    Signature,
     State,
-    file_digest,
     marker_signature,
     noop,
     racy_digests,
-    scan,
     scan_now,
 )
-from newsgen.errors import ContentError, Problem, UsageError, errors_in, warning
-from newsgen.feeds import NEWS_WINDOW, feed_plan
-from newsgen.models import Article
+from newsgen.errors import ContentError, Problem, UsageError, warning
 from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
 from newsgen.output import Writer, swap, sync
-from newsgen.parse import ParseContext
-from newsgen.planned import Planned, digest
-from newsgen.related import RelatedMemo
-from newsgen.render import PageSpec, Renderer
+from newsgen.planned import Planned
+from newsgen.planning import Gathered, gather
 from newsgen.search import INDEX_DIR, index
-from newsgen.site import Site, build_site, url_collisions
 from newsgen.sources import (
     ImageSizes,
     ParseCache,
     Progress,
     code_digest,
-    file_signature,
     is_article,
-    list_content,
-    list_static,
-    load_config,
-    source_name,
-    tree_digest,
     worker_pool,
 )
 
@@ -78,22 +58,6 @@ __all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"
 REWRITE_SHARE = 0.5
 """Past this share of changed files, a build writes a fresh staging copy instead."""
 CHUNK = 100
-ZERO = timedelta(0)
-
-
-@dataclass(frozen=True)
-class Gathered:
-    """A checked site and the plan of every output file, ready to be written."""
-
-    site: Site
-    plan: tuple[Planned, ...]
-    """Pages first, then feeds and sitemaps, then static files."""
-    pages: int
-    warnings: tuple[Problem, ...]
-    clock: tuple[datetime | None, datetime | None]
-    """The build clock may move anywhere strictly inside this without changing the output."""
-    search: str
-    """The key of everything the search index reads."""
 
 
 @contextlib.contextmanager
@@ -164,116 +128,6 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
 def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
     articles = len(gathered.site.articles)
     return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten)
-
-
-def gather(
-    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
-    scanned: dict[str, Signature] | None = None, related: RelatedMemo | None = None,
-) -> Gathered:
-    """Read, parse and index the site and plan every output file; raise every problem at
-    once. *scanned*: a `scan` of the site the caller already made; *related*: the last
-    build's `Site.memo`, so that only the related lists that may change are ranked."""
-    site_dir = options.site_dir
-    config = load_config(site_dir)
-    if not (site_dir / "content").is_dir():
-        raise UsageError(message=f"no content/ folder in {site_dir}")
-    scanned = scan(site_dir) if scanned is None else scanned
-    sources, content_names = list_content(scanned)
-    content_assets = {path: site_dir / name for path, name in content_names.items()}
-    static_assets = list_static(site_dir)
-    problems = _asset_clashes(static_assets, content_assets)
-    assets = {**static_assets, **content_assets}
-    sizes, unreadable = (images or ImageSizes()).measure(assets, site_dir)
-    problems += unreadable
-    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
-    cache = cache or ParseCache()
-    articles, found = cache.update(site_dir, sources, scanned, ctx, frozenset(content_assets), options.progress)
-    problems += found
-    problems += url_collisions(tuple(articles))
-    if options.strict:
-        problems = [replace(p, severity="error") for p in problems]
-    if errors_in(problems):
-        raise ContentError(problems)
-    site = build_site(config, articles, options.now, drafts=options.drafts, future=options.future, previous=related)
-    published = _published_assets(site, static_assets, content_assets)
-    digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-    templates = site_dir / "templates"
-    renderer = Renderer(site, (templates,), digests, sizes, cache.full(site_dir, ctx), _compiled(options.cache))
-    keys = {a.path: digest(a.source, a.path, a.digest, tuple(sizes.get(p) for p in a.assets)) for a in site.articles}
-    shared = digest(
-        code_digest(), config, tree_digest(templates), sorted(digests.items()),
-        tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
-    )
-    specs = renderer.plan()
-    plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(_render, renderer, s, site_dir)) for s in specs]
-    search = digest(shared, [item.key for spec, item in zip(specs, plan) if spec.template == "article.html"])
-    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
-    made = {item.file for item in plan}
-    clashes = [
-        Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
-        for path in sorted(made & published.keys())
-    ]
-    if clashes:
-        raise ContentError(clashes)
-    plan += [
-        Planned(path, digest(str(file), file_signature(file)), file.read_bytes) for path, file in sorted(published.items())
-    ]
-    warnings = tuple(p for p in problems if p.severity == "warning")
-    return Gathered(site, tuple(plan), len(specs), warnings, _clock(articles, options.now), search)
-
-
-class _CompiledOnDisk(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in the build cache: compiling them is a tenth of a small
-    rebuild. Jinja checks each against its template's source and its own version; a
-    damaged file is compiled again."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged file can raise almost anything while unpickling
-            bucket.reset()
-
-
-def _compiled(folder: Path | None) -> jinja2.BytecodeCache | None:
-    if folder is None:
-        return None
-    (folder / "templates").mkdir(parents=True, exist_ok=True)
-    return _CompiledOnDisk(str(folder / "templates"))
-
-
-def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:
-    try:
-        return renderer.render(spec)
-    except ContentError as exc:
-        prefix = f"{site_dir.resolve()}{os.sep}"
-        raise ContentError([replace(p, path=p.path.removeprefix(prefix)) for p in exc.problems]) from None
-
-
-def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:
-    return [
-        Problem(f"content/{path}", 0, f"clashes with static file {path}; rename one of them")
-        for path in sorted(static.keys() & content.keys())
-    ]
-
-
-def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article shows them
-    (so an embargoed article's photo is not published before it)."""
-    used = {path for article in site.articles for path in article.assets}
-    return {**static, **{path: file for path, file in content.items() if path in used}}
-
-
-def _clock(articles: list[Article], now: datetime) -> tuple[datetime | None, datetime | None]:
-    """The instants around *now* at which an article appears (embargo) or leaves the
-    news sitemap's window: between them the output cannot change."""
-    published = [a.published for a in articles]
-    # Each article changes the output at p (appears) and at p + NEWS_WINDOW (leaves):
-    # the latest p + shift at or before now, and the earliest one after it.
-    before = [max((p for p in published if p <= now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
-    after = [min((p for p in published if p > now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
-    lows = [p + shift for p, shift in zip(before, (ZERO, NEWS_WINDOW)) if p is not None]
-    highs = [p + shift for p, shift in zip(after, (ZERO, NEWS_WINDOW)) if p is not None]
-    return max(lows, default=None), min(highs, default=None)
 
 
 # --- the cache ---------------------------------------------------------------------------

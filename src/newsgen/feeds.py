@@ -52,18 +52,14 @@ _URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECAS
 def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
     """Every distribution file of the site, by output file path relative to the site root."""
     keys = {a.path: a.digest for a in site.articles}
-    return {item.file: item.make() for item in feed_plan(site, keys, sitemap_limit=sitemap_limit)}
+    plan = feed_plan(site, keys) + sitemap_plan(site, sitemap_limit)
+    return {item.file: item.make() for item in plan}
 
 
-def feed_plan(
-    site: Site, keys: Keys, full: Callable[[Article], Article] | None = None, sitemap_limit: int = SITEMAP_LIMIT
-) -> list[Planned]:
-    """Every distribution file of the site, keyed by its inputs and not yet made.
+def feed_plan(site: Site, keys: Keys, full: Callable[[Article], Article] | None = None) -> list[Planned]:
+    """The feeds, the news sitemap and robots.txt, keyed by their inputs and not yet made.
     *full* loads the body of an article whose body the site index left out."""
-    if sitemap_limit < 1:
-        raise ValueError(f"sitemap_limit must be at least 1, not {sitemap_limit}")
     plan = _Feeds(site, keys, full or (lambda article: article)).plan()
-    plan += _sitemaps(site, sitemap_limit)
     recent = _news_recent(site)
     plan.append(Planned(NEWS_SITEMAP, digest(keys_of(keys, recent)), lambda: _news_sitemap(site, recent)))
     plan.append(Planned(ROBOTS, "", lambda: _robots(site)))
@@ -235,8 +231,12 @@ def _sitemap_entries(site: Site) -> list[tuple[str, datetime | None]]:
     return entries
 
 
-def _sitemaps(site: Site, limit: int) -> list[Planned]:
-    """``sitemap.xml``; past *limit* URLs it is an index of ``sitemap-1.xml``, ``sitemap-2.xml``…"""
+def sitemap_plan(site: Site, limit: int = SITEMAP_LIMIT) -> list[Planned]:
+    """``sitemap.xml``; past *limit* URLs it is an index of ``sitemap-1.xml``, ``sitemap-2.xml``…
+    They list every page and its date, nothing else: editing an article's text changes
+    none of them (and they are the costliest files to key)."""
+    if limit < 1:
+        raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
     entries = _sitemap_entries(site)
     tz, base = site.config.timezone, site.config.base_url
     if len(entries) <= limit:

@@ -27,10 +27,11 @@ from types import FrameType
 from typing import Protocol
 
 from newsgen import search, urls
-from newsgen.build import BuildOptions, Gathered, collector_paused, gather
+from newsgen.build import BuildOptions, collector_paused
 from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
 from newsgen.options import CONFIG_FILE
 from newsgen.output import Manifest, swap, sync
+from newsgen.planning import Gathered, gather
 from newsgen.preview import PreviewServer, Status
 from newsgen.related import RelatedMemo
 from newsgen.sources import ImageSizes, ParseCache, load_config
@@ -81,7 +82,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
             http.start()
             session.rebuild(frozenset())
             watcher.done()
-            session.index()
+            session.settle()
             url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
             console.serving(url)
             if options.open_browser:
@@ -91,7 +92,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                 if batch is not None:
                     session.rebuild(batch)
                     watcher.done()
-                    session.index()
+                    session.settle()
         finally:
             session.indexer.stop()
             server.hub.close()
@@ -121,6 +122,8 @@ class _Session:
         self.cache = ParseCache(jobs=os.cpu_count() or 1, fork=False)  # threads run here: never fork
         self.images = ImageSizes()
         self.related: RelatedMemo | None = None
+        self.last: Gathered | None = None
+        """The last good build: the next one keeps its plan if no article moved."""
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.built = False
@@ -138,9 +141,9 @@ class _Session:
 
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
-            gathered = gather(build, self.cache, self.images, related=self.related)
+            gathered = gather(build, self.cache, self.images, related=self.related, previous=self.last)
             self._write(gathered)
-            self.related = gathered.site.memo
+            self.related, self.last = gathered.site.memo, gathered
         except NewsgenError as exc:
             problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
             self._failed(problems)
@@ -163,9 +166,12 @@ class _Session:
             f"({self.cache.parsed} parsed)"
         )
 
-    def index(self) -> None:
-        """Re-index for search when any page changed, in the background, after the tabs
-        have reloaded: the next save never waits for Pagefind."""
+    def settle(self) -> None:
+        """What can wait until the tabs have been told to reload: find which pages show
+        which article (for the next save), and re-index for search when any page changed,
+        in the background, so the next save never waits for Pagefind."""
+        if self.last is not None:
+            self.last.readers.pages(())
         pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
         if self.search:
             self.indexer.want(pages)

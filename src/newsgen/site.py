@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import attrgetter
 from types import MappingProxyType
+from typing import TypeVar
 
 from newsgen import urls
 from newsgen.config import SiteConfig
@@ -18,6 +20,8 @@ from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
 from newsgen.related import RelatedMemo, related_articles
 
 TAG_PAGE_SIZE = 20
+_PATH = attrgetter("path")
+_Group = TypeVar("_Group", Tag, MonthArchive)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,33 @@ class Site:
         """The tag page an article's hashtag links to."""
         return self.tag_index[hashtag.key]
 
+    def with_articles(self, edited: Mapping[str, Article]) -> Site:
+        """This site with the articles of *edited* (by path) wherever their earlier versions
+        were, which must have had the same `placement`."""
+        if not edited:
+            return self
+        paths = edited.keys()
+
+        def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+            if paths.isdisjoint(map(_PATH, articles)):  # C loops: most lists hold none
+                return articles
+            return tuple([edited.get(a.path, a) for a in articles])
+
+        def swap_in(group: _Group) -> _Group:
+            articles = swap(group.articles)
+            return group if articles is group.articles else replace(group, articles=articles)
+
+        tags = tuple(map(swap_in, self.tags))
+        return replace(
+            self,
+            articles=swap(self.articles),
+            tags=tags,
+            archives=tuple(map(swap_in, self.archives)),
+            related=MappingProxyType({path: swap(lst) for path, lst in self.related.items()}),
+            tag_index=MappingProxyType({t.key: t for t in tags}),
+            sections=MappingProxyType({key: swap(lst) for key, lst in self.sections.items()}),
+        )
+
     def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
         """The newest page, then stable numbered pages from the oldest (a new article
         only ever changes the newest page and the last numbered one)."""
@@ -73,6 +104,13 @@ class Site:
                 chunk = oldest_first[start : start + TAG_PAGE_SIZE][::-1]
                 pages.append(TagPage(tag, number, chunk, urls.tag_path(tag.slug, number)))
         return tuple(pages)
+
+
+def placement(article: Article) -> tuple[object, ...]:
+    """Everything of an article that decides which pages, feeds and sitemaps list it, where,
+    and beside what: two versions with one placement differ only in what they say."""
+    a = article
+    return (a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets)
 
 
 def build_site(

@@ -1,0 +1,322 @@
+"""Sources → a `Gathered` site: read, parse, index and plan every output file, and check.
+
+Nothing here writes the output (`newsgen.build` and `newsgen.serve` do). Given the last
+`Gathered` of the same site (the preview server keeps it), an edit that moves no article
+(same URL, dates, section, hashtags, images, draft flag: its `placement`) keeps that plan
+and re-keys only the pages that show an edited article, instead of indexing and keying
+the whole site again: at 10,000 articles, 0.1 s instead of 0.5 s.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+
+from newsgen import urls
+from newsgen.cache import Signature, file_digest, scan
+from newsgen.config import SiteConfig
+from newsgen.errors import ContentError, Problem, UsageError, errors_in
+from newsgen.feeds import NEWS_WINDOW, feed_plan, sitemap_plan
+from newsgen.models import Article
+from newsgen.options import BuildOptions
+from newsgen.parse import ParseContext
+from newsgen.planned import Keys, Planned, digest
+from newsgen.related import RelatedMemo
+from newsgen.render import PageSpec, Renderer
+from newsgen.site import Site, build_site, placement, url_collisions
+from newsgen.sources import (
+    ImageSizes,
+    ParseCache,
+    code_digest,
+    file_signature,
+    list_content,
+    list_static,
+    load_config,
+    source_name,
+    tree_digest,
+)
+
+__all__ = ["Gathered", "Readers", "gather"]
+
+ZERO = timedelta(0)
+Sizes = Mapping[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A checked site and the plan of every output file, ready to be written."""
+
+    site: Site
+    plan: tuple[Planned, ...]
+    """Pages first, then feeds, sitemaps, and static files."""
+    pages: int
+    warnings: tuple[Problem, ...]
+    clock: tuple[datetime | None, datetime | None]
+    """The build clock may move anywhere strictly inside this without changing the output."""
+    search: str
+    """The key of everything the search index reads."""
+    articles: tuple[Article, ...]
+    """Every parsed article, drafts and embargoed ones too, in source order."""
+    keys: Keys
+    """Each published article's key: a page's key is a digest of those of its articles."""
+    shared: str
+    """The key of what every page depends on: code, config, templates, assets, options, tags."""
+    sitemaps: tuple[Planned, ...]
+    sizes: Sizes
+    published: Mapping[str, Path]
+    """The static and content files published as they are."""
+    readers: Readers
+
+
+class Readers:
+    """Which pages read which article's key: those to re-key when only that article's text
+    changed. Found from the page specs on first use (0.1 s at 10,000 articles: the preview
+    server asks while the editor reads), then right for every later plan that moves no
+    article, since such a plan has the same pages in the same order."""
+
+    def __init__(self, specs: Iterable[PageSpec]) -> None:
+        self._specs: Iterable[PageSpec] | None = specs
+        self._pages: dict[str, list[int]] = {}
+
+    def pages(self, paths: Iterable[str]) -> set[int]:
+        """The indices (in the plan) of the pages that show any article of *paths*."""
+        if self._specs is not None:
+            self._pages, self._specs = _readers(self._specs), None  # specs hold a whole site: let it go
+        return {i for path in paths for i in self._pages.get(path, ())}
+
+
+class _Recording(dict[str, str]):
+    """Stands in for the article keys and notes which articles a page's key reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: list[str] = []
+
+    def __getitem__(self, path: str) -> str:
+        self.read.append(path)
+        return ""
+
+
+def _readers(specs: Iterable[PageSpec]) -> dict[str, list[int]]:
+    pages: dict[str, list[int]] = defaultdict(list)
+    recording = _Recording()
+    for i, spec in enumerate(specs):
+        spec.key(recording)
+        for path in set(recording.read):
+            pages[path].append(i)
+        recording.read.clear()
+    return dict(pages)
+
+
+def gather(
+    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
+    scanned: dict[str, Signature] | None = None, related: RelatedMemo | None = None,
+    previous: Gathered | None = None,
+) -> Gathered:
+    """Read, parse and index the site and plan every output file; raise every problem at
+    once. *scanned*: a `scan` of the site the caller already made; *related*: the last
+    build's `Site.memo`, so that only the related lists that may change are ranked;
+    *previous*: the last build's result, kept if no article moved."""
+    site_dir = options.site_dir
+    config = load_config(site_dir)
+    if not (site_dir / "content").is_dir():
+        raise UsageError(message=f"no content/ folder in {site_dir}")
+    scanned = scan(site_dir) if scanned is None else scanned
+    sources, content_names = list_content(scanned)
+    content_assets = {path: site_dir / name for path, name in content_names.items()}
+    static_assets = list_static(site_dir)
+    problems = _asset_clashes(static_assets, content_assets)
+    assets = {**static_assets, **content_assets}
+    sizes, unreadable = (images or ImageSizes()).measure(assets, site_dir)
+    problems += unreadable
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    cache = cache or ParseCache()
+    parsed, found = cache.update(site_dir, sources, scanned, ctx, frozenset(content_assets), options.progress)
+    articles = tuple(parsed)
+    problems += found
+    problems += url_collisions(articles)
+    if options.strict:
+        problems = [replace(p, severity="error") for p in problems]
+    if errors_in(problems):
+        raise ContentError(problems)
+    read = _Read(
+        options, config, articles, sizes, static_assets, content_assets, cache.full(site_dir, ctx),
+        tuple(p for p in problems if p.severity == "warning"),
+    )
+    again = _replan(previous, read) if previous is not None else None
+    return again or _plan(read, related)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What `gather` read: enough to plan the site afresh or to re-plan an earlier one."""
+
+    options: BuildOptions
+    config: SiteConfig
+    articles: tuple[Article, ...]
+    sizes: Sizes
+    static: dict[str, Path]
+    content: dict[str, Path]
+    full: Callable[[Article], Article]
+    warnings: tuple[Problem, ...]
+
+    def prepare(self, site: Site) -> tuple[dict[str, Path], str, Renderer]:
+        """The files *site* publishes as they are, the key all its pages share, a renderer."""
+        options = self.options
+        published = _published_assets(site, self.static, self.content)
+        digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+        templates = options.site_dir / "templates"
+        shared = digest(
+            code_digest(), site.config, tree_digest(templates), sorted(digests.items()),
+            tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
+        )
+        renderer = Renderer(site, (templates,), digests, self.sizes, self.full, _compiled(options.cache))
+        return published, shared, renderer
+
+    def article_key(self, article: Article) -> str:
+        """Everything a page can show of *article*: its file, URL, bytes and image sizes."""
+        return digest(article.source, article.path, article.digest, tuple(self.sizes.get(p) for p in article.assets))
+
+
+def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
+    options = read.options
+    site = build_site(
+        read.config, read.articles, options.now, drafts=options.drafts, future=options.future, previous=related
+    )
+    published, shared, renderer = read.prepare(site)
+    keys = {a.path: read.article_key(a) for a in site.articles}
+    specs = renderer.plan()
+    render = functools.partial(_render, renderer, site_dir=options.site_dir)
+    plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(render, s)) for s in specs]
+    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
+    sitemaps = tuple(Planned(f.file, digest(shared, f.key), f.make) for f in sitemap_plan(site))
+    plan += sitemaps
+    _check_clashes(plan, published, options.site_dir)
+    plan += _asset_plan(published)
+    return Gathered(
+        site, tuple(plan), len(specs), read.warnings, _clock(read.articles, options.now),
+        _search_key(shared, specs, plan), read.articles, keys, shared, sitemaps, read.sizes, published, Readers(specs),
+    )
+
+
+def _replan(previous: Gathered, read: _Read) -> Gathered | None:
+    """*previous* with the edited articles in, re-keying only the pages that show one;
+    None if anything else changed (an article moved, the config, the clock, a template…)."""
+    options, now = read.options, read.options.now
+    old_site, (low, high) = previous.site, previous.clock
+    if (
+        len(read.articles) != len(previous.articles) or read.sizes != previous.sizes or read.config != old_site.config
+        or not (now == old_site.now or ((low is None or low < now) and (high is None or now < high)))
+    ):
+        return None
+    edited: dict[str, Article] = {}
+    for old, new in zip(previous.articles, read.articles):
+        if old is not new:  # the parse cache gives an unchanged file's article back
+            if placement(old) != placement(new):
+                return None
+            edited[new.path] = new
+    site = replace(old_site.with_articles(edited), now=now)
+    published, shared, renderer = read.prepare(site)
+    if shared != previous.shared or published != previous.published:
+        return None
+    keys = {**previous.keys, **{path: read.article_key(a) for path, a in edited.items() if path in previous.keys}}
+    specs = renderer.plan()
+    if len(specs) != previous.pages:
+        return None
+    rekey = previous.readers.pages(edited)
+    render = functools.partial(_render, renderer, site_dir=options.site_dir)
+    plan = []
+    for i, (spec, kept) in enumerate(zip(specs, previous.plan)):
+        key = kept.key
+        if i in rekey:
+            if spec.file != kept.file:
+                return None  # not the same pages after all
+            key = digest(shared, spec.key(keys))
+        plan.append(Planned(kept.file, key, functools.partial(render, spec)))
+    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
+    plan += previous.sitemaps  # pages and dates only: all as they were
+    plan += _asset_plan(published)
+    return Gathered(
+        site, tuple(plan), len(specs), read.warnings, previous.clock, _search_key(shared, specs, plan),
+        read.articles, keys, shared, previous.sitemaps, read.sizes, published, previous.readers,
+    )
+
+
+def _search_key(shared: str, specs: list[PageSpec], plan: list[Planned]) -> str:
+    """The search index reads the article pages."""
+    return digest(shared, [item.key for spec, item in zip(specs, plan) if spec.template == "article.html"])
+
+
+def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> None:
+    made = {item.file for item in plan}
+    clashes = [
+        Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
+        for path in sorted(made & published.keys())
+    ]
+    if clashes:
+        raise ContentError(clashes)
+
+
+def _asset_plan(published: dict[str, Path]) -> list[Planned]:
+    return [Planned(path, digest(str(file), file_signature(file)), file.read_bytes) for path, file in sorted(published.items())]
+
+
+class _CompiledOnDisk(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the build cache: compiling them is a tenth of a small
+    rebuild. Jinja checks each against its template's source and its own version; a
+    damaged file is compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file can raise almost anything while unpickling
+            bucket.reset()
+
+
+def _compiled(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    (folder / "templates").mkdir(parents=True, exist_ok=True)
+    return _CompiledOnDisk(str(folder / "templates"))
+
+
+def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:
+    try:
+        return renderer.render(spec)
+    except ContentError as exc:
+        prefix = f"{site_dir.resolve()}{os.sep}"
+        raise ContentError([replace(p, path=p.path.removeprefix(prefix)) for p in exc.problems]) from None
+
+
+def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:
+    return [
+        Problem(f"content/{path}", 0, f"clashes with static file {path}; rename one of them")
+        for path in sorted(static.keys() & content.keys())
+    ]
+
+
+def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
+    """All static files; content files only when a published article shows them
+    (so an embargoed article's photo is not published before it)."""
+    used = {path for article in site.articles for path in article.assets}
+    return {**static, **{path: file for path, file in content.items() if path in used}}
+
+
+def _clock(articles: tuple[Article, ...], now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The instants around *now* at which an article appears (embargo) or leaves the
+    news sitemap's window: between them the output cannot change."""
+    published = [a.published for a in articles]
+    # Each article changes the output at p (appears) and at p + NEWS_WINDOW (leaves):
+    # the latest p + shift at or before now, and the earliest one after it.
+    before = [max((p for p in published if p <= now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
+    after = [min((p for p in published if p > now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
+    lows = [p + shift for p, shift in zip(before, (ZERO, NEWS_WINDOW)) if p is not None]
+    highs = [p + shift for p, shift in zip(after, (ZERO, NEWS_WINDOW)) if p is not None]
+    return max(lows, default=None), min(highs, default=None)
