@@ -202,7 +202,7 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     plan += _asset_plan(published)
     return Gathered(
         site, tuple(plan), len(specs), read.warnings, _clock(read.articles, options.now),
-        _search_key(shared, specs, plan), read.articles, keys, shared, sitemaps, read.sizes, published, Readers(specs),
+        _search_key(shared, site, plan), read.articles, keys, shared, sitemaps, read.sizes, published, Readers(specs),
     )
 
 
@@ -216,42 +216,54 @@ def _replan(previous: Gathered, read: _Read) -> Gathered | None:
         or not (now == old_site.now or ((low is None or low < now) and (high is None or now < high)))
     ):
         return None
-    edited: dict[str, Article] = {}
-    for old, new in zip(previous.articles, read.articles):
-        if old is not new:  # the parse cache gives an unchanged file's article back
-            if placement(old) != placement(new):
-                return None
-            edited[new.path] = new
+    # The parse cache gives an unchanged file's article back: compare the others.
+    edited = [(old, new) for old, new in zip(previous.articles, read.articles) if old is not new]
+    if any(placement(old) != placement(new) for old, new in edited):
+        return None
     site = replace(old_site.with_articles(edited), now=now)
     published, shared, renderer = read.prepare(site)
     if shared != previous.shared or published != previous.published:
         return None
-    keys = {**previous.keys, **{path: read.article_key(a) for path, a in edited.items() if path in previous.keys}}
-    specs = renderer.plan()
-    if len(specs) != previous.pages:
-        return None
-    rekey = previous.readers.pages(edited)
+    keys = {**previous.keys, **{a.path: read.article_key(a) for _, a in edited if a.path in previous.keys}}
+    rekey = renderer.plan_only(previous.readers.pages(a.path for _, a in edited))
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
+    later = _Later(renderer, render)
     plan = []
-    for i, (spec, kept) in enumerate(zip(specs, previous.plan)):
-        key = kept.key
-        if i in rekey:
-            if spec.file != kept.file:
-                return None  # not the same pages after all
-            key = digest(shared, spec.key(keys))
-        plan.append(Planned(kept.file, key, functools.partial(render, spec)))
+    for i, kept in enumerate(previous.plan[: previous.pages]):
+        spec = rekey.get(i)
+        if spec is None:
+            plan.append(Planned(kept.file, kept.key, functools.partial(later.make, i)))
+        elif spec.file == kept.file:
+            plan.append(Planned(kept.file, digest(shared, spec.key(keys)), functools.partial(render, spec)))
+        else:
+            return None  # not the same pages after all
     plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
     plan += previous.sitemaps  # pages and dates only: all as they were
     plan += _asset_plan(published)
     return Gathered(
-        site, tuple(plan), len(specs), read.warnings, previous.clock, _search_key(shared, specs, plan),
+        site, tuple(plan), previous.pages, read.warnings, previous.clock, _search_key(shared, site, plan),
         read.articles, keys, shared, previous.sitemaps, read.sizes, published, previous.readers,
     )
 
 
-def _search_key(shared: str, specs: list[PageSpec], plan: list[Planned]) -> str:
-    """The search index reads the article pages."""
-    return digest(shared, [item.key for spec, item in zip(specs, plan) if spec.template == "article.html"])
+class _Later:
+    """A site's whole page plan, made only if a page kept from the last plan must be made
+    after all (when the preview writes its copy afresh)."""
+
+    def __init__(self, renderer: Renderer, render: Callable[[PageSpec], bytes]) -> None:
+        self.renderer, self.render = renderer, render
+
+    @functools.cached_property
+    def specs(self) -> list[PageSpec]:
+        return self.renderer.plan()
+
+    def make(self, position: int) -> bytes:
+        return self.render(self.specs[position])
+
+
+def _search_key(shared: str, site: Site, plan: list[Planned]) -> str:
+    """The search index reads the article pages, which come first in a plan."""
+    return digest(shared, [item.key for item in plan[: len(site.articles)]])
 
 
 def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> None:

@@ -6,9 +6,11 @@ the site's language, never from the machine's locale.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import traceback
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -251,39 +253,61 @@ class Renderer:
 
     def plan(self) -> list[PageSpec]:
         """Every HTML page of the site, not yet rendered: article pages first."""
-        site = self.site
         specs: list[PageSpec] = []
+        for count, make in self._runs():
+            specs += map(make, range(count))
+        return specs
+
+    def plan_only(self, positions: Iterable[int]) -> dict[int, PageSpec]:
+        """The pages of `plan` at *positions*, by position, without making the others."""
+        wanted, found, start = sorted(set(positions)), {}, 0
+        for count, make in self._runs():
+            for i in wanted[bisect.bisect_left(wanted, start) : bisect.bisect_left(wanted, start + count)]:
+                found[i] = make(i - start)
+            start += count
+        return found
+
+    def _runs(self) -> Iterator[tuple[int, Callable[[int], PageSpec]]]:
+        """The pages of `plan` in runs of one kind: how many, and how to make the i-th."""
+        site = self.site
         for section in site.config.sections:
             stories = site.in_section(section.key)  # newest first
-            for i, article in enumerate(stories):
-                newer = stories[i - 1] if i else None
-                older = stories[i + 1] if i + 1 < len(stories) else None
-                context = ArticleContext(article, section, site.related[article.path], older, newer)
-                specs.append(PageSpec("article.html", article.path, context, article.headline))
-        specs.append(PageSpec("home.html", urls.HOME, self.front(None), site.config.title))
+            yield len(stories), functools.partial(self._article_page, section, stories)
+        yield 1, lambda _: PageSpec("home.html", urls.HOME, self.front(None), site.config.title)
         for section in site.config.sections:
-            specs.append(PageSpec("section.html", section.path, self.front(section), section.title))
+            yield 1, functools.partial(lambda s, _: PageSpec("section.html", s.path, self.front(s), s.title), section)
             archives = site.archives_of(section.key)
-            for i, archive in enumerate(archives):
-                next_month = archives[i - 1] if i else None
-                last_month = archives[i + 1] if i + 1 < len(archives) else None
-                title = f"{section.title}: {self.month_year(archive)}"
-                month = ArchiveContext(archive, next_month, last_month)
-                specs.append(PageSpec("archive.html", archive.path, month, title))
+            yield len(archives), functools.partial(self._archive_page, section, archives)
         for tag in site.tags:
             pages = site.tag_pages(tag)
-            specs.append(PageSpec("tag.html", tag.path, TagContext(pages[0], pages), f"#{tag.name}"))
-            for n in range(1, len(pages)):
-                older_page = pages[n - 1] if n > 1 else None
-                newer_page = pages[n + 1] if n + 1 < len(pages) else None
-                title = f"#{tag.name}, página {n}"
-                numbered = TagContext(pages[n], (), older_page, newer_page)
-                specs.append(PageSpec("tag.html", pages[n].path, numbered, title))
+            yield len(pages), functools.partial(self._tag_page, tag, pages)
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
-        specs.append(PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"))
-        specs.append(PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa"))
-        specs.append(PageSpec("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada"))
-        return specs
+        yield 1, lambda _: PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas")
+        yield 1, lambda _: PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa")
+        yield 1, lambda _: PageSpec("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada")
+
+    def _article_page(self, section: Section, stories: tuple[Article, ...], i: int) -> PageSpec:
+        article = stories[i]
+        newer = stories[i - 1] if i else None
+        older = stories[i + 1] if i + 1 < len(stories) else None
+        context = ArticleContext(article, section, self.site.related[article.path], older, newer)
+        return PageSpec("article.html", article.path, context, article.headline)
+
+    def _archive_page(self, section: Section, archives: tuple[MonthArchive, ...], i: int) -> PageSpec:
+        archive = archives[i]
+        next_month = archives[i - 1] if i else None
+        last_month = archives[i + 1] if i + 1 < len(archives) else None
+        title = f"{section.title}: {self.month_year(archive)}"
+        return PageSpec("archive.html", archive.path, ArchiveContext(archive, next_month, last_month), title)
+
+    def _tag_page(self, tag: Tag, pages: tuple[TagPage, ...], n: int) -> PageSpec:
+        """The newest page (0) lists all pages; a numbered one links to its neighbours."""
+        if n == 0:
+            return PageSpec("tag.html", tag.path, TagContext(pages[0], pages), f"#{tag.name}")
+        older_page = pages[n - 1] if n > 1 else None
+        newer_page = pages[n + 1] if n + 1 < len(pages) else None
+        title = f"#{tag.name}, página {n}"
+        return PageSpec("tag.html", pages[n].path, TagContext(pages[n], (), older_page, newer_page), title)
 
     def front(self, section: Section | None) -> FrontContext:
         articles = self.site.in_section(section.key) if section else self.site.articles

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from operator import attrgetter
+from itertools import repeat
+from operator import is_
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -20,7 +21,6 @@ from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
 from newsgen.related import RelatedMemo, related_articles
 
 TAG_PAGE_SIZE = 20
-_PATH = attrgetter("path")
 _Group = TypeVar("_Group", Tag, MonthArchive)
 
 
@@ -66,29 +66,35 @@ class Site:
         """The tag page an article's hashtag links to."""
         return self.tag_index[hashtag.key]
 
-    def with_articles(self, edited: Mapping[str, Article]) -> Site:
-        """This site with the articles of *edited* (by path) wherever their earlier versions
-        were, which must have had the same `placement`."""
-        if not edited:
+    def with_articles(self, edited: Iterable[tuple[Article, Article]]) -> Site:
+        """This site with each new version of *edited* (old, new) wherever the old one was;
+        the two must have had the same `placement`."""
+        pairs = [(old, new) for old, new in edited if old is not new]
+        if not pairs:
             return self
-        paths = edited.keys()
 
         def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-            if paths.isdisjoint(map(_PATH, articles)):  # C loops: most lists hold none
-                return articles
-            return tuple([edited.get(a.path, a) for a in articles])
+            for old, new in pairs:
+                if any(map(is_, articles, repeat(old))):  # C loops, by identity: most lists hold none
+                    articles = tuple([new if a is old else a for a in articles])
+            return articles
 
         def swap_in(group: _Group) -> _Group:
             articles = swap(group.articles)
             return group if articles is group.articles else replace(group, articles=articles)
 
+        # A related list holds only articles sharing a hashtag: look at the tag-mates' lists.
+        related = dict(self.related)
+        keys = {h.key for _, article in pairs for h in article.hashtags} & self.tag_index.keys()
+        for mate in {a.path for key in keys for a in self.tag_index[key].articles}:
+            related[mate] = swap(related[mate])
         tags = tuple(map(swap_in, self.tags))
         return replace(
             self,
             articles=swap(self.articles),
             tags=tags,
             archives=tuple(map(swap_in, self.archives)),
-            related=MappingProxyType({path: swap(lst) for path, lst in self.related.items()}),
+            related=MappingProxyType(related),
             tag_index=MappingProxyType({t.key: t for t in tags}),
             sections=MappingProxyType({key: swap(lst) for key, lst in self.sections.items()}),
         )
