@@ -132,3 +132,14 @@ def test_a_random_sequence_of_saves_always_gives_the_fresh_site(preview: Preview
         except AssertionError as error:
             raise AssertionError(f"after {done}:\n{error}") from None
     assert preview.quick >= 3
+
+
+def test_a_new_file_in_content_reparses_every_article_and_the_site_stays_right(preview: Preview) -> None:
+    """Every article is parsed again (a path in it may now resolve to the new file), so
+    every one is a new object, with the same placement."""
+    preview.site.write("content/mundo/anexos/relatorio.pdf", b"%PDF-1.4\n")
+    edit(preview.site, PATHS[3], headline="Com fotografia nova por perto")
+    preview.rebuild()
+    assert preview.quick == 1
+    assert preview.cache.parsed == len(ARTICLES) + len(UNPUBLISHED)
+    preview.assert_same_as_fresh()

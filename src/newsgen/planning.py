@@ -46,6 +46,8 @@ from newsgen.sources import (
 __all__ = ["Gathered", "Readers", "gather"]
 
 ZERO = timedelta(0)
+QUICK_EDITS = 100
+"""Past this many edited articles (a config change re-parses them all), plan afresh."""
 Sizes = Mapping[str, tuple[int, int]]
 
 
@@ -218,7 +220,7 @@ def _replan(previous: Gathered, read: _Read) -> Gathered | None:
         return None
     # The parse cache gives an unchanged file's article back: compare the others.
     edited = [(old, new) for old, new in zip(previous.articles, read.articles) if old is not new]
-    if any(placement(old) != placement(new) for old, new in edited):
+    if len(edited) > QUICK_EDITS or any(placement(old) != placement(new) for old, new in edited):
         return None
     site = replace(old_site.with_articles(edited), now=now)
     published, shared, renderer = read.prepare(site)

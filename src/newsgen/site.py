@@ -9,8 +9,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from itertools import repeat
-from operator import is_
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -69,15 +67,14 @@ class Site:
     def with_articles(self, edited: Iterable[tuple[Article, Article]]) -> Site:
         """This site with each new version of *edited* (old, new) wherever the old one was;
         the two must have had the same `placement`."""
-        pairs = [(old, new) for old, new in edited if old is not new]
-        if not pairs:
+        by_id = {id(old): new for old, new in edited if old is not new}  # the olds live in self
+        if not by_id:
             return self
 
         def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-            for old, new in pairs:
-                if any(map(is_, articles, repeat(old))):  # C loops, by identity: most lists hold none
-                    articles = tuple([new if a is old else a for a in articles])
-            return articles
+            if by_id.keys().isdisjoint(map(id, articles)):  # C loops: most lists hold none
+                return articles
+            return tuple([by_id.get(id(a), a) for a in articles])
 
         def swap_in(group: _Group) -> _Group:
             articles = swap(group.articles)
@@ -85,7 +82,7 @@ class Site:
 
         # A related list holds only articles sharing a hashtag: look at the tag-mates' lists.
         related = dict(self.related)
-        keys = {h.key for _, article in pairs for h in article.hashtags} & self.tag_index.keys()
+        keys = {h.key for article in by_id.values() for h in article.hashtags} & self.tag_index.keys()
         for mate in {a.path for key in keys for a in self.tag_index[key].articles}:
             related[mate] = swap(related[mate])
         tags = tuple(map(swap_in, self.tags))
