@@ -197,8 +197,8 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     specs = renderer.plan()
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
     plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(render, s)) for s in specs]
-    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
-    sitemaps = tuple(Planned(f.file, digest(shared, f.key), f.make) for f in sitemap_plan(site))
+    plan += _sharing(shared, feed_plan(site, keys, renderer.full))
+    sitemaps = tuple(_sharing(shared, sitemap_plan(site)))
     plan += sitemaps
     _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
@@ -239,7 +239,7 @@ def _replan(previous: Gathered, read: _Read) -> Gathered | None:
             plan.append(Planned(kept.file, digest(shared, spec.key(keys)), functools.partial(render, spec)))
         else:
             return None  # not the same pages after all
-    plan += [Planned(f.file, digest(shared, f.key), f.make) for f in feed_plan(site, keys, renderer.full)]
+    plan += _sharing(shared, feed_plan(site, keys, renderer.full))
     plan += previous.sitemaps  # pages and dates only: all as they were
     plan += _asset_plan(published)
     return Gathered(
@@ -261,6 +261,11 @@ class _Later:
 
     def make(self, position: int) -> bytes:
         return self.render(self.specs[position])
+
+
+def _sharing(shared: str, items: list[Planned]) -> list[Planned]:
+    """*items* keyed also by what every file shares."""
+    return [Planned(item.file, digest(shared, item.key), item.make) for item in items]
 
 
 def _search_key(shared: str, site: Site, plan: list[Planned]) -> str:
