@@ -23,7 +23,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from newsgen.build import BuildOptions, gather
+from newsgen.options import BuildOptions
+from newsgen.planning import gather
 from newsgen.sources import ParseCache
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -53,7 +53,7 @@ from newsgen.sources import (
     worker_pool,
 )
 
-__all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
+__all__ = ["BuildOptions", "BuildResult", "build", "check"]
 
 REWRITE_SHARE = 0.5
 """Past this share of changed files, a build writes a fresh staging copy instead."""

@@ -273,9 +273,9 @@ class Renderer:
         for section in site.config.sections:
             stories = site.in_section(section.key)  # newest first
             yield len(stories), functools.partial(self._article_page, section, stories)
-        yield 1, lambda _: PageSpec("home.html", urls.HOME, self.front(None), site.config.title)
+        yield 1, functools.partial(self._front_page, None)
         for section in site.config.sections:
-            yield 1, functools.partial(lambda s, _: PageSpec("section.html", s.path, self.front(s), s.title), section)
+            yield 1, functools.partial(self._front_page, section)
             archives = site.archives_of(section.key)
             yield len(archives), functools.partial(self._archive_page, section, archives)
         for tag in site.tags:
@@ -285,6 +285,12 @@ class Renderer:
         yield 1, lambda _: PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas")
         yield 1, lambda _: PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa")
         yield 1, lambda _: PageSpec("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada")
+
+    def _front_page(self, section: Section | None, _: int) -> PageSpec:
+        """The home page (no *section*) or a section front."""
+        if section is None:
+            return PageSpec("home.html", urls.HOME, self.front(None), self.site.config.title)
+        return PageSpec("section.html", section.path, self.front(section), section.title)
 
     def _article_page(self, section: Section, stories: tuple[Article, ...], i: int) -> PageSpec:
         article = stories[i]

@@ -33,7 +33,6 @@ from newsgen.options import CONFIG_FILE
 from newsgen.output import Manifest, swap, sync
 from newsgen.planning import Gathered, gather
 from newsgen.preview import PreviewServer, Status
-from newsgen.related import RelatedMemo
 from newsgen.sources import ImageSizes, ParseCache, load_config
 from newsgen.watch import Watcher
 
@@ -121,12 +120,10 @@ class _Session:
         self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
         self.cache = ParseCache(jobs=os.cpu_count() or 1, fork=False)  # threads run here: never fork
         self.images = ImageSizes()
-        self.related: RelatedMemo | None = None
         self.last: Gathered | None = None
         """The last good build: the next one keeps its plan if no article moved."""
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
-        self.built = False
         self.search = options.search
         self.indexer = _Indexer(root, console)
 
@@ -141,9 +138,10 @@ class _Session:
 
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
-            gathered = gather(build, self.cache, self.images, related=self.related, previous=self.last)
+            related = self.last.site.memo if self.last is not None else None
+            gathered = gather(build, self.cache, self.images, related=related, previous=self.last)
             self._write(gathered)
-            self.related, self.last = gathered.site.memo, gathered
+            self.last = gathered
         except NewsgenError as exc:
             problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
             self._failed(problems)
@@ -152,7 +150,6 @@ class _Session:
             traceback.print_exc()
             self._failed((Problem("(newsgen)", 0, f"internal error: {exc!r}; please report it"),))
             return
-        self.built = True
         self.search = self.options.search and gathered.site.config.search
         self.server.prefix = urls.base_path(gathered.site.config.base_url)
         self.server.show(Status(next(self.ids), (), built=True))
@@ -193,9 +190,9 @@ class _Session:
             self.indexer.forget()
 
     def _failed(self, problems: Sequence[Problem]) -> None:
-        kept = "still serving the last good site" if self.built else "nothing to serve until it builds"
+        kept = "still serving the last good site" if self.last is not None else "nothing to serve until it builds"
         self.console.problems(problems, f"{tally(problems)}; {kept}")
-        self.server.show(Status(next(self.ids), tuple(problems), built=self.built))
+        self.server.show(Status(next(self.ids), tuple(problems), built=self.last is not None))
 
 
 class _Indexer:
