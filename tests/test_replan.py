@@ -1,6 +1,7 @@
-"""The preview's quick rebuild: after an edit that moves no article, `gather` keeps the
-last plan and re-keys only the pages that show the edited article. Whatever the edit, the
-preview's copy of the site must end up as a build from scratch would write it."""
+"""The quick re-plan: after an edit that moves no article, `gather` keeps the last plan
+(its outline: in memory for the preview, in the cache for ``newsgen build``) and re-keys
+only the pages that show the edited article. Whatever the edit, the preview's copy of the
+site, and the built site, must end up as a build from scratch would write them."""
 from __future__ import annotations
 
 import random
@@ -9,12 +10,25 @@ from pathlib import Path
 
 import pytest
 
+from newsgen import planning
 from newsgen.output import Manifest, sync
 from newsgen.planning import Gathered, gather
 from newsgen.sources import ParseCache
 
 from conftest import NOW, SiteDir, tree
-from test_incremental import ARTICLES, EDITS, PATHS, UNPUBLISHED, _random_edit, edit, tree_diff, write_archive
+from test_incremental import (
+    ARTICLES,
+    CACHE,
+    EDITS,
+    PATHS,
+    UNPUBLISHED,
+    _random_edit,
+    assert_same_as_cold,
+    cold_tree,
+    edit,
+    tree_diff,
+    write_archive,
+)
 
 
 class Preview:
@@ -29,8 +43,9 @@ class Preview:
         """How many rebuilds kept the last plan."""
 
     def rebuild(self, now: object = NOW) -> Gathered:
-        gathered = gather(self.site.options(now=now), self.cache, previous=self.last)
-        if self.last is not None and gathered.readers is self.last.readers:
+        previous = self.last.outline if self.last is not None else None
+        gathered = gather(self.site.options(now=now), self.cache, previous=previous)
+        if previous is not None and gathered.outline.token == previous.token:
             self.quick += 1
         self.manifest = sync(gathered.plan, self.root, self.manifest)
         self.last = gathered
@@ -51,7 +66,7 @@ def preview(site: SiteDir, tmp_path: Path) -> Preview:
     preview = Preview(site, tmp_path / "served")
     preview.root.mkdir()
     preview.rebuild()
-    preview.last.readers.pages(())  # type: ignore[union-attr]  # as serve does while the editor reads
+    preview.last.outline.readers.pages(())  # type: ignore[union-attr]  # as serve does while the editor reads
     return preview
 
 
@@ -143,3 +158,80 @@ def test_a_new_file_in_content_reparses_every_article_and_the_site_stays_right(p
     assert preview.quick == 1
     assert preview.cache.parsed == len(ARTICLES) + len(UNPUBLISHED)
     preview.assert_same_as_fresh()
+
+
+# --- newsgen build: the outline kept in the cache -----------------------------------------
+
+
+class FreshPlans:
+    """Counts the plans made from scratch (the rest were quick re-plans)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        plan = planning._plan
+
+        def counted(*args: object) -> Gathered:
+            self.count += 1
+            return plan(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(planning, "_plan", counted)
+
+    def during(self, action: object) -> int:
+        """How many plans from scratch *action* (a call) made."""
+        before = self.count
+        action()  # type: ignore[operator]
+        return self.count - before
+
+
+@pytest.fixture
+def built(site: SiteDir) -> SiteDir:
+    write_archive(site)
+    site.build(cache=site.root / CACHE)
+    return site
+
+
+def test_build_re_plans_a_text_edit_from_its_cache(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each text edit reuses the outline saved by the last build (and, from the second one
+    on, the pages that show each article, found by the first); a moved article plans afresh,
+    and the text edits after it reuse the new outline."""
+    fresh = FreshPlans(monkeypatch)
+    steps = [
+        (PATHS[-1], {"headline": "Primeira correção"}, 0),
+        (PATHS[10], {"body": "Reescrito.\n"}, 0),
+        (PATHS[-1], {"hashtags": ["Gaza", "Kursk"]}, 1),
+        (PATHS[-1], {"hashtags": ["Gaza", "Kursk"], "standfirst": "Outro resumo."}, 0),
+    ]
+    for path, change, plans in steps:
+        edit(built, path, **change)
+        assert fresh.during(lambda: built.build(cache=built.root / CACHE)) == plans, f"editing {change}"
+        problems = tree_diff(tree(built.out), cold_tree(built))
+        assert not problems, f"after editing {change}:\n" + "\n".join(problems)
+
+
+def test_an_outline_from_another_build_is_never_used(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build stopped between saving the outline and the index leaves the two out of step:
+    the next build plans afresh, and the site is right."""
+    stale = (built.root / CACHE / "outline").read_bytes()
+    edit(built, PATHS[5], hashtags=["NATO"])  # moves the article: a new outline
+    built.build(cache=built.root / CACHE)
+    (built.root / CACHE / "outline").write_bytes(stale)
+    edit(built, PATHS[5], hashtags=["NATO"], headline="Só o título mudou")
+    fresh = FreshPlans(monkeypatch)
+    assert fresh.during(lambda: built.build(cache=built.root / CACHE)) == 1
+    problems = tree_diff(tree(built.out), cold_tree(built))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "deleted"])
+def test_a_damaged_outline_costs_a_fresh_plan_and_nothing_else(built: SiteDir, damage: str) -> None:
+    outline = built.root / CACHE / "outline"
+    if damage == "garbage":
+        outline.write_bytes(outline.read_bytes()[:80] + bytes(range(256)) * 4)
+    else:
+        outline.unlink()
+    edit(built, PATHS[7], headline="Título com o esboço estragado")
+    result = assert_same_as_cold(built)
+    expected = ["outline is unreadable"] if damage == "garbage" else []
+    assert [w.message.split(" (")[0] for w in result.warnings] == expected
+    edit(built, PATHS[7], headline="E outra vez")
+    assert assert_same_as_cold(built).warnings == (), "the next build saved a good outline"

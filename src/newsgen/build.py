@@ -42,7 +42,7 @@ from newsgen.errors import ContentError, Problem, UsageError, warning
 from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
 from newsgen.output import Writer, swap, sync
 from newsgen.planned import Planned
-from newsgen.planning import Gathered, gather
+from newsgen.planning import Gathered, Outline, gather
 from newsgen.search import INDEX_DIR, index
 from newsgen.sources import (
     ImageSizes,
@@ -55,6 +55,7 @@ from newsgen.sources import (
 
 __all__ = ["BuildOptions", "BuildResult", "build", "check"]
 
+OUTLINE = "outline"
 REWRITE_SHARE = 0.5
 """Past this share of changed files, a build writes a fresh staging copy instead."""
 CHUNK = 100
@@ -111,7 +112,8 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
     memo, related = index_.related or ("", None)
-    gathered = gather(options, parse_cache, images, sources, related if memo == code_digest() else None)
+    outline = _load_outline(store, index_, problems)
+    gathered = gather(options, parse_cache, images, sources, related if memo == code_digest() else None, outline)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
     previous = index_.outputs if trusted else None
@@ -121,7 +123,8 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     result = _result(gathered, time.perf_counter() - started, rewritten)
     result = replace(result, warnings=tuple(problems) + result.warnings)  # a discarded cache: this build only
     if store is not None:
-        _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result)
+        kept = outline is not None and outline.token == gathered.outline.token
+        _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result, kept)
     return result
 
 
@@ -148,16 +151,35 @@ def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Pro
         return store, Index(), [warning(CACHE_DIR, 0, f"{exc}; discarded, building from scratch")]
 
 
+def _load_outline(store: BuildCache | None, index_: Index, problems: list[Problem]) -> Outline | None:
+    """The last plan's outline, its articles taken from the parse cache; None if there is
+    none, or if it is not that of the index (a build stopped between writing the two)."""
+    if store is None or index_.outline is None:
+        return None
+    articles = {name: entry.article for name, entry in index_.articles.items() if entry.article is not None}
+    try:
+        fixed = store.load_linked(OUTLINE, articles)
+    except CacheError as exc:
+        problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
+        return None
+    return Outline.rejoin(fixed, index_.outline)
+
+
 def _save_cache(
     store: BuildCache, options: BuildOptions, output: Path, scanned: Scan, racy: dict[str, str | None], gathered: Gathered,
-    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult,
+    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult, kept: bool,
 ) -> None:
-    """*racy*: `racy_digests` of the sources other than articles, taken before the build read them."""
+    """*racy*: `racy_digests` of the sources other than articles, taken before the build
+    read them; *kept*: whether the build kept the outline in the cache (re-planned quickly)."""
     sources, since = scanned.files, scanned.started_ns - RACY_NS
     marker = marker_signature(output, MARKER)
     outputs = {item.file: item.key for item in gathered.plan}
     related = (code_digest(), gathered.site.memo)
-    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, related))
+    if not kept:  # before the index, which names it: the two always match
+        names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
+        store.save_linked(OUTLINE, gathered.outline.fixed(), names)
+    variable = gathered.outline.variable()
+    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, related, variable))
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = racy | {

@@ -9,6 +9,9 @@ format, newsgen's version and Python's, so a cache from another version is disca
 - ``index``: each output file's key, the search index's key, image sizes by file
   signature, the related lists; and in ``articles-00`` … ``articles-15``, each article
   parsed (without its body) by path and content hash, only the changed ones rewritten.
+- ``outline``: the structure of the last fresh plan (the site's lists, pages, sitemaps),
+  which an edit that moves no article keeps; its articles are saved as their paths and
+  read back from the article shards. The index holds what such an edit changes.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
 - ``templates/``: compiled templates (Jinja checks them against their sources).
 
@@ -25,7 +28,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +42,7 @@ CACHE_DIR = ".newsgen-cache"
 MARKER = ".newsgen-output"
 """The file that marks an output folder as newsgen's (and, by its inode, as this build's)."""
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
-FORMAT = 2
+FORMAT = 3
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
@@ -223,6 +226,8 @@ class Index:
     images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
     related: tuple[str, Any] | None = None
     """The related lists of that build, and the digest of the code that ranked them."""
+    outline: Any = None
+    """What a quick re-plan may change of that build's plan; the rest is in ``outline``."""
 
 
 class BuildCache:
@@ -360,18 +365,33 @@ class BuildCache:
             self._db.close()
             self._db = None
 
-    def _load(self, name: str) -> object:
+    # --- values that refer to others by name ---------------------------------------------
+
+    def save_linked(self, name: str, value: object, names: Mapping[int, str]) -> None:
+        """Save *value*, writing each object it holds that *names* names (by ``id``) as
+        that name: `load_linked` puts back the objects of that name at the time."""
+        self._save(name, value, names)
+
+    def load_linked(self, name: str, objects: Mapping[str, object]) -> object | None:
+        """What `save_linked` saved as *name*, each named object taken from *objects*;
+        None if there is none. `CacheError` if unreadable or if a name is missing."""
+        return self._load(name, objects) if (self.folder / name).exists() else None
+
+    def _load(self, name: str, objects: Mapping[str, object] | None = None) -> object:
         try:
             with open(self.folder / name, "rb") as file:
                 if file.readline() != HEADER:
                     raise CacheError(f"{name} was written by another newsgen version")
-                return pickle.load(file)
+                unpickler = pickle.Unpickler(file)
+                if objects is not None:
+                    unpickler.persistent_load = objects.__getitem__  # type: ignore[assignment]
+                return unpickler.load()
         except CacheError:
             raise
         except Exception as exc:  # a corrupt pickle can raise almost anything
             raise CacheError(f"{name} is unreadable ({type(exc).__name__})") from None
 
-    def _save(self, name: str, value: object) -> None:
+    def _save(self, name: str, value: object, names: Mapping[int, str] | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
@@ -380,7 +400,10 @@ class BuildCache:
         try:
             with os.fdopen(fd, "wb") as file:
                 file.write(HEADER)
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+                if names is not None:
+                    pickler.persistent_id = lambda obj: names.get(id(obj))  # type: ignore[method-assign]
+                pickler.dump(value)
             os.replace(temporary, self.folder / name)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

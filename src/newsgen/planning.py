@@ -1,15 +1,17 @@
 """Sources → a `Gathered` site: read, parse, index and plan every output file, and check.
 
 Nothing here writes the output (`newsgen.build` and `newsgen.serve` do). Given the last
-`Gathered` of the same site (the preview server keeps it), an edit that moves no article
-(same URL, dates, section, hashtags, images, draft flag: its `placement`) keeps that plan
-and re-keys only the pages that show an edited article, instead of indexing and keying
-the whole site again: at 10,000 articles, 0.1 s instead of 0.5 s.
+plan's `Outline` (the preview server keeps it in memory, ``newsgen build`` in its cache),
+an edit that moves no article (same URL, dates, section, hashtags, images, draft flag:
+its `placement`) keeps that plan and re-keys only the pages that show an edited article,
+instead of indexing and keying the whole site again: at 10,000 articles, 0.1 s instead
+of 0.5 s.
 """
 from __future__ import annotations
 
 import functools
 import os
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -43,7 +45,7 @@ from newsgen.sources import (
     tree_digest,
 )
 
-__all__ = ["Gathered", "Readers", "gather"]
+__all__ = ["Gathered", "Outline", "Readers", "gather"]
 
 ZERO = timedelta(0)
 QUICK_EDITS = 100
@@ -64,17 +66,49 @@ class Gathered:
     """The build clock may move anywhere strictly inside this without changing the output."""
     search: str
     """The key of everything the search index reads."""
+    outline: Outline
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a later `gather` needs of this plan to re-plan an edit that moves no article."""
+
+    token: str
+    """Names the site's structure: a quick re-plan keeps it, a fresh plan makes a new one."""
+    site: Site
     articles: tuple[Article, ...]
     """Every parsed article, drafts and embargoed ones too, in source order."""
     keys: Keys
     """Each published article's key: a page's key is a digest of those of its articles."""
     shared: str
     """The key of what every page depends on: code, config, templates, assets, options, tags."""
-    sitemaps: tuple[Planned, ...]
+    pages: tuple[tuple[str, str], ...]
+    """Each page's file and key, in plan order."""
+    sitemaps: tuple[tuple[str, str], ...]
+    clock: tuple[datetime | None, datetime | None]
     sizes: Sizes
     published: Mapping[str, Path]
     """The static and content files published as they are."""
     readers: Readers
+
+    def fixed(self) -> tuple[object, ...]:
+        """What a quick re-plan keeps as it is (articles kept by reference: see `rejoin`)."""
+        return (self.token, self.site, self.articles, self.sitemaps, self.clock, self.sizes, dict(self.published))
+
+    def variable(self) -> tuple[object, ...]:
+        """What a quick re-plan may change."""
+        return (self.token, dict(self.keys), self.shared, self.pages, self.readers.table)
+
+    @classmethod
+    def rejoin(cls, fixed: object, variable: object) -> Outline | None:
+        """The outline saved as `fixed` and `variable`; None if they are not of one plan."""
+        if not (isinstance(fixed, tuple) and isinstance(variable, tuple) and len(fixed) == 7 and len(variable) == 5):
+            return None
+        token, site, articles, sitemaps, clock, sizes, published = fixed
+        same, keys, shared, pages, table = variable
+        if token != same or not isinstance(site, Site):
+            return None
+        return cls(token, site, articles, keys, shared, pages, sitemaps, clock, sizes, published, Readers(table=table))
 
 
 class Readers:
@@ -83,15 +117,18 @@ class Readers:
     server asks while the editor reads), then right for every later plan that moves no
     article, since such a plan has the same pages in the same order."""
 
-    def __init__(self, specs: Iterable[PageSpec]) -> None:
-        self._specs: Iterable[PageSpec] | None = specs
-        self._pages: dict[str, list[int]] = {}
+    def __init__(self, specs: Iterable[PageSpec] | None = None, table: dict[str, list[int]] | None = None) -> None:
+        """*specs*: the pages, to look at when first asked; *table*: what that found before."""
+        self._specs, self.table = specs, table
 
-    def pages(self, paths: Iterable[str]) -> set[int]:
-        """The indices (in the plan) of the pages that show any article of *paths*."""
-        if self._specs is not None:
-            self._pages, self._specs = _readers(self._specs), None  # specs hold a whole site: let it go
-        return {i for path in paths for i in self._pages.get(path, ())}
+    def pages(self, paths: Iterable[str], specs: Callable[[], Iterable[PageSpec]] | None = None) -> set[int]:
+        """The indices (in the plan) of the pages that show any article of *paths*.
+        *specs* makes the pages for readers restored from a cache without their table."""
+        if self.table is None:
+            found = self._specs if self._specs is not None else specs() if specs is not None else None
+            assert found is not None, "readers restored without a table need the pages"
+            self.table, self._specs = _readers(found), None  # specs hold a whole site: let them go
+        return {i for path in paths for i in self.table.get(path, ())}
 
 
 class _Recording(dict[str, str]):
@@ -120,12 +157,13 @@ def _readers(specs: Iterable[PageSpec]) -> dict[str, list[int]]:
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
     scanned: dict[str, Signature] | None = None, related: RelatedMemo | None = None,
-    previous: Gathered | None = None,
+    previous: Outline | None = None,
 ) -> Gathered:
     """Read, parse and index the site and plan every output file; raise every problem at
     once. *scanned*: a `scan` of the site the caller already made; *related*: the last
     build's `Site.memo`, so that only the related lists that may change are ranked;
-    *previous*: the last build's result, kept if no article moved."""
+    *previous*: the last build's outline, kept if no article moved. *cache* must give back
+    the very article objects of *previous* for the files that did not change."""
     site_dir = options.site_dir
     config = load_config(site_dir)
     if not (site_dir / "content").is_dir():
@@ -202,13 +240,15 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     plan += sitemaps
     _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
-    return Gathered(
-        site, tuple(plan), len(specs), read.warnings, _clock(read.articles, options.now),
-        _search_key(shared, site, plan), read.articles, keys, shared, sitemaps, read.sizes, published, Readers(specs),
+    clock = _clock(read.articles, options.now)
+    outline = Outline(
+        uuid.uuid4().hex, site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
+        tuple((i.file, i.key) for i in sitemaps), clock, read.sizes, published, Readers(specs),
     )
+    return Gathered(site, tuple(plan), len(specs), read.warnings, clock, _search_key(shared, site, plan), outline)
 
 
-def _replan(previous: Gathered, read: _Read) -> Gathered | None:
+def _replan(previous: Outline, read: _Read) -> Gathered | None:
     """*previous* with the edited articles in, re-keying only the pages that show one;
     None if anything else changed (an article moved, the config, the clock, a template…)."""
     options, now = read.options, read.options.now
@@ -227,30 +267,29 @@ def _replan(previous: Gathered, read: _Read) -> Gathered | None:
     if shared != previous.shared or published != previous.published:
         return None
     keys = {**previous.keys, **{a.path: read.article_key(a) for _, a in edited if a.path in previous.keys}}
-    rekey = renderer.plan_only(previous.readers.pages(a.path for _, a in edited))
+    rekey = renderer.plan_only(previous.readers.pages((a.path for _, a in edited), renderer.plan))
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
     later = _Later(renderer, render)
     plan = []
-    for i, kept in enumerate(previous.plan[: previous.pages]):
+    for i, (file, key) in enumerate(previous.pages):
         spec = rekey.get(i)
         if spec is None:
-            plan.append(Planned(kept.file, kept.key, functools.partial(later.make, i)))
-        elif spec.file == kept.file:
-            plan.append(Planned(kept.file, digest(shared, spec.key(keys)), functools.partial(render, spec)))
+            plan.append(Planned(file, key, functools.partial(later.page, i)))
+        elif spec.file == file:
+            plan.append(Planned(file, digest(shared, spec.key(keys)), functools.partial(render, spec)))
         else:
             return None  # not the same pages after all
     plan += _sharing(shared, feed_plan(site, keys, renderer.full))
-    plan += previous.sitemaps  # pages and dates only: all as they were
+    plan += [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
     plan += _asset_plan(published)
-    return Gathered(
-        site, tuple(plan), previous.pages, read.warnings, previous.clock, _search_key(shared, site, plan),
-        read.articles, keys, shared, previous.sitemaps, read.sizes, published, previous.readers,
-    )
+    pages = tuple((i.file, i.key) for i in plan[: len(previous.pages)])
+    outline = replace(previous, site=site, articles=read.articles, keys=keys, pages=pages)
+    return Gathered(site, tuple(plan), len(pages), read.warnings, previous.clock, _search_key(shared, site, plan), outline)
 
 
 class _Later:
-    """A site's whole page plan, made only if a page kept from the last plan must be made
-    after all (when the preview writes its copy afresh)."""
+    """A site's whole plan, made only if a page or sitemap kept from the last plan must be
+    made after all (when the preview writes its copy afresh, or the output was lost)."""
 
     def __init__(self, renderer: Renderer, render: Callable[[PageSpec], bytes]) -> None:
         self.renderer, self.render = renderer, render
@@ -259,8 +298,15 @@ class _Later:
     def specs(self) -> list[PageSpec]:
         return self.renderer.plan()
 
-    def make(self, position: int) -> bytes:
+    @functools.cached_property
+    def sitemaps(self) -> list[Planned]:
+        return sitemap_plan(self.renderer.site)
+
+    def page(self, position: int) -> bytes:
         return self.render(self.specs[position])
+
+    def sitemap(self, position: int) -> bytes:
+        return self.sitemaps[position].make()
 
 
 def _sharing(shared: str, items: list[Planned]) -> list[Planned]:

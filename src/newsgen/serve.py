@@ -139,7 +139,8 @@ class _Session:
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
             related = self.last.site.memo if self.last is not None else None
-            gathered = gather(build, self.cache, self.images, related=related, previous=self.last)
+            previous = self.last.outline if self.last is not None else None
+            gathered = gather(build, self.cache, self.images, related=related, previous=previous)
             self._write(gathered)
             self.last = gathered
         except NewsgenError as exc:
@@ -168,7 +169,7 @@ class _Session:
         which article (for the next save), and re-index for search when any page changed,
         in the background, so the next save never waits for Pagefind."""
         if self.last is not None:
-            self.last.readers.pages(())
+            self.last.outline.readers.pages(())
         pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
         if self.search:
             self.indexer.want(pages)

@@ -48,6 +48,14 @@ class Site:
     memo: RelatedMemo
     """What a later build needs to rank only the related lists that may change."""
 
+    def __getstate__(self) -> dict[str, object]:
+        """For the build cache: a mapping proxy cannot be pickled, its dict can."""
+        return {name: dict(v) if name in _PROXIED else v for name, v in vars(self).items()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, MappingProxyType(value) if name in _PROXIED else value)  # type: ignore[arg-type]
+
     def in_section(self, key: str) -> tuple[Article, ...]:
         return self.sections.get(key, ())
 
@@ -107,6 +115,9 @@ class Site:
                 chunk = oldest_first[start : start + TAG_PAGE_SIZE][::-1]
                 pages.append(TagPage(tag, number, chunk, urls.tag_path(tag.slug, number)))
         return tuple(pages)
+
+
+_PROXIED = frozenset({"related", "tag_index", "sections"})
 
 
 def placement(article: Article) -> tuple[object, ...]:
