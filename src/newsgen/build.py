@@ -111,9 +111,9 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     store, index_, problems = _open_cache(options.cache)
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
-    memo, related = index_.related or ("", None)
     outline = _load_outline(store, index_, problems)
-    gathered = gather(options, parse_cache, images, sources, related if memo == code_digest() else None, outline)
+    related = outline.site.memo if outline is not None else None
+    gathered = gather(options, parse_cache, images, sources, related, outline)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
     previous = index_.outputs if trusted else None
@@ -153,16 +153,19 @@ def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Pro
 
 def _load_outline(store: BuildCache | None, index_: Index, problems: list[Problem]) -> Outline | None:
     """The last plan's outline, its articles taken from the parse cache; None if there is
-    none, or if it is not that of the index (a build stopped between writing the two)."""
+    none, if another newsgen code made it (its related lists, too, may be ranked otherwise),
+    or if it is not that of the index (a build stopped between writing the two)."""
     if store is None or index_.outline is None:
         return None
     articles = {name: entry.article for name, entry in index_.articles.items() if entry.article is not None}
     try:
-        fixed = store.load_linked(OUTLINE, articles)
+        saved = store.load_linked(OUTLINE, articles)
     except CacheError as exc:
         problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
         return None
-    return Outline.rejoin(fixed, index_.outline)
+    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code_digest()):
+        return None
+    return Outline.rejoin(saved[1], index_.outline)
 
 
 def _save_cache(
@@ -174,12 +177,11 @@ def _save_cache(
     sources, since = scanned.files, scanned.started_ns - RACY_NS
     marker = marker_signature(output, MARKER)
     outputs = {item.file: item.key for item in gathered.plan}
-    related = (code_digest(), gathered.site.memo)
     if not kept:  # before the index, which names it: the two always match
         names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
-        store.save_linked(OUTLINE, gathered.outline.fixed(), names)
+        store.save_linked(OUTLINE, (code_digest(), gathered.outline.fixed()), names)
     variable = gathered.outline.variable()
-    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, related, variable))
+    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, variable))
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = racy | {

@@ -7,11 +7,12 @@ format, newsgen's version and Python's, so a cache from another version is disca
   files, the output's marker, the clock interval the output holds for, and the summary.
   Enough for ``newsgen build`` to see that nothing changed without importing the engine.
 - ``index``: each output file's key, the search index's key, image sizes by file
-  signature, the related lists; and in ``articles-00`` … ``articles-15``, each article
-  parsed (without its body) by path and content hash, only the changed ones rewritten.
-- ``outline``: the structure of the last fresh plan (the site's lists, pages, sitemaps),
-  which an edit that moves no article keeps; its articles are saved as their paths and
-  read back from the article shards. The index holds what such an edit changes.
+  signature, what a quick re-plan may change of the last plan; and in ``articles-00`` …
+  ``articles-15``, each article parsed (without its body) by path and content hash, only
+  the changed ones rewritten.
+- ``outline``: the structure of the last fresh plan (the site's lists and related lists,
+  its pages and sitemaps), which an edit that moves no article keeps; its articles are
+  saved as their paths and read back from the article shards.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
 - ``templates/``: compiled templates (Jinja checks them against their sources).
 
@@ -224,8 +225,6 @@ class Index:
     search: str = ""
     """The key of the search index in that output."""
     images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
-    related: tuple[str, Any] | None = None
-    """The related lists of that build, and the digest of the code that ranked them."""
     outline: Any = None
     """What a quick re-plan may change of that build's plan; the rest is in ``outline``."""
 
