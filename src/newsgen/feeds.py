@@ -7,6 +7,7 @@ the same bytes. XML is built with ElementTree, so any headline is escaped.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
@@ -285,7 +286,8 @@ def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneI
 def _news_recent(site: Site) -> tuple[Article, ...]:
     """The articles published in the 48 hours up to ``site.now``, newest first."""
     since = site.now - NEWS_WINDOW
-    return tuple(a for a in site.articles if since < a.published <= site.now)[:NEWS_LIMIT]
+    window = itertools.takewhile(lambda a: a.published > since, site.articles)  # not the whole archive
+    return tuple(a for a in window if a.published <= site.now)[:NEWS_LIMIT]
 
 
 def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:

@@ -10,8 +10,6 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 _LENGTH = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:px)?\s*")
 
@@ -20,6 +18,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
     """``(width, height)`` in CSS pixels, or None when the file is not a readable image."""
     if path.suffix.lower() == ".svg":
         return _svg_size(path)
+    from PIL import Image, UnidentifiedImageError  # only when an image is new: 10 ms of every build
+
     try:
         with Image.open(path) as image:
             width, height = image.size

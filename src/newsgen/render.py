@@ -197,6 +197,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=compiled or _COMPILED,
+            auto_reload=False,  # one renderer per build: never stat the templates per page
         )
         self.env.globals.update(
             site=site.config,
@@ -216,6 +217,11 @@ class Renderer:
             count=self.count,
             number=lambda n: format_decimal(n, locale=self.locale),
         )
+
+        # A date shows on its article's page and on every list of it: format each once.
+        # (Equal aware datetimes are one instant, which formats alike in the site's zone.)
+        for name in ("datetime_long", "date_long", "iso"):
+            self.env.filters[name] = functools.lru_cache(maxsize=None)(self.env.filters[name])
 
     def url(self, path: str) -> str:
         return self.base + path

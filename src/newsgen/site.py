@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import attrgetter
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -169,13 +170,15 @@ def _by_section(published: tuple[Article, ...]) -> dict[str, tuple[Article, ...]
 
 def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
     """Two articles with one URL: an error on each, naming the other."""
+    counts = Counter(map(attrgetter("path"), articles))  # C loops: run on every rebuild
+    if len(counts) == len(articles):
+        return []
     by_path: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        by_path[article.path].append(article)
+        if counts[article.path] > 1:
+            by_path[article.path].append(article)
     problems = []
     for path, claimants in by_path.items():
-        if len(claimants) < 2:
-            continue
         for article in claimants:
             others = ", ".join(o.source for o in claimants if o is not article)
             problems.append(
