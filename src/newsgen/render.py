@@ -218,11 +218,6 @@ class Renderer:
             number=lambda n: format_decimal(n, locale=self.locale),
         )
 
-        # A date shows on its article's page and on every list of it: format each once.
-        # (Equal aware datetimes are one instant, which formats alike in the site's zone.)
-        for name in ("datetime_long", "date_long", "iso"):
-            self.env.filters[name] = functools.lru_cache(maxsize=None)(self.env.filters[name])
-
     def url(self, path: str) -> str:
         return self.base + path
 
