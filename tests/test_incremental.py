@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 import newsgen
 from newsgen.build import BuildResult
+from newsgen import cache
 from newsgen.cache import noop
 from newsgen.errors import ContentError
 
@@ -239,6 +241,31 @@ def test_a_config_saved_just_before_a_build_still_allows_a_no_op(archive: SiteDi
     assert_same_as_cold(archive)
     options = archive.options(cache=archive.root / CACHE)
     assert noop(options) is not None
+
+
+def test_files_saved_just_before_a_build_are_hashed_until_a_no_op_finds_them_settled(
+    archive: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a checkout that rewrites every file just before a build, a no-op must hash
+    those files (one mtime tick could hide a second save); once a later check sees them
+    settled, no-ops go back to signatures only."""
+    for file in (archive.root / "content").rglob("*.md"):
+        file.touch()
+    assert_same_as_cold(archive)
+    options = archive.options(cache=archive.root / CACHE)
+    hashed: list[Path] = []
+    digest = cache._digest_or_none
+    monkeypatch.setattr(cache, "_digest_or_none", lambda path: hashed.append(path) or digest(path))
+    later = cache.Scan(time.time_ns() + 3 * cache.RACY_NS, cache.scan(archive.root))
+    assert noop(options, later) is not None
+    assert len(hashed) >= COUNT, "the files saved just before the build were hashed"
+    hashed.clear()
+    assert noop(options, later._replace(started_ns=later.started_ns + 10**9)) is not None
+    assert hashed == [], "settled files are known by their signature again"
+    edit(archive, PATHS[3], headline="Editado depois de tudo assentar")
+    assert noop(options) is None
+    assert_same_as_cold(archive)
+    assert "Editado depois de tudo assentar" in archive.page(url_of(PATHS[3]))
 
 
 def test_a_second_save_of_the_config_within_one_clock_tick_is_not_missed(archive: SiteDir) -> None:

@@ -97,7 +97,7 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     with collector_paused():
         if scanned is None:
             scanned = scan_now(options.site_dir)
-            unchanged = noop(options, scanned.files)
+            unchanged = noop(options, scanned)
             if unchanged is not None:
                 return unchanged
         return _build(options, scanned)

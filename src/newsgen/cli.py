@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=_Progress() if show_progress else None,
         )
         scanned = scan_now(site_dir) if building else None
-        result = noop(options, scanned.files) if scanned else None
+        result = noop(options, scanned) if scanned else None
         if result is None:
             from newsgen.build import build, check
 
