@@ -92,7 +92,8 @@ class Outline:
     readers: Readers
 
     def fixed(self) -> tuple[object, ...]:
-        """What a quick re-plan keeps as it is (articles kept by reference: see `rejoin`)."""
+        """What a quick re-plan keeps as it is (`newsgen.build` saves it with each article
+        written as its path, read back from the parse cache)."""
         return (self.token, self.site, self.articles, self.sitemaps, self.clock, self.sizes, dict(self.published))
 
     def variable(self) -> tuple[object, ...]:
