@@ -112,8 +112,7 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
     outline = _load_outline(store, index_, problems)
-    related = outline.site.memo if outline is not None else None
-    gathered = gather(options, parse_cache, images, sources, related, outline)
+    gathered = gather(options, parse_cache, images, sources, outline)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
     previous = index_.outputs if trusted else None

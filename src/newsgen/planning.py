@@ -57,16 +57,26 @@ Sizes = Mapping[str, tuple[int, int]]
 class Gathered:
     """A checked site and the plan of every output file, ready to be written."""
 
-    site: Site
     plan: tuple[Planned, ...]
     """Pages first, then feeds, sitemaps, and static files."""
-    pages: int
     warnings: tuple[Problem, ...]
-    clock: tuple[datetime | None, datetime | None]
-    """The build clock may move anywhere strictly inside this without changing the output."""
     search: str
     """The key of everything the search index reads."""
     outline: Outline
+
+    @property
+    def site(self) -> Site:
+        return self.outline.site
+
+    @property
+    def pages(self) -> int:
+        """How many of the plan's first files are pages."""
+        return len(self.outline.pages)
+
+    @property
+    def clock(self) -> tuple[datetime | None, datetime | None]:
+        """The build clock may move anywhere strictly inside this without changing the output."""
+        return self.outline.clock
 
 
 @dataclass(frozen=True)
@@ -157,14 +167,13 @@ def _readers(specs: Iterable[PageSpec]) -> dict[str, list[int]]:
 
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
-    scanned: dict[str, Signature] | None = None, related: RelatedMemo | None = None,
-    previous: Outline | None = None,
+    scanned: dict[str, Signature] | None = None, previous: Outline | None = None,
 ) -> Gathered:
     """Read, parse and index the site and plan every output file; raise every problem at
-    once. *scanned*: a `scan` of the site the caller already made; *related*: the last
-    build's `Site.memo`, so that only the related lists that may change are ranked;
-    *previous*: the last build's outline, kept if no article moved. *cache* must give back
-    the very article objects of *previous* for the files that did not change."""
+    once. *scanned*: a `scan` of the site the caller already made; *previous*: the last
+    build's outline, kept if no article moved (else its related lists are, where they
+    cannot change). *cache* must give back the very article objects of *previous* for the
+    files that did not change."""
     site_dir = options.site_dir
     config = load_config(site_dir)
     if not (site_dir / "content").is_dir():
@@ -192,7 +201,7 @@ def gather(
         tuple(p for p in problems if p.severity == "warning"),
     )
     again = _replan(previous, read) if previous is not None else None
-    return again or _plan(read, related)
+    return again or _plan(read, previous.site.memo if previous is not None else None)
 
 
 @dataclass(frozen=True)
@@ -241,12 +250,12 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     plan += sitemaps
     _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
-    clock = _clock(read.articles, options.now)
     outline = Outline(
         uuid.uuid4().hex, site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
-        tuple((i.file, i.key) for i in sitemaps), clock, read.sizes, published, Readers(specs),
+        tuple((i.file, i.key) for i in sitemaps), _clock(read.articles, options.now), read.sizes, published,
+        Readers(specs),
     )
-    return Gathered(site, tuple(plan), len(specs), read.warnings, clock, _search_key(shared, site, plan), outline)
+    return Gathered(tuple(plan), read.warnings, _search_key(shared, site, plan), outline)
 
 
 def _replan(previous: Outline, read: _Read) -> Gathered | None:
@@ -285,7 +294,7 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
     plan += _asset_plan(published)
     pages = tuple((i.file, i.key) for i in plan[: len(previous.pages)])
     outline = replace(previous, site=site, articles=read.articles, keys=keys, pages=pages)
-    return Gathered(site, tuple(plan), len(pages), read.warnings, previous.clock, _search_key(shared, site, plan), outline)
+    return Gathered(tuple(plan), read.warnings, _search_key(shared, site, plan), outline)
 
 
 class _Later:

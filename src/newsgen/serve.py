@@ -138,9 +138,8 @@ class _Session:
 
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
-            related = self.last.site.memo if self.last is not None else None
             previous = self.last.outline if self.last is not None else None
-            gathered = gather(build, self.cache, self.images, related=related, previous=previous)
+            gathered = gather(build, self.cache, self.images, previous=previous)
             self._write(gathered)
             self.last = gathered
         except NewsgenError as exc:
