@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import string
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 
-from hypothesis import HealthCheck, given, settings
+import markdown
+from conftest import CONFIG
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsgen import urls
+from newsgen import markup, urls
 from newsgen.config import parse_config
 from newsgen.errors import Problem
 from newsgen.models import Article
 from newsgen.parse import FIELDS, ParseContext, parse_article
 from newsgen.site import build_site
-
-from conftest import CONFIG
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png"}))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -108,3 +108,33 @@ def test_slugs_are_always_clean_ascii(text: str) -> None:
 def test_asset_paths_never_escape(src: str) -> None:
     path = urls.asset_path(src)
     assert path is None or (urls.is_safe_path(path) and ".." not in path.split("/"))
+
+
+markdown_pieces = st.sampled_from(
+    list("ab ç\n*_`\\[]()!<>&#;:/@.-\"'«»~=|^") + [
+        "  \n", "\n\n", "- ", "1. ", "> ", "## ", "http://x.pt", "<http://x.pt>", "<a@b.pt>", "&amp;", "&#233;",
+        "[^1]", "\n\n[^1]: Nota.\n", "<b>", "</b>", "<!-- c -->", '![Alt](images/foto.png "Legenda.")',
+        '{credit="AP"}', "[ligação](https://x.pt)", "[ref]", "\n\n[ref]: https://x.pt\n", "**", "__", "``",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(markdown_pieces, max_size=30))
+@example(["Linha um  \nlinha dois"])  # one example for each inline pattern
+@example(["O `código`, \\*não\\* e *sim* ou _sim_, **forte** e <b>negrito</b> &amp; &#233;."])
+@example(["Ver <https://x.pt> ou <a@b.pt>, [ligação](https://x.pt), [ref][] e ![Alt](images/foto.png)."])
+@example(["Nota[^1] e [ref].\n\n[^1]: Nota.\n\n[ref]: https://x.pt\n"])
+def test_skipping_text_without_inline_syntax_changes_no_body(pieces: list[str]) -> None:
+    """The quick inline step (`markup._QuickInlineProcessor`) gives Markdown's own HTML."""
+    quick, stock = markup._markdown("/", quick=True), markup._markdown("/", quick=False)
+    assert type(quick.treeprocessors["inline"]) is not type(stock.treeprocessors["inline"])  # installed
+    text = "".join(pieces)
+    assert _convert(quick, text) == _convert(stock, text)
+
+
+def _convert(md: markdown.Markdown, text: str) -> str:
+    md.resolve = lambda src: src if src.startswith("images/") else None  # type: ignore[attr-defined]
+    md.size = lambda site_path: (800, 600)  # type: ignore[attr-defined]
+    return md.reset().convert(text)
