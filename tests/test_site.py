@@ -129,7 +129,7 @@ def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() 
     edit (publish, delete, back-date, retag, a draft) every article's list must be the
     one ranking everything again gives, with tags big enough to overflow the window."""
     rng = random.Random(6)
-    pool = [Hashtag(name, name.lower()) for name in ("Ucrânia", "NATO", "Rússia", "EUA", "China")]
+    pool = [Hashtag(name, name.lower(), name.lower()) for name in ("Ucrânia", "NATO", "Rússia", "EUA", "China")]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     template = art("modelo")
 

@@ -41,6 +41,8 @@ class Hashtag:
 
     text: str
     key: str
+    slug: str
+    """`urls.hashtag_slug` of the text, found while parsing (in parallel)."""
 
 
 @dataclass(frozen=True)

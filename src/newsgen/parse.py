@@ -219,7 +219,7 @@ class _Article(Fields):
                 self.problems.append(warning(self.path, line, f"hashtag {item.text!r} repeats {seen[key]!r}"))
                 continue
             seen[key] = item.text
-            result.append(Hashtag(name, key))
+            result.append(Hashtag(name, key, urls.hashtag_slug(name)))
         return tuple(result)
 
     def commented(self, line: int) -> bool:

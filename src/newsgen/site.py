@@ -192,14 +192,16 @@ def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:
     (ties: the first in code-point order), counted over published articles only."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[Article]] = defaultdict(list)
+    slugs: dict[str, str] = {}
     for article in published:
         for hashtag in article.hashtags:
             spellings[hashtag.key][hashtag.text] += 1
             members[hashtag.key].append(article)
+            slugs[hashtag.text] = hashtag.slug
     tags = []
     for key in sorted(members):
         name = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
-        slug = urls.hashtag_slug(name)
+        slug = slugs[name]
         tags.append(Tag(key, name, slug, tuple(members[key]), urls.tag_path(slug)))
     return tuple(tags)
 
