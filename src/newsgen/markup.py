@@ -210,7 +210,10 @@ def _quicken_inline(md: markdown.Markdown) -> None:
     if not all(name in TRIGGERS for name in names) or type(md.treeprocessors["inline"]) is not InlineProcessor:
         return
     chars = sorted({c for name in names if name != "linebreak" for c in TRIGGERS[name]})
-    pattern = "|".join([f"[{re.escape(''.join(chars))}]"] + [re.escape(TRIGGERS["linebreak"])] * ("linebreak" in names))
+    needles = [f"[{re.escape(''.join(chars))}]"]
+    if "linebreak" in names:
+        needles.append(re.escape(TRIGGERS["linebreak"]))
+    pattern = "|".join(needles)
     priority = next(item.priority for item in md.treeprocessors._priority if item.name == "inline")
     md.treeprocessors.register(_QuickInlineProcessor(md, re.compile(pattern)), "inline", priority)
 
