@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+	$(PYTHON) -m compileall -q src  # as pip does for a regular install (even under PYTHONDONTWRITEBYTECODE)
 	touch $(STAMP)
 
 build: $(STAMP)

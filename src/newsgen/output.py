@@ -2,8 +2,6 @@
 in-place sync that rewrites only the files whose key changed."""
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -119,6 +117,9 @@ def swap(staging: Path, output: Path) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
+    import ctypes  # only a staged build swaps: an update in place need not import it
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False

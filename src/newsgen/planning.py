@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -251,7 +250,7 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
     outline = Outline(
-        uuid.uuid4().hex, site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
+        os.urandom(16).hex(), site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
         tuple((i.file, i.key) for i in sitemaps), _clock(read.articles, options.now), read.sizes, published,
         Readers(specs),
     )

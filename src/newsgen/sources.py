@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
-import multiprocessing.pool
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgen.cache import (
     RACY_NS,
@@ -32,6 +31,9 @@ from newsgen.options import CONFIG_FILE, Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
+
+if TYPE_CHECKING:
+    import multiprocessing.pool
 
 PARALLEL_MIN = 64
 """Fewer files than this are parsed in this process: starting workers costs more."""
@@ -282,7 +284,10 @@ def worker_pool(
     jobs: int, initializer: Callable[..., None], args: tuple[object, ...], fork: bool = True
 ) -> multiprocessing.pool.Pool:
     """A pool of *jobs* processes: forked where the platform allows (no re-import, no
-    pickling of the site) unless told not to, else spawned."""
+    pickling of the site) unless told not to, else spawned. (Imported here: an
+    incremental build uses none, and multiprocessing costs it 6 ms to import.)"""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork and "fork" in methods else "spawn")
     return context.Pool(jobs, initializer, args)
