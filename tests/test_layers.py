@@ -14,7 +14,7 @@ LAYERS = {
     "parse": 3, "site": 3,
     "structured": 3,
     "render": 4, "scaffold": 4, "feeds": 4,
-    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5,
+    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5, "outline": 5,
     "sources": 6,
     "planning": 7,
     "build": 8,

@@ -27,7 +27,9 @@ from test_incremental import (
     cold_tree,
     edit,
     tree_diff,
+    url_of,
     write_archive,
+    write_article,
 )
 
 
@@ -160,6 +162,83 @@ def test_a_new_file_in_content_reparses_every_article_and_the_site_stays_right(p
     preview.assert_same_as_fresh()
 
 
+# --- new articles: added to the plan in place -------------------------------------------
+
+
+def new_article(site: SiteDir, name: str, timestamp: str, hashtags: list[str], **fields: object) -> str:
+    path = f"content/mundo/{timestamp[:10]}-{name}.md"
+    write_article(site, path, headline=f"Notícia nova: {name}", timestamp=timestamp, hashtags=hashtags, **fields)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "hashtags"),
+    [
+        ("2025-07-13T10:00", ["Ucrânia", "NATO"]),  # the newest: fronts, feeds, the last tag pages
+        ("2025-05-02T15:00", ["Ucrânia", "Kursk"]),  # back-dated: every later numbered page of Ucrânia shifts
+        ("2025-03-15T09:00", ["Gaza"]),  # the oldest, in a month with no archive yet
+        ("2025-05-09T08:07", ["NATO"]),  # the very time of another article
+    ],
+    ids=["newest", "back-dated", "new-month", "same-time"],
+)
+def test_a_new_article_joins_the_last_plan_in_place(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch, timestamp: str, hashtags: list[str]
+) -> None:
+    fresh = FreshPlans(monkeypatch)
+    path = new_article(preview.site, "nova", timestamp, hashtags)
+    assert fresh.during(preview.rebuild) == 0
+    preview.assert_same_as_fresh()  # the same keys, so the same files written again
+    assert "Notícia nova: nova" in tree(preview.root)[url_of(path) + "index.html"].decode()
+
+
+def test_edits_after_new_articles_stay_quick_and_reach_every_page(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an addition the pages shift in the plan: the readers of each article (the pages
+    an edit re-keys) must follow them, or an edit would miss a page that shows it."""
+    fresh = FreshPlans(monkeypatch)
+    first = new_article(preview.site, "primeira", "2025-07-13T10:00", ["Ucrânia", "NATO"])
+    second = new_article(preview.site, "segunda", "2025-05-02T15:00", ["Ucrânia"])
+    steps = [
+        lambda: edit(preview.site, PATHS[len(PATHS) // 2], headline="Título revisto depois das novas"),
+        lambda: write_article(preview.site, first, headline="A primeira, corrigida", timestamp="2025-07-13T10:00",
+                              hashtags=["Ucrânia", "NATO"]),
+        lambda: new_article(preview.site, "terceira", "2025-06-20T12:00", ["Gaza", "NATO"], draft=True),
+        lambda: edit(preview.site, PATHS[-1], standfirst="Um resumo «novo» e uma nova notícia ao lado.")
+        or new_article(preview.site, "quarta", "2025-07-01T12:00", ["Ucrânia"]),
+        lambda: write_article(preview.site, second, headline="A segunda, corrigida", timestamp="2025-05-02T15:00",
+                              hashtags=["Ucrânia"]),
+    ]
+    preview.rebuild()
+    for number, step in enumerate(steps):
+        step()
+        assert fresh.during(preview.rebuild) == 0, f"step {number}"
+        try:
+            preview.assert_same_as_fresh()
+        except AssertionError as error:
+            raise AssertionError(f"after step {number}:\n{error}") from None
+
+
+def test_a_new_embargoed_article_waits_for_its_time(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Added in place without showing anywhere; the clock passing its embargo (which the
+    re-plan must have learned from it) plans the site afresh, and then it shows."""
+    fresh = FreshPlans(monkeypatch)
+    path = new_article(preview.site, "embargada", "2025-07-13T18:00", ["Ucrânia"])
+    assert fresh.during(preview.rebuild) == 0
+    preview.assert_same_as_fresh()
+    assert url_of(path) + "index.html" not in tree(preview.root)
+    later = NOW + timedelta(hours=7)
+    assert fresh.during(lambda: preview.rebuild(now=later)) == 1
+    assert "Notícia nova: embargada" in tree(preview.root)["index.html"].decode()
+    preview.assert_same_as_fresh(now=later)
+
+
+def test_a_new_article_with_a_new_hashtag_plans_afresh(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page may link any tag by its name: a new tag changes what all pages share."""
+    fresh = FreshPlans(monkeypatch)
+    new_article(preview.site, "etiqueta", "2025-07-13T10:00", ["Ucrânia", "Groenlândia"])
+    assert fresh.during(preview.rebuild) == 1
+    preview.assert_same_as_fresh()
+
+
 # --- newsgen build: the outline kept in the cache -----------------------------------------
 
 
@@ -188,6 +267,22 @@ def built(site: SiteDir) -> SiteDir:
     write_archive(site)
     site.build(cache=site.root / CACHE)
     return site
+
+
+def test_build_adds_a_new_article_from_its_cache(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``newsgen build`` re-plans from the outline in its cache: a new article, then an edit
+    of it (whose readers the addition carried over), then another new one."""
+    fresh = FreshPlans(monkeypatch)
+    steps = [
+        lambda: new_article(built, "nova", "2025-07-13T10:00", ["Ucrânia", "NATO"]),
+        lambda: new_article(built, "nova", "2025-07-13T10:00", ["Ucrânia", "NATO"], standfirst="Outro resumo."),
+        lambda: new_article(built, "antiga", "2025-04-20T10:00", ["Gaza"]),
+    ]
+    for number, step in enumerate(steps):
+        step()
+        assert fresh.during(lambda: built.build(cache=built.root / CACHE)) == 0, f"step {number}"
+        problems = tree_diff(tree(built.out), cold_tree(built))
+        assert not problems, f"after step {number}:\n" + "\n".join(problems)
 
 
 def test_build_re_plans_a_text_edit_from_its_cache(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:

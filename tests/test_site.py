@@ -157,3 +157,37 @@ def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() 
         site = build_site(CONFIGURED, articles.values(), NOW, previous=site.memo)
         fresh = build_site(CONFIGURED, articles.values(), NOW)
         assert dict(site.related) == dict(fresh.related), f"step {step}: {kind} {n}"
+
+
+def test_articles_added_in_place_give_the_site_built_afresh() -> None:
+    """`Site.with_added` (a new article joining the lists it belongs in, the quick re-plan's
+    way) against `build_site` on every article: lists, tags (their shown spelling too),
+    month archives, sections and related lists, after each of 60 random additions: new,
+    back-dated into a tag's window, equal in time to another, in a new month or tag."""
+    rng = random.Random(7)
+    spellings = [("Ucrânia", "ucrania"), ("ucrânia", "ucrania"), ("NATO", "nato"), ("Nato", "nato"), ("EUA", "eua")]
+    pool = [Hashtag(text, key, text.lower()) for text, key in spellings]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    template = art("modelo")
+
+    def story(n: int) -> Article:
+        tags = {h.key: h for h in rng.sample(pool, rng.randint(0, 3))}  # one spelling per tag
+        if rng.random() < 0.1:
+            tags[f"novo{n}"] = Hashtag(f"Novo{n}", f"novo{n}", f"novo{n}")
+        when = start + timedelta(hours=rng.choice([rng.randint(0, 24 * 120), 24 * 60]))
+        return dataclasses.replace(
+            template, source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tuple(tags.values()), published=when,
+            section=rng.choice(["mundo", "europa"]),
+        )
+
+    articles = [story(n) for n in range(200)]
+    site = build_site(CONFIGURED, articles, NOW)
+    assert max(len(t.articles) for t in site.tags) > 2 * RELATED_WINDOW
+    for n in range(200, 260):
+        added = [story(n)] if n % 10 else [story(n), story(n + 1000)]
+        articles += added
+        site = site.with_added(added)
+        fresh = build_site(CONFIGURED, articles, NOW)
+        for field in ("articles", "tags", "archives", "tag_index", "sections", "related"):
+            assert getattr(site, field) == getattr(fresh, field), f"{field} after adding {[a.path for a in added]}"
+        assert site.memo.related == fresh.memo.related and site.memo.facts == fresh.memo.facts

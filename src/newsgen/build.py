@@ -40,9 +40,10 @@ from newsgen.cache import (
 )
 from newsgen.errors import ContentError, Problem, UsageError, warning
 from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
+from newsgen.outline import Outline
 from newsgen.output import Writer, swap, sync
 from newsgen.planned import Planned
-from newsgen.planning import Gathered, Outline, gather
+from newsgen.planning import Gathered, gather
 from newsgen.search import INDEX_DIR, index
 from newsgen.sources import (
     ImageSizes,

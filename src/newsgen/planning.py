@@ -2,19 +2,26 @@
 
 Nothing here writes the output (`newsgen.build` and `newsgen.serve` do). Given the last
 plan's `Outline` (the preview server keeps it in memory, ``newsgen build`` in its cache),
-an edit that moves no article (same URL, dates, section, hashtags, images, draft flag:
-its `placement`) keeps that plan and re-keys only the pages that show an edited article,
-instead of indexing and keying the whole site again: at 10,000 articles, 0.1 s instead
-of 0.5 s.
+a quick re-plan replaces indexing and keying the whole site (0.5 s at 10,000 articles):
+
+- an edit that moves no article (same URL, dates, section, hashtags, images, draft flag:
+  its `placement`) keeps that plan and re-keys only the pages that show an edited
+  article (0.1 s);
+- a new article joins the site's lists in place (`Site.with_added`), and only the pages
+  it can change are keyed again: its own, its neighbours', those of its tags, month and
+  section, the fronts (0.15 s).
+
+Anything else (a deleted, renamed or moved article, a new hashtag, a template or config
+change, the clock passing an embargo) plans the site afresh.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import os
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -27,11 +34,18 @@ from newsgen.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.feeds import NEWS_WINDOW, feed_plan, sitemap_plan
 from newsgen.models import Article
 from newsgen.options import BuildOptions
+from newsgen.outline import Outline, Readers, Sizes
 from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
-from newsgen.render import PageSpec, Renderer
-from newsgen.site import Site, build_site, placement, url_collisions
+from newsgen.render import (
+    ArchiveContext,
+    ArticleContext,
+    PageSpec,
+    Renderer,
+    TagContext,
+)
+from newsgen.site import Site, build_site, order, placement, url_collisions, visible
 from newsgen.sources import (
     ImageSizes,
     ParseCache,
@@ -44,13 +58,10 @@ from newsgen.sources import (
     tree_digest,
 )
 
-__all__ = ["Gathered", "Outline", "Readers", "gather"]
+__all__ = ["Gathered", "gather"]
 
-ZERO = timedelta(0)
 QUICK_EDITS = 100
-"""Past this many edited articles (a config change re-parses them all), plan afresh."""
-Sizes = Mapping[str, tuple[int, int]]
-
+"""Past this many edited or added articles (a config change re-parses them all), plan afresh."""
 
 @dataclass(frozen=True)
 class Gathered:
@@ -76,92 +87,6 @@ class Gathered:
     def clock(self) -> tuple[datetime | None, datetime | None]:
         """The build clock may move anywhere strictly inside this without changing the output."""
         return self.outline.clock
-
-
-@dataclass(frozen=True)
-class Outline:
-    """What a later `gather` needs of this plan to re-plan an edit that moves no article."""
-
-    token: str
-    """Names the site's structure: a quick re-plan keeps it, a fresh plan makes a new one."""
-    site: Site
-    articles: tuple[Article, ...]
-    """Every parsed article, drafts and embargoed ones too, in source order."""
-    keys: Keys
-    """Each published article's key: a page's key is a digest of those of its articles."""
-    shared: str
-    """The key of what every page depends on: code, config, templates, assets, options, tags."""
-    pages: tuple[tuple[str, str], ...]
-    """Each page's file and key, in plan order."""
-    sitemaps: tuple[tuple[str, str], ...]
-    clock: tuple[datetime | None, datetime | None]
-    sizes: Sizes
-    published: Mapping[str, Path]
-    """The static and content files published as they are."""
-    readers: Readers
-
-    def fixed(self) -> tuple[object, ...]:
-        """What a quick re-plan keeps as it is (`newsgen.build` saves it with each article
-        written as its path, read back from the parse cache)."""
-        return (self.token, self.site, self.articles, self.sitemaps, self.clock, self.sizes, dict(self.published))
-
-    def variable(self) -> tuple[object, ...]:
-        """What a quick re-plan may change."""
-        return (self.token, dict(self.keys), self.shared, self.pages, self.readers.table)
-
-    @classmethod
-    def rejoin(cls, fixed: object, variable: object) -> Outline | None:
-        """The outline saved as `fixed` and `variable`; None if they are not of one plan."""
-        if not (isinstance(fixed, tuple) and isinstance(variable, tuple) and len(fixed) == 7 and len(variable) == 5):
-            return None
-        token, site, articles, sitemaps, clock, sizes, published = fixed
-        same, keys, shared, pages, table = variable
-        if token != same or not isinstance(site, Site):
-            return None
-        return cls(token, site, articles, keys, shared, pages, sitemaps, clock, sizes, published, Readers(table=table))
-
-
-class Readers:
-    """Which pages read which article's key: those to re-key when only that article's text
-    changed. Found from the page specs on first use (0.1 s at 10,000 articles: the preview
-    server asks while the editor reads), then right for every later plan that moves no
-    article, since such a plan has the same pages in the same order."""
-
-    def __init__(self, specs: Iterable[PageSpec] | None = None, table: dict[str, list[int]] | None = None) -> None:
-        """*specs*: the pages, to look at when first asked; *table*: what that found before."""
-        self._specs, self.table = specs, table
-
-    def pages(self, paths: Iterable[str], specs: Callable[[], Iterable[PageSpec]] | None = None) -> set[int]:
-        """The indices (in the plan) of the pages that show any article of *paths*.
-        *specs* makes the pages for readers restored from a cache without their table."""
-        if self.table is None:
-            found = self._specs if self._specs is not None else specs() if specs is not None else None
-            assert found is not None, "readers restored without a table need the pages"
-            self.table, self._specs = _readers(found), None  # specs hold a whole site: let them go
-        return {i for path in paths for i in self.table.get(path, ())}
-
-
-class _Recording(dict[str, str]):
-    """Stands in for the article keys and notes which articles a page's key reads."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.read: list[str] = []
-
-    def __getitem__(self, path: str) -> str:
-        self.read.append(path)
-        return ""
-
-
-def _readers(specs: Iterable[PageSpec]) -> dict[str, list[int]]:
-    pages: dict[str, list[int]] = defaultdict(list)
-    recording = _Recording()
-    for i, spec in enumerate(specs):
-        spec.key(recording)
-        for path in set(recording.read):
-            pages[path].append(i)
-        recording.read.clear()
-    return dict(pages)
 
 
 def gather(
@@ -258,42 +183,140 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
 
 
 def _replan(previous: Outline, read: _Read) -> Gathered | None:
-    """*previous* with the edited articles in, re-keying only the pages that show one;
-    None if anything else changed (an article moved, the config, the clock, a template…)."""
+    """*previous* with the edited and added articles in, re-keying only the pages that can
+    show one; None if anything else changed (an article moved or went, a new hashtag, the
+    config, the clock, a template…)."""
     options, now = read.options, read.options.now
     old_site, (low, high) = previous.site, previous.clock
     if (
-        len(read.articles) != len(previous.articles) or read.sizes != previous.sizes or read.config != old_site.config
+        read.sizes != previous.sizes or read.config != old_site.config
         or not (now == old_site.now or ((low is None or low < now) and (high is None or now < high)))
     ):
         return None
-    # The parse cache gives an unchanged file's article back: compare the others.
-    edited = [(old, new) for old, new in zip(previous.articles, read.articles) if old is not new]
-    if len(edited) > QUICK_EDITS or any(placement(old) != placement(new) for old, new in edited):
+    changes = _changes(previous.articles, read.articles)
+    if changes is None:
+        return None
+    edited, added = changes
+    if len(edited) + len(added) > QUICK_EDITS or any(placement(old) != placement(new) for old, new in edited):
         return None
     site = replace(old_site.with_articles(edited), now=now)
-    published, shared, renderer = read.prepare(site)
-    if shared != previous.shared or published != previous.published:
+    shown = [a for a in added if visible(a, now, options.drafts, options.future)]
+    grown = site.with_added(shown)
+    published, shared, renderer = read.prepare(grown)
+    if shared != previous.shared:
         return None
     keys = {**previous.keys, **{a.path: read.article_key(a) for _, a in edited if a.path in previous.keys}}
-    rekey = renderer.plan_only(previous.readers.pages((a.path for _, a in edited), renderer.plan))
+    keys.update((a.path, read.article_key(a)) for a in shown)
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
+    paths = [a.path for _, a in edited]
+    if shown:
+        # Edits after a fresh plan, whose readers are not known yet: key every page again.
+        unknown = paths and previous.readers.table is None
+        rekey = range(len(previous.pages)) if unknown else previous.readers.pages(paths) if paths else set()
+        added_pages, readers = _added_pages(previous, renderer, keys, shared, rekey, _touched_by_adding(site, grown, shown))
+        plan = [Planned(file, key, functools.partial(render, spec)) for (file, key), spec in added_pages]
+        sitemaps = _sharing(shared, sitemap_plan(grown))
+    else:
+        rekey = previous.readers.pages(paths, renderer.plan)  # the same pages as the last plan's
+        edited_pages, readers = _edited_pages(previous, renderer, keys, shared, rekey, render), previous.readers
+        if edited_pages is None:
+            return None
+        later = _Later(renderer, render)
+        plan = edited_pages
+        sitemaps = [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
+    pages = tuple((i.file, i.key) for i in plan)
+    plan += _sharing(shared, feed_plan(grown, keys, renderer.full))
+    plan += sitemaps
+    if shown:
+        _check_clashes(plan, published, options.site_dir)
+    plan += _asset_plan(published)
+    outline = replace(
+        previous, site=grown, articles=read.articles, keys=keys, pages=pages, published=published, readers=readers,
+        sitemaps=tuple((i.file, i.key) for i in sitemaps), clock=_clock(added, now, previous.clock),
+        token=os.urandom(16).hex() if added else previous.token,  # new articles: a new structure to save
+    )
+    return Gathered(tuple(plan), read.warnings, _search_key(shared, grown, plan), outline)
+
+
+def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:
+    """The (old, new) versions of the edited articles and the added ones; None if one went.
+    The parse cache gives an unchanged file's article back: compare the others."""
+    if len(after) == len(before) and all(old.source == new.source for old, new in zip(before, after)):
+        return [(old, new) for old, new in zip(before, after) if old is not new], []
+    was = {a.source: a for a in before}
+    edited, added = [], []
+    for article in after:
+        old = was.get(article.source)
+        if old is None:
+            added.append(article)
+        elif old is not article:
+            edited.append((old, article))
+    return (edited, added) if len(after) - len(added) == len(before) else None
+
+
+def _edited_pages(
+    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: set[int], render: Callable[[PageSpec], bytes],
+) -> list[Planned] | None:
+    """The pages of *previous*, those at *rekey* keyed again, the others made only if asked."""
+    specs = renderer.plan_only(rekey)
     later = _Later(renderer, render)
     plan = []
     for i, (file, key) in enumerate(previous.pages):
-        spec = rekey.get(i)
+        spec = specs.get(i)
         if spec is None:
             plan.append(Planned(file, key, functools.partial(later.page, i)))
         elif spec.file == file:
             plan.append(Planned(file, digest(shared, spec.key(keys)), functools.partial(render, spec)))
         else:
             return None  # not the same pages after all
-    plan += _sharing(shared, feed_plan(site, keys, renderer.full))
-    plan += [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
-    plan += _asset_plan(published)
-    pages = tuple((i.file, i.key) for i in plan[: len(previous.pages)])
-    outline = replace(previous, site=site, articles=read.articles, keys=keys, pages=pages)
-    return Gathered(tuple(plan), read.warnings, _search_key(shared, site, plan), outline)
+    return plan
+
+
+def _added_pages(
+    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: Iterable[int], touched: Callable[[PageSpec], bool],
+) -> tuple[list[tuple[tuple[str, str], PageSpec]], Readers]:
+    """Every page of the grown site, with its key: a new one for the pages that are new,
+    *touched*, or at *rekey* in *previous*; the old one for the others."""
+    before = [file for file, _ in previous.pages]
+    old = dict(previous.pages)
+    reread = {before[i] for i in rekey}
+    specs = renderer.plan()
+    files = [spec.file for spec in specs]
+    pages, rekeyed = [], set()
+    for i, (spec, file) in enumerate(zip(specs, files)):
+        key = old.get(file)
+        if key is None or file in reread or touched(spec):
+            key = digest(shared, spec.key(keys))
+            rekeyed.add(i)
+        pages.append(((file, key), spec))
+    return pages, previous.readers.moved(before, files, specs, rekeyed)
+
+
+def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Callable[[PageSpec], bool]:
+    """Whether a page of *grown* (*site* with *shown* added) may differ from its page in
+    *site*, but for the keys of the articles it shows: the added articles' pages, their
+    neighbours', those whose related list changed; the archives of the added articles'
+    sections, all the pages of their tags; every front (the counts of their tags), the
+    tag index and the not-found page (the latest articles)."""
+    articles = {path for path, related in grown.related.items() if related is not site.related.get(path)}
+    for article in shown:
+        stories = grown.in_section(article.section)
+        at = bisect.bisect_left(stories, order(article), key=order)
+        articles.update(a.path for a in stories[max(0, at - 1) : at + 2])
+    sections = {a.section for a in shown}
+    tags = {h.key for a in shown for h in a.hashtags}
+
+    def touched(spec: PageSpec) -> bool:
+        context = spec.context
+        if isinstance(context, ArticleContext):
+            return context.article.path in articles
+        if isinstance(context, ArchiveContext):
+            return context.archive.section.key in sections
+        if isinstance(context, TagContext):
+            return context.page.tag.key in tags
+        return True
+
+    return touched
 
 
 class _Later:
@@ -383,14 +406,17 @@ def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Pa
     return {**static, **{path: file for path, file in content.items() if path in used}}
 
 
-def _clock(articles: tuple[Article, ...], now: datetime) -> tuple[datetime | None, datetime | None]:
-    """The instants around *now* at which an article appears (embargo) or leaves the
-    news sitemap's window: between them the output cannot change."""
-    published = [a.published for a in articles]
-    # Each article changes the output at p (appears) and at p + NEWS_WINDOW (leaves):
-    # the latest p + shift at or before now, and the earliest one after it.
-    before = [max((p for p in published if p <= now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
-    after = [min((p for p in published if p > now - shift), default=None) for shift in (ZERO, NEWS_WINDOW)]
-    lows = [p + shift for p, shift in zip(before, (ZERO, NEWS_WINDOW)) if p is not None]
-    highs = [p + shift for p, shift in zip(after, (ZERO, NEWS_WINDOW)) if p is not None]
-    return max(lows, default=None), min(highs, default=None)
+def _clock(
+    articles: Iterable[Article], now: datetime, around: tuple[datetime | None, datetime | None] = (None, None),
+) -> tuple[datetime | None, datetime | None]:
+    """The instants around *now* at which an article appears (embargo) or leaves the news
+    sitemap's window: between them the output cannot change. *around*: those of other
+    articles, to narrow."""
+    low, high = around
+    for article in articles:
+        for moment in (article.published, article.published + NEWS_WINDOW):
+            if moment <= now:
+                low = moment if low is None or moment > low else low
+            elif high is None or moment < high:
+                high = moment
+    return low, high

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from newsgen.models import Article
+from newsgen.models import Article, Tag
 
 RELATED_MAX = 4
 RELATED_WINDOW = 50
@@ -62,6 +62,44 @@ def related_articles(
             chosen = related[article.path] = _rank(me, published, members)
             paths[article.path] = tuple([a.path for a in chosen])
     return related, RelatedMemo(facts, paths)
+
+
+def related_after_adding(
+    published: tuple[Article, ...], tags: Mapping[str, Tag], related: Mapping[str, tuple[Article, ...]],
+    memo: RelatedMemo, added: list[Article],
+) -> tuple[dict[str, tuple[Article, ...]], RelatedMemo]:
+    """What `related_articles` gives for *published* (the articles of *related* and
+    *memo*, and *added*), ranking only the lists that `_stale` would: the added articles'
+    own, and in each of their tags those of the members just newer than them. *tags*: the
+    site's tags by key, *added* among their members."""
+    rank = {a.path: i for i, a in enumerate(published)}
+    members = _Members(tags, rank)
+    facts, paths, lists = dict(memo.facts), dict(memo.related), dict(related)
+    stale = set()
+    for article in added:
+        me = rank[article.path]
+        facts[article.path] = (article.published.timestamp(), tuple([h.key for h in article.hashtags]))
+        stale.add(me)
+        for key in {h.key for h in article.hashtags}:
+            ranks = members[key]
+            at = bisect.bisect_left(ranks, me)
+            stale.update(ranks[max(0, at - RELATED_WINDOW - 2) : at + 2])
+    for me in stale:
+        chosen = lists[published[me].path] = _rank(me, published, members)
+        paths[published[me].path] = tuple([a.path for a in chosen])
+    return lists, RelatedMemo(facts, paths)
+
+
+class _Members(dict[str, list[int]]):
+    """Each hashtag's articles by rank, as `related_articles` lists them, for the tags asked."""
+
+    def __init__(self, tags: Mapping[str, Tag], rank: Mapping[str, int]) -> None:
+        super().__init__()
+        self.tags, self.rank = tags, rank
+
+    def __missing__(self, key: str) -> list[int]:
+        ranks = self[key] = [self.rank[a.path] for a in self.tags[key].articles]
+        return ranks
 
 
 def _rank(me: int, published: tuple[Article, ...], members: Mapping[str, list[int]]) -> tuple[Article, ...]:

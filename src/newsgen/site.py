@@ -5,6 +5,7 @@ nothing downstream (pages, lists, tags, counts, related lists, assets) can see t
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from newsgen import urls
 from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
-from newsgen.related import RelatedMemo, related_articles
+from newsgen.related import RelatedMemo, related_after_adding, related_articles
 
 TAG_PAGE_SIZE = 20
 _Group = TypeVar("_Group", Tag, MonthArchive)
@@ -105,6 +106,38 @@ class Site:
             sections=MappingProxyType({key: swap(lst) for key, lst in self.sections.items()}),
         )
 
+    def with_added(self, added: Iterable[Article]) -> Site:
+        """This site with the published articles *added* too (new to it, each one shown
+        by `visible`): what `build_site` gives for them all, at the cost of the lists they
+        join. Related lists are ranked again only where an added article can enter them."""
+        added = sorted(added, key=order)
+        if not added:
+            return self
+        sections = dict(self.sections)
+        for article in added:
+            sections[article.section] = _inserted(sections.get(article.section, ()), [article])
+        tag_index = dict(self.tag_index)
+        for key in dict.fromkeys(h.key for article in added for h in article.hashtags):
+            old = tag_index[key].articles if key in tag_index else ()
+            tag_index[key] = _tag(key, _inserted(old, [a for a in added if key in {h.key for h in a.hashtags}]))
+        archives = {(a.section.key, a.year, a.month): a for a in self.archives}
+        for article in added:
+            month = (article.section, article.published.year, article.published.month)
+            old = archives[month].articles if month in archives else ()
+            archives[month] = _archive(self.section_of(article), month, _inserted(old, [article]))
+        published = _inserted(self.articles, added)
+        related, memo = related_after_adding(published, tag_index, self.related, self.memo, added)
+        return replace(
+            self,
+            articles=published,
+            tags=tuple(tag_index[key] for key in sorted(tag_index)),
+            archives=_in_config_order(self.config, archives.values()),
+            related=MappingProxyType(related),
+            tag_index=MappingProxyType(tag_index),
+            sections=MappingProxyType(sections),
+            memo=memo,
+        )
+
     def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
         """The newest page, then stable numbered pages from the oldest (a new article
         only ever changes the newest page and the last numbered one)."""
@@ -128,6 +161,24 @@ def placement(article: Article) -> tuple[object, ...]:
     return (a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets)
 
 
+def order(article: Article) -> tuple[float, str]:
+    """Where an article stands in every list of a site: newest first, then by path."""
+    return (-article.published.timestamp(), article.path)
+
+
+def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
+    """Whether a site built at *now* with these flags publishes *article*."""
+    return (drafts or not article.draft) and (future or article.published <= now)
+
+
+def _inserted(articles: tuple[Article, ...], new: Iterable[Article]) -> tuple[Article, ...]:
+    """*articles* (in `order`) with *new* in their places."""
+    merged = list(articles)
+    for article in new:
+        bisect.insort(merged, article, key=order)
+    return tuple(merged)
+
+
 def build_site(
     config: SiteConfig,
     articles: Iterable[Article],
@@ -142,10 +193,8 @@ def build_site(
     collisions = url_collisions(every)
     if collisions:
         raise ContentError(collisions)
-    visible = sorted(
-        (a for a in every if (drafts or not a.draft) and (future or a.published <= now)), key=lambda a: a.path
-    )
-    published = tuple(sorted(visible, key=lambda a: a.published, reverse=True))  # stable: ties by path
+    shown = sorted((a for a in every if visible(a, now, drafts, future)), key=lambda a: a.path)
+    published = tuple(sorted(shown, key=lambda a: a.published, reverse=True))  # stable: ties by path: `order`
     tags = _tags(published)
     related, memo = related_articles(published, previous)
     return Site(
@@ -188,34 +237,46 @@ def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
 
 
 def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:
-    """Group hashtags by identity; the display form is the most used spelling
-    (ties: the first in code-point order), counted over published articles only."""
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    """Group hashtags by identity (see `_tag`)."""
     members: dict[str, list[Article]] = defaultdict(list)
-    slugs: dict[str, str] = {}
     for article in published:
         for hashtag in article.hashtags:
-            spellings[hashtag.key][hashtag.text] += 1
             members[hashtag.key].append(article)
-            slugs[hashtag.text] = hashtag.slug
-    tags = []
-    for key in sorted(members):
-        name = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
-        slug = slugs[name]
-        tags.append(Tag(key, name, slug, tuple(members[key]), urls.tag_path(slug)))
-    return tuple(tags)
+    return tuple(_tag(key, tuple(members[key])) for key in sorted(members))
+
+
+def _tag(key: str, members: tuple[Article, ...]) -> Tag:
+    """The tag of hashtag *key*, shown as its most used spelling among *members* (ties:
+    the first in code-point order)."""
+    spellings: Counter[str] = Counter()
+    slugs: dict[str, str] = {}
+    for article in members:
+        for hashtag in article.hashtags:
+            if hashtag.key == key:
+                spellings[hashtag.text] += 1
+                slugs[hashtag.text] = hashtag.slug
+    name = min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+    return Tag(key, name, slugs[name], members, urls.tag_path(slugs[name]))
+
+
+Month = tuple[str, int, int]
+"""A section key, a year and a month."""
 
 
 def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[MonthArchive, ...]:
-    """Month archives per section (in config order), newest month first."""
-    grouped: dict[tuple[str, int, int], list[Article]] = defaultdict(list)
+    grouped: dict[Month, list[Article]] = defaultdict(list)
     for article in published:
         grouped[(article.section, article.published.year, article.published.month)].append(article)
-    archives = []
-    for section in config.sections:
-        months = sorted(((y, m) for (k, y, m) in grouped if k == section.key), reverse=True)
-        for year, month in months:
-            articles = tuple(grouped[(section.key, year, month)])
-            path = urls.archive_path(section.key, year, month)
-            archives.append(MonthArchive(section, year, month, articles, path))
-    return tuple(archives)
+    by_key = {s.key: s for s in config.sections}
+    return _in_config_order(config, (_archive(by_key[m[0]], m, tuple(lst)) for m, lst in grouped.items()))
+
+
+def _archive(section: Section, month: Month, articles: tuple[Article, ...]) -> MonthArchive:
+    _, year, number = month
+    return MonthArchive(section, year, number, articles, urls.archive_path(section.key, year, number))
+
+
+def _in_config_order(config: SiteConfig, archives: Iterable[MonthArchive]) -> tuple[MonthArchive, ...]:
+    """Month archives per section (in config order), newest month first."""
+    rank = {s.key: i for i, s in enumerate(config.sections)}
+    return tuple(sorted(archives, key=lambda a: (rank[a.section.key], -a.year, -a.month)))
