@@ -67,33 +67,39 @@ class Readers:
     changed. Found from the page specs on first use (0.1 s at 10,000 articles: the preview
     server asks while the editor reads), then carried over by every quick re-plan."""
 
-    def __init__(self, specs: Iterable[PageSpec] | None = None, table: dict[str, list[int]] | None = None) -> None:
-        """*specs*: the pages, to look at when first asked; *table*: what that found before."""
+    def __init__(
+        self, specs: Callable[[], Iterable[PageSpec]] | None = None, table: dict[str, list[int]] | None = None
+    ) -> None:
+        """*specs*: makes the pages, to look at when first asked; *table*: what that found before."""
         self._specs, self.table = specs, table
 
     def pages(self, paths: Iterable[str], specs: Callable[[], Iterable[PageSpec]] | None = None) -> set[int]:
         """The indices (in the plan) of the pages that show any article of *paths*.
         *specs* makes the pages for readers restored from a cache without their table."""
         if self.table is None:
-            found = self._specs if self._specs is not None else specs() if specs is not None else None
+            found = self._specs or specs
             assert found is not None, "readers restored without a table need the pages"
-            self.table, self._specs = _readers(found), None  # specs hold a whole site: let them go
+            self.table, self._specs = _readers(found()), None  # specs hold a whole site: let them go
         return {i for path in paths for i in self.table.get(path, ())}
 
-    def moved(self, before: Sequence[str], after: Sequence[str], specs: Sequence[PageSpec], rekeyed: set[int]) -> Readers:
-        """The readers of a plan whose pages are *specs* (their files: *after*), made from
-        the plan of these readers (its files: *before*) by keying again only the pages at
-        positions *rekeyed*: every other page was in *before* and reads what it read there."""
+    def moved(
+        self, before: Sequence[str], after: Sequence[str], specs: Mapping[int, PageSpec],
+        plan: Callable[[], Iterable[PageSpec]],
+    ) -> Readers:
+        """The readers of a plan whose pages are *after* (files), made from the plan of
+        these readers (its files: *before*) by keying again only the pages *specs* (by
+        position): every other page was in *before* and reads what it read there. *plan*
+        makes all the pages, if these readers were never found."""
         if self.table is None:
-            return Readers(specs)
+            return Readers(plan)
         position = {file: i for i, file in enumerate(after)}
         now_at = [position.get(file) for file in before]  # None: the page is gone
         table: dict[str, list[int]] = {}
         for path, pages in self.table.items():
-            kept = [now_at[i] for i in pages if now_at[i] is not None and now_at[i] not in rekeyed]
+            kept = [now_at[i] for i in pages if now_at[i] is not None and now_at[i] not in specs]
             if kept:
                 table[path] = kept  # type: ignore[assignment]  # the Nones are filtered out
-        for i, path in _reads((i, specs[i]) for i in sorted(rekeyed)):
+        for i, path in _reads(sorted(specs.items())):
             table.setdefault(path, []).append(i)
         return Readers(table=table)
 

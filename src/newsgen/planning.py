@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,11 +39,8 @@ from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
 from newsgen.render import (
-    ArchiveContext,
-    ArticleContext,
     PageSpec,
     Renderer,
-    TagContext,
 )
 from newsgen.site import Site, build_site, order, placement, url_collisions, visible
 from newsgen.sources import (
@@ -177,7 +174,7 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     outline = Outline(
         os.urandom(16).hex(), site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
         tuple((i.file, i.key) for i in sitemaps), _clock(read.articles, options.now), read.sizes, published,
-        Readers(specs),
+        Readers(lambda: specs),
     )
     return Gathered(tuple(plan), read.warnings, _search_key(shared, site, plan), outline)
 
@@ -213,8 +210,10 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         # Edits after a fresh plan, whose readers are not known yet: key every page again.
         unknown = paths and previous.readers.table is None
         rekey = range(len(previous.pages)) if unknown else previous.readers.pages(paths) if paths else set()
-        added_pages, readers = _added_pages(previous, renderer, keys, shared, rekey, _touched_by_adding(site, grown, shown))
-        plan = [Planned(file, key, functools.partial(render, spec)) for (file, key), spec in added_pages]
+        made = _added_pages(previous, renderer, keys, shared, rekey, _touched_by_adding(site, grown, shown), render)
+        if made is None:
+            return None
+        plan, readers = made
         sitemaps = _sharing(shared, sitemap_plan(grown))
     else:
         rekey = previous.readers.pages(paths, renderer.plan)  # the same pages as the last plan's
@@ -273,50 +272,45 @@ def _edited_pages(
 
 
 def _added_pages(
-    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: Iterable[int], touched: Callable[[PageSpec], bool],
-) -> tuple[list[tuple[tuple[str, str], PageSpec]], Readers]:
-    """Every page of the grown site, with its key: a new one for the pages that are new,
-    *touched*, or at *rekey* in *previous*; the old one for the others."""
+    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: Iterable[int], touched: Touched,
+    render: Callable[[PageSpec], bytes],
+) -> tuple[list[Planned], Readers] | None:
+    """Every page of the grown site: the pages an addition can change (*touched*) and
+    those at *rekey* in *previous* keyed again, the others as they were (an addition
+    only inserts pages). None if the pages do not add up after all."""
+    specs, total = renderer.plan_showing(*touched)
+    made = {spec.file for spec in specs.values()}
+    kept = [page for page in previous.pages if page[0] not in made]
+    if len(kept) + len(specs) != total:
+        return None
+    rest = iter(kept)
+    pages = [(specs[i].file, "") if i in specs else next(rest) for i in range(total)]
     before = [file for file, _ in previous.pages]
-    old = dict(previous.pages)
-    reread = {before[i] for i in rekey}
-    specs = renderer.plan()
-    files = [spec.file for spec in specs]
-    pages, rekeyed = [], set()
-    for i, (spec, file) in enumerate(zip(specs, files)):
-        key = old.get(file)
-        if key is None or file in reread or touched(spec):
-            key = digest(shared, spec.key(keys))
-            rekeyed.add(i)
-        pages.append(((file, key), spec))
-    return pages, previous.readers.moved(before, files, specs, rekeyed)
+    reread = {before[i] for i in rekey} - made
+    specs.update(renderer.plan_only(i for i, (file, _) in enumerate(pages) if file in reread))
+    later = _Later(renderer, render)
+    plan = [
+        Planned(file, key, functools.partial(later.page, i)) if i not in specs
+        else Planned(file, digest(shared, specs[i].key(keys)), functools.partial(render, specs[i]))
+        for i, (file, key) in enumerate(pages)
+    ]
+    return plan, previous.readers.moved(before, [file for file, _ in pages], specs, renderer.plan)
 
 
-def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Callable[[PageSpec], bool]:
-    """Whether a page of *grown* (*site* with *shown* added) may differ from its page in
-    *site*, but for the keys of the articles it shows: the added articles' pages, their
-    neighbours', those whose related list changed; the archives of the added articles'
-    sections, all the pages of their tags; every front (the counts of their tags), the
-    tag index and the not-found page (the latest articles)."""
-    articles = {path for path, related in grown.related.items() if related is not site.related.get(path)}
+Touched = tuple[list[Article], set[str], set[str]]
+
+
+def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Touched:
+    """What an addition to *site* (giving *grown*) can change besides the keys of the
+    articles the pages show (`Renderer.plan_showing`): the pages of the added articles,
+    of their neighbours and of those whose related list changed; their sections'
+    archives; their tags' pages."""
+    articles = [a for a in grown.articles if grown.related[a.path] is not site.related.get(a.path)]
     for article in shown:
         stories = grown.in_section(article.section)
         at = bisect.bisect_left(stories, order(article), key=order)
-        articles.update(a.path for a in stories[max(0, at - 1) : at + 2])
-    sections = {a.section for a in shown}
-    tags = {h.key for a in shown for h in a.hashtags}
-
-    def touched(spec: PageSpec) -> bool:
-        context = spec.context
-        if isinstance(context, ArticleContext):
-            return context.article.path in articles
-        if isinstance(context, ArchiveContext):
-            return context.archive.section.key in sections
-        if isinstance(context, TagContext):
-            return context.page.tag.key in tags
-        return True
-
-    return touched
+        articles += stories[max(0, at - 1) : at + 2]
+    return list({a.path: a for a in articles}.values()), {a.section for a in shown}, {h.key for a in shown for h in a.hashtags}
 
 
 class _Later:

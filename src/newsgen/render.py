@@ -10,7 +10,7 @@ import bisect
 import functools
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
 from newsgen.planned import Keys, keys_of
-from newsgen.site import Site, TagPage
+from newsgen.site import Site, TagPage, order
 from newsgen.structured import iso, news_article, script_json
 
 THEME = Path(__file__).parent / "theme"
@@ -255,37 +255,60 @@ class Renderer:
     def plan(self) -> list[PageSpec]:
         """Every HTML page of the site, not yet rendered: article pages first."""
         specs: list[PageSpec] = []
-        for count, make in self._runs():
+        for count, make, _ in self._runs():
             specs += map(make, range(count))
         return specs
 
     def plan_only(self, positions: Iterable[int]) -> dict[int, PageSpec]:
         """The pages of `plan` at *positions*, by position, without making the others."""
         wanted, found, start = sorted(set(positions)), {}, 0
-        for count, make in self._runs():
+        for count, make, _ in self._runs():
             for i in wanted[bisect.bisect_left(wanted, start) : bisect.bisect_left(wanted, start + count)]:
                 found[i] = make(i - start)
             start += count
         return found
 
-    def _runs(self) -> Iterator[tuple[int, Callable[[int], PageSpec]]]:
-        """The pages of `plan` in runs of one kind: how many, and how to make the i-th."""
+    def plan_showing(
+        self, articles: Iterable[Article], sections: Collection[str], tags: Collection[str]
+    ) -> tuple[dict[int, PageSpec], int]:
+        """The pages of `plan`, by position, of *articles*, every archive page of
+        *sections*, every page of *tags*, and every page that lists from the whole site
+        (fronts, tag index, 404); and how many pages `plan` has."""
+        by_section: dict[str, list[Article]] = {}
+        for article in articles:
+            by_section.setdefault(article.section, []).append(article)
+        found, start = {}, 0
+        for count, make, (kind, key) in self._runs():
+            if kind == "articles":
+                stories = self.site.in_section(key)
+                for article in by_section.get(key, ()):
+                    i = bisect.bisect_left(stories, order(article), key=order)
+                    found[start + i] = make(i)
+            elif kind == "site" or (kind == "archives" and key in sections) or (kind == "tag" and key in tags):
+                found.update((start + i, make(i)) for i in range(count))
+            start += count
+        return found, start
+
+    def _runs(self) -> Iterator[tuple[int, Callable[[int], PageSpec], tuple[str, str]]]:
+        """The pages of `plan` in runs of one kind: how many, how to make the i-th, and
+        what they list: the articles of a section, its archives, a tag, or the site."""
         site = self.site
         for section in site.config.sections:
             stories = site.in_section(section.key)  # newest first
-            yield len(stories), functools.partial(self._article_page, section, stories)
-        yield 1, functools.partial(self._front_page, None)
+            yield len(stories), functools.partial(self._article_page, section, stories), ("articles", section.key)
+        yield 1, functools.partial(self._front_page, None), ("site", "")
         for section in site.config.sections:
-            yield 1, functools.partial(self._front_page, section)
+            yield 1, functools.partial(self._front_page, section), ("site", "")  # its tags' counts: any tag
             archives = site.archives_of(section.key)
-            yield len(archives), functools.partial(self._archive_page, section, archives)
+            yield len(archives), functools.partial(self._archive_page, section, archives), ("archives", section.key)
         for tag in site.tags:
             pages = site.tag_pages(tag)
-            yield len(pages), functools.partial(self._tag_page, tag, pages)
+            yield len(pages), functools.partial(self._tag_page, tag, pages), ("tag", tag.key)
         tag_index = TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key)))
-        yield 1, lambda _: PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas")
-        yield 1, lambda _: PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa")
-        yield 1, lambda _: PageSpec("404.html", urls.NOT_FOUND, NotFoundContext(site.articles[:5]), "Página não encontrada")
+        yield 1, lambda _: PageSpec("tags.html", urls.TAG_INDEX, tag_index, "Etiquetas"), ("site", "")
+        yield 1, lambda _: PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa"), ("site", "")
+        latest = NotFoundContext(site.articles[:5])
+        yield 1, lambda _: PageSpec("404.html", urls.NOT_FOUND, latest, "Página não encontrada"), ("site", "")
 
     def _front_page(self, section: Section | None, _: int) -> PageSpec:
         """The home page (no *section*) or a section front."""
