@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsgen.models import Article, Tag
@@ -34,12 +34,22 @@ class RelatedMemo:
     facts: Mapping[str, Facts]
     related: Mapping[str, tuple[str, ...]]
 
+    @classmethod
+    def of(cls, published: Iterable[Article], related: Mapping[str, tuple[Article, ...]]) -> RelatedMemo:
+        """The memo of the lists *related* of *published*."""
+        facts = {a.path: _facts(a) for a in published}
+        return cls(facts, {path: tuple([a.path for a in chosen]) for path, chosen in related.items()})
+
+
+def _facts(article: Article) -> Facts:
+    return (article.published.timestamp(), tuple([h.key for h in article.hashtags]))
+
 
 def related_articles(
     published: tuple[Article, ...], previous: RelatedMemo | None = None
-) -> tuple[dict[str, tuple[Article, ...]], RelatedMemo]:
-    """Each article's related list (*published*: newest first), and the memo a later
-    build passes back as *previous*."""
+) -> dict[str, tuple[Article, ...]]:
+    """Each article's related list (*published*: newest first); *previous*: the memo of
+    an earlier build's lists, so only those that may change are ranked."""
     stamps = [a.published.timestamp() for a in published]
     facts: dict[str, Facts] = {}
     members: dict[str, list[int]] = defaultdict(list)  # each hashtag's articles by rank (0: the newest)
@@ -50,44 +60,39 @@ def related_articles(
             members[key].append(rank)
     by_path = {a.path: a for a in published}
     related: dict[str, tuple[Article, ...]] = {}
-    paths: dict[str, tuple[str, ...]] = {}
     stale = _stale(published, stamps, facts, members, previous) if previous is not None else set()
     kept = previous.related if previous is not None else {}
     for me, article in enumerate(published):
         old = kept.get(article.path)
         if me not in stale and old is not None and all(path in by_path for path in old):
             related[article.path] = tuple([by_path[path] for path in old])
-            paths[article.path] = old
         else:
-            chosen = related[article.path] = _rank(me, published, members)
-            paths[article.path] = tuple([a.path for a in chosen])
-    return related, RelatedMemo(facts, paths)
+            related[article.path] = _rank(me, published, members)
+    return related
 
 
 def related_after_adding(
     published: tuple[Article, ...], tags: Mapping[str, Tag], related: Mapping[str, tuple[Article, ...]],
-    memo: RelatedMemo, added: list[Article],
-) -> tuple[dict[str, tuple[Article, ...]], RelatedMemo]:
-    """What `related_articles` gives for *published* (the articles of *related* and
-    *memo*, and *added*), ranking only the lists that `_stale` would: the added articles'
-    own, and in each of their tags those of the members just newer than them. *tags*: the
-    site's tags by key, *added* among their members."""
+    added: list[Article],
+) -> dict[str, tuple[Article, ...]]:
+    """What `related_articles` gives for *published* (the articles of *related*, and
+    *added*), ranking only the lists that `_stale` would: the added articles' own, and in
+    each of their tags those of the members just newer than them. *tags*: the site's tags
+    by key, *added* among their members."""
     rank = {a.path: i for i, a in enumerate(published)}
     members = _Members(tags, rank)
-    facts, paths, lists = dict(memo.facts), dict(memo.related), dict(related)
+    lists = dict(related)
     stale = set()
     for article in added:
         me = rank[article.path]
-        facts[article.path] = (article.published.timestamp(), tuple([h.key for h in article.hashtags]))
         stale.add(me)
         for key in {h.key for h in article.hashtags}:
             ranks = members[key]
             at = bisect.bisect_left(ranks, me)
             stale.update(ranks[max(0, at - RELATED_WINDOW - 2) : at + 2])
     for me in stale:
-        chosen = lists[published[me].path] = _rank(me, published, members)
-        paths[published[me].path] = tuple([a.path for a in chosen])
-    return lists, RelatedMemo(facts, paths)
+        lists[published[me].path] = _rank(me, published, members)
+    return lists
 
 
 class _Members(dict[str, list[int]]):

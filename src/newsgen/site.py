@@ -6,9 +6,10 @@ nothing downstream (pages, lists, tags, counts, related lists, assets) can see t
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from operator import attrgetter
 from types import MappingProxyType
@@ -47,12 +48,16 @@ class Site:
     """Tags by identity key."""
     sections: Mapping[str, tuple[Article, ...]]
     """Each section's articles, newest first, by section key."""
-    memo: RelatedMemo
-    """What a later build needs to rank only the related lists that may change."""
+
+    @functools.cached_property
+    def memo(self) -> RelatedMemo:
+        """What a later build needs to rank only the related lists that may change (made
+        when asked: a quick re-plan never asks, and the build cache need not keep it)."""
+        return RelatedMemo.of(self.articles, self.related)
 
     def __getstate__(self) -> dict[str, object]:
-        """For the build cache: a mapping proxy cannot be pickled, its dict can."""
-        return {name: dict(v) if name in _PROXIED else v for name, v in vars(self).items()}
+        """For the build cache: the fields (a mapping proxy as its dict), not the memo."""
+        return {f.name: dict(v) if f.name in _PROXIED else v for f in fields(self) for v in [getattr(self, f.name)]}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         for name, value in state.items():
@@ -126,7 +131,7 @@ class Site:
             old = archives[month].articles if month in archives else ()
             archives[month] = _archive(self.section_of(article), month, _inserted(old, [article]))
         published = _inserted(self.articles, added)
-        related, memo = related_after_adding(published, tag_index, self.related, self.memo, added)
+        related = related_after_adding(published, tag_index, self.related, added)
         return replace(
             self,
             articles=published,
@@ -135,7 +140,6 @@ class Site:
             related=MappingProxyType(related),
             tag_index=MappingProxyType(tag_index),
             sections=MappingProxyType(sections),
-            memo=memo,
         )
 
     def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
@@ -196,7 +200,7 @@ def build_site(
     shown = sorted((a for a in every if visible(a, now, drafts, future)), key=lambda a: a.path)
     published = tuple(sorted(shown, key=lambda a: a.published, reverse=True))  # stable: ties by path: `order`
     tags = _tags(published)
-    related, memo = related_articles(published, previous)
+    related = related_articles(published, previous)
     return Site(
         config=config,
         now=now,
@@ -206,7 +210,6 @@ def build_site(
         related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
         sections=MappingProxyType(_by_section(published)),
-        memo=memo,
     )
 
 
