@@ -180,6 +180,10 @@ def _save_cache(
     if not kept:  # before the index, which names it: the two always match
         names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
         store.save_linked(OUTLINE, (code_digest(), gathered.outline.fixed()), names)
+    # Which pages show which article, found now, with the pages at hand, if a fresh plan
+    # left it for later: the next edit needs it (0.1 s at 10,000 articles, more than the
+    # rest of that edit's plan). The preview server finds it while the editor reads.
+    gathered.outline.readers.pages(())
     variable = gathered.outline.variable()
     store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, variable))
     store.clean()

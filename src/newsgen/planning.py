@@ -240,17 +240,12 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
 def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:
     """The (old, new) versions of the edited articles and the added ones; None if one went.
     The parse cache gives an unchanged file's article back: compare the others."""
-    if len(after) == len(before) and all(old.source == new.source for old, new in zip(before, after)):
-        return [(old, new) for old, new in zip(before, after) if old is not new], []
-    was = {a.source: a for a in before}
-    edited, added = [], []
-    for article in after:
-        old = was.get(article.source)
-        if old is None:
-            added.append(article)
-        elif old is not article:
-            edited.append((old, article))
-    return (edited, added) if len(after) - len(added) == len(before) else None
+    same = set(map(id, before)) & set(map(id, after))  # C loops: run on every rebuild
+    was = {a.source: a for a in before if id(a) not in same}
+    new = [a for a in after if id(a) not in same]
+    edited = [(was[a.source], a) for a in new if a.source in was]
+    added = [a for a in new if a.source not in was]
+    return (edited, added) if len(edited) == len(was) else None
 
 
 def _edited_pages(
@@ -305,12 +300,14 @@ def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Touched
     articles the pages show (`Renderer.plan_showing`): the pages of the added articles,
     of their neighbours and of those whose related list changed; their sections'
     archives; their tags' pages."""
-    articles = [a for a in grown.articles if grown.related[a.path] is not site.related.get(a.path)]
+    tags = {h.key for a in shown for h in a.hashtags}
+    members = {a.path: a for key in tags for a in grown.tag_index[key].articles}.values()  # the only lists ranked again
+    articles = [a for a in members if grown.related[a.path] is not site.related.get(a.path)]
     for article in shown:
         stories = grown.in_section(article.section)
         at = bisect.bisect_left(stories, order(article), key=order)
         articles += stories[max(0, at - 1) : at + 2]
-    return list({a.path: a for a in articles}.values()), {a.section for a in shown}, {h.key for a in shown for h in a.hashtags}
+    return list({a.path: a for a in articles}.values()), {a.section for a in shown}, tags
 
 
 class _Later:
