@@ -38,10 +38,7 @@ from newsgen.outline import Outline, Readers, Sizes
 from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
-from newsgen.render import (
-    PageSpec,
-    Renderer,
-)
+from newsgen.render import PageSpec, Renderer
 from newsgen.site import Site, build_site, order, placement, url_collisions, visible
 from newsgen.sources import (
     ImageSizes,
@@ -59,6 +56,7 @@ __all__ = ["Gathered", "gather"]
 
 QUICK_EDITS = 100
 """Past this many edited or added articles (a config change re-parses them all), plan afresh."""
+
 
 @dataclass(frozen=True)
 class Gathered:
@@ -207,21 +205,23 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
     paths = [a.path for _, a in edited]
     if shown:
-        # Edits after a fresh plan, whose readers are not known yet: key every page again.
-        unknown = paths and previous.readers.table is None
-        rekey = range(len(previous.pages)) if unknown else previous.readers.pages(paths) if paths else set()
+        rekey: Iterable[int] = set()
+        if paths and previous.readers.table is None:  # edits after a fresh plan, readers unknown
+            rekey = range(len(previous.pages))
+        elif paths:
+            rekey = previous.readers.pages(paths)
         made = _added_pages(previous, renderer, keys, shared, rekey, _touched_by_adding(site, grown, shown), render)
         if made is None:
             return None
         plan, readers = made
         sitemaps = _sharing(shared, sitemap_plan(grown))
     else:
-        rekey = previous.readers.pages(paths, renderer.plan)  # the same pages as the last plan's
-        edited_pages, readers = _edited_pages(previous, renderer, keys, shared, rekey, render), previous.readers
-        if edited_pages is None:
+        rekey = previous.readers.pages(paths, renderer.plan)  # the pages of the last plan
+        same_pages = _edited_pages(previous, renderer, keys, shared, rekey, render)
+        if same_pages is None:
             return None
+        plan, readers = same_pages, previous.readers
         later = _Later(renderer, render)
-        plan = edited_pages
         sitemaps = [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
     pages = tuple((i.file, i.key) for i in plan)
     plan += _sharing(shared, feed_plan(grown, keys, renderer.full))
