@@ -1,7 +1,8 @@
 """The quick re-plan: after an edit that moves no article, `gather` keeps the last plan
 (its outline: in memory for the preview, in the cache for ``newsgen build``) and re-keys
-only the pages that show the edited article. Whatever the edit, the preview's copy of the
-site, and the built site, must end up as a build from scratch would write them."""
+only the pages that show the edited article; a new article joins that plan in place.
+Whatever the edit, the preview's copy of the site, and the built site, must end up as a
+build from scratch would write them."""
 from __future__ import annotations
 
 import random
@@ -286,8 +287,8 @@ def test_build_adds_a_new_article_from_its_cache(built: SiteDir, monkeypatch: py
 
 
 def test_build_re_plans_a_text_edit_from_its_cache(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each text edit reuses the outline saved by the last build (and, from the second one
-    on, the pages that show each article, found by the first); a moved article plans afresh,
+    """Each text edit reuses the outline saved by the last build (with the pages that show
+    each article, found by the build that planned afresh); a moved article plans afresh,
     and the text edits after it reuse the new outline."""
     fresh = FreshPlans(monkeypatch)
     steps = [

@@ -24,9 +24,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
 from newsgen import urls
 from newsgen.cache import Signature, file_digest, scan
 from newsgen.config import SiteConfig
@@ -44,6 +41,7 @@ from newsgen.sources import (
     ImageSizes,
     ParseCache,
     code_digest,
+    compiled_templates,
     file_signature,
     list_content,
     list_static,
@@ -146,7 +144,7 @@ class _Read:
             code_digest(), site.config, tree_digest(templates), sorted(digests.items()),
             tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
         )
-        renderer = Renderer(site, (templates,), digests, self.sizes, self.full, _compiled(options.cache))
+        renderer = Renderer(site, (templates,), digests, self.sizes, self.full, compiled_templates(options.cache))
         return published, shared, renderer
 
     def article_key(self, article: Article) -> str:
@@ -354,25 +352,6 @@ def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Pa
 
 def _asset_plan(published: dict[str, Path]) -> list[Planned]:
     return [Planned(path, digest(str(file), file_signature(file)), file.read_bytes) for path, file in sorted(published.items())]
-
-
-class _CompiledOnDisk(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in the build cache: compiling them is a tenth of a small
-    rebuild. Jinja checks each against its template's source and its own version; a
-    damaged file is compiled again."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged file can raise almost anything while unpickling
-            bucket.reset()
-
-
-def _compiled(folder: Path | None) -> jinja2.BytecodeCache | None:
-    if folder is None:
-        return None
-    (folder / "templates").mkdir(parents=True, exist_ok=True)
-    return _CompiledOnDisk(str(folder / "templates"))
 
 
 def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:
