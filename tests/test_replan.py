@@ -69,7 +69,7 @@ def preview(site: SiteDir, tmp_path: Path) -> Preview:
     preview = Preview(site, tmp_path / "served")
     preview.root.mkdir()
     preview.rebuild()
-    preview.last.outline.readers.pages(())  # type: ignore[union-attr]  # as serve does while the editor reads
+    preview.last.outline.readers.find()  # type: ignore[union-attr]  # as serve does while the editor reads
     return preview
 
 

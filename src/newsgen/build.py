@@ -183,7 +183,7 @@ def _save_cache(
     # Which pages show which article, found now, with the pages at hand, if a fresh plan
     # left it for later: the next edit needs it (0.1 s at 10,000 articles, more than the
     # rest of that edit's plan). The preview server finds it while the editor reads.
-    gathered.outline.readers.pages(())
+    gathered.outline.readers.find()
     variable = gathered.outline.variable()
     store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, variable))
     store.clean()

@@ -10,9 +10,9 @@ format, newsgen's version and Python's, so a cache from another version is disca
   signature, what a quick re-plan may change of the last plan; and in ``articles-00`` …
   ``articles-15``, each article parsed (without its body) by path and content hash, only
   the changed ones rewritten.
-- ``outline``: the structure of the last fresh plan (the site's lists and related lists,
-  its pages and sitemaps), which an edit that moves no article keeps; its articles are
-  saved as their paths and read back from the article shards.
+- ``outline``: the structure of the last plan made afresh or grown by new articles (the
+  site's lists and related lists, its sitemaps), which an edit that moves no article
+  keeps; its articles are saved as their paths and read back from the article shards.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered.
 - ``templates/``: compiled templates (Jinja checks them against their sources).
 

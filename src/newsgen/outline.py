@@ -76,11 +76,16 @@ class Readers:
     def pages(self, paths: Iterable[str], specs: Callable[[], Iterable[PageSpec]] | None = None) -> set[int]:
         """The indices (in the plan) of the pages that show any article of *paths*.
         *specs* makes the pages for readers restored from a cache without their table."""
+        table = self.find(specs)
+        return {i for path in paths for i in table.get(path, ())}
+
+    def find(self, specs: Callable[[], Iterable[PageSpec]] | None = None) -> dict[str, list[int]]:
+        """The table, found now if it was not yet (see `pages` for *specs*)."""
         if self.table is None:
             found = self._specs or specs
             assert found is not None, "readers restored without a table need the pages"
             self.table, self._specs = _readers(found()), None  # specs hold a whole site: let them go
-        return {i for path in paths for i in self.table.get(path, ())}
+        return self.table
 
     def moved(
         self, before: Sequence[str], after: Sequence[str], specs: Mapping[int, PageSpec],

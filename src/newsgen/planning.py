@@ -200,7 +200,7 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         return None
     keys = {**previous.keys, **{a.path: read.article_key(a) for _, a in edited if a.path in previous.keys}}
     keys.update((a.path, read.article_key(a)) for a in shown)
-    render = functools.partial(_render, renderer, site_dir=options.site_dir)
+    later = _Later(renderer, functools.partial(_render, renderer, site_dir=options.site_dir))
     paths = [a.path for _, a in edited]
     if shown:
         rekey: Iterable[int] = set()
@@ -208,18 +208,17 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
             rekey = range(len(previous.pages))
         elif paths:
             rekey = previous.readers.pages(paths)
-        made = _added_pages(previous, renderer, keys, shared, rekey, _touched_by_adding(site, grown, shown), render)
+        made = _added_pages(previous, later, keys, shared, rekey, _touched_by_adding(site, grown, shown))
         if made is None:
             return None
         plan, readers = made
         sitemaps = _sharing(shared, sitemap_plan(grown))
     else:
         rekey = previous.readers.pages(paths, renderer.plan)  # the pages of the last plan
-        same_pages = _edited_pages(previous, renderer, keys, shared, rekey, render)
+        same_pages = _edited_pages(previous, later, keys, shared, rekey)
         if same_pages is None:
             return None
         plan, readers = same_pages, previous.readers
-        later = _Later(renderer, render)
         sitemaps = [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
     pages = tuple((i.file, i.key) for i in plan)
     plan += _sharing(shared, feed_plan(grown, keys, renderer.full))
@@ -246,12 +245,9 @@ def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[l
     return (edited, added) if len(edited) == len(was) else None
 
 
-def _edited_pages(
-    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: set[int], render: Callable[[PageSpec], bytes],
-) -> list[Planned] | None:
+def _edited_pages(previous: Outline, later: _Later, keys: Keys, shared: str, rekey: set[int]) -> list[Planned] | None:
     """The pages of *previous*, those at *rekey* keyed again, the others made only if asked."""
-    specs = renderer.plan_only(rekey)
-    later = _Later(renderer, render)
+    specs, render = later.renderer.plan_only(rekey), later.render
     plan = []
     for i, (file, key) in enumerate(previous.pages):
         spec = specs.get(i)
@@ -265,12 +261,12 @@ def _edited_pages(
 
 
 def _added_pages(
-    previous: Outline, renderer: Renderer, keys: Keys, shared: str, rekey: Iterable[int], touched: Touched,
-    render: Callable[[PageSpec], bytes],
+    previous: Outline, later: _Later, keys: Keys, shared: str, rekey: Iterable[int], touched: Touched,
 ) -> tuple[list[Planned], Readers] | None:
     """Every page of the grown site: the pages an addition can change (*touched*) and
     those at *rekey* in *previous* keyed again, the others as they were (an addition
     only inserts pages). None if the pages do not add up after all."""
+    renderer, render = later.renderer, later.render
     specs, total = renderer.plan_showing(*touched)
     made = {spec.file for spec in specs.values()}
     kept = [page for page in previous.pages if page[0] not in made]
@@ -281,7 +277,6 @@ def _added_pages(
     before = [file for file, _ in previous.pages]
     reread = {before[i] for i in rekey} - made
     specs.update(renderer.plan_only(i for i, (file, _) in enumerate(pages) if file in reread))
-    later = _Later(renderer, render)
     plan = [
         Planned(file, key, functools.partial(later.page, i)) if i not in specs
         else Planned(file, digest(shared, specs[i].key(keys)), functools.partial(render, specs[i]))

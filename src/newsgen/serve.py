@@ -168,7 +168,7 @@ class _Session:
         which article (for the next save), and re-index for search when any page changed,
         in the background, so the next save never waits for Pagefind."""
         if self.last is not None:
-            self.last.outline.readers.pages(())
+            self.last.outline.readers.find()
         pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
         if self.search:
             self.indexer.want(pages)

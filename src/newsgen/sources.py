@@ -1,5 +1,6 @@
-"""Reading a site's sources: the config, article files and assets, image sizes, and the
-parse cache that re-parses only the files whose bytes (or whose images) changed.
+"""Reading a site's sources: the config, article files and assets, image sizes, the
+parse cache that re-parses only the files whose bytes (or whose images) changed, and
+the compiled templates kept in the build cache.
 
 A cold parse runs in ``jobs`` worker processes; results come back in file order, so the
 site is the same whatever the number of workers.
