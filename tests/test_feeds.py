@@ -56,6 +56,24 @@ def locs(data: bytes) -> dict[str, str | None]:
     return {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}  # type: ignore[misc]
 
 
+def index_of(files: dict[str, bytes]) -> list[tuple[str, str | None]]:
+    """What ``sitemap.xml``, a sitemap index, lists: each file's URL and lastmod."""
+    root = ET.fromstring(files["sitemap.xml"])
+    assert root.tag == f"{SM}sitemapindex"
+    return [(s.findtext(f"{SM}loc"), s.findtext(f"{SM}lastmod")) for s in root.findall(f"{SM}sitemap")]  # type: ignore[misc]
+
+
+def sitemap_urls(files: dict[str, bytes], base: str = "https://example.pt/") -> dict[str, str | None]:
+    """Every URL the sitemap index leads a crawler to, with its lastmod; each listed file exists."""
+    found: dict[str, str | None] = {}
+    for loc, _ in index_of(files):
+        assert loc.startswith(base), loc
+        part = locs(files[loc.removeprefix(base)])
+        assert not part.keys() & found.keys(), "a URL in two sitemap files"
+        found.update(part)
+    return found
+
+
 def many(n: int, **fields: object) -> list[Article]:
     """*n* articles an hour apart, «Notícia 0» the oldest."""
     start = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
@@ -68,8 +86,9 @@ def many(n: int, **fields: object) -> list[Article]:
 def test_one_file_per_feed_and_sitemap() -> None:
     site = site_of(art("a", hashtags=["NATO", "CooperaçãoMilitar"]))
     assert sorted(feed_files(site)) == [
-        "europa/feed.xml", "feed.xml", "mundo/feed.xml", "news-sitemap.xml", "robots.txt", "sitemap.xml",
-        "tag/cooperacao-militar/feed.xml", "tag/nato/feed.xml",
+        "europa/feed.xml", "feed.xml", "mundo/feed.xml", "news-sitemap.xml", "robots.txt", "sitemap-2025-06.xml",
+        "sitemap-pages.xml", "sitemap-tags-c.xml", "sitemap-tags-n.xml", "sitemap.xml", "tag/cooperacao-militar/feed.xml",
+        "tag/nato/feed.xml",
     ]
 
 
@@ -205,7 +224,8 @@ def test_a_section_without_articles_gets_a_valid_empty_feed_dated_by_the_site() 
     assert europa.feed.updated == "2025-06-04T18:30:00+01:00"
     empty = feed_files(site_of())
     assert feed(empty["feed.xml"]).feed.updated == "1970-01-01T00:00:00Z"
-    assert set(locs(empty["sitemap.xml"]).values()) == {None}
+    assert index_of(empty) == [("https://example.pt/sitemap-pages.xml", None)]
+    assert set(sitemap_urls(empty).values()) == {None}
 
 
 def test_drafts_and_embargoed_articles_appear_nowhere() -> None:
@@ -256,7 +276,7 @@ def test_a_base_url_with_a_path_gives_absolute_urls_under_it() -> None:
     assert 'src="https://example.pt/noticias/images/mapa.svg"' in html
     assert "https://example.pt/noticias/noticias/" not in html
     assert feed(files["mundo/feed.xml"]).feed.id == "https://example.pt/noticias/mundo/"
-    assert all(url.startswith("https://example.pt/noticias/") for url in locs(files["sitemap.xml"]))
+    assert all(url.startswith("https://example.pt/noticias/") for url in sitemap_urls(files, "https://example.pt/noticias/"))
     assert files["robots.txt"].decode().splitlines()[-2:] == [
         "Sitemap: https://example.pt/noticias/sitemap.xml", "Sitemap: https://example.pt/noticias/news-sitemap.xml",
     ]
@@ -265,7 +285,7 @@ def test_a_base_url_with_a_path_gives_absolute_urls_under_it() -> None:
 def test_sitemap_lists_every_page_with_the_date_of_its_articles() -> None:
     articles = many(25, hashtags=["NATO"])  # «Notícia i» at 2025-05-01 08:00 UTC + i hours
     europe = art("e", headline="Europa", section="europa", timestamp="2025-04-30T10:00", updated="2025-06-01T12:00", hashtags=[])
-    urls = locs(feed_files(site_of(*articles, europe))["sitemap.xml"])
+    urls = sitemap_urls(feed_files(site_of(*articles, europe)))
     b = "https://example.pt/"
     newest = "2025-06-01T12:00:00+01:00"  # Europa's update
     last_may = "2025-05-02T09:00:00+01:00"  # Notícia 24
@@ -286,19 +306,42 @@ def test_sitemap_lists_every_page_with_the_date_of_its_articles() -> None:
     assert urls[f"{b}mundo/2025/05/01/n0/"] == "2025-05-01T09:00:00+01:00"
 
 
-def test_a_long_sitemap_becomes_an_index_of_files_within_the_limit() -> None:
-    site = site_of(*many(8))
-    whole = locs(feed_files(site)["sitemap.xml"])
-    assert len(whole) == 15  # home, 2 sections, 1 archive, 8 articles, tag, tag index, search
-    assert feed_files(site, sitemap_limit=15)["sitemap.xml"] == feed_files(site)["sitemap.xml"]
-    files = feed_files(site, sitemap_limit=4)
-    index = ET.fromstring(files["sitemap.xml"])
-    assert index.tag == f"{SM}sitemapindex"
-    listed = [(s.findtext(f"{SM}loc"), s.findtext(f"{SM}lastmod")) for s in index.findall(f"{SM}sitemap")]
-    assert [loc for loc, _ in listed] == [f"https://example.pt/sitemap-{n}.xml" for n in (1, 2, 3, 4)]
-    parts = [locs(files[f"sitemap-{n}.xml"]) for n in (1, 2, 3, 4)]
-    assert [len(p) for p in parts] == [4, 4, 4, 3]
-    assert {url: lastmod for p in parts for url, lastmod in p.items()} == whole
+def test_the_sitemap_index_lists_fronts_then_tags_by_initial_then_each_month_newest_first() -> None:
+    may = many(3, hashtags=["NATO"])  # 2025-05-01, 09:00–11:00 Lisbon
+    june = art("j", timestamp="2025-06-30T23:30+01:00", hashtags=["Ucrânia", "NATO"])  # still June in Lisbon, July in UTC
+    april = art("e", section="europa", timestamp="2025-04-30T10:00", updated="2025-06-01T12:00", hashtags=[])
+    files = feed_files(site_of(*may, june, april))
+    b = "https://example.pt/"
+    assert index_of(files) == [
+        (f"{b}sitemap-pages.xml", "2025-06-30T23:30:00+01:00"),
+        (f"{b}sitemap-tags-n.xml", "2025-06-30T23:30:00+01:00"),
+        (f"{b}sitemap-tags-u.xml", "2025-06-30T23:30:00+01:00"),
+        (f"{b}sitemap-2025-06.xml", "2025-06-30T23:30:00+01:00"),
+        (f"{b}sitemap-2025-05.xml", "2025-05-01T11:00:00+01:00"),
+        (f"{b}sitemap-2025-04.xml", "2025-06-01T12:00:00+01:00"),  # by its update
+    ]
+    assert list(locs(files["sitemap-2025-05.xml"])) == [f"{b}mundo/2025/05/01/n{i}/" for i in (2, 1, 0)]
+    assert list(locs(files["sitemap-2025-06.xml"])) == [f"{b}mundo/2025/06/30/j/"]
+    pages = locs(files["sitemap-pages.xml"])
+    assert list(pages)[:2] == [b, f"{b}mundo/"] and f"{b}europa/2025/04/" in pages
+    assert not any("/n0/" in url or "/tag/" in url for url in pages)
+    assert locs(files["sitemap-tags-n.xml"]) == {f"{b}tag/nato/": "2025-06-30T23:30:00+01:00"}
+    assert list(locs(files["sitemap-tags-u.xml"])) == [f"{b}tag/ucrania/"]
+
+
+def test_a_group_past_the_limit_takes_more_files_and_lists_every_url_once() -> None:
+    site = site_of(*many(8))  # May 2025: 8 articles; home, 2 sections, 1 archive, tag index, search; 1 tag page
+    whole = sitemap_urls(feed_files(site))
+    assert len(whole) == 15
+    files = feed_files(site, sitemap_limit=3)
+    listed = index_of(files)
+    assert [loc.removeprefix("https://example.pt/") for loc, _ in listed] == [
+        "sitemap-pages.xml", "sitemap-pages-2.xml", "sitemap-tags-c.xml",
+        "sitemap-2025-05.xml", "sitemap-2025-05-2.xml", "sitemap-2025-05-3.xml",
+    ]
+    parts = [locs(files[loc.removeprefix("https://example.pt/")]) for loc, _ in listed]
+    assert [len(p) for p in parts] == [3, 3, 1, 3, 3, 2]
+    assert sitemap_urls(files) == whole
     for (_, lastmod), part in zip(listed, parts, strict=True):
         assert lastmod == max((m for m in part.values() if m), key=datetime.fromisoformat)
     assert SITEMAP_LIMIT == 50_000
@@ -371,4 +414,4 @@ def test_dates_are_written_in_the_site_zone_to_the_second() -> None:
     entry = ET.fromstring(files["feed.xml"]).find(f"{ATOM}entry")
     assert entry is not None
     assert entry.findtext(f"{ATOM}published") == "2025-06-04T18:30:05+01:00"
-    assert locs(files["sitemap.xml"])["https://example.pt/mundo/2025/06/04/a/"] == "2025-06-04T18:30:05+01:00"
+    assert sitemap_urls(files)["https://example.pt/mundo/2025/06/04/a/"] == "2025-06-04T18:30:05+01:00"

@@ -10,16 +10,18 @@ import functools
 import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from html import escape
+from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.models import Article
 from newsgen.planned import Keys, Planned, digest, keys_of
-from newsgen.site import Site
+from newsgen.site import Site, order
 from newsgen.structured import iso
 
 FEED_SIZE = 50
@@ -28,6 +30,8 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1_000
 FEED_FILE = "feed.xml"
 SITEMAP = "sitemap.xml"
+PAGES = "pages"
+"""The sitemap group of the fronts and archives (``sitemap-pages.xml``)."""
 NEWS_SITEMAP = "news-sitemap.xml"
 ROBOTS = "robots.txt"
 EMPTY_UPDATED = "1970-01-01T00:00:00Z"
@@ -219,46 +223,124 @@ class _Feeds:
 # --- Sitemaps ------------------------------------------------------------------------------
 
 
-def _sitemap_entries(site: Site) -> list[tuple[str, datetime | None]]:
-    """Every page worth indexing (not the 404 page) with its last change, in page order."""
-    whole = newest(site.articles)
-    entries: list[tuple[str, datetime | None]] = [(urls.HOME, whole)]
-    for section in site.config.sections:
-        entries.append((section.path, newest(site.in_section(section.key))))
-        entries += [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
-    entries += [(a.path, a.updated or a.published) for a in site.articles]
+class SitemapFile(NamedTuple):
+    """One urlset of the sitemap index, as the index lists it."""
+
+    file: str
+    key: str
+    lastmod: datetime | None
+    """The newest date among its URLs."""
+    group: str
+    """See `sitemap_files`."""
+
+
+Entries = list[tuple[str, datetime | None]]
+"""Pages with their last change."""
+
+
+def sitemap_groups(site: Site, articles: Iterable[Article]) -> set[str]:
+    """The groups of sitemap files that adding *articles* to *site* can change."""
+    months = {f"{a.published.year:04d}-{a.published.month:02d}" for a in articles}
+    tags = {_tags_group(site.tag_of(h).slug) for a in articles for h in a.hashtags}
+    return {PAGES, *months, *tags}
+
+
+def sitemap_files(
+    site: Site, groups: Collection[str] | None = None, limit: int = SITEMAP_LIMIT,
+) -> list[tuple[SitemapFile, Callable[[], bytes]]]:
+    """The urlsets of the sitemap index, each with how to make it. Every page worth
+    indexing (not the 404 page) with its last change, in groups:
+
+    - `PAGES`: the fronts, the month archives, the tag index and the search page;
+    - ``tags-a``…: the pages of the tags whose slug starts with that character;
+    - ``2025-06``…: the pages of the articles published in that month, newest first.
+
+    A group past *limit* URLs takes more files. Only those of *groups* if given: a new
+    article changes a few groups, never the 13,000 URLs of the rest (`sitemap_groups`)."""
+    if limit < 1:
+        raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
+    wanted: dict[str, Entries] = {PAGES: _listing_entries(site)} if groups is None or PAGES in groups else {}
     for tag in site.tags:
-        entries += [(page.path, newest(page.articles)) for page in site.tag_pages(tag)]
-    entries += [(urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
-    return entries
+        group = _tags_group(tag.slug)
+        if groups is None or group in groups:
+            wanted.setdefault(group, []).extend((page.path, newest(page.articles)) for page in site.tag_pages(tag))
+    months: dict[str, list[Article]] = defaultdict(list)
+    for archive in site.archives:
+        group = f"{archive.year:04d}-{archive.month:02d}"
+        if groups is None or group in groups:
+            months[group] += archive.articles
+    for group, articles in months.items():
+        wanted[group] = [(a.path, a.updated or a.published) for a in sorted(articles, key=order)]
+    tz, base = site.config.timezone, site.config.base_url
+    files = []
+    for group in sorted(wanted, key=_group_rank):
+        entries = wanted[group]
+        for number, start in enumerate(range(0, max(len(entries), 1), limit), start=1):
+            chunk = entries[start : start + limit]
+            name = f"sitemap-{group}.xml" if number == 1 else f"sitemap-{group}-{number}.xml"
+            lastmod = max((moment for _, moment in chunk if moment is not None), default=None)
+            files.append((SitemapFile(name, _entries_key(chunk), lastmod, group), functools.partial(_urlset, chunk, base, tz)))
+    return files
+
+
+def merged_sitemaps(kept: Iterable[SitemapFile], fresh: Iterable[SitemapFile]) -> list[SitemapFile]:
+    """The files of *kept*, those of each group in *fresh* replaced by *fresh*'s, in index order."""
+    groups: dict[str, list[SitemapFile]] = defaultdict(list)
+    for item in fresh:
+        groups[item.group].append(item)
+    replaced = set(groups)
+    for item in kept:
+        if item.group not in replaced:
+            groups[item.group].append(item)
+    return [item for group in sorted(groups, key=_group_rank) for item in groups[group]]
+
+
+def sitemap_index(files: Sequence[SitemapFile], site: Site) -> Planned:
+    """``sitemap.xml``: the index of the urlsets *files*, each with its newest date."""
+    tz, base = site.config.timezone, site.config.base_url
+
+    def make() -> bytes:
+        root = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
+        for item in files:
+            entry = _el(root, "sitemap")
+            _el(entry, "loc", base + item.file)
+            if item.lastmod is not None:
+                _el(entry, "lastmod", iso(item.lastmod, tz))
+        return _xml(root)
+
+    return Planned(SITEMAP, digest([(item.file, item.key) for item in files]), make)
 
 
 def sitemap_plan(site: Site, limit: int = SITEMAP_LIMIT) -> list[Planned]:
-    """``sitemap.xml``; past *limit* URLs it is an index of ``sitemap-1.xml``, ``sitemap-2.xml``…
-    They list every page and its date, nothing else: editing an article's text changes
-    none of them (and they are the costliest files to key)."""
-    if limit < 1:
-        raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
-    entries = _sitemap_entries(site)
-    tz, base = site.config.timezone, site.config.base_url
-    if len(entries) <= limit:
-        return [Planned(SITEMAP, _entries_key(entries), lambda: _urlset(entries, base, tz))]
-    plan = []
-    chunks = [entries[start : start + limit] for start in range(0, len(entries), limit)]
-    for number, chunk in enumerate(chunks, start=1):
-        plan.append(Planned(f"sitemap-{number}.xml", _entries_key(chunk), functools.partial(_urlset, chunk, base, tz)))
+    """The urlsets and their index (``sitemap.xml``), last. They list every page and its
+    date, nothing else: editing an article's text changes none of them."""
+    files = sitemap_files(site, limit=limit)
+    return [*(Planned(item.file, item.key, make) for item, make in files), sitemap_index([f for f, _ in files], site)]
 
-    def index() -> bytes:
-        root = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
-        for number, chunk in enumerate(chunks, start=1):
-            item = _el(root, "sitemap")
-            _el(item, "loc", f"{base}sitemap-{number}.xml")
-            last = max((moment for _, moment in chunk if moment is not None), default=None)
-            if last is not None:
-                _el(item, "lastmod", iso(last, tz))
-        return _xml(root)
 
-    return [*plan, Planned(SITEMAP, digest([item.key for item in plan]), index)]
+def _tags_group(slug: str) -> str:
+    return f"tags-{slug[:1]}"
+
+
+def _group_rank(group: str) -> tuple[int, str | int]:
+    """The index lists `PAGES`, then the tags' groups, then the months, newest first."""
+    if group == PAGES:
+        return (0, "")
+    if group.startswith("tags-"):
+        return (1, group)
+    year, month = group.split("-")
+    return (2, -int(year) * 12 - int(month))
+
+
+def _listing_entries(site: Site) -> Entries:
+    """The fronts and month archives, the tag index and the search page, in page order."""
+    whole = newest(site.articles)
+    entries: Entries = [(urls.HOME, whole)]
+    for section in site.config.sections:
+        entries.append((section.path, newest(site.in_section(section.key))))
+        entries += [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
+    entries += [(urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
+    return entries
 
 
 def _instant(moment: datetime | None) -> float | None:
@@ -272,8 +354,8 @@ def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
-    """The bytes `_xml` would give, written as text: a site of 10,000 articles lists
-    13,000 URLs, and each new article rewrites the list (building the tree took 0.1 s)."""
+    """The bytes `_xml` would give, written as text (building the tree took three times
+    as long)."""
     lines = [f'<urlset xmlns="{SITEMAP_NS}">']
     for path, moment in entries:
         lines.append(f"  <url>\n    <loc>{escape(_clean(base + path), quote=False)}</loc>")

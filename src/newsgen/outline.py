@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from newsgen.feeds import SitemapFile
 from newsgen.models import Article
 from newsgen.planned import Keys
 from newsgen.render import PageSpec
@@ -34,7 +35,8 @@ class Outline:
     """The key of what every page depends on: code, config, templates, assets, options, tags."""
     pages: tuple[tuple[str, str], ...]
     """Each page's file and key, in plan order."""
-    sitemaps: tuple[tuple[str, str], ...]
+    sitemaps: tuple[SitemapFile, ...]
+    """The urlsets of the sitemap index."""
     clock: tuple[datetime | None, datetime | None]
     sizes: Sizes
     published: Mapping[str, Path]

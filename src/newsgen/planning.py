@@ -28,7 +28,16 @@ from newsgen import urls
 from newsgen.cache import Signature, file_digest, scan
 from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem, UsageError, errors_in
-from newsgen.feeds import NEWS_WINDOW, feed_plan, sitemap_plan
+from newsgen.feeds import (
+    NEWS_WINDOW,
+    SitemapFile,
+    feed_plan,
+    merged_sitemaps,
+    sitemap_files,
+    sitemap_groups,
+    sitemap_index,
+    sitemap_plan,
+)
 from newsgen.models import Article
 from newsgen.options import BuildOptions
 from newsgen.outline import Outline, Readers, Sizes
@@ -163,13 +172,14 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
     plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(render, s)) for s in specs]
     plan += _sharing(shared, feed_plan(site, keys, renderer.full))
-    sitemaps = tuple(_sharing(shared, sitemap_plan(site)))
-    plan += sitemaps
+    files = _sitemap_files(shared, site)
+    plan += [Planned(item.file, item.key, make) for item, make in files]
+    plan.append(sitemap_index([item for item, _ in files], site))
     _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
     outline = Outline(
         os.urandom(16).hex(), site, read.articles, keys, shared, tuple((i.file, i.key) for i in plan[: len(specs)]),
-        tuple((i.file, i.key) for i in sitemaps), _clock(read.articles, options.now), read.sizes, published,
+        tuple(item for item, _ in files), _clock(read.articles, options.now), read.sizes, published,
         Readers(lambda: specs),
     )
     return Gathered(tuple(plan), read.warnings, _search_key(shared, site, plan), outline)
@@ -212,23 +222,29 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         if made is None:
             return None
         plan, readers = made
-        sitemaps = _sharing(shared, sitemap_plan(grown))
+        fresh = _sitemap_files(shared, grown, sitemap_groups(grown, shown))
+        made_now = {item.file: make for item, make in fresh}
+        sitemaps = merged_sitemaps(previous.sitemaps, [item for item, _ in fresh])
     else:
         rekey = previous.readers.pages(paths, renderer.plan)  # the pages of the last plan
         same_pages = _edited_pages(previous, later, keys, shared, rekey)
         if same_pages is None:
             return None
         plan, readers = same_pages, previous.readers
-        sitemaps = [Planned(file, key, functools.partial(later.sitemap, i)) for i, (file, key) in enumerate(previous.sitemaps)]
+        sitemaps, made_now = list(previous.sitemaps), {}
     pages = tuple((i.file, i.key) for i in plan)
     plan += _sharing(shared, feed_plan(grown, keys, renderer.full))
-    plan += sitemaps
+    plan += [
+        Planned(item.file, item.key, made_now.get(item.file) or functools.partial(later.sitemap, item.file))
+        for item in sitemaps
+    ]
+    plan.append(sitemap_index(sitemaps, grown))
     if shown:
         _check_clashes(plan, published, options.site_dir)
     plan += _asset_plan(published)
     outline = replace(
         previous, site=grown, articles=read.articles, keys=keys, pages=pages, published=published, readers=readers,
-        sitemaps=tuple((i.file, i.key) for i in sitemaps), clock=_clock(added, now, previous.clock),
+        sitemaps=tuple(sitemaps), clock=_clock(added, now, previous.clock),
         token=os.urandom(16).hex() if added else previous.token,  # new articles: a new structure to save
     )
     return Gathered(tuple(plan), read.warnings, _search_key(shared, grown, plan), outline)
@@ -315,19 +331,26 @@ class _Later:
         return self.renderer.plan()
 
     @functools.cached_property
-    def sitemaps(self) -> list[Planned]:
-        return sitemap_plan(self.renderer.site)
+    def sitemaps(self) -> dict[str, Planned]:
+        return {item.file: item for item in sitemap_plan(self.renderer.site)}
 
     def page(self, position: int) -> bytes:
         return self.render(self.specs[position])
 
-    def sitemap(self, position: int) -> bytes:
-        return self.sitemaps[position].make()
+    def sitemap(self, file: str) -> bytes:
+        return self.sitemaps[file].make()
 
 
 def _sharing(shared: str, items: list[Planned]) -> list[Planned]:
     """*items* keyed also by what every file shares."""
     return [Planned(item.file, digest(shared, item.key), item.make) for item in items]
+
+
+def _sitemap_files(
+    shared: str, site: Site, groups: set[str] | None = None,
+) -> list[tuple[SitemapFile, Callable[[], bytes]]]:
+    """`sitemap_files`, keyed also by what every file shares."""
+    return [(item._replace(key=digest(shared, item.key)), make) for item, make in sitemap_files(site, groups)]
 
 
 def _search_key(shared: str, site: Site, plan: list[Planned]) -> str:
