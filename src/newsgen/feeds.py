@@ -2,7 +2,9 @@
 
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
 ``site.now`` for the news window), never from the build time, so the same site gives
-the same bytes. XML is built with ElementTree, so any headline is escaped.
+the same bytes. XML is built with ElementTree; the feeds and urlsets, which a new article
+rewrites, are written as text with the same escaping (`_line`), byte for byte what
+ElementTree writes, in half the time.
 """
 from __future__ import annotations
 
@@ -128,6 +130,23 @@ def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: s
     return element
 
 
+_ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    return escape(_clean(value), quote=False).translate(_ATTRIBUTE_ESCAPES)
+
+
+def _line(level: int, tag: str, text: str | None = None, **attrs: str) -> str:
+    """One element on its own line, indented and escaped as `_xml` writes it (an element
+    without text closes itself)."""
+    attributes = "".join(f' {name}="{_attribute(value)}"' for name, value in attrs.items())
+    if not text:
+        return f"{'  ' * level}<{tag}{attributes} />"
+    return f"{'  ' * level}<{tag}{attributes}>{escape(_clean(text), quote=False)}</{tag}>"
+
+
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
@@ -166,38 +185,49 @@ class _Feeds:
         return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
 
     def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:
+        """The feed as `_xml` would write its tree, written as text (a new article rewrites
+        six feeds of 50 full entries: the tree took twice as long)."""
         page_url = self.base + page
-        feed = _el(None, "feed", xmlns=ATOM_NS, xml__lang=self.config.language)
-        _el(feed, "id", page_url)
-        _el(feed, "title", title)
-        if subtitle:
-            _el(feed, "subtitle", subtitle)
-        _el(feed, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE)
-        _el(feed, "link", rel="alternate", type="text/html", href=page_url)
-        _el(feed, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED)
-        _el(feed, "generator", "newsgen")
+        lines = [
+            f'<feed xmlns="{ATOM_NS}" xml:lang="{_attribute(self.config.language)}">',
+            _line(1, "id", page_url),
+            _line(1, "title", title),
+            *([_line(1, "subtitle", subtitle)] if subtitle else []),
+            _line(1, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE),
+            _line(1, "link", rel="alternate", type="text/html", href=page_url),
+            _line(1, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED),
+            _line(1, "generator", "newsgen"),
+        ]
         for article in shown:
-            self.entry(feed, article)
-        return _xml(feed)
+            lines += self.entry(article)
+        lines.append("</feed>\n")
+        return XML_DECLARATION + "\n".join(lines).encode("utf-8")
 
-    def entry(self, feed: ET.Element, article: Article) -> None:
+    def entry(self, article: Article) -> list[str]:
         url = self.base + article.path
-        entry = _el(feed, "entry")
-        _el(entry, "id", self.entry_id(article))
-        _el(entry, "title", article.headline)
-        _el(entry, "link", rel="alternate", type="text/html", href=url)
+        lines = [
+            "  <entry>",
+            _line(2, "id", self.entry_id(article)),
+            _line(2, "title", article.headline),
+            _line(2, "link", rel="alternate", type="text/html", href=url),
+        ]
         image = article.lead_image
         if image is not None:
             mime = image_type(image.src)
             extra = {"type": mime} if mime else {}
-            _el(entry, "link", rel="enclosure", href=self.base + image.src, **extra)
-        _el(entry, "published", iso(article.published, self.tz))
-        _el(entry, "updated", iso(article.updated or article.published, self.tz))
-        _el(_el(entry, "author"), "name", article.byline or self.config.title)
-        _el(entry, "summary", article.standfirst)
-        _el(entry, "content", self.content(article, url), type="html")
-        for hashtag in article.hashtags:
-            _el(entry, "category", term=hashtag.text, label=f"#{hashtag.text}")
+            lines.append(_line(2, "link", rel="enclosure", href=self.base + image.src, **extra))
+        lines += [
+            _line(2, "published", iso(article.published, self.tz)),
+            _line(2, "updated", iso(article.updated or article.published, self.tz)),
+            "    <author>",
+            _line(3, "name", article.byline or self.config.title),
+            "    </author>",
+            _line(2, "summary", article.standfirst),
+            _line(2, "content", self.content(article, url), type="html"),
+        ]
+        lines += [_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
+        lines.append("  </entry>")
+        return lines
 
     def entry_id(self, article: Article) -> str:
         """``tag:host,YYYY-MM-DD:source`` (RFC 4151): headline edits never change it."""
