@@ -1,13 +1,13 @@
 """Time newsgen beside Pelican and Hugo with the shared benchmark kit (../shared/bench).
 
-    .venv/bin/python benchmarks/compare.py [--sizes 1000,10000] [--repeat 1] [--search]
+    .venv/bin/python benchmarks/compare.py [--sizes 1000,10000] [--repeat 3] [--search]
 
 Runs ``bench.py`` once with this checkout's ``newsgen build`` plugged in (no search
 index unless ``--search``: the peers build none), with ``.newsgen-cache`` cleaned for
 the cold runs, and prints the table and the newsgen/peer ratios. Extra arguments go to
 bench.py as they are (``--tools hugo``, ``--work DIR``…). Results land in the work
 folder (default: ``benchmarks/work/``, git-ignored). Not a test: it takes minutes at
-1,000 articles and about 15 at 10,000 (the peers take most of it). It compiles the
+1,000 articles and about 30 at 10,000 with three runs per scenario (the peers take most of it). It compiles the
 checkout's bytecode first, as ``pip install .`` would.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ KIT = Path(os.environ.get("NEWSGEN_BENCH_KIT", REPO.parent / "shared" / "bench")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="article counts (default 1000,10000)")
-    parser.add_argument("--repeat", default="1", help="runs per scenario; the minimum is kept (default 1)")
+    parser.add_argument("--repeat", default="3", help="runs per scenario; the minimum is kept (default 3, as bench.py)")
     parser.add_argument("--search", action="store_true", help="also build the Pagefind index (the peers have none)")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and results (default benchmarks/work)")
     args, extra = parser.parse_known_args(argv)
