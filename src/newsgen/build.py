@@ -39,6 +39,7 @@ from newsgen.cache import (
     scan_now,
 )
 from newsgen.errors import ContentError, Problem, UsageError, warning
+from newsgen.models import Article
 from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
 from newsgen.outline import Outline
 from newsgen.output import Writer, swap, sync
@@ -179,7 +180,7 @@ def _save_cache(
     outputs = {item.file: item.key for item in gathered.plan}
     if not kept:  # before the index, which names it: the two always match
         names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
-        store.save_linked(OUTLINE, (code_digest(), gathered.outline.fixed()), names)
+        store.save_linked(OUTLINE, (code_digest(), gathered.outline.fixed()), names, Article)
     # Which pages show which article, found now, with the pages at hand, if a fresh plan
     # left it for later: the next edit needs it (0.1 s at 10,000 articles, more than the
     # rest of that edit's plan). The preview server finds it while the editor reads.
