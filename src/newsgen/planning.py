@@ -292,7 +292,8 @@ def _added_pages(
     pages = [(specs[i].file, "") if i in specs else next(rest) for i in range(total)]
     before = [file for file, _ in previous.pages]
     reread = {before[i] for i in rekey} - made
-    specs.update(renderer.plan_only(i for i, (file, _) in enumerate(pages) if file in reread))
+    if reread:
+        specs.update(renderer.plan_only(i for i, (file, _) in enumerate(pages) if file in reread))
     plan = [
         Planned(file, key, functools.partial(later.page, i)) if i not in specs
         else Planned(file, digest(shared, specs[i].key(keys)), functools.partial(render, specs[i]))
