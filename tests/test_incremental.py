@@ -600,3 +600,23 @@ def test_equal_keys_digest_equally_whatever_the_objects() -> None:
     built = "".join(["404", ".html"])
     assert built is not sys.intern("404.html")
     assert digest("404.html", built, ("a", 1)) == digest(sys.intern("404.html"), sys.intern("404.html"), ("a", 1))
+
+
+def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_ones(tmp_path: Path) -> None:
+    """Every saved version of an article leaves its body in the cache: the cache must not
+    grow without end in a newsroom that edits all day."""
+    store = cache.BuildCache(tmp_path / cache.CACHE_DIR)
+    store.add_bodies((f"digest-{i}", f"<p>versão {i}</p>") for i in range(130))
+    asked: list[bool] = []
+
+    def live() -> set[str]:
+        asked.append(True)
+        return {"digest-3", "digest-7"}
+
+    store.keep_bodies(20, live)  # 130 bodies for 20 articles: not yet twice as many plus 100
+    assert asked == [] and store.body("digest-100") is not None
+    store.keep_bodies(2, live)
+    assert asked == [True]
+    assert [store.body(f"digest-{i}") for i in (3, 7)] == ["<p>versão 3</p>", "<p>versão 7</p>"]
+    assert store.body("digest-100") is None and store.body("digest-0") is None
+    store.close()

@@ -197,8 +197,7 @@ def _save_cache(
         gathered.warnings, racy,
     )
     store.save_state(state)
-    live = {e.article.digest for e in parse_cache.entries.values() if e.article is not None}
-    store.keep_bodies(live)
+    store.keep_bodies(len(parse_cache.entries), lambda: {e.article.digest for e in parse_cache.entries.values() if e.article})
     store.close()
 
 

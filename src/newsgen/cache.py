@@ -354,11 +354,13 @@ class BuildCache:
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"the bodies database is unreadable ({exc})") from None
 
-    def keep_bodies(self, digests: set[str]) -> None:
-        """Drop the bodies of articles that are gone (once they outnumber the live ones)."""
+    def keep_bodies(self, articles: int, live: Callable[[], set[str]]) -> None:
+        """Drop the bodies of articles that are gone, once the bodies outnumber the
+        *articles* twice over; *live* gives the digests of those to keep (asked only then)."""
         db = self.bodies()
         (count,) = db.execute("SELECT count(*) FROM body").fetchone()
-        if count > 2 * len(digests) + 100:
+        if count > 2 * articles + 100:
+            digests = live()
             stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
             db.execute("BEGIN")
             db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
