@@ -192,6 +192,25 @@ def test_a_new_article_joins_the_last_plan_in_place(
     assert "Notícia nova: nova" in tree(preview.root)[url_of(path) + "index.html"].decode()
 
 
+@pytest.mark.parametrize("place", ["newest", "back-dated"])
+def test_a_new_article_that_opens_a_tag_page_links_it_from_the_one_before(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch, place: str
+) -> None:
+    """NATO has 10 articles: 10 more fill its first numbered page, and the 21st opens a
+    second one, which the first must now link to (the pages before the article's are
+    otherwise left as they are)."""
+    fresh = FreshPlans(monkeypatch)
+    for n in range(10):
+        new_article(preview.site, f"nato-{n}", f"2025-07-1{n % 3}T0{n}:30", ["NATO"])
+    assert fresh.during(preview.rebuild) == 0
+    preview.assert_same_as_fresh()
+    when = "2025-07-13T11:00" if place == "newest" else "2025-04-02T09:00"
+    new_article(preview.site, "nato-21", when, ["NATO"])
+    assert fresh.during(preview.rebuild) == 0
+    preview.assert_same_as_fresh()
+    assert 'href="/tag/nato/2/"' in tree(preview.root)["tag/nato/1/index.html"].decode()
+
+
 def test_edits_after_new_articles_stay_quick_and_reach_every_page(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
     """After an addition the pages shift in the plan: the readers of each article (the pages
     an edit re-keys) must follow them, or an edit would miss a page that shows it."""

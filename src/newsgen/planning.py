@@ -302,15 +302,21 @@ def _added_pages(
     return plan, previous.readers.moved(before, [file for file, _ in pages], specs, renderer.plan)
 
 
-Touched = tuple[list[Article], set[str], set[str]]
+Touched = tuple[list[Article], set[str], dict[str, int]]
 
 
 def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Touched:
     """What an addition to *site* (giving *grown*) can change besides the keys of the
     articles the pages show (`Renderer.plan_showing`): the pages of the added articles,
     of their neighbours and of those whose related list changed; their sections'
-    archives; their tags' pages."""
-    tags = {h.key for a in shown for h in a.hashtags}
+    archives; their tags' pages, from the first an added article joins (by its place
+    from the oldest, as `Site.tag_pages` numbers them)."""
+    tags: dict[str, int] = {}
+    for article in shown:
+        for hashtag in article.hashtags:
+            members = grown.tag_index[hashtag.key].articles  # newest first
+            at = len(members) - 1 - bisect.bisect_left(members, order(article), key=order)
+            tags[hashtag.key] = min(tags.get(hashtag.key, at), at)
     members = {a.path: a for key in tags for a in grown.tag_index[key].articles}.values()  # the only lists ranked again
     articles = [a for a in members if grown.related[a.path] is not site.related.get(a.path)]
     for article in shown:

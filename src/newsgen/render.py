@@ -26,7 +26,7 @@ from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
 from newsgen.planned import Keys, keys_of
-from newsgen.site import Site, TagPage, order
+from newsgen.site import Site, TagPage, first_changed_page, order
 from newsgen.structured import iso, news_article, script_json
 
 THEME = Path(__file__).parent / "theme"
@@ -269,10 +269,11 @@ class Renderer:
         return found
 
     def plan_showing(
-        self, articles: Iterable[Article], sections: Collection[str], tags: Collection[str]
+        self, articles: Iterable[Article], sections: Collection[str], tags: Mapping[str, int]
     ) -> tuple[dict[int, PageSpec], int]:
         """The pages of `plan`, by position, of *articles*, every archive page of
-        *sections*, every page of *tags*, and every page that lists from the whole site
+        *sections*, the pages of *tags* that an article placed there (tag key → place
+        from the oldest) can change, and every page that lists from the whole site
         (fronts, tag index, 404); and how many pages `plan` has."""
         by_section: dict[str, list[Article]] = {}
         for article in articles:
@@ -284,8 +285,11 @@ class Renderer:
                 for article in by_section.get(key, ()):
                     i = bisect.bisect_left(stories, order(article), key=order)
                     found[start + i] = make(i)
-            elif kind == "site" or (kind == "archives" and key in sections) or (kind == "tag" and key in tags):
+            elif kind == "site" or (kind == "archives" and key in sections):
                 found.update((start + i, make(i)) for i in range(count))
+            elif kind == "tag" and key in tags:  # the newest page, and from the one before the article's on
+                first = max(1, first_changed_page(tags[key]) - 1)
+                found.update((start + i, make(i)) for i in (0, *range(first, count)))
             start += count
         return found, start
 
