@@ -12,7 +12,7 @@ LAYERS = {
     "yamldoc": 1, "typography": 1,
     "config": 2, "markup": 2, "related": 2,
     "parse": 3, "site": 3,
-    "structured": 3,
+    "structured": 3, "xmltext": 3,
     "render": 4, "scaffold": 4, "feeds": 4,
     "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5, "outline": 5,
     "sources": 6,

@@ -3,15 +3,14 @@
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
 ``site.now`` for the news window), never from the build time, so the same site gives
 the same bytes. XML is built with ElementTree; the feeds and urlsets, which a new article
-rewrites, are written as text with the same escaping (`_line`), byte for byte what
-ElementTree writes, in half the time.
+rewrites, are written as text with the same escaping (`newsgen.xmltext`), byte for byte
+what ElementTree writes, in half the time.
 """
 from __future__ import annotations
 
 import functools
 import itertools
 import re
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -25,6 +24,14 @@ from newsgen.models import Article
 from newsgen.planned import Keys, Planned, digest, keys_of
 from newsgen.site import Site, order
 from newsgen.structured import iso
+from newsgen.xmltext import (
+    XML_DECLARATION,
+    xml_attribute,
+    xml_bytes,
+    xml_element,
+    xml_line,
+    xml_text,
+)
 
 FEED_SIZE = 50
 ENTRY_MEMO = 200
@@ -46,7 +53,6 @@ EMPTY_UPDATED = "1970-01-01T00:00:00Z"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 # Fixed, so the output never depends on the machine's /etc/mime.types (which `mimetypes` reads).
 IMAGE_TYPES = {
@@ -54,9 +60,6 @@ IMAGE_TYPES = {
     "jpe": "image/jpeg", "jpeg": "image/jpeg", "jpg": "image/jpeg", "jxl": "image/jxl", "png": "image/png",
     "svg": "image/svg+xml", "tif": "image/tiff", "tiff": "image/tiff", "webp": "image/webp",
 }
-# Characters XML 1.0 cannot hold at all, even escaped: the complement of its Char
-# production, written out (the negated class took 5 ms of every build to compile).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A URL attribute in the body HTML (Python-Markdown writes double quotes; raw HTML may use single).
 _URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
@@ -117,45 +120,6 @@ def absolute_html(html: str, page_url: str) -> str:
     return _URL_ATTR.sub(fix, html)
 
 
-# --- XML helpers ---------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
-def _el(parent: ET.Element | None, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    """A child (or root) element; ``xml__lang=`` names ``xml:lang``; text and attribute
-    values are stripped of characters XML cannot hold."""
-    clean = {k.replace("__", ":"): _clean(v) for k, v in attrs.items()}
-    element = ET.Element(tag, clean) if parent is None else ET.SubElement(parent, tag, clean)
-    if text is not None:
-        element.text = _clean(text)
-    return element
-
-
-_ATTRIBUTE_ESCAPES = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
-
-
-def _attribute(value: str) -> str:
-    """An attribute value escaped as ElementTree escapes it."""
-    return escape(_clean(value), quote=False).translate(_ATTRIBUTE_ESCAPES)
-
-
-def _line(level: int, tag: str, text: str | None = None, **attrs: str) -> str:
-    """One element on its own line, indented and escaped as `_xml` writes it (an element
-    without text closes itself)."""
-    attributes = "".join(f' {name}="{_attribute(value)}"' for name, value in attrs.items())
-    if not text:
-        return f"{'  ' * level}<{tag}{attributes} />"
-    return f"{'  ' * level}<{tag}{attributes}>{escape(_clean(text), quote=False)}</{tag}>"
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
-
-
 # --- Atom feeds ----------------------------------------------------------------------------
 
 
@@ -190,18 +154,18 @@ class _Feeds:
         return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
 
     def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:
-        """The feed as `_xml` would write its tree, written as text (a new article rewrites
+        """The feed as `xml_bytes` would write its tree, written as text (a new article rewrites
         six feeds of 50 full entries: the tree took twice as long)."""
         page_url = self.base + page
         lines = [
-            f'<feed xmlns="{ATOM_NS}" xml:lang="{_attribute(self.config.language)}">',
-            _line(1, "id", page_url),
-            _line(1, "title", title),
-            *([_line(1, "subtitle", subtitle)] if subtitle else []),
-            _line(1, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE),
-            _line(1, "link", rel="alternate", type="text/html", href=page_url),
-            _line(1, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED),
-            _line(1, "generator", "newsgen"),
+            f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attribute(self.config.language)}">',
+            xml_line(1, "id", page_url),
+            xml_line(1, "title", title),
+            *([xml_line(1, "subtitle", subtitle)] if subtitle else []),
+            xml_line(1, "link", rel="self", type="application/atom+xml", href=page_url + FEED_FILE),
+            xml_line(1, "link", rel="alternate", type="text/html", href=page_url),
+            xml_line(1, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED),
+            xml_line(1, "generator", "newsgen"),
         ]
         for article in shown:
             lines += self.entry_lines(article)
@@ -212,25 +176,25 @@ class _Feeds:
         url = self.base + article.path
         lines = [
             "  <entry>",
-            _line(2, "id", self.entry_id(article)),
-            _line(2, "title", article.headline),
-            _line(2, "link", rel="alternate", type="text/html", href=url),
+            xml_line(2, "id", self.entry_id(article)),
+            xml_line(2, "title", article.headline),
+            xml_line(2, "link", rel="alternate", type="text/html", href=url),
         ]
         image = article.lead_image
         if image is not None:
             mime = image_type(image.src)
             extra = {"type": mime} if mime else {}
-            lines.append(_line(2, "link", rel="enclosure", href=self.base + image.src, **extra))
+            lines.append(xml_line(2, "link", rel="enclosure", href=self.base + image.src, **extra))
         lines += [
-            _line(2, "published", iso(article.published, self.tz)),
-            _line(2, "updated", iso(article.updated or article.published, self.tz)),
+            xml_line(2, "published", iso(article.published, self.tz)),
+            xml_line(2, "updated", iso(article.updated or article.published, self.tz)),
             "    <author>",
-            _line(3, "name", article.byline or self.config.title),
+            xml_line(3, "name", article.byline or self.config.title),
             "    </author>",
-            _line(2, "summary", article.standfirst),
-            _line(2, "content", self.content(article, url), type="html"),
+            xml_line(2, "summary", article.standfirst),
+            xml_line(2, "content", self.content(article, url), type="html"),
         ]
-        lines += [_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
+        lines += [xml_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
         lines.append("  </entry>")
         return tuple(lines)
 
@@ -332,13 +296,13 @@ def sitemap_index(files: Sequence[SitemapFile], site: Site) -> Planned:
     tz, base = site.config.timezone, site.config.base_url
 
     def make() -> bytes:
-        root = _el(None, "sitemapindex", xmlns=SITEMAP_NS)
+        root = xml_element(None, "sitemapindex", xmlns=SITEMAP_NS)
         for item in files:
-            entry = _el(root, "sitemap")
-            _el(entry, "loc", base + item.file)
+            entry = xml_element(root, "sitemap")
+            xml_element(entry, "loc", base + item.file)
             if item.lastmod is not None:
-                _el(entry, "lastmod", iso(item.lastmod, tz))
-        return _xml(root)
+                xml_element(entry, "lastmod", iso(item.lastmod, tz))
+        return xml_bytes(root)
 
     return Planned(SITEMAP, digest([(item.file, item.key) for item in files]), make)
 
@@ -386,11 +350,11 @@ def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:
 
 
 def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
-    """The bytes `_xml` would give, written as text (building the tree took three times
+    """The bytes `xml_bytes` would give, written as text (building the tree took three times
     as long)."""
     lines = [f'<urlset xmlns="{SITEMAP_NS}">']
     for path, moment in entries:
-        lines.append(f"  <url>\n    <loc>{escape(_clean(base + path), quote=False)}</loc>")
+        lines.append(f"  <url>\n    <loc>{xml_text(base + path)}</loc>")
         if moment is not None:
             lines.append(f"    <lastmod>{iso(moment, tz)}</lastmod>")
         lines.append("  </url>")
@@ -408,18 +372,18 @@ def _news_recent(site: Site) -> tuple[Article, ...]:
 def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
     """Google News: the recent articles, newest first."""
     config, tz = site.config, site.config.timezone
-    urlset = _el(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
+    urlset = xml_element(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
     language = news_language(config.language)
     for article in recent:
-        item = _el(urlset, "url")
-        _el(item, "loc", config.base_url + article.path)
-        news = _el(item, "news:news")
-        publication = _el(news, "news:publication")
-        _el(publication, "news:name", config.title)
-        _el(publication, "news:language", language)
-        _el(news, "news:publication_date", iso(article.published, tz))
-        _el(news, "news:title", article.headline)
-    return _xml(urlset)
+        item = xml_element(urlset, "url")
+        xml_element(item, "loc", config.base_url + article.path)
+        news = xml_element(item, "news:news")
+        publication = xml_element(news, "news:publication")
+        xml_element(publication, "news:name", config.title)
+        xml_element(publication, "news:language", language)
+        xml_element(news, "news:publication_date", iso(article.published, tz))
+        xml_element(news, "news:title", article.headline)
+    return xml_bytes(urlset)
 
 
 def _robots(site: Site) -> bytes:
