@@ -391,9 +391,9 @@ class BuildCache:
         (By type, not with a ``persistent_id`` asked about every object: the outline of a
         10,000-article site holds 146,000 objects but 10,000 articles; 0.045 s saved.)"""
 
-        def reduce(obj: object) -> tuple[object, ...]:
+        def reduce(obj: object) -> Any:
             linked = names.get(id(obj))
-            return (_Linked, (linked,)) if linked is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)  # type: ignore[return-value]
+            return (_Linked, (linked,)) if linked is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
         self._save(name, value, {kind: reduce})
 
@@ -413,7 +413,7 @@ class BuildCache:
         except Exception as exc:  # a corrupt pickle can raise almost anything
             raise CacheError(f"{name} is unreadable ({type(exc).__name__})") from None
 
-    def _save(self, name: str, value: object, reducers: Mapping[type, Callable[[Any], object]] | None = None) -> None:
+    def _save(self, name: str, value: object, reducers: Mapping[type, Callable[[Any], Any]] | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():

@@ -268,7 +268,7 @@ def sitemap_files(
     for group, articles in months.items():
         wanted[group] = [(a.path, a.updated or a.published) for a in sorted(articles, key=order)]
     tz, base = site.config.timezone, site.config.base_url
-    files = []
+    files: list[tuple[SitemapFile, Callable[[], bytes]]] = []
     for group in sorted(wanted, key=_group_rank):
         entries = wanted[group]
         for number, start in enumerate(range(0, max(len(entries), 1), limit), start=1):

@@ -314,8 +314,8 @@ def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Touched
     tags: dict[str, int] = {}
     for article in shown:
         for hashtag in article.hashtags:
-            members = grown.tag_index[hashtag.key].articles  # newest first
-            at = len(members) - 1 - bisect.bisect_left(members, order(article), key=order)
+            tagged = grown.tag_index[hashtag.key].articles  # newest first
+            at = len(tagged) - 1 - bisect.bisect_left(tagged, order(article), key=order)
             tags[hashtag.key] = min(tags.get(hashtag.key, at), at)
     members = {a.path: a for key in tags for a in grown.tag_index[key].articles}.values()  # the only lists ranked again
     articles = [a for a in members if grown.related[a.path] is not site.related.get(a.path)]
