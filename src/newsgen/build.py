@@ -197,7 +197,8 @@ def _save_cache(
         gathered.warnings, racy,
     )
     store.save_state(state)
-    store.keep_bodies(len(parse_cache.entries), lambda: {e.article.digest for e in parse_cache.entries.values() if e.article})
+    live = parse_cache.entries.values()
+    store.keep_bodies(len(live), lambda: {e.article.digest for e in live if e.article is not None})
     store.close()
 
 

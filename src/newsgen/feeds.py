@@ -236,7 +236,7 @@ Entries = list[tuple[str, datetime | None]]
 
 def sitemap_groups(site: Site, articles: Iterable[Article]) -> set[str]:
     """The groups of sitemap files that adding *articles* to *site* can change."""
-    months = {f"{a.published.year:04d}-{a.published.month:02d}" for a in articles}
+    months = {_month_group(a.published.year, a.published.month) for a in articles}
     tags = {_tags_group(site.tag_of(h).slug) for a in articles for h in a.hashtags}
     return {PAGES, *months, *tags}
 
@@ -262,7 +262,7 @@ def sitemap_files(
             wanted.setdefault(group, []).extend((page.path, newest(page.articles)) for page in site.tag_pages(tag))
     months: dict[str, list[Article]] = defaultdict(list)
     for archive in site.archives:
-        group = f"{archive.year:04d}-{archive.month:02d}"
+        group = _month_group(archive.year, archive.month)
         if groups is None or group in groups:
             months[group] += archive.articles
     for group, articles in months.items():
@@ -312,6 +312,10 @@ def sitemap_plan(site: Site, limit: int = SITEMAP_LIMIT) -> list[Planned]:
     date, nothing else: editing an article's text changes none of them."""
     files = sitemap_files(site, limit=limit)
     return [*(Planned(item.file, item.key, make) for item, make in files), sitemap_index([f for f, _ in files], site)]
+
+
+def _month_group(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
 
 
 def _tags_group(slug: str) -> str:

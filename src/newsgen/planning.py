@@ -16,7 +16,6 @@ change, the clock passing an embargo) plans the site afresh.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import os
 from collections.abc import Callable, Iterable
@@ -45,7 +44,7 @@ from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
 from newsgen.render import PageSpec, Renderer
-from newsgen.site import Site, build_site, order, placement, url_collisions, visible
+from newsgen.site import Site, build_site, placement, position, url_collisions, visible
 from newsgen.sources import (
     ImageSizes,
     ParseCache,
@@ -315,13 +314,13 @@ def _touched_by_adding(site: Site, grown: Site, shown: list[Article]) -> Touched
     for article in shown:
         for hashtag in article.hashtags:
             tagged = grown.tag_index[hashtag.key].articles  # newest first
-            at = len(tagged) - 1 - bisect.bisect_left(tagged, order(article), key=order)
+            at = len(tagged) - 1 - position(tagged, article)
             tags[hashtag.key] = min(tags.get(hashtag.key, at), at)
     members = {a.path: a for key in tags for a in grown.tag_index[key].articles}.values()  # the only lists ranked again
     articles = [a for a in members if grown.related[a.path] is not site.related.get(a.path)]
     for article in shown:
         stories = grown.in_section(article.section)
-        at = bisect.bisect_left(stories, order(article), key=order)
+        at = position(stories, article)
         articles += stories[max(0, at - 1) : at + 2]
     return list({a.path: a for a in articles}.values()), {a.section for a in shown}, tags
 

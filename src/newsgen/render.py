@@ -26,7 +26,7 @@ from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
 from newsgen.planned import Keys, keys_of
-from newsgen.site import Site, TagPage, first_changed_page, order
+from newsgen.site import Site, TagPage, first_changed_page, position
 from newsgen.structured import iso, news_article, script_json
 
 THEME = Path(__file__).parent / "theme"
@@ -283,7 +283,7 @@ class Renderer:
             if kind == "articles":
                 stories = self.site.in_section(key)
                 for article in by_section.get(key, ()):
-                    i = bisect.bisect_left(stories, order(article), key=order)
+                    i = position(stories, article)
                     found[start + i] = make(i)
             elif kind == "site" or (kind == "archives" and key in sections):
                 found.update((start + i, make(i)) for i in range(count))

@@ -127,7 +127,7 @@ class Site:
             tag_index[key] = _tag(key, _inserted(old, [a for a in added if key in {h.key for h in a.hashtags}]))
         archives = {(a.section.key, a.year, a.month): a for a in self.archives}
         for article in added:
-            month = (article.section, article.published.year, article.published.month)
+            month = _month_of(article)
             old = archives[month].articles if month in archives else ()
             archives[month] = _archive(self.section_of(article), month, _inserted(old, [article]))
         published = _inserted(self.articles, added)
@@ -179,6 +179,11 @@ def order(article: Article) -> tuple[float, str]:
 def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
     """Whether a site built at *now* with these flags publishes *article*."""
     return (drafts or not article.draft) and (future or article.published <= now)
+
+
+def position(articles: tuple[Article, ...], article: Article) -> int:
+    """Where *article* stands, or would stand, in *articles* (in `order`)."""
+    return bisect.bisect_left(articles, order(article), key=order)
 
 
 def _inserted(articles: tuple[Article, ...], new: Iterable[Article]) -> tuple[Article, ...]:
@@ -275,9 +280,13 @@ Month = tuple[str, int, int]
 def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[MonthArchive, ...]:
     grouped: dict[Month, list[Article]] = defaultdict(list)
     for article in published:
-        grouped[(article.section, article.published.year, article.published.month)].append(article)
+        grouped[_month_of(article)].append(article)
     by_key = {s.key: s for s in config.sections}
     return _in_config_order(config, (_archive(by_key[m[0]], m, tuple(lst)) for m, lst in grouped.items()))
+
+
+def _month_of(article: Article) -> Month:
+    return (article.section, article.published.year, article.published.month)
 
 
 def _archive(section: Section, month: Month, articles: tuple[Article, ...]) -> MonthArchive:
