@@ -18,7 +18,7 @@ import pytest
 
 import newsgen
 from newsgen.build import BuildResult
-from newsgen import cache
+from newsgen import cache, scanning
 from newsgen.cache import noop
 from newsgen.errors import ContentError
 
@@ -254,9 +254,9 @@ def test_files_saved_just_before_a_build_are_hashed_until_a_no_op_finds_them_set
     assert_same_as_cold(archive)
     options = archive.options(cache=archive.root / CACHE)
     hashed: list[Path] = []
-    digest = cache._digest_or_none
-    monkeypatch.setattr(cache, "_digest_or_none", lambda path: hashed.append(path) or digest(path))
-    later = cache.Scan(time.time_ns() + 3 * cache.RACY_NS, cache.scan(archive.root))
+    digest = cache.digest_or_none
+    monkeypatch.setattr(cache, "digest_or_none", lambda path: hashed.append(path) or digest(path))
+    later = scanning.Scan(time.time_ns() + 3 * scanning.RACY_NS, scanning.scan(archive.root))
     assert noop(options, later) is not None
     assert len(hashed) >= COUNT, "the files saved just before the build were hashed"
     hashed.clear()

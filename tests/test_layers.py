@@ -14,13 +14,14 @@ LAYERS = {
     "parse": 3, "site": 3,
     "structured": 3, "xmltext": 3,
     "render": 4, "scaffold": 4, "feeds": 4,
-    "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "cache": 5, "outline": 5,
-    "sources": 6,
-    "planning": 7,
-    "build": 8,
-    "serve": 9,
-    "cli": 10,
-    "__main__": 11,
+    "scanning": 5, "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "outline": 5,
+    "cache": 6,
+    "sources": 7,
+    "planning": 8,
+    "build": 9,
+    "serve": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 
 

@@ -1,6 +1,8 @@
 """``newsgen serve`` as an editor runs it: a child process, real saves, real HTTP."""
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import socket
 import stat
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, Preview, SiteDir, article_text
+from conftest import NOW, Preview, SiteDir, article_text, png, tree
 
 KIM = "mundo/2025/06/04/kim/"
 PINNED = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
@@ -43,6 +45,38 @@ def test_a_save_rebuilds_and_reparses_only_that_file(sample: SiteDir, preview: S
     server.wait_for_log("after content/mundo/kim.md (1 parsed)")
     code, page = server.get(KIM)
     assert code == 200 and "Kim Jong-un recebe Shoigu" in page
+
+
+def test_after_every_kind_of_change_the_preview_holds_what_a_cold_build_makes(
+    sample: SiteDir, preview: Start, tmp_path: Path
+) -> None:
+    """The preview keeps its list of sources from the watcher's reports instead of walking
+    the folders on every save: whatever the change, its copy is the site a build makes."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    server = preview(sample.root, "--no-search", env={**PINNED, "TMPDIR": str(scratch)})
+    [served] = scratch.glob("newsgen-serve-*/site")
+    content = sample.root / "content" / "mundo"
+    changes: list[Callable[[], object]] = [
+        lambda: sample.article("kim", headline="Kim Jong-un recebe Shoigu"),
+        lambda: sample.article("novo", headline="Novo artigo", timestamp="2025-07-13T09:00+01:00"),
+        lambda: os.replace(content / "seul.md", content / "seul-responde.md"),
+        lambda: sample.write("content/asia/2025/tokyo.md", article_text(headline="Tóquio", hashtags=["Japão"])),
+        lambda: sample.write("static/images/mapa.png", png(8, 8)),
+        lambda: (content / "lavrov.md").unlink(),
+        lambda: shutil.rmtree(sample.root / "content" / "asia"),
+        lambda: (sample.write("content/mundo/.kim.md.swp", "swap"), sample.article("kim", hashtags=["Coreia"])),
+    ]
+    for done, change in enumerate(changes, start=1):
+        change()
+        server.wait_for_log("built ", count=done + 1)
+        cold = sample.root.parent / f"cold-{done}"
+        sample.build(output=cold)
+        expected = {rel: data for rel, data in tree(cold).items() if rel != ".newsgen-output"}
+        deadline = time.monotonic() + 5  # a change the watcher saw as two batches: the second's build
+        while tree(served) != expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert tree(served) == expected, f"change {done}"
 
 
 def test_a_bad_file_keeps_the_last_good_site_and_shows_every_problem(sample: SiteDir, preview: Start) -> None:

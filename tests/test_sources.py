@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from newsgen import sources
-from newsgen.cache import RACY_NS, scan
+from newsgen.scanning import RACY_NS, scan
 from newsgen.config import parse_config
 from newsgen.parse import ParseContext
 from newsgen.sources import PARALLEL_MIN, ParseCache, list_content

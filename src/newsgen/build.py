@@ -27,16 +27,11 @@ from newsgen.cache import (
     CACHE_DIR,
     MARKER,
     MARKER_TEXT,
-    RACY_NS,
     BuildCache,
     CacheError,
     Index,
-    Scan,
     State,
-    marker_signature,
     noop,
-    racy_digests,
-    scan_now,
 )
 from newsgen.errors import ContentError, Problem, UsageError, warning
 from newsgen.models import Article
@@ -45,6 +40,7 @@ from newsgen.outline import Outline
 from newsgen.output import Writer, swap, sync
 from newsgen.planned import Planned
 from newsgen.planning import Gathered, gather
+from newsgen.scanning import RACY_NS, Scan, marker_signature, racy_digests, scan_now
 from newsgen.search import INDEX_DIR, index
 from newsgen.sources import (
     ImageSizes,

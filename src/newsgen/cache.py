@@ -21,7 +21,6 @@ Standard library only: the no-op check runs before any heavy import.
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import os
 import pickle
 import shutil
@@ -34,11 +33,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 import newsgen
 from newsgen.errors import Problem
-from newsgen.options import CONFIG_FILE, SOURCE_DIRS, BuildOptions, BuildResult
+from newsgen.options import BuildOptions, BuildResult
+from newsgen.scanning import (
+    RACY_NS,
+    Scan,
+    Signature,
+    digest_or_none,
+    marker_signature,
+    scan_now,
+    source_file,
+)
 
 CACHE_DIR = ".newsgen-cache"
 MARKER = ".newsgen-output"
@@ -46,97 +54,13 @@ MARKER = ".newsgen-output"
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
 FORMAT = 6
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
-PACKAGE = Path(newsgen.__file__).parent
-PACKAGE_PREFIX = "newsgen:"
-"""`scan` names newsgen's own files ``newsgen:<path in the package>``."""
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
-RACY_NS = 2_000_000_000
-"""A file changed this close to a scan may change again within one mtime tick: hash it."""
 
-Signature = tuple[int, int, int]
-"""(size, mtime in ns, inode): a file whose signature is unchanged is not read again."""
 
 
 class CacheError(Exception):
     """The cache cannot be read or was written by another version: discard it."""
-
-
-class Scan(NamedTuple):
-    """A `scan` and the moment it started."""
-
-    started_ns: int
-    files: dict[str, Signature]
-
-
-def scan_now(site_dir: Path) -> Scan:
-    """A `scan` of *site_dir*, stamped with when it started."""
-    return Scan(time.time_ns(), scan(site_dir))
-
-
-def scan(site_dir: Path) -> dict[str, Signature]:
-    """The signature of every file a build reads, keyed by its path relative to the site
-    (newsgen's own files, the theme included, under `PACKAGE_PREFIX`)."""
-    found: dict[str, Signature] = {}
-    for name in SOURCE_DIRS:
-        found.update(scan_tree(site_dir / name, f"{name}/"))
-    found.update(scan_tree(PACKAGE, PACKAGE_PREFIX))
-    try:
-        found[CONFIG_FILE] = signature(os.stat(site_dir / CONFIG_FILE))
-    except OSError:
-        pass
-    return found
-
-
-def scan_tree(root: Path, prefix: str = "") -> dict[str, Signature]:
-    """The signature of every file below *root*, by *prefix* + its relative name, skipping
-    hidden names, editor leftovers (``x~``, ``.x.swp``), ``__pycache__`` and symlinked folders."""
-    found: dict[str, Signature] = {}
-    stack = [(str(root), prefix)]
-    while stack:
-        folder, rel = stack.pop()
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.name.startswith(".") or entry.name.endswith("~") or entry.name == "__pycache__":
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{rel}{entry.name}/"))
-                elif entry.is_file():
-                    found[f"{rel}{entry.name}"] = signature(entry.stat())
-    return found
-
-
-def source_file(site_dir: Path, name: str) -> Path:
-    """The file that the `scan` name *name* stands for."""
-    if name.startswith(PACKAGE_PREFIX):
-        return PACKAGE / name.removeprefix(PACKAGE_PREFIX)
-    return site_dir / name
-
-
-def racy_digests(site_dir: Path, scanned: Scan, skip: Callable[[str], bool]) -> dict[str, str | None]:
-    """SHA-256 of the files of *scanned* changed so shortly before it started that their
-    signature alone cannot tell a second change (save those whose name *skip* accepts).
-    Taken before the build reads them: a file that changes later no longer matches."""
-    since = scanned.started_ns - RACY_NS
-    return {
-        name: _digest_or_none(source_file(site_dir, name))
-        for name, (_, mtime, _) in scanned.files.items() if mtime >= since and not skip(name)
-    }
-
-
-def signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-def marker_signature(output: Path, marker: str) -> Signature | None:
-    try:
-        return signature(os.stat(output / marker))
-    except OSError:
-        return None
 
 
 @dataclass
@@ -179,7 +103,7 @@ class State:
             return False
         recent = [path for path, (_, mtime, _) in sources.items() if mtime >= self.scanned_ns - RACY_NS]
         return all(
-            path in self.racy and _digest_or_none(source_file(site_dir, path)) == self.racy[path] for path in recent
+            path in self.racy and digest_or_none(source_file(site_dir, path)) == self.racy[path] for path in recent
         )
 
     def settled(self, scanned: Scan) -> State | None:
@@ -192,18 +116,6 @@ class State:
         since = scanned.started_ns - RACY_NS  # later than the state's: only files `holds` hashed
         racy = {path: self.racy[path] for path, (_, mtime, _) in scanned.files.items() if mtime >= since}
         return replace(self, scanned_ns=scanned.started_ns, racy=racy) if len(racy) < len(self.racy) else None
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, in hex."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _digest_or_none(path: Path) -> str | None:
-    try:
-        return file_digest(path)
-    except OSError:
-        return None
 
 
 def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | None:

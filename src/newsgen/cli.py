@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
-from newsgen.cache import CACHE_DIR, noop, scan_now
+from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
 from newsgen.options import BuildOptions, BuildResult
+from newsgen.scanning import scan_now
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and

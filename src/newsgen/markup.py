@@ -163,7 +163,7 @@ class _CaptionLabelTreeprocessor(Treeprocessor):
 class NewsExtension(Extension):
     """Figures, pt-PT typography and image bookkeeping for article bodies."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After inline (20) and attr_list (8), so titles and credits exist.
         md.treeprocessors.register(_FigureTreeprocessor(md), "news_figure", 7)
         md.treeprocessors.register(_TypographyTreeprocessor(md), "news_typography", 6)

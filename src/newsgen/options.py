@@ -11,6 +11,14 @@ from newsgen.errors import Problem
 CONFIG_FILE = "newsgen.yaml"
 SOURCE_DIRS = ("content", "templates", "static")
 """A site folder: its config file and the folders a build reads."""
+EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file or folder name in the source folders is one a build never reads (and
+    the preview never rebuilds for): hidden names, editors' swap, backup and temporary
+    files (vim's ``4913`` probe, emacs ``#autosave#``), Python's ``__pycache__``."""
+    return name.startswith((".", "#")) or name.endswith(EDITOR_LEFTOVERS) or name in ("4913", "__pycache__")
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)`` while a long step runs."""

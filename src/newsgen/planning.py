@@ -24,7 +24,6 @@ from datetime import datetime
 from pathlib import Path
 
 from newsgen import urls
-from newsgen.cache import Signature, file_digest, scan
 from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.feeds import (
@@ -44,6 +43,7 @@ from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
 from newsgen.render import PageSpec, Renderer
+from newsgen.scanning import Signature, file_digest, scan
 from newsgen.site import Site, build_site, placement, position, url_collisions, visible
 from newsgen.sources import (
     ImageSizes,

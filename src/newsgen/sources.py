@@ -18,15 +18,7 @@ from typing import TYPE_CHECKING
 import jinja2
 import jinja2.bccache
 
-from newsgen.cache import (
-    RACY_NS,
-    BuildCache,
-    CacheError,
-    Signature,
-    file_digest,
-    scan_tree,
-    signature,
-)
+from newsgen.cache import BuildCache, CacheError
 from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, Problem, warning
 from newsgen.media import IMAGE_SUFFIXES, image_size
@@ -35,6 +27,7 @@ from newsgen.options import CONFIG_FILE, Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
+from newsgen.scanning import RACY_NS, Signature, file_digest, scan_tree, signature
 
 if TYPE_CHECKING:
     import multiprocessing.pool

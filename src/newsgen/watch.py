@@ -28,9 +28,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.options import CONFIG_FILE, SOURCE_DIRS
+from newsgen.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
 
-_EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
 
@@ -42,12 +41,7 @@ def is_source(rel: str) -> bool:
         return False
     if parts[0] == CONFIG_FILE:
         return len(parts) == 1
-    return not any(_is_leftover(name) for name in parts[1:])
-
-
-def _is_leftover(name: str) -> bool:
-    """Hidden files, swap and backup files, vim's ``4913`` probe, emacs ``#autosave#``."""
-    return name.startswith((".", "#")) or name.endswith(_EDITOR_LEFTOVERS) or name == "4913"
+    return not any(is_leftover(name) for name in parts[1:])
 
 
 class Watcher(FileSystemEventHandler):

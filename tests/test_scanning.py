@@ -1,0 +1,71 @@
+"""The sources a build reads, and the preview's way of keeping that list without walking it."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from newsgen.scanning import rescan, scan
+from newsgen.watch import is_source
+
+from conftest import SiteDir, article_text
+
+LEFTOVERS = ["static/css/site.css.bak", "static/.DS_Store", "static/4913", "content/mundo/#a.md#",
+             "content/mundo/a.md~", "content/mundo/.a.md.swp", "templates/__pycache__/x.pyc", "static/x.part"]
+
+
+def test_a_build_never_reads_what_the_preview_ignores(site: SiteDir) -> None:
+    """Editors' swap, backup and temporary files are neither published nor watched: the
+    same rule for both, so the preview and a build always see the same sources."""
+    site.article("a")
+    for rel in LEFTOVERS:
+        site.write(rel, "x")
+        assert not is_source(rel)
+    found = scan(site.root)
+    assert "content/mundo/a.md" in found and "static/images/foto.png" in found
+    assert not set(LEFTOVERS) & found.keys()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit", "add", "delete", "rename", "replace by a folder", "add a folder", "remove a folder", "config"],
+)
+def test_rescan_gives_what_a_full_scan_gives_or_asks_for_one(site: SiteDir, change: str) -> None:
+    site.article("a")
+    site.article("b")
+    site.write("content/mundo/2025/c.md", article_text(headline="C"))
+    before = scan(site.root)
+    content = site.root / "content" / "mundo"
+    changed: list[str]
+    if change == "edit":
+        site.article("a", headline="Outro título, mais longo")
+        changed = ["content/mundo/a.md"]
+    elif change == "add":
+        site.article("novo")
+        changed = ["content/mundo/novo.md"]
+    elif change == "delete":
+        (content / "b.md").unlink()
+        changed = ["content/mundo/b.md"]
+    elif change == "rename":
+        os.replace(content / "b.md", content / "d.md")
+        changed = ["content/mundo/b.md", "content/mundo/d.md"]
+    elif change == "replace by a folder":
+        (content / "b.md").unlink()
+        site.write("content/mundo/b.md/e.md", article_text(headline="E"))
+        changed = ["content/mundo/b.md"]
+    elif change == "add a folder":
+        site.write("content/mundo/2026/f.md", article_text(headline="F"))
+        changed = ["content/mundo/2026"]
+    elif change == "remove a folder":
+        shutil.rmtree(content / "2025")
+        changed = ["content/mundo/2025"]
+    else:
+        site.write("newsgen.yaml", (site.root / "newsgen.yaml").read_text(encoding="utf-8") + "\n")
+        changed = ["newsgen.yaml", "content/mundo/sed8Xk2Q"]  # and a temporary file gone by now
+    after = rescan(site.root, before, changed)
+    if change in ("replace by a folder", "add a folder", "remove a folder"):
+        assert after is None, "a folder appeared or went: only a full scan can tell what it held"
+    else:
+        assert after == scan(site.root)
+        assert before != after
