@@ -71,10 +71,13 @@ def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, byte
     return {item.file: item.make() for item in plan}
 
 
-def feed_plan(site: Site, keys: Keys, full: Callable[[Article], Article] | None = None) -> list[Planned]:
+def feed_plan(
+    site: Site, keys: Keys, full: Callable[[Article], Article] | None = None, entries: FeedEntries | None = None,
+) -> list[Planned]:
     """The feeds, the news sitemap and robots.txt, keyed by their inputs and not yet made.
-    *full* loads the body of an article whose body the site index left out."""
-    plan = _Feeds(site, keys, full or (lambda article: article)).plan()
+    *full* loads the body of an article whose body the site index left out; *entries*:
+    those the last plan made, for a re-plan of the same settings."""
+    plan = _Feeds(site, keys, full or (lambda article: article), entries).plan()
     recent = _news_recent(site)
     plan.append(Planned(NEWS_SITEMAP, digest(keys_of(keys, recent)), lambda: _news_sitemap(site, recent)))
     plan.append(Planned(ROBOTS, "", lambda: _robots(site)))
@@ -123,10 +126,28 @@ def absolute_html(html: str, page_url: str) -> str:
 # --- Atom feeds ----------------------------------------------------------------------------
 
 
+class FeedEntries:
+    """The feed entries one plan made, by article key, for the re-plan after it (the
+    preview's next save): an edit remakes the five to eight feeds its article is in,
+    whose other entries are unchanged. Only valid between plans of the same settings
+    (config, code), which a re-plan checks; holds no more than that plan's feeds used."""
+
+    def __init__(self, previous: FeedEntries | None = None) -> None:
+        self._previous = previous._used if previous is not None else {}
+        self._used: dict[str, tuple[str, ...]] = {}
+
+    def get(self, key: str, make: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+        lines = self._used.get(key) or self._previous.get(key) or make()
+        self._used[key] = lines
+        return lines
+
+
 class _Feeds:
     """The Atom feeds of one site."""
 
-    def __init__(self, site: Site, keys: Keys, full: Callable[[Article], Article]) -> None:
+    def __init__(
+        self, site: Site, keys: Keys, full: Callable[[Article], Article], entries: FeedEntries | None = None,
+    ) -> None:
         self.site = site
         self.keys = keys
         self.full = full
@@ -135,7 +156,8 @@ class _Feeds:
         self.base = site.config.base_url
         self.host = urlsplit(site.config.base_url).hostname or ""
         self.site_newest = newest(site.articles)
-        self.entry_lines = functools.lru_cache(maxsize=ENTRY_MEMO)(self.entry)
+        self.entries = entries
+        self.memo = functools.lru_cache(maxsize=ENTRY_MEMO)(self.entry)
 
     def plan(self) -> list[Planned]:
         site, title = self.site, self.config.title
@@ -171,6 +193,11 @@ class _Feeds:
             lines += self.entry_lines(article)
         lines.append("</feed>\n")
         return XML_DECLARATION + "\n".join(lines).encode("utf-8")
+
+    def entry_lines(self, article: Article) -> tuple[str, ...]:
+        if self.entries is None:
+            return self.memo(article)
+        return self.entries.get(self.keys[article.path], lambda: self.entry(article))
 
     def entry(self, article: Article) -> tuple[str, ...]:
         url = self.base + article.path

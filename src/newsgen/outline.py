@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsgen.feeds import SitemapFile
+from newsgen.feeds import FeedEntries, SitemapFile
 from newsgen.models import Article
 from newsgen.planned import Keys
 from newsgen.render import PageSpec
@@ -42,6 +42,8 @@ class Outline:
     published: Mapping[str, Path]
     """The static and content files published as they are."""
     readers: Readers
+    entries: FeedEntries | None = None
+    """The feed entries this plan made, for the next re-plan in this process (not saved)."""
 
     def fixed(self) -> tuple[object, ...]:
         """What a re-plan of edits keeps as it is (`newsgen.build` saves it with each

@@ -28,6 +28,7 @@ from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.feeds import (
     NEWS_WINDOW,
+    FeedEntries,
     SitemapFile,
     feed_plan,
     merged_sitemaps,
@@ -232,7 +233,8 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         plan, readers = same_pages, previous.readers
         sitemaps, made_now = list(previous.sitemaps), {}
     pages = tuple((i.file, i.key) for i in plan)
-    plan += _sharing(shared, feed_plan(grown, keys, renderer.full))
+    entries = FeedEntries(previous.entries)
+    plan += _sharing(shared, feed_plan(grown, keys, renderer.full, entries))
     plan += [
         Planned(item.file, item.key, made_now.get(item.file) or functools.partial(later.sitemap, item.file))
         for item in sitemaps
@@ -243,7 +245,7 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
     plan += _asset_plan(published)
     outline = replace(
         previous, site=grown, articles=read.articles, keys=keys, pages=pages, published=published, readers=readers,
-        sitemaps=tuple(sitemaps), clock=_clock(added, now, previous.clock),
+        sitemaps=tuple(sitemaps), clock=_clock(added, now, previous.clock), entries=entries,
         token=os.urandom(16).hex() if added else previous.token,  # new articles: a new structure to save
     )
     return Gathered(tuple(plan), read.warnings, _search_key(shared, grown, plan), outline)
