@@ -79,6 +79,21 @@ def test_after_every_kind_of_change_the_preview_holds_what_a_cold_build_makes(
         assert tree(served) == expected, f"change {done}"
 
 
+def test_a_change_the_watcher_missed_is_built_once_the_preview_is_idle(sample: SiteDir, preview: Start) -> None:
+    """The preview trusts the watcher's reports for a save, then checks them with a walk
+    of the folders once idle: a file written and left open (no close event) still shows."""
+    server = preview(sample.root, "--no-search", env=PINNED)
+    server.wait_for_log("built 3 articles")
+    sample.article("kim", headline="Kim Jong-un recebe Shoigu")
+    server.wait_for_log("after content/mundo/kim.md")
+    with (sample.root / "content/mundo/seul.md").open("w", encoding="utf-8") as unclosed:
+        unclosed.write(article_text(headline="Seul responde a Pyongyang", timestamp="2025-07-10T09:00+01:00"))
+        unclosed.flush()
+        server.wait_for_log("after content/mundo/seul.md (1 parsed)", timeout=5)
+    code, page = server.get("mundo/2025/07/10/seul/")
+    assert code == 200 and "Seul responde a Pyongyang" in page
+
+
 def test_a_bad_file_keeps_the_last_good_site_and_shows_every_problem(sample: SiteDir, preview: Start) -> None:
     server = preview(sample.root, env=PINNED)
     server.wait_for_log("built 3 articles")

@@ -58,7 +58,6 @@ SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
 
 
-
 class CacheError(Exception):
     """The cache cannot be read or was written by another version: discard it."""
 

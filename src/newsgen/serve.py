@@ -41,7 +41,10 @@ from newsgen.watch import Watcher
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20
 IDLE_SECONDS = 1.0
-"""Without a change for this long, the preview is idle: the time to collect garbage."""
+"""Without a change for this long, the preview is idle: the time to collect garbage and
+to check the watcher missed nothing."""
+RESCAN_MAX = 200
+"""A batch of more changed paths (a checkout) is looked for by walking every folder."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,13 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                 while True:
                     batch = watcher.next_batch(timeout=IDLE_SECONDS)
                     if batch is None:
-                        session.tidy()
-                    else:
-                        session.rebuild(batch)
-                        watcher.done()
-                        session.settle()
+                        batch = session.tidy()
+                        if not batch:
+                            continue
+                        watcher.idle.clear()
+                    session.rebuild(batch)
+                    watcher.done()
+                    session.settle()
         finally:
             session.indexer.stop()
             server.hub.close()
@@ -149,21 +154,32 @@ class _Session:
 
     def _scan(self, changed: frozenset[str]) -> dict[str, Signature]:
         """The sources' signatures: the last ones with the paths the watcher reported
-        stat'ed again (walking 10,000 articles' folders costs 50 ms), or a full scan."""
+        stat'ed again (walking 10,000 articles' folders costs 50 ms), or a full scan
+        (the first build, a folder that came or went, a checkout of many files)."""
         site_dir = self.options.site_dir
-        if self.scanned is not None and changed:
+        if self.scanned is not None and 0 < len(changed) <= RESCAN_MAX:
             known = rescan(site_dir, self.scanned, changed)
             if known is not None:
                 return known
         return scan(site_dir)
 
-    def tidy(self) -> None:
-        """Nothing changed for a while: free what the last rebuilds left in reference
-        cycles (the session runs with the cyclic collector paused, so that its passes
-        over a big site never delay a save or the reload that follows)."""
-        if self.untidy:
-            gc.collect()
-            self.untidy = False
+    def tidy(self) -> frozenset[str]:
+        """Once idle after a rebuild: walk the sources to check the watcher missed
+        nothing (its queue can overflow), and free what the rebuilds left in reference
+        cycles (the session runs with the cyclic collector paused, so that its passes over
+        a big site never delay a save or the reload that follows). Returns the paths that
+        changed unreported, for a rebuild."""
+        if not self.untidy:
+            return frozenset()
+        self.untidy = False
+        gc.collect()
+        if self.scanned is None:
+            return frozenset()
+        walked = scan(self.options.site_dir)
+        missed = frozenset(p for p in walked.keys() | self.scanned.keys() if walked.get(p) != self.scanned.get(p))
+        if missed:
+            self.scanned = None  # the rebuild walks them all again
+        return missed
 
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
