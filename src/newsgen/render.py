@@ -2,7 +2,7 @@
 
 Templates come from the site's ``templates/`` first, then newsgen's built-in theme,
 so a site overrides the look file by file. Dates and plurals come from Babel in
-the site's language, never from the machine's locale.
+the site's language (`newsgen.localized`), never from the machine's locale.
 """
 from __future__ import annotations
 
@@ -12,17 +12,15 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from newsgen import urls
+from newsgen import localized, urls
 from newsgen.errors import ContentError, Problem
 from newsgen.models import Article, MonthArchive, Section, Tag
 from newsgen.planned import Keys, keys_of
@@ -34,34 +32,6 @@ LEAD_GRID = 6
 FRONT_LIST = 20
 FEATURED_TAGS = 12
 FEATURED_DAYS = timedelta(days=30)
-
-
-# Babel's formatting costs ~6 µs a call, and every list page shows an article's date
-# again: each value is formatted once per process (the preview's too, across rebuilds).
-@functools.lru_cache(maxsize=1 << 15)
-def _datetime_long(dt: datetime, tz: tzinfo, locale: Locale) -> str:
-    return format_datetime(dt, "d 'de' MMMM 'de' y, HH:mm", tzinfo=tz, locale=locale)
-
-
-@functools.lru_cache(maxsize=8192)
-def _date_long(day: date, locale: Locale) -> str:
-    return format_date(day, "long", locale=locale)
-
-
-@functools.lru_cache(maxsize=1024)
-def _month_year(year: int, month: int, locale: Locale) -> str:
-    return format_date(date(year, month, 1), "LLLL 'de' y", locale=locale)
-
-
-@functools.lru_cache(maxsize=8192)
-def _number(n: int, locale: Locale) -> str:
-    return format_decimal(n, locale=locale)
-
-
-@functools.lru_cache(maxsize=8192)
-def _count(n: int, singular: str, plural: str, locale: Locale) -> str:
-    word = singular if locale.plural_form(n) == "one" else plural
-    return f"{_number(n, locale)} {word}"
 
 
 def _key(keys: Keys, article: Article | None) -> str | None:
@@ -243,7 +213,7 @@ class Renderer:
             month_year=self.month_year,
             iso=lambda dt: iso(dt, self.tz),
             count=self.count,
-            number=lambda n: _number(n, self.locale),
+            number=lambda n: localized.number(n, self.locale),
         )
 
     def url(self, path: str) -> str:
@@ -251,18 +221,18 @@ class Renderer:
 
     def datetime_long(self, dt: datetime) -> str:
         """``4 de junho de 2025, 18:30`` in the site's time zone."""
-        return _datetime_long(dt, self.tz, self.locale)
+        return localized.datetime_long(dt, self.tz, self.locale)
 
     def date_long(self, dt: datetime) -> str:
-        return _date_long(dt.astimezone(self.tz).date(), self.locale)
+        return localized.date_long(dt.astimezone(self.tz).date(), self.locale)
 
     def month_year(self, archive: MonthArchive) -> str:
         """``junho de 2025``."""
-        return _month_year(archive.year, archive.month, self.locale)
+        return localized.month_year(archive.year, archive.month, self.locale)
 
     def count(self, n: int, singular: str, plural: str) -> str:
         """``1 artigo`` / ``2 artigos``, by the language's plural rules."""
-        return _count(n, singular, plural, self.locale)
+        return localized.count(n, singular, plural, self.locale)
 
     def render(self, spec: PageSpec) -> bytes:
         """One page's bytes, or `ContentError` naming the template line at fault."""
