@@ -1,4 +1,4 @@
-"""Feeds, sitemaps and robots.txt: what a feed reader or a crawler gets from `feed_files`."""
+"""Feeds, sitemaps and robots.txt: what a feed reader or a crawler gets (`feed_files`)."""
 from __future__ import annotations
 
 import calendar
@@ -11,10 +11,11 @@ import feedparser
 import pytest
 
 from newsgen.config import SiteConfig, parse_config
-from newsgen.feeds import SITEMAP_LIMIT, feed_files, image_type, news_language
+from newsgen.feeds import FeedEntries, WrittenFeeds, feed_plan, image_type
 from newsgen.models import Article
 from newsgen.parse import ParseContext, parse_article
 from newsgen.site import Site, build_site
+from newsgen.sitemaps import SITEMAP_LIMIT, crawler_plan, news_language, sitemap_plan
 
 from conftest import CONFIG, NOW, article_text
 
@@ -36,6 +37,13 @@ def art(name: str, config: SiteConfig = CONFIGURED, **fields: object) -> Article
 
 def site_of(*articles: Article, now: datetime = NOW, config: SiteConfig = CONFIGURED, **flags: bool) -> Site:
     return build_site(config, articles, now, **flags)
+
+
+def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
+    """Every distribution file of *site*, by output path, as a build plans them."""
+    keys = {a.path: a.digest for a in site.articles}
+    plan = feed_plan(site, keys) + crawler_plan(site, keys) + sitemap_plan(site, sitemap_limit)
+    return {item.file: item.make() for item in plan}
 
 
 def feed(data: bytes) -> Any:
@@ -158,6 +166,51 @@ def test_a_feed_holds_the_50_newest_articles_newest_first() -> None:
     for name in ("feed.xml", "mundo/feed.xml", "tag/cooperacao-militar/feed.xml"):
         titles = [e.title for e in feed(files[name]).entries]
         assert titles == [f"Notícia {i}" for i in range(51, 1, -1)], name
+
+
+def _made_again(written: dict[str, bytes], before: Site, after: Site) -> tuple[dict[str, bytes], list[str]]:
+    """*after*'s feeds made with the entries of *before*'s feeds as *written* holds them,
+    and the articles whose entry had to be made (their body asked for)."""
+    asked: list[str] = []
+
+    def full(article: Article) -> Article:
+        asked.append(article.headline)
+        return article
+
+    keys = {a.path: a.digest for s in (before, after) for a in s.articles}
+    entries = FeedEntries(written=WrittenFeeds(before, keys, written.get))
+    return {item.file: item.make() for item in feed_plan(after, keys, full, entries)}, asked
+
+
+def test_a_new_article_takes_the_other_entries_from_the_feeds_already_written() -> None:
+    """A re-plan makes only the new article's entry; the others are read back from the
+    last build's files, and the feeds are byte for byte those made from scratch."""
+    articles = many(52)
+    before, after = site_of(*articles[:51]), site_of(*articles)
+    made, asked = _made_again(feed_files(before), before, after)
+    fresh = feed_files(after)
+    assert {name: data for name, data in made.items() if name in fresh} == {name: fresh[name] for name in made}
+    assert asked == ["Notícia 51"]
+
+
+@pytest.mark.parametrize("damage", ["gone", "another article's entry", "cut short", "not UTF-8"])
+def test_a_feed_file_that_is_not_what_the_last_plan_wrote_is_made_in_full(damage: str) -> None:
+    articles = many(12)
+    before, after = site_of(*articles[:11]), site_of(*articles)
+    written = feed_files(before)
+    home = written["feed.xml"]
+    if damage == "gone":
+        del written["feed.xml"]
+    elif damage == "another article's entry":
+        written["feed.xml"] = home.replace(b":content/mundo/n10.md<", b":content/mundo/n9.md<", 1)
+    elif damage == "cut short":
+        written["feed.xml"] = home[: home.rindex(b"  <entry>")]
+    else:
+        written["feed.xml"] = home.replace("Notícia".encode(), b"Not\xedcia")
+    made, asked = _made_again(written, before, after)
+    assert made["feed.xml"] == feed_files(after)["feed.xml"]
+    assert len(asked) == 12  # every entry of the home feed made; the others read back
+    assert set(asked) == {a.headline for a in articles}
 
 
 def test_entry_id_survives_a_headline_edit() -> None:

@@ -316,6 +316,21 @@ def test_a_new_article_appears_wherever_it_belongs(archive: SiteDir, when: str) 
     assert ("Notícia acabada de chegar" in archive.page("")) == (when == "newest")
 
 
+@pytest.mark.parametrize("damage", ["gone", "cut short"])
+def test_a_new_article_rewrites_a_damaged_feed_in_full(archive: SiteDir, damage: str) -> None:
+    """A new article's feeds take their other entries from the files the last build wrote;
+    a feed file that is gone or cut short since is made in full."""
+    feed = archive.out / "tag/ucrania/feed.xml"
+    if damage == "gone":
+        feed.unlink()
+    else:
+        feed.write_bytes(feed.read_bytes()[:3000])
+    path = "content/mundo/2025-07-13-ultima-hora.md"
+    write_article(archive, path, headline="Notícia acabada de chegar", timestamp="2025-07-13T10:00", hashtags=["Ucrânia"])
+    assert_same_as_cold(archive)
+    assert "Notícia acabada de chegar" in feed.read_text(encoding="utf-8")
+
+
 def test_a_deleted_article_disappears(archive: SiteDir) -> None:
     """Its page goes, and no page links to it any more."""
     path = PATHS[12]

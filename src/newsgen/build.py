@@ -14,6 +14,7 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import shutil
@@ -110,9 +111,10 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     parse_cache = ParseCache(index_.articles, store, options.jobs)
     images = ImageSizes(index_.images)
     outline = _load_outline(store, index_, problems)
-    gathered = gather(options, parse_cache, images, sources, outline)
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
+    written = functools.partial(_written, output) if trusted else None
+    gathered = gather(options, parse_cache, images, sources, outline, written)
     previous = index_.outputs if trusted else None
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
@@ -123,6 +125,14 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
         kept = outline is not None and outline.token == gathered.outline.token
         _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result, kept)
     return result
+
+
+def _written(output: Path, file: str) -> bytes | None:
+    """A file of the output the last build wrote (the index says what it holds), or None."""
+    try:
+        return (output / file).read_bytes()
+    except OSError:
+        return None
 
 
 def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:

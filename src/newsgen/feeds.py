@@ -1,58 +1,38 @@
-"""The site's distribution files: Atom feeds, sitemaps, the Google News sitemap, robots.txt.
+"""The site's Atom feeds: the home's, each section's and each tag's newest articles, full
+text, as keyed plans (the sitemaps are `newsgen.sitemaps`).
 
-Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
-``site.now`` for the news window), never from the build time, so the same site gives
-the same bytes. XML is built with ElementTree; the feeds and urlsets, which a new article
-rewrites, are written as text with the same escaping (`newsgen.xmltext`), byte for byte
-what ElementTree writes, in half the time.
+Pure: a `Site` in, bytes out. Every date comes from the articles themselves, never from
+the build time, so the same site gives the same bytes. The feeds are written as text
+with ElementTree's escaping (`newsgen.xmltext`), byte for byte what it writes, in half
+the time.
 """
 from __future__ import annotations
 
 import functools
-import itertools
 import re
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from html import escape
-from typing import NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 from newsgen import urls
 from newsgen.models import Article
 from newsgen.planned import Keys, Planned, digest, keys_of
-from newsgen.site import Site, order
-from newsgen.structured import iso
-from newsgen.xmltext import (
-    XML_DECLARATION,
-    xml_attribute,
-    xml_bytes,
-    xml_element,
-    xml_line,
-    xml_text,
-)
+from newsgen.site import Site, newest
+from newsgen.structured import instant, iso
+from newsgen.xmltext import XML_DECLARATION, xml_attribute, xml_line
 
 FEED_SIZE = 50
 ENTRY_MEMO = 200
 """Feed entries kept while one plan's feeds are made: a new article's feeds (the home's,
 its section's, its tags') share most of their entries. A bound, not all: the 300 feeds
 of a 10,000-article site would hold 50 MB of entries at once."""
-SITEMAP_LIMIT = 50_000
-NEWS_WINDOW = timedelta(hours=48)
-NEWS_LIMIT = 1_000
 FEED_FILE = "feed.xml"
-SITEMAP = "sitemap.xml"
-PAGES = "pages"
-"""The sitemap group of the fronts and archives (``sitemap-pages.xml``)."""
-NEWS_SITEMAP = "news-sitemap.xml"
-ROBOTS = "robots.txt"
+_ENTRY_START, _ENTRY_END = "  <entry>", "  </entry>"
 EMPTY_UPDATED = "1970-01-01T00:00:00Z"
 """The `<updated>` of a feed on a site with no articles at all (never the build time)."""
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 # Fixed, so the output never depends on the machine's /etc/mime.types (which `mimetypes` reads).
 IMAGE_TYPES = {
@@ -64,29 +44,13 @@ IMAGE_TYPES = {
 _URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
-def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
-    """Every distribution file of the site, by output file path relative to the site root."""
-    keys = {a.path: a.digest for a in site.articles}
-    plan = feed_plan(site, keys) + sitemap_plan(site, sitemap_limit)
-    return {item.file: item.make() for item in plan}
-
-
 def feed_plan(
     site: Site, keys: Keys, full: Callable[[Article], Article] | None = None, entries: FeedEntries | None = None,
 ) -> list[Planned]:
-    """The feeds, the news sitemap and robots.txt, keyed by their inputs and not yet made.
-    *full* loads the body of an article whose body the site index left out; *entries*:
-    those the last plan made, for a re-plan of the same settings."""
-    plan = _Feeds(site, keys, full or (lambda article: article), entries).plan()
-    recent = _news_recent(site)
-    plan.append(Planned(NEWS_SITEMAP, digest(keys_of(keys, recent)), lambda: _news_sitemap(site, recent)))
-    plan.append(Planned(ROBOTS, "", lambda: _robots(site)))
-    return plan
-
-
-def newest(articles: Iterable[Article]) -> datetime | None:
-    """The latest change among *articles*: each one's ``updated``, else ``published``."""
-    return max([a.updated or a.published for a in articles], default=None)
+    """The Atom feeds, keyed by their inputs and not yet made. *full* loads the body of an
+    article whose body the site index left out; *entries*: those the last plan made, for
+    a re-plan of the same settings."""
+    return _Feeds(site, keys, full or (lambda article: article), entries).plan()
 
 
 def image_type(src: str) -> str | None:
@@ -95,13 +59,6 @@ def image_type(src: str) -> str | None:
     return IMAGE_TYPES.get(ext.lower()) if dot and "/" not in ext else None
 
 
-def news_language(language: str) -> str:
-    """Google News' language code: the ISO 639 part (``pt-PT`` → ``pt``); Chinese is
-    ``zh-cn`` (simplified) or ``zh-tw`` (traditional)."""
-    parts = language.replace("_", "-").lower().split("-")
-    if parts[0] == "zh":
-        return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"
-    return parts[0]
 
 
 def absolute_html(html: str, page_url: str) -> str:
@@ -127,19 +84,66 @@ def absolute_html(html: str, page_url: str) -> str:
 
 
 class FeedEntries:
-    """The feed entries one plan made, by article key, for the re-plan after it (the
-    preview's next save): an edit remakes the five to eight feeds its article is in,
-    whose other entries are unchanged. Only valid between plans of the same settings
-    (config, code), which a re-plan checks; holds no more than that plan's feeds used."""
+    """The feed entries one plan made, by article key, for the re-plan after it: an edit
+    or a new article remakes the five to eight feeds of its article, whose other entries
+    are unchanged. Only valid between plans of the same settings (config, code), which a
+    re-plan checks; holds no more than that plan's feeds used. *previous*: the entries of
+    the last plan in this process (the preview's); *written*: its feeds as the last build
+    wrote them (``newsgen build``'s, which keeps no entries: 6,000 at 10,000 articles)."""
 
-    def __init__(self, previous: FeedEntries | None = None) -> None:
-        self._previous = previous._used if previous is not None else {}
+    def __init__(self, previous: FeedEntries | None = None, written: WrittenFeeds | None = None) -> None:
+        self._previous = dict(previous._used) if previous is not None else {}
         self._used: dict[str, tuple[str, ...]] = {}
+        self._written = written
 
     def get(self, key: str, make: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
         lines = self._used.get(key) or self._previous.get(key) or make()
         self._used[key] = lines
         return lines
+
+    def recall(self, page: str) -> None:
+        """Before the feed of *page* is made: take the entries the last build wrote in it."""
+        if self._written is not None:
+            for key, text in self._written.entries(page).items():
+                self._previous.setdefault(key, (text,))
+
+
+class WrittenFeeds:
+    """The feeds of the last plan as its build wrote them, read back entry by entry: the
+    same settings make the same bytes of an unchanged article's entry, and making one
+    (its body from the cache, every URL in it made absolute, escaped) costs 0.2-0.3 ms,
+    about 50 ms for a new article's feeds at 10,000 articles."""
+
+    def __init__(self, site: Site, keys: Keys, read: Callable[[str], bytes | None]) -> None:
+        """*site*, *keys*: the last plan's; *read*: a file of the output that build wrote
+        (None if unreadable), trusted to be what the plan made, as its unchanged pages are."""
+        self._feeds = _Feeds(site, keys, lambda article: article)
+        self._read = read
+        self._lists: dict[str, Sequence[Article]] | None = None
+
+    def entries(self, page: str) -> dict[str, str]:
+        """The entries of *page*'s feed by article key, each one's lines as one text; none
+        if the file is missing or does not hold the articles the plan put there."""
+        if self._lists is None:
+            self._lists = {feed: articles for feed, _, _, articles in self._feeds.lists()}
+        articles = self._lists.get(page)
+        data = self._read(page + FEED_FILE) if articles is not None else None
+        if articles is None or data is None:
+            return {}
+        try:
+            _, *chunks = data.decode("utf-8").split(f"\n{_ENTRY_START}\n")
+        except UnicodeDecodeError:
+            return {}
+        shown = articles[:FEED_SIZE]
+        if len(chunks) != len(shown):
+            return {}
+        found = {}
+        for article, chunk in zip(shown, chunks, strict=True):  # no tag starts a line inside an entry's escaped text
+            text, end, _ = chunk.partition(f"\n{_ENTRY_END}")
+            if not (end and text.startswith(xml_line(2, "id", self._feeds.entry_id(article)) + "\n")):
+                return {}
+            found[self._feeds.keys[article.path]] = f"{_ENTRY_START}\n{text}\n{_ENTRY_END}"
+        return found
 
 
 class _Feeds:
@@ -155,24 +159,29 @@ class _Feeds:
         self.tz = site.config.timezone
         self.base = site.config.base_url
         self.host = urlsplit(site.config.base_url).hostname or ""
-        self.site_newest = newest(site.articles)
         self.entries = entries
         self.memo = functools.lru_cache(maxsize=ENTRY_MEMO)(self.entry)
 
-    def plan(self) -> list[Planned]:
+    @functools.cached_property
+    def site_newest(self) -> datetime | None:
+        return newest(self.site.articles)
+
+    def lists(self) -> Iterator[tuple[str, str, str, Sequence[Article]]]:
+        """Each feed's page, title, subtitle and articles (newest first)."""
         site, title = self.site, self.config.title
-        plan = [self.feed(urls.HOME, title, self.config.description, site.articles)]
+        yield urls.HOME, title, self.config.description, site.articles
         for section in self.config.sections:
-            name = f"{section.title} · {title}"
-            plan.append(self.feed(section.path, name, section.description, site.in_section(section.key)))
-        for tag in site.tags:  # tag.articles is newest first, like site.articles
-            plan.append(self.feed(tag.path, f"#{tag.name} · {title}", "", tag.articles))
-        return plan
+            yield section.path, f"{section.title} · {title}", section.description, site.in_section(section.key)
+        for tag in site.tags:
+            yield tag.path, f"#{tag.name} · {title}", "", tag.articles
+
+    def plan(self) -> list[Planned]:
+        return [self.feed(*feed) for feed in self.lists()]
 
     def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> Planned:
         shown = tuple(articles[:FEED_SIZE])
         updated = newest(shown) or self.site_newest
-        key = digest(title, subtitle, _instant(updated), keys_of(self.keys, shown))
+        key = digest(title, subtitle, instant(updated), keys_of(self.keys, shown))
         return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
 
     def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:
@@ -189,6 +198,8 @@ class _Feeds:
             xml_line(1, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED),
             xml_line(1, "generator", "newsgen"),
         ]
+        if self.entries is not None:
+            self.entries.recall(page)
         for article in shown:
             lines += self.entry_lines(article)
         lines.append("</feed>\n")
@@ -202,7 +213,7 @@ class _Feeds:
     def entry(self, article: Article) -> tuple[str, ...]:
         url = self.base + article.path
         lines = [
-            "  <entry>",
+            _ENTRY_START,
             xml_line(2, "id", self.entry_id(article)),
             xml_line(2, "title", article.headline),
             xml_line(2, "link", rel="alternate", type="text/html", href=url),
@@ -222,7 +233,7 @@ class _Feeds:
             xml_line(2, "content", self.content(article, url), type="html"),
         ]
         lines += [xml_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
-        lines.append("  </entry>")
+        lines.append(_ENTRY_END)
         return tuple(lines)
 
     def entry_id(self, article: Article) -> str:
@@ -243,181 +254,3 @@ class _Feeds:
         return "\n".join(parts)
 
 
-# --- Sitemaps ------------------------------------------------------------------------------
-
-
-class SitemapFile(NamedTuple):
-    """One urlset of the sitemap index, as the index lists it."""
-
-    file: str
-    key: str
-    lastmod: datetime | None
-    """The newest date among its URLs."""
-    group: str
-    """See `sitemap_files`."""
-
-
-Entries = list[tuple[str, datetime | None]]
-"""Pages with their last change."""
-
-
-def sitemap_groups(site: Site, articles: Iterable[Article]) -> set[str]:
-    """The groups of sitemap files that adding *articles* to *site* can change."""
-    months = {_month_group(a.published.year, a.published.month) for a in articles}
-    tags = {_tags_group(site.tag_of(h).slug) for a in articles for h in a.hashtags}
-    return {PAGES, *months, *tags}
-
-
-def sitemap_files(
-    site: Site, groups: Collection[str] | None = None, limit: int = SITEMAP_LIMIT,
-) -> list[tuple[SitemapFile, Callable[[], bytes]]]:
-    """The urlsets of the sitemap index, each with how to make it. Every page worth
-    indexing (not the 404 page) with its last change, in groups:
-
-    - `PAGES`: the fronts, the month archives, the tag index and the search page;
-    - ``tags-a``…: the pages of the tags whose slug starts with that character;
-    - ``2025-06``…: the pages of the articles published in that month, newest first.
-
-    A group past *limit* URLs takes more files. Only those of *groups* if given: a new
-    article changes a few groups, never the 13,000 URLs of the rest (`sitemap_groups`)."""
-    if limit < 1:
-        raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
-    wanted: dict[str, Entries] = {PAGES: _listing_entries(site)} if groups is None or PAGES in groups else {}
-    for tag in site.tags:
-        group = _tags_group(tag.slug)
-        if groups is None or group in groups:
-            wanted.setdefault(group, []).extend((page.path, newest(page.articles)) for page in site.tag_pages(tag))
-    months: dict[str, list[Article]] = defaultdict(list)
-    for archive in site.archives:
-        group = _month_group(archive.year, archive.month)
-        if groups is None or group in groups:
-            months[group] += archive.articles
-    for group, articles in months.items():
-        wanted[group] = [(a.path, a.updated or a.published) for a in sorted(articles, key=order)]
-    tz, base = site.config.timezone, site.config.base_url
-    files: list[tuple[SitemapFile, Callable[[], bytes]]] = []
-    for group in sorted(wanted, key=_group_rank):
-        entries = wanted[group]
-        for number, start in enumerate(range(0, max(len(entries), 1), limit), start=1):
-            chunk = entries[start : start + limit]
-            name = f"sitemap-{group}.xml" if number == 1 else f"sitemap-{group}-{number}.xml"
-            lastmod = max((moment for _, moment in chunk if moment is not None), default=None)
-            files.append((SitemapFile(name, _entries_key(chunk), lastmod, group), functools.partial(_urlset, chunk, base, tz)))
-    return files
-
-
-def merged_sitemaps(kept: Iterable[SitemapFile], fresh: Iterable[SitemapFile]) -> list[SitemapFile]:
-    """The files of *kept*, those of each group in *fresh* replaced by *fresh*'s, in index order."""
-    groups: dict[str, list[SitemapFile]] = defaultdict(list)
-    for item in fresh:
-        groups[item.group].append(item)
-    replaced = set(groups)
-    for item in kept:
-        if item.group not in replaced:
-            groups[item.group].append(item)
-    return [item for group in sorted(groups, key=_group_rank) for item in groups[group]]
-
-
-def sitemap_index(files: Sequence[SitemapFile], site: Site) -> Planned:
-    """``sitemap.xml``: the index of the urlsets *files*, each with its newest date."""
-    tz, base = site.config.timezone, site.config.base_url
-
-    def make() -> bytes:
-        root = xml_element(None, "sitemapindex", xmlns=SITEMAP_NS)
-        for item in files:
-            entry = xml_element(root, "sitemap")
-            xml_element(entry, "loc", base + item.file)
-            if item.lastmod is not None:
-                xml_element(entry, "lastmod", iso(item.lastmod, tz))
-        return xml_bytes(root)
-
-    return Planned(SITEMAP, digest([(item.file, item.key) for item in files]), make)
-
-
-def sitemap_plan(site: Site, limit: int = SITEMAP_LIMIT) -> list[Planned]:
-    """The urlsets and their index (``sitemap.xml``), last. They list every page and its
-    date, nothing else: editing an article's text changes none of them."""
-    files = sitemap_files(site, limit=limit)
-    return [*(Planned(item.file, item.key, make) for item, make in files), sitemap_index([f for f, _ in files], site)]
-
-
-def _month_group(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def _tags_group(slug: str) -> str:
-    return f"tags-{slug[:1]}"
-
-
-def _group_rank(group: str) -> tuple[int, str | int]:
-    """The index lists `PAGES`, then the tags' groups, then the months, newest first."""
-    if group == PAGES:
-        return (0, "")
-    if group.startswith("tags-"):
-        return (1, group)
-    year, month = group.split("-")
-    return (2, -int(year) * 12 - int(month))
-
-
-def _listing_entries(site: Site) -> Entries:
-    """The fronts and month archives, the tag index and the search page, in page order."""
-    whole = newest(site.articles)
-    entries: Entries = [(urls.HOME, whole)]
-    for section in site.config.sections:
-        entries.append((section.path, newest(site.in_section(section.key))))
-        entries += [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
-    entries += [(urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
-    return entries
-
-
-def _instant(moment: datetime | None) -> float | None:
-    """What a key needs of a time written in the site's zone (the config is in every key):
-    a POSIX timestamp digests far faster than a datetime."""
-    return moment.timestamp() if moment is not None else None
-
-
-def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:
-    return digest([(path, _instant(moment)) for path, moment in entries])
-
-
-def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
-    """The bytes `xml_bytes` would give, written as text (building the tree took three times
-    as long)."""
-    lines = [f'<urlset xmlns="{SITEMAP_NS}">']
-    for path, moment in entries:
-        lines.append(f"  <url>\n    <loc>{xml_text(base + path)}</loc>")
-        if moment is not None:
-            lines.append(f"    <lastmod>{iso(moment, tz)}</lastmod>")
-        lines.append("  </url>")
-    lines.append("</urlset>\n")
-    return XML_DECLARATION + "\n".join(lines).encode("utf-8")
-
-
-def _news_recent(site: Site) -> tuple[Article, ...]:
-    """The articles published in the 48 hours up to ``site.now``, newest first."""
-    since = site.now - NEWS_WINDOW
-    window = itertools.takewhile(lambda a: a.published > since, site.articles)  # not the whole archive
-    return tuple(a for a in window if a.published <= site.now)[:NEWS_LIMIT]
-
-
-def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
-    """Google News: the recent articles, newest first."""
-    config, tz = site.config, site.config.timezone
-    urlset = xml_element(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
-    language = news_language(config.language)
-    for article in recent:
-        item = xml_element(urlset, "url")
-        xml_element(item, "loc", config.base_url + article.path)
-        news = xml_element(item, "news:news")
-        publication = xml_element(news, "news:publication")
-        xml_element(publication, "news:name", config.title)
-        xml_element(publication, "news:language", language)
-        xml_element(news, "news:publication_date", iso(article.published, tz))
-        xml_element(news, "news:title", article.headline)
-    return xml_bytes(urlset)
-
-
-def _robots(site: Site) -> bytes:
-    base = site.config.base_url
-    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {base}{SITEMAP}", f"Sitemap: {base}{NEWS_SITEMAP}"]
-    return ("\n".join(lines) + "\n").encode("utf-8")

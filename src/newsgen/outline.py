@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsgen.feeds import FeedEntries, SitemapFile
+from newsgen.feeds import FeedEntries
 from newsgen.models import Article
 from newsgen.planned import Keys
 from newsgen.render import PageSpec
 from newsgen.site import Site
+from newsgen.sitemaps import SitemapFile
 
 Sizes = Mapping[str, tuple[int, int]]
 

@@ -26,17 +26,7 @@ from pathlib import Path
 from newsgen import urls
 from newsgen.config import SiteConfig
 from newsgen.errors import ContentError, Problem, UsageError, errors_in
-from newsgen.feeds import (
-    NEWS_WINDOW,
-    FeedEntries,
-    SitemapFile,
-    feed_plan,
-    merged_sitemaps,
-    sitemap_files,
-    sitemap_groups,
-    sitemap_index,
-    sitemap_plan,
-)
+from newsgen.feeds import FeedEntries, WrittenFeeds, feed_plan
 from newsgen.models import Article
 from newsgen.options import BuildOptions
 from newsgen.outline import Outline, Readers, Sizes
@@ -46,6 +36,16 @@ from newsgen.related import RelatedMemo
 from newsgen.render import PageSpec, Renderer
 from newsgen.scanning import Signature, file_digest, scan
 from newsgen.site import Site, build_site, placement, position, url_collisions, visible
+from newsgen.sitemaps import (
+    NEWS_WINDOW,
+    SitemapFile,
+    crawler_plan,
+    merged_sitemaps,
+    sitemap_files,
+    sitemap_groups,
+    sitemap_index,
+    sitemap_plan,
+)
 from newsgen.sources import (
     ImageSizes,
     ParseCache,
@@ -94,12 +94,14 @@ class Gathered:
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
     scanned: dict[str, Signature] | None = None, previous: Outline | None = None,
+    written: Callable[[str], bytes | None] | None = None,
 ) -> Gathered:
     """Read, parse and index the site and plan every output file; raise every problem at
     once. *scanned*: a `scan` of the site the caller already made; *previous*: the last
     build's outline, kept if no article moved (else its related lists are, where they
     cannot change). *cache* must give back the very article objects of *previous* for the
-    files that did not change."""
+    files that did not change. *written* reads a file of the output the last build wrote,
+    if it holds what *previous* planned."""
     site_dir = options.site_dir
     config = load_config(site_dir)
     if not (site_dir / "content").is_dir():
@@ -124,7 +126,7 @@ def gather(
         raise ContentError(problems)
     read = _Read(
         options, config, articles, sizes, static_assets, content_assets, cache.full(site_dir, ctx),
-        tuple(p for p in problems if p.severity == "warning"),
+        tuple(p for p in problems if p.severity == "warning"), written,
     )
     again = _replan(previous, read) if previous is not None else None
     return again or _plan(read, previous.site.memo if previous is not None else None)
@@ -142,6 +144,7 @@ class _Read:
     content: dict[str, Path]
     full: Callable[[Article], Article]
     warnings: tuple[Problem, ...]
+    written: Callable[[str], bytes | None] | None
 
     def prepare(self, site: Site) -> tuple[dict[str, Path], str, Renderer]:
         """The files *site* publishes as they are, the key all its pages share, a renderer."""
@@ -171,7 +174,7 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     specs = renderer.plan()
     render = functools.partial(_render, renderer, site_dir=options.site_dir)
     plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(render, s)) for s in specs]
-    plan += _sharing(shared, feed_plan(site, keys, renderer.full))
+    plan += _sharing(shared, feed_plan(site, keys, renderer.full) + crawler_plan(site, keys))
     files = _sitemap_files(shared, site)
     plan += [Planned(item.file, item.key, make) for item, make in files]
     plan.append(sitemap_index([item for item, _ in files], site))
@@ -233,8 +236,9 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         plan, readers = same_pages, previous.readers
         sitemaps, made_now = list(previous.sitemaps), {}
     pages = tuple((i.file, i.key) for i in plan)
-    entries = FeedEntries(previous.entries)
-    plan += _sharing(shared, feed_plan(grown, keys, renderer.full, entries))
+    written = WrittenFeeds(previous.site, previous.keys, read.written) if read.written is not None else None
+    entries = FeedEntries(previous.entries, written)
+    plan += _sharing(shared, feed_plan(grown, keys, renderer.full, entries) + crawler_plan(grown, keys))
     plan += [
         Planned(item.file, item.key, made_now.get(item.file) or functools.partial(later.sitemap, item.file))
         for item in sitemaps

@@ -176,6 +176,11 @@ def order(article: Article) -> tuple[float, str]:
     return (-article.published.timestamp(), article.path)
 
 
+def newest(articles: Iterable[Article]) -> datetime | None:
+    """The latest change among *articles*: each one's ``updated``, else ``published``."""
+    return max([a.updated or a.published for a in articles], default=None)
+
+
 def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
     """Whether a site built at *now* with these flags publishes *article*."""
     return (drafts or not article.draft) and (future or article.published <= now)
