@@ -108,7 +108,7 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
     output = options.output.resolve()
     store, index_, problems = _open_cache(options.cache)
-    parse_cache = ParseCache(index_.articles, store, options.jobs)
+    parse_cache = ParseCache(index_.articles, store, options.jobs, context=index_.parse_context)
     images = ImageSizes(index_.images)
     outline = _load_outline(store, index_, problems)
     marker = marker_signature(output, MARKER)
@@ -192,7 +192,9 @@ def _save_cache(
     # rest of that edit's plan). The preview server finds it while the editor reads.
     gathered.outline.readers.find()
     variable = gathered.outline.variable()
-    store.save_index(Index(parse_cache.entries, outputs, marker, search_key, images.known, variable))
+    store.save_index(
+        Index(parse_cache.entries, outputs, marker, search_key, images.known, variable, parse_cache.context)
+    )
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = racy | {

@@ -155,6 +155,8 @@ class Index:
     images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
     outline: Any = None
     """What a quick re-plan may change of that build's plan; the rest is in ``outline``."""
+    parse_context: str = ""
+    """The context the articles' parse cache entries were all found under."""
 
 
 class BuildCache:

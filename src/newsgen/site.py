@@ -123,8 +123,13 @@ class Site:
             sections[article.section] = _inserted(sections.get(article.section, ()), [article])
         tag_index = dict(self.tag_index)
         for key in dict.fromkeys(h.key for article in added for h in article.hashtags):
-            old = tag_index[key].articles if key in tag_index else ()
-            tag_index[key] = _tag(key, _inserted(old, [a for a in added if key in {h.key for h in a.hashtags}]))
+            joining = [a for a in added if key in {h.key for h in a.hashtags}]
+            tag = tag_index.get(key)
+            if tag is not None and all(h.text == tag.name for a in joining for h in a.hashtags if h.key == key):
+                # The most used spelling, used once more, stays the most used: no need to count.
+                tag_index[key] = replace(tag, articles=_inserted(tag.articles, joining))
+            else:
+                tag_index[key] = _tag(key, _inserted(tag.articles if tag is not None else (), joining))
         archives = {(a.section.key, a.year, a.month): a for a in self.archives}
         for article in added:
             month = _month_of(article)

@@ -168,13 +168,12 @@ def _group_rank(group: str) -> tuple[int, str | int]:
 
 def _listing_entries(site: Site) -> Entries:
     """The fronts and month archives, the tag index and the search page, in page order."""
-    whole = newest(site.articles)
-    entries: Entries = [(urls.HOME, whole)]
-    for section in site.config.sections:
-        entries.append((section.path, newest(site.in_section(section.key))))
-        entries += [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
-    entries += [(urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
-    return entries
+    sections: Entries = []
+    for section in site.config.sections:  # a section's newest is its months' newest, the site's its sections'
+        months = [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
+        sections += [(section.path, max((m for _, m in months if m is not None), default=None)), *months]
+    whole = max((m for _, m in sections if m is not None), default=None)
+    return [(urls.HOME, whole), *sections, (urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
 
 
 def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:

@@ -145,10 +145,13 @@ class ParseCache:
 
     def __init__(
         self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1, fork: bool = True,
+        context: str = "",
     ) -> None:
         """*fork*: start workers by forking this process (False: fresh processes, for a
-        process running threads, which a fork may deadlock)."""
+        process running threads, which a fork may deadlock); *context*: that of *entries*."""
         self.entries: dict[str, Entry] = entries or {}
+        self.context = context
+        """A digest of everything the entries' ``inputs`` depend on, all found under it."""
         self.store = store
         self.jobs = jobs
         self.fork = fork
@@ -166,6 +169,9 @@ class ParseCache:
         content/, where an image path is looked up first)."""
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         inputs = functools.lru_cache(maxsize=None)(lambda assets: _inputs(setting, assets, ctx))
+        # Under the context of the last update, every entry's inputs are still what they were.
+        context = digest(setting, sorted(ctx.assets), sorted(ctx.image_sizes.items()))
+        settled = context == self.context
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
         kept: dict[str, Entry] = {}
@@ -173,7 +179,7 @@ class ParseCache:
             entry = self.entries.get(name)
             sig = signatures[name]
             trusted = sig if sig[1] < racy else None
-            if entry and entry.article is not None and entry.inputs == inputs(entry.article.assets):
+            if entry and entry.article is not None and (settled or entry.inputs == inputs(entry.article.assets)):
                 if trusted is not None and entry.signature == trusted:
                     kept[name] = entry
                     continue
@@ -202,6 +208,7 @@ class ParseCache:
                 if progress:
                     progress("parsing", done, len(todo))
         self.entries = {name: kept[name] for name in names}
+        self.context = context
         self.parsed = len(todo)
         articles = [e.article for e in self.entries.values() if e.article is not None]
         problems = [p for e in self.entries.values() for p in e.problems]
