@@ -1,7 +1,6 @@
 """The site index: embargo and drafts, ordering, tags, archives, related, collisions."""
 from __future__ import annotations
 
-import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -136,7 +135,7 @@ def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() 
     def story(n: int) -> Article:
         tags = tuple(rng.sample(pool, rng.randint(1, 3)))
         when = start + timedelta(hours=rng.randint(0, 24 * 120))
-        return dataclasses.replace(template, source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tags, published=when)
+        return template._replace(source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tags, published=when)
 
     articles = {n: story(n) for n in range(240)}
     site = build_site(CONFIGURED, articles.values(), NOW)
@@ -149,11 +148,11 @@ def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() 
         elif kind == "new" or n not in articles:
             articles[n] = story(n)
         elif kind == "date":
-            articles[n] = dataclasses.replace(articles[n], published=story(n).published)
+            articles[n] = articles[n]._replace(published=story(n).published)
         elif kind == "tags":
-            articles[n] = dataclasses.replace(articles[n], hashtags=story(n).hashtags)
+            articles[n] = articles[n]._replace(hashtags=story(n).hashtags)
         else:
-            articles[n] = dataclasses.replace(articles[n], draft=not articles[n].draft)
+            articles[n] = articles[n]._replace(draft=not articles[n].draft)
         site = build_site(CONFIGURED, articles.values(), NOW, previous=site.memo)
         fresh = build_site(CONFIGURED, articles.values(), NOW)
         assert dict(site.related) == dict(fresh.related), f"step {step}: {kind} {n}"
@@ -175,8 +174,7 @@ def test_articles_added_in_place_give_the_site_built_afresh() -> None:
         if rng.random() < 0.1:
             tags[f"novo{n}"] = Hashtag(f"Novo{n}", f"novo{n}", f"novo{n}")
         when = start + timedelta(hours=rng.choice([rng.randint(0, 24 * 120), 24 * 60]))
-        return dataclasses.replace(
-            template, source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tuple(tags.values()), published=when,
+        return template._replace(source=f"content/mundo/{n}.md", path=f"mundo/{n}/", hashtags=tuple(tags.values()), published=when,
             section=rng.choice(["mundo", "europa"]),
         )
 

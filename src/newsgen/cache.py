@@ -52,7 +52,7 @@ CACHE_DIR = ".newsgen-cache"
 MARKER = ".newsgen-output"
 """The file that marks an output folder as newsgen's (and, by its inode, as this build's)."""
 MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"
-FORMAT = 6
+FORMAT = 7
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
