@@ -172,7 +172,7 @@ def _load_outline(store: BuildCache | None, index_: Index, problems: list[Proble
         return None
     if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code_digest()):
         return None
-    return Outline.rejoin(saved[1], index_.outline)
+    return Outline.rejoin(saved[1], index_.outline, index_.outputs)
 
 
 def _save_cache(
@@ -190,7 +190,8 @@ def _save_cache(
     # Which pages show which article, found now, with the pages at hand, if a fresh plan
     # left it for later: the next edit needs it (0.1 s at 10,000 articles, more than the
     # rest of that edit's plan). The preview server finds it while the editor reads.
-    gathered.outline.readers.find()
+    if not gathered.outline.readers.known:
+        gathered.outline.readers.find()
     variable = gathered.outline.variable()
     store.save_index(
         Index(parse_cache.entries, outputs, marker, search_key, images.known, variable, parse_cache.context)

@@ -217,7 +217,7 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
     paths = [a.path for _, a in edited]
     if shown:
         rekey: Iterable[int] = set()
-        if paths and previous.readers.table is None:  # edits after a fresh plan, readers unknown
+        if paths and not previous.readers.known:  # edits after a fresh plan, readers unknown
             rekey = range(len(previous.pages))
         elif paths:
             rekey = previous.readers.pages(paths)
