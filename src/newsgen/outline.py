@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from newsgen.feeds import FeedEntries
 from newsgen.models import Article
@@ -81,18 +82,21 @@ class Readers:
     changed. Found from the page specs on first use (0.1 s at 10,000 articles: the preview
     server asks while the editor reads), then carried over by every quick re-plan.
 
-    Saved `packed`: page numbers as raw arrays, not 150,000 pickled ints (30 ms to save
-    and load at 10,000 articles); an edit looks up its article's pages in them and saves
-    them back as they came, unpacked only when an addition moves the pages."""
+    The build cache keeps them packed (`_Packed`): page numbers as raw arrays, not 150,000
+    pickled ints (30 ms to save and load at 10,000 articles). An edit looks its article's
+    pages up in them and saves them back as they came; an addition, which moves pages,
+    maps the arrays to the new positions in one pass and notes what the pages it keyed
+    again read beside them."""
 
     def __init__(
         self, specs: Callable[[], Iterable[PageSpec]] | None = None, table: dict[str, list[int]] | None = None,
-        packed: object = None,
+        packed: object = None, count: int | None = None,
     ) -> None:
         """*specs*: makes the pages, to look at when first asked; *table*: what that found
-        before, or *packed* (`packed`; ignored unless packed here, by this machine)."""
-        self._specs, self._table = specs, table
-        self._packed = packed if isinstance(packed, tuple) and len(packed) == 4 and packed[0] == _PACKING else None
+        before, for a plan of *count* pages; or *packed*, as `packed` gave it (ignored unless
+        packed by this code on a machine that packs alike)."""
+        self._specs, self._table, self._count = specs, table, count
+        self._packed = packed if isinstance(packed, _Packed) else _Packed.restore(packed)
         self._index: dict[str, int] | None = None
 
     @property
@@ -104,38 +108,30 @@ class Readers:
         """The indices (in the plan) of the pages that show any article of *paths*.
         *specs* makes the pages for readers restored from a cache without their table."""
         if self._table is None and self._packed is not None:
-            _, names, offsets, flat = self._arrays()
             if self._index is None:
-                self._index = dict(zip(names, range(len(names)), strict=True))
-            found = (self._index.get(path) for path in paths)
-            return {page for i in found if i is not None for page in flat[offsets[i] : offsets[i + 1]]}
+                self._index = dict(zip(self._packed.names, range(len(self._packed.names)), strict=True))
+            return {i for path in paths for i in self._packed.read_by(path, self._index.get(path))}
         table = self.find(specs)
         return {i for path in paths for i in table.get(path, ())}
 
     def find(self, specs: Callable[[], Iterable[PageSpec]] | None = None) -> dict[str, list[int]]:
         """The table, found now if it was not yet (see `pages` for *specs*)."""
         if self._table is None and self._packed is not None:
-            _, names, offsets, flat = self._arrays()
-            self._table = {name: flat[offsets[i] : offsets[i + 1]].tolist() for i, name in enumerate(names)}
+            self._table = self._packed.table()
         elif self._table is None:
             found = self._specs or specs
             assert found is not None, "readers restored without a table need the pages"
-            self._table, self._specs = _readers(found()), None  # specs hold a whole site: let them go
+            self._table, self._count = _readers(found())
+            self._specs = None  # specs hold a whole site: let them go
         return self._table
 
     def packed(self) -> object:
-        """The table for the build cache (None if not known): raw arrays of page numbers."""
-        if self._packed is not None or self._table is None:
-            return self._packed
-        offsets, flat = array(_ARRAY, [0]), array(_ARRAY)
-        for pages in self._table.values():
-            flat.extend(pages)
-            offsets.append(len(flat))
-        return (_PACKING, tuple(self._table), offsets.tobytes(), flat.tobytes())
-
-    def _arrays(self) -> tuple[str, tuple[str, ...], array[int], array[int]]:
-        tag, names, offsets, flat = self._packed  # type: ignore[misc]
-        return tag, names, array(_ARRAY, offsets), array(_ARRAY, flat)
+        """The readers for the build cache (None if not known)."""
+        if self._packed is not None:
+            return self._packed.saved()
+        if self._table is None or self._count is None:
+            return None
+        return _Packed.pack(self._table, self._count).saved()
 
     def moved(
         self, before: Sequence[str], after: Sequence[str], specs: Mapping[int, PageSpec],
@@ -148,6 +144,15 @@ class Readers:
         if not self.known:
             return Readers(plan)
         position = {file: i for i, file in enumerate(after)}
+        if self._packed is not None and self._packed.total == len(before):
+            gone = len(after)  # stands for a page gone or keyed again
+            new_at = [gone if (i := position.get(file)) is None or i in specs else i for file in before]
+            moved = self._packed.moved(new_at + [gone], gone)
+            for i, path in _reads(sorted(specs.items())):
+                moved.overlay.setdefault(path, []).append(i)
+            if sum(map(len, moved.overlay.values())) > len(moved.flat) // 4:
+                return Readers(table=moved.table(), count=gone)  # packed afresh when saved
+            return Readers(packed=moved)
         now_at = [position.get(file) for file in before]  # None: the page is gone
         table: dict[str, list[int]] = {}
         for path, pages in self.find().items():
@@ -156,7 +161,57 @@ class Readers:
                 table[path] = kept  # type: ignore[assignment]  # the Nones are filtered out
         for i, path in _reads(sorted(specs.items())):
             table.setdefault(path, []).append(i)
-        return Readers(table=table)
+        return Readers(table=table, count=len(after))
+
+
+class _Packed(NamedTuple):
+    """Readers as arrays: the pages of ``names[i]`` are ``flat[offsets[i]:offsets[i + 1]]``,
+    and those in ``overlay`` (read by pages keyed since the arrays were made); a page
+    number equal to ``total`` (the plan's number of pages) is no page."""
+
+    names: tuple[str, ...]
+    offsets: array[int]
+    flat: array[int]
+    overlay: dict[str, list[int]]
+    total: int
+
+    @classmethod
+    def pack(cls, table: Mapping[str, list[int]], count: int) -> _Packed:
+        offsets, flat = array(_ARRAY, [0]), array(_ARRAY)
+        for pages in table.values():
+            flat.extend(pages)
+            offsets.append(len(flat))
+        return cls(tuple(table), offsets, flat, {}, count)
+
+    @classmethod
+    def restore(cls, saved: object) -> _Packed | None:
+        """What `saved` gave, or None if it is not that of this code on this machine."""
+        if not (isinstance(saved, tuple) and len(saved) == 6 and saved[0] == _PACKING):
+            return None
+        _, names, offsets, flat, overlay, count = saved
+        try:
+            return cls(names, array(_ARRAY, offsets), array(_ARRAY, flat), overlay, count)
+        except (TypeError, ValueError):
+            return None
+
+    def saved(self) -> tuple[object, ...]:
+        return (_PACKING, self.names, self.offsets.tobytes(), self.flat.tobytes(), self.overlay, self.total)
+
+    def read_by(self, path: str, i: int | None) -> list[int]:
+        """The pages that read *path*, ``names[i]``."""
+        pages = [] if i is None else [p for p in self.flat[self.offsets[i] : self.offsets[i + 1]] if p != self.total]
+        return pages + self.overlay.get(path, [])
+
+    def table(self) -> dict[str, list[int]]:
+        table = {name: self.read_by(name, i) for i, name in enumerate(self.names)}
+        table.update((path, self.read_by(path, None)) for path in self.overlay.keys() - table.keys())
+        return {path: pages for path, pages in table.items() if pages}
+
+    def moved(self, now_at: list[int], total: int) -> _Packed:
+        """Every page number *p* as ``now_at[p]`` (*total*: no page); a fresh overlay."""
+        flat = array(_ARRAY, map(now_at.__getitem__, self.flat))  # C loops: 150,000 numbers
+        overlay = {path: [now_at[p] for p in pages if now_at[p] != total] for path, pages in self.overlay.items()}
+        return _Packed(self.names, self.offsets, flat, overlay, total)
 
 
 class _Recording(dict[str, str]):
@@ -171,11 +226,13 @@ class _Recording(dict[str, str]):
         return ""
 
 
-def _readers(specs: Iterable[PageSpec]) -> dict[str, list[int]]:
+def _readers(specs: Iterable[PageSpec]) -> tuple[dict[str, list[int]], int]:
+    """The table of *specs*, and how many pages they are."""
     pages: dict[str, list[int]] = defaultdict(list)
-    for i, path in _reads(enumerate(specs)):
+    listed = list(specs)
+    for i, path in _reads(enumerate(listed)):
         pages[path].append(i)
-    return dict(pages)
+    return dict(pages), len(listed)
 
 
 def _reads(specs: Iterable[tuple[int, PageSpec]]) -> Iterator[tuple[int, str]]:
