@@ -216,12 +216,19 @@ class BuildCache:
     def save_index(self, index: Index) -> None:
         """Save *index*, rewriting only the article shards that changed since `load_index`
         (an edit rewrites one sixteenth of the parsed articles, not all of them)."""
-        shards: dict[int, dict[str, Any]] = {shard: {} for shard in range(SHARDS)}
-        for key, value in index.articles.items():
-            shards[zlib.crc32(key.encode()) % SHARDS][key] = value
-        for shard, entries in shards.items():
-            loaded = self._shards.get(shard)
-            if loaded is None or loaded.keys() != entries.keys() or any(loaded[k] is not v for k, v in entries.items()):
+        articles, loaded = index.articles, self._shards
+        if len(loaded) == SHARDS:  # compare in C loops; place only the new articles
+            changed = {shard for shard, entries in loaded.items() if not entries.items() <= articles.items()}
+            placed = set().union(*(entries.keys() for entries in loaded.values()))
+            new = {key: _shard(key) for key in articles.keys() - placed}
+            for shard in changed | set(new.values()):
+                kept = {key: articles[key] for key in loaded[shard] if key in articles}
+                self._save(f"articles-{shard:02d}", kept | {key: articles[key] for key, at in new.items() if at == shard})
+        else:
+            shards: dict[int, dict[str, Any]] = {shard: {} for shard in range(SHARDS)}
+            for key, value in articles.items():
+                shards[_shard(key)][key] = value
+            for shard, entries in shards.items():
                 self._save(f"articles-{shard:02d}", entries)
         self._save("index", replace(index, articles={}))
         self._shards = {}
@@ -343,6 +350,10 @@ class BuildCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % SHARDS
 
 
 class _Linked:
