@@ -22,7 +22,7 @@ def test_a_build_never_reads_what_the_preview_ignores(site: SiteDir) -> None:
     for rel in LEFTOVERS:
         site.write(rel, "x")
         assert not is_source(rel)
-    found = scan(site.root)
+    found = scan(site.root).files
     assert "content/mundo/a.md" in found and "static/images/foto.png" in found
     assert not set(LEFTOVERS) & found.keys()
 

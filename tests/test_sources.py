@@ -19,7 +19,7 @@ def test_parsing_in_two_worker_processes_gives_what_one_process_gives(site: Site
     for n in range(PARALLEL_MIN + 6):
         site.article(f"2025-06-{n % 28 + 1:02d}-artigo-{n:03d}", headline=f"Artigo número {n}", hashtags=[f"Tema{n % 5}"])
     site.write("content/mundo/2025-06-30-partido.md", "---\nheadline: [sem fecho\n---\nTexto.\n")
-    scanned = scan(site.root)
+    scanned = scan(site.root).files
     names, _ = list_content(scanned)
     ctx = ParseContext(parse_config(CONFIG), frozenset())
 
@@ -45,7 +45,7 @@ def test_a_file_read_long_after_its_last_write_is_trusted_by_its_signature_next_
     as after a fresh checkout) is trusted, so the next build does not hash every file."""
     site.article("2025-06-01-cedo", headline="Lido cedo")
     site.article("2025-06-02-tarde", headline="Lido tarde")
-    scanned = scan(site.root)
+    scanned = scan(site.root).files
     names, _ = list_content(scanned)
     written = max(scanned[name][1] for name in names)
     late = written + RACY_NS + 1

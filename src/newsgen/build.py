@@ -104,7 +104,6 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
 
 def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
-    sources = scanned.files
     racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
     output = options.output.resolve()
     store, index_, problems = _open_cache(options.cache)
@@ -114,7 +113,7 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     marker = marker_signature(output, MARKER)
     trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
     written = functools.partial(_written, output) if trusted else None
-    gathered = gather(options, parse_cache, images, sources, outline, written)
+    gathered = gather(options, parse_cache, images, scanned.sources, outline, written)
     previous = index_.outputs if trusted else None
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""

@@ -131,6 +131,8 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
     output = options.output.resolve()
     marker = marker_signature(output, MARKER)
     scanned = scanned or scan_now(options.site_dir)
+    if scanned.refused:  # a symlink out of the site, a FIFO: the build reports it
+        return None
     if not state.holds(options.key(), output, scanned.files, marker, options.now, options.site_dir):
         return None
     settled = state.settled(scanned)

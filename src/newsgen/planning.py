@@ -34,7 +34,7 @@ from newsgen.parse import ParseContext
 from newsgen.planned import Keys, Planned, digest
 from newsgen.related import RelatedMemo
 from newsgen.render import PageSpec, Renderer
-from newsgen.scanning import Signature, file_digest, scan
+from newsgen.scanning import Sources, file_digest, scan
 from newsgen.site import Site, build_site, placement, position, url_collisions, visible
 from newsgen.sitemaps import (
     NEWS_WINDOW,
@@ -49,6 +49,7 @@ from newsgen.sitemaps import (
 from newsgen.sources import (
     ImageSizes,
     ParseCache,
+    SiteTemplates,
     code_digest,
     compiled_templates,
     file_signature,
@@ -56,7 +57,7 @@ from newsgen.sources import (
     list_static,
     load_config,
     source_name,
-    tree_digest,
+    templates_digest,
 )
 
 __all__ = ["Gathered", "gather"]
@@ -93,11 +94,13 @@ class Gathered:
 
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
-    scanned: dict[str, Signature] | None = None, previous: Outline | None = None,
+    scanned: Sources | None = None, previous: Outline | None = None,
     written: Callable[[str], bytes | None] | None = None,
 ) -> Gathered:
     """Read, parse and index the site and plan every output file; raise every problem at
-    once. *scanned*: a `scan` of the site the caller already made; *previous*: the last
+    once, those of the `scan` first: an entry it refused (a symlink out of the site, a
+    FIFO) is an error, and is never read. *scanned*: a `scan` of the site the caller
+    already made; *previous*: the last
     build's outline, kept if no article moved (else its related lists are, where they
     cannot change). *cache* must give back the very article objects of *previous* for the
     files that did not change. *written* reads a file of the output the last build wrote,
@@ -107,16 +110,18 @@ def gather(
     if not (site_dir / "content").is_dir():
         raise UsageError(message=f"no content/ folder in {site_dir}")
     scanned = scan(site_dir) if scanned is None else scanned
-    sources, content_names = list_content(scanned)
+    files = scanned.files
+    sources, content_names = list_content(files)
     content_assets = {path: site_dir / name for path, name in content_names.items()}
-    static_assets = list_static(site_dir)
-    problems = _asset_clashes(static_assets, content_assets)
+    static_assets = list_static(site_dir, files)
+    problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
+    problems += _asset_clashes(static_assets, content_assets)
     assets = {**static_assets, **content_assets}
     sizes, unreadable = (images or ImageSizes()).measure(assets, site_dir)
     problems += unreadable
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
     cache = cache or ParseCache()
-    parsed, found = cache.update(site_dir, sources, scanned, ctx, frozenset(content_assets), options.progress)
+    parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content_assets), options.progress)
     articles = tuple(parsed)
     problems += found
     problems += url_collisions(articles)
@@ -125,8 +130,8 @@ def gather(
     if errors_in(problems):
         raise ContentError(problems)
     read = _Read(
-        options, config, articles, sizes, static_assets, content_assets, cache.full(site_dir, ctx),
-        tuple(p for p in problems if p.severity == "warning"), written,
+        options, config, articles, sizes, static_assets, content_assets, templates_digest(site_dir, files),
+        cache.full(site_dir, ctx), tuple(p for p in problems if p.severity == "warning"), written,
     )
     again = _replan(previous, read) if previous is not None else None
     return again or _plan(read, previous.site.memo if previous is not None else None)
@@ -142,6 +147,8 @@ class _Read:
     sizes: Sizes
     static: dict[str, Path]
     content: dict[str, Path]
+    templates: str
+    """A digest of the site's templates."""
     full: Callable[[Article], Article]
     warnings: tuple[Problem, ...]
     written: Callable[[str], bytes | None] | None
@@ -151,12 +158,12 @@ class _Read:
         options = self.options
         published = _published_assets(site, self.static, self.content)
         digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-        templates = options.site_dir / "templates"
         shared = digest(
-            code_digest(), site.config, tree_digest(templates), sorted(digests.items()),
+            code_digest(), site.config, self.templates, sorted(digests.items()),
             tuple((t.key, t.name, t.slug) for t in site.tags), options.drafts, options.future,
         )
-        renderer = Renderer(site, (templates,), digests, self.sizes, self.full, compiled_templates(options.cache))
+        templates = SiteTemplates(options.site_dir)
+        renderer = Renderer(site, templates, digests, self.sizes, self.full, compiled_templates(options.cache))
         return published, shared, renderer
 
     def article_key(self, article: Article) -> str:
@@ -172,8 +179,7 @@ def _plan(read: _Read, related: RelatedMemo | None) -> Gathered:
     published, shared, renderer = read.prepare(site)
     keys = {a.path: read.article_key(a) for a in site.articles}
     specs = renderer.plan()
-    render = functools.partial(_render, renderer, site_dir=options.site_dir)
-    plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(render, s)) for s in specs]
+    plan = [Planned(s.file, digest(shared, s.key(keys)), functools.partial(renderer.render, s)) for s in specs]
     plan += _sharing(shared, feed_plan(site, keys, renderer.full) + crawler_plan(site, keys))
     files = _sitemap_files(shared, site)
     plan += [Planned(item.file, item.key, make) for item, make in files]
@@ -213,7 +219,7 @@ def _replan(previous: Outline, read: _Read) -> Gathered | None:
         return None
     keys = {**previous.keys, **{a.path: read.article_key(a) for _, a in edited if a.path in previous.keys}}
     keys.update((a.path, read.article_key(a)) for a in shown)
-    later = _Later(renderer, functools.partial(_render, renderer, site_dir=options.site_dir))
+    later = _Later(renderer, renderer.render)
     paths = [a.path for _, a in edited]
     if shown:
         rekey: Iterable[int] = set()
@@ -382,14 +388,6 @@ def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Pa
 
 def _asset_plan(published: dict[str, Path]) -> list[Planned]:
     return [Planned(path, digest(str(file), file_signature(file)), file.read_bytes) for path, file in sorted(published.items())]
-
-
-def _render(renderer: Renderer, spec: PageSpec, site_dir: Path) -> bytes:
-    try:
-        return renderer.render(spec)
-    except ContentError as exc:
-        prefix = f"{site_dir.resolve()}{os.sep}"
-        raise ContentError([replace(p, path=p.path.removeprefix(prefix)) for p in exc.problems]) from None
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:

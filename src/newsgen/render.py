@@ -1,7 +1,9 @@
 """`Site` → pages in memory: one typed context per page kind, rendered with Jinja.
 
-Templates come from the site's ``templates/`` first, then newsgen's built-in theme,
-so a site overrides the look file by file. Dates and plurals come from Babel in
+Templates come from the site's ``templates/`` first, then newsgen's built-in theme
+(`THEME`), so a site overrides the look file by file: the loader that finds them is
+given (`newsgen.sources.SiteTemplates`), and names a site's templates by their path in
+the site, as problems do. Dates and plurals come from Babel in
 the site's language (`newsgen.localized`), never from the machine's locale.
 """
 from __future__ import annotations
@@ -174,13 +176,14 @@ class Renderer:
     def __init__(
         self,
         site: Site,
-        template_dirs: tuple[Path, ...],
+        templates: jinja2.BaseLoader,
         asset_digests: Mapping[str, str],
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
         full: Callable[[Article], Article] | None = None,
         compiled: jinja2.BytecodeCache | None = None,
     ) -> None:
-        """*compiled*: where compiled templates are kept (by default, in this process)."""
+        """*templates*: finds a template by name; *compiled*: where compiled templates are
+        kept (by default, in this process)."""
         self.site = site
         self.full = full or (lambda article: article)
         """Loads the body of an article whose body the site index left out."""
@@ -188,7 +191,7 @@ class Renderer:
         self.locale = Locale.parse(site.config.locale)
         self.tz = site.config.timezone
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([*map(str, template_dirs), str(THEME / "templates")]),
+            loader=templates,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -366,14 +369,18 @@ class Renderer:
 
 
 def _template_name(filename: str | None, name: str | None) -> str:
+    """A template's file as a problem names it: the loader's name (a site's templates by
+    their path in the site), or the theme's, labelled."""
     if filename and Path(filename).is_relative_to(THEME):
         return f"(newsgen theme) {Path(filename).relative_to(THEME)}"
     return filename or name or "templates"
 
 
 def _template_problem(exc: Exception) -> Problem:
-    """Point at the innermost template line in the traceback."""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".html"):
-            return Problem(_template_name(frame.filename, None), frame.lineno or 0, str(exc))
+    """Point at the innermost template line in the traceback (walked, not extracted:
+    extracting reads each frame's line from its file)."""
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html"):
+            return Problem(_template_name(filename, None), line or 0, str(exc))
     return Problem("templates", 0, str(exc))

@@ -1,8 +1,11 @@
 """The site's source files by signature: what a build reads, and whether it changed.
 
 A `scan` names every file a build reads (the config file, ``content/``, ``templates/``,
-``static/`` and newsgen's own files) with its (size, mtime, inode). Standard library
-only: the no-op check scans before any heavy import.
+``static/`` and newsgen's own files) with its (size, mtime, inode), and every entry a
+build must refuse to read: a symlink that leaves the site folder (``static/x.txt ->
+/proc/self/environ`` would publish the build's environment), a symlink loop, a FIFO (which
+would hang the build), a socket or a device. Symlinks that stay inside are followed.
+Standard library only: the no-op check scans before any heavy import.
 """
 from __future__ import annotations
 
@@ -27,11 +30,34 @@ Signature = tuple[int, int, int]
 """(size, mtime in ns, inode): a file whose signature is unchanged is not read again."""
 
 
+OUTSIDE = "symlink to outside the site"
+LOOP = "symlink to a folder that holds it (a loop)"
+
+
+class Sources(NamedTuple):
+    """A `scan`: the files a build reads, and the entries it refused to read."""
+
+    files: dict[str, Signature]
+    refused: dict[str, str]
+    """Site-relative name → why (`OUTSIDE`, ``not a regular file (a FIFO)``…): a build
+    reports each one as an error and reads none of them."""
+    linked: bool = False
+    """Whether a symlink was followed: a change to its target has another name."""
+
+
 class Scan(NamedTuple):
     """A `scan` and the moment it started."""
 
     started_ns: int
-    files: dict[str, Signature]
+    sources: Sources
+
+    @property
+    def files(self) -> dict[str, Signature]:
+        return self.sources.files
+
+    @property
+    def refused(self) -> dict[str, str]:
+        return self.sources.refused
 
 
 def scan_now(site_dir: Path) -> Scan:
@@ -39,27 +65,70 @@ def scan_now(site_dir: Path) -> Scan:
     return Scan(time.time_ns(), scan(site_dir))
 
 
-def scan(site_dir: Path) -> dict[str, Signature]:
+def scan(site_dir: Path) -> Sources:
     """The signature of every file a build reads, keyed by its path relative to the site
-    (newsgen's own files, the theme included, under `PACKAGE_PREFIX`)."""
-    found: dict[str, Signature] = {}
+    (newsgen's own files, the theme included, under `PACKAGE_PREFIX`), and what it must
+    not read: anything reached through a symlink that leaves the (resolved) site folder,
+    and anything but regular files and folders. Only symlinks are resolved."""
+    inside = os.path.realpath(site_dir)
+    files: dict[str, Signature] = {}
+    refused: dict[str, str] = {}
+    linked = False
     for name in SOURCE_DIRS:
-        found.update(scan_tree(site_dir / name, f"{name}/"))
-    found.update(scan_tree(PACKAGE, PACKAGE_PREFIX))
+        linked |= _walk(site_dir / name, f"{name}/", inside, files, refused)
+    _walk(PACKAGE, PACKAGE_PREFIX, None, files, refused)  # newsgen's own files are trusted
+    config = site_dir / CONFIG_FILE
+    why = refusal(config, inside)
+    if why is not None:
+        refused[CONFIG_FILE] = why
+    else:
+        try:
+            files[CONFIG_FILE] = signature(os.stat(config))
+            linked |= config.is_symlink()
+        except OSError:
+            pass
+    return Sources(files, refused, linked)
+
+
+def scan_tree(root: Path, prefix: str = "", inside: str | None = None) -> Sources:
+    """The signature of every regular file below *root*, by *prefix* + its relative name,
+    skipping leftovers (`is_leftover`: hidden names, ``x~``, ``.x.swp``…), following
+    symlinks that stay within the folder *inside* (a real path; None: anywhere) and
+    refusing the others, loops and special files (FIFOs, sockets, devices)."""
+    files: dict[str, Signature] = {}
+    refused: dict[str, str] = {}
+    linked = _walk(root, prefix, inside, files, refused)
+    return Sources(files, refused, linked)
+
+
+def refusal(path: Path, inside: str) -> str | None:
+    """Why a build must not read *path*, a file it reads without a `scan` (newsgen.yaml;
+    a template that another includes by a name the scan skips): a symlink anywhere on its
+    way leads outside the real folder *inside*, or it is not a regular file. None when it
+    may be read, is not there, or is a folder."""
+    if not _within(os.path.realpath(path), inside):
+        return OUTSIDE
     try:
-        found[CONFIG_FILE] = signature(os.stat(site_dir / CONFIG_FILE))
+        mode = os.stat(path).st_mode
     except OSError:
-        pass
-    return found
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _not_regular(mode)
 
 
-def scan_tree(root: Path, prefix: str = "") -> dict[str, Signature]:
-    """The signature of every file below *root*, by *prefix* + its relative name, skipping
-    leftovers (`is_leftover`: hidden names, ``x~``, ``.x.swp``…) and symlinked folders."""
-    found: dict[str, Signature] = {}
-    stack = [(str(root), prefix)]
+def _walk(root: Path, prefix: str, inside: str | None, files: dict[str, Signature], refused: dict[str, str]) -> bool:
+    """`scan_tree` into *files* and *refused*; whether it followed a symlink. Each folder
+    goes with its real path, worked out from its parent's without a system call unless it
+    is a symlink: a link that leads to a folder holding it is a loop."""
+    real = os.path.realpath(root)
+    linked = root.is_symlink()
+    if linked:
+        why = _link_refusal(real, inside) if inside is not None else None
+        if why is not None:
+            refused[prefix.rstrip("/") or str(root)] = why
+            return linked
+    stack = [(str(root), prefix, real)]
     while stack:
-        folder, rel = stack.pop()
+        folder, rel, real = stack.pop()
         try:
             entries = os.scandir(folder)
         except OSError:
@@ -68,22 +137,76 @@ def scan_tree(root: Path, prefix: str = "") -> dict[str, Signature]:
             for entry in entries:
                 if is_leftover(entry.name):
                     continue
+                name = f"{rel}{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{rel}{entry.name}/"))
-                elif entry.is_file():
-                    found[f"{rel}{entry.name}"] = signature(entry.stat())
-    return found
+                    stack.append((entry.path, f"{name}/", os.path.join(real, entry.name)))
+                elif entry.is_file(follow_symlinks=False):
+                    files[name] = signature(entry.stat(follow_symlinks=False))
+                elif entry.is_symlink():
+                    linked = True
+                    target = os.path.realpath(entry.path)
+                    why = _link_refusal(target, inside) if inside is not None else None
+                    try:
+                        info = os.stat(entry.path)
+                    except OSError:  # a dangling link: nothing to read
+                        info = None
+                    if why is not None:
+                        refused[name] = why
+                    elif info is None:
+                        continue
+                    elif stat.S_ISDIR(info.st_mode):
+                        if _within(real, target):
+                            refused[name] = LOOP
+                        else:
+                            stack.append((entry.path, f"{name}/", target))
+                    elif stat.S_ISREG(info.st_mode):
+                        files[name] = signature(info)
+                    else:
+                        refused[name] = _not_regular(info.st_mode)
+                else:
+                    try:
+                        refused[name] = _not_regular(entry.stat(follow_symlinks=False).st_mode)
+                    except OSError:  # gone since
+                        pass
+    return linked
 
 
-def rescan(site_dir: Path, scanned: dict[str, Signature], changed: Iterable[str]) -> dict[str, Signature] | None:
+def _within(path: str, folder: str) -> bool:
+    """Whether the real path *path* is *folder* or below it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _link_refusal(target: str, inside: str) -> str | None:
+    """Why a symlink to the real path *target* must not be followed from the site folder
+    *inside*: it leaves it, or it leads to a name a build never reads (``.git/config``)."""
+    if not _within(target, inside):
+        return OUTSIDE
+    rel = target[len(inside.rstrip(os.sep)) + 1 :]
+    if any(is_leftover(part) for part in rel.split(os.sep) if part):
+        return f"symlink to {rel.replace(os.sep, '/')}, which a build never reads (a hidden or temporary name)"
+    return None
+
+
+def _not_regular(mode: int) -> str:
+    kind = (
+        "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "neither a file nor a folder"
+    )
+    return f"not a regular file ({kind})"
+
+
+def rescan(site_dir: Path, scanned: Sources, changed: Iterable[str]) -> Sources | None:
     """*scanned* brought up to date for the paths *changed* (site-relative, as a `Watcher`
     reports them, leftovers already left out), without walking the folders: what `scan`
     would find if nothing else changed. None when only a full `scan` can tell: a path is
-    now a folder, or a folder went."""
-    files = dict(scanned)
+    now a folder, a symlink or a special file, a folder went, or *scanned* refused an
+    entry or followed a symlink (whose target changes under another name)."""
+    if scanned.refused or scanned.linked:
+        return None
+    files = dict(scanned.files)
     for name in changed:
         try:
-            info = os.stat(site_dir / name)
+            info = os.lstat(site_dir / name)
         except FileNotFoundError:
             if files.pop(name, None) is None and any(path.startswith(f"{name}/") for path in files):
                 return None
@@ -93,7 +216,7 @@ def rescan(site_dir: Path, scanned: dict[str, Signature], changed: Iterable[str]
         if not stat.S_ISREG(info.st_mode):
             return None
         files[name] = signature(info)
-    return files
+    return Sources(files, {})
 
 
 def source_file(site_dir: Path, name: str) -> Path:

@@ -34,7 +34,7 @@ from newsgen.options import CONFIG_FILE
 from newsgen.output import Manifest, swap, sync
 from newsgen.planning import Gathered, gather
 from newsgen.preview import PreviewServer, Status
-from newsgen.scanning import Signature, rescan, scan
+from newsgen.scanning import Sources, rescan, scan
 from newsgen.sources import ImageSizes, ParseCache, load_config
 from newsgen.watch import Watcher
 
@@ -140,7 +140,7 @@ class _Session:
         self.indexer = _Indexer(root, console)
         self.untidy = False
         """Whether a rebuild ran since the garbage was last collected."""
-        self.scanned: dict[str, Signature] | None = None
+        self.scanned: Sources | None = None
         """The sources as the last rebuild saw them."""
 
     def rebuild(self, changed: frozenset[str]) -> None:
@@ -152,10 +152,11 @@ class _Session:
         self.untidy = True
         self._rebuild(build, changed, started)
 
-    def _scan(self, changed: frozenset[str]) -> dict[str, Signature]:
+    def _scan(self, changed: frozenset[str]) -> Sources:
         """The sources' signatures: the last ones with the paths the watcher reported
         stat'ed again (walking 10,000 articles' folders costs 50 ms), or a full scan
-        (the first build, a folder that came or went, a checkout of many files)."""
+        (the first build, a folder that came or went, a checkout of many files, a site
+        with symlinks or entries the scan refused)."""
         site_dir = self.options.site_dir
         if self.scanned is not None and 0 < len(changed) <= RESCAN_MAX:
             known = rescan(site_dir, self.scanned, changed)
@@ -175,8 +176,10 @@ class _Session:
         gc.collect()
         if self.scanned is None:
             return frozenset()
-        walked = scan(self.options.site_dir)
-        missed = frozenset(p for p in walked.keys() | self.scanned.keys() if walked.get(p) != self.scanned.get(p))
+        walked, known = scan(self.options.site_dir), self.scanned
+        missed = frozenset(
+            p for p in walked.files.keys() | known.files.keys() if walked.files.get(p) != known.files.get(p)
+        ) | (walked.refused.keys() ^ known.refused.keys())
         if missed:
             self.scanned = None  # the rebuild walks them all again
         return missed

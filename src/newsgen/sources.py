@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -19,14 +21,14 @@ import jinja2.bccache
 
 from newsgen.cache import BuildCache, CacheError
 from newsgen.config import SiteConfig, parse_config
-from newsgen.errors import ConfigError, Problem, warning
+from newsgen.errors import ConfigError, ContentError, Problem, warning
 from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article, SharedValues
 from newsgen.options import CONFIG_FILE, Progress
 from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
-from newsgen.scanning import RACY_NS, Signature, file_digest, scan_tree, signature
+from newsgen.scanning import RACY_NS, Signature, file_digest, refusal, scan_tree, signature
 
 if TYPE_CHECKING:
     import multiprocessing.pool
@@ -41,6 +43,9 @@ the time (ns) just before it was read."""
 
 def load_config(site_dir: Path) -> SiteConfig:
     path = site_dir / CONFIG_FILE
+    why = refusal(path, os.path.realpath(site_dir))
+    if why is not None:
+        raise ContentError([Problem(CONFIG_FILE, 0, why)])
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -67,23 +72,30 @@ def is_article(name: str) -> bool:
     return name.startswith("content/") and name.endswith(".md")
 
 
-def list_static(site_dir: Path) -> dict[str, Path]:
-    """Theme files, overridden by the site's ``static/`` files of the same path."""
-    assets: dict[str, Path] = {}
-    for root in (THEME / "static", site_dir / "static"):
-        for rel in walk_names(root):
-            assets[rel] = root / rel
+def list_static(site_dir: Path, scanned: Mapping[str, Signature]) -> dict[str, Path]:
+    """Theme files, overridden by the site's ``static/`` files (those of the `scan`
+    *scanned*, which refused anything it must not read) of the same path."""
+    assets = {rel: THEME / "static" / rel for rel in walk_names(THEME / "static")}
+    for name in sorted(n for n in scanned if n.startswith("static/")):
+        assets[name.removeprefix("static/")] = site_dir / name
     return assets
 
 
 def walk_names(root: Path) -> list[str]:
-    """The relative names (``mundo/x.md``) of the files below *root*, sorted, as `scan` sees them."""
-    return sorted(scan_tree(root))
+    """The relative names (``css/site.css``) of the regular files below *root*, sorted, as
+    `scan` sees them: for newsgen's own files (a site's are in its `scan`)."""
+    return sorted(scan_tree(root).files)
 
 
 def tree_digest(root: Path) -> str:
     """A digest of every file below *root*: names and bytes (compiled Python aside)."""
     return digest([(rel, file_digest(root / rel)) for rel in walk_names(root)])
+
+
+def templates_digest(site_dir: Path, scanned: Mapping[str, Signature]) -> str:
+    """`tree_digest` of the site's ``templates/``, from the files of its `scan` *scanned*."""
+    names = sorted(n for n in scanned if n.startswith("templates/"))
+    return digest([(name.removeprefix("templates/"), file_digest(site_dir / name)) for name in names])
 
 
 @functools.cache
@@ -294,6 +306,45 @@ def worker_pool(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork and "fork" in methods else "spawn")
     return context.Pool(jobs, initializer, args)
+
+
+class SiteTemplates(jinja2.BaseLoader):
+    """The site's ``templates/`` first, then newsgen's theme. A site template is named by
+    its path in the site (``templates/article.html``), as every problem is, and is read
+    only if it is a regular file inside the site folder: the `scan` refused any other
+    before a page was rendered, but a template may include one it never listed (a hidden
+    name)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.inside = os.path.realpath(site_dir)
+        self.theme = jinja2.FileSystemLoader(str(THEME / "templates"))
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        name = "/".join(["templates", *jinja2.loaders.split_template_path(template)])
+        path = self.site_dir / name
+        why = refusal(path, self.inside)
+        if why is not None:
+            raise ContentError([Problem(name, 0, why)])
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode):
+            try:
+                return self.theme.get_source(environment, template)
+            except jinja2.TemplateNotFound:
+                raise jinja2.TemplateNotFound(template, f"{template!r} is neither in templates/ nor in newsgen's theme") from None
+        mtime = info.st_mtime_ns
+        text = path.read_text(encoding="utf-8")
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(path).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return text, name, uptodate
 
 
 class _CompiledOnDisk(jinja2.FileSystemBytecodeCache):
