@@ -12,7 +12,7 @@ from newsgen.build import MARKER
 from newsgen.output import Writer
 from newsgen.errors import ContentError, UsageError
 
-from conftest import png, REPO, NOW, SiteDir, tree
+from conftest import png, REPO, NOW, SiteDir, article_text, tree
 
 
 def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:
@@ -36,6 +36,29 @@ def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:
         MARKER,
     } <= files
     assert (result.articles, result.warnings) == (2, ())
+
+
+def test_an_article_saved_as_markdown_or_upper_case_md_is_published(site: SiteDir, cli) -> None:
+    """``.md`` and ``.markdown``, in any case, are articles; the slug is the file name
+    without that suffix. (``.MD`` used to be left out silently, even with --strict.)"""
+    site.write("content/mundo/2025-06-04-maiusculas.MD", article_text(headline="Em maiúsculas"))
+    site.write("content/mundo/2025-06-05-longo.markdown", article_text(headline="Longo", timestamp="2025-06-05T10:00"))
+    site.write("content/europa/Misto.Markdown", article_text(headline="Misto", section="europa", timestamp="2025-06-06T10:00"))
+    run = cli("-C", str(site.root), "build", "--strict", "--no-search")
+    assert run.code == 0, run.err
+    assert "built 3 articles" in run.err
+    assert "Em maiúsculas" in site.page("mundo/2025/06/04/maiusculas/")
+    assert "Longo" in site.page("mundo/2025/06/05/longo/")
+    assert "Misto" in site.page("europa/2025/06/06/misto/")
+    assert not any(rel.lower().endswith((".md", ".markdown")) for rel in tree(site.out))
+
+
+def test_one_slug_in_two_article_suffixes_is_a_collision(site: SiteDir) -> None:
+    site.article("2025-06-04-kim")
+    site.write("content/mundo/2025-06-04-kim.markdown", article_text())
+    with pytest.raises(ContentError) as caught:
+        site.build()
+    assert sorted(p.path for p in caught.value.problems) == ["content/mundo/2025-06-04-kim.markdown", "content/mundo/2025-06-04-kim.md"]
 
 
 def test_a_failed_build_leaves_the_old_site_byte_for_byte(site: SiteDir) -> None:

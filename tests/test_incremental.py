@@ -351,6 +351,18 @@ def test_a_renamed_file_moves_its_page(archive: SiteDir) -> None:
     assert "(21)" in archive.page(url_of(new))
 
 
+@pytest.mark.parametrize("suffix", [".markdown", ".MD"])
+def test_a_file_renamed_to_another_article_suffix_keeps_its_page(archive: SiteDir, suffix: str) -> None:
+    """``x.md`` renamed ``x.markdown`` (or ``x.MD``) is the same article at the same URL."""
+    path = PATHS[21]
+    (archive.root / path).rename(archive.root / path.replace(".md", suffix))
+    result = assert_same_as_cold(archive)
+    assert result.articles == COUNT
+    assert "(21)" in archive.page(url_of(path))
+    (archive.root / path.replace(".md", suffix)).rename(archive.root / path)
+    assert_same_as_cold(archive)
+
+
 def test_a_template_override_reaches_every_article_and_its_removal_restores_the_theme(archive: SiteDir) -> None:
     """A site's templates/article.html shows on every article; deleting it gives back the theme's site."""
     original = tree(archive.out)

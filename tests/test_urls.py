@@ -20,6 +20,21 @@ def test_slug_is_ascii_with_accents_folded(headline: str, slug: str) -> None:
     assert urls.slug_from_text(headline) == slug
 
 
+@pytest.mark.parametrize(
+    ("file", "slug"),
+    [
+        ("content/mundo/2025-06-04-kim-e-shoigu.md", "kim-e-shoigu"),
+        ("content/mundo/2025-06-04-kim-e-shoigu.MD", "kim-e-shoigu"),
+        ("content/mundo/2025-06-04-kim-e-shoigu.markdown", "kim-e-shoigu"),
+        ("content/mundo/Kim e Shoigu.Markdown", "kim-e-shoigu"),
+        ("content/mundo/notas.mdx", "notas-mdx"),
+    ],
+)
+def test_the_slug_of_an_article_file_leaves_out_its_date_and_suffix(file: str, slug: str) -> None:
+    assert urls.slug_from_file(file) == slug
+    assert urls.is_article_file(file) == (not file.endswith(".mdx"))
+
+
 def test_slug_is_cut_at_a_word_boundary() -> None:
     slug = urls.slug_from_text("palavra " * 30)
     assert len(slug) <= urls.SLUG_MAX and not slug.endswith("-") and slug.endswith("palavra")

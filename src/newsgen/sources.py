@@ -29,6 +29,7 @@ from newsgen.parse import ParseContext, parse_article
 from newsgen.planned import digest
 from newsgen.render import THEME
 from newsgen.scanning import RACY_NS, Signature, file_digest, refusal, scan_tree, signature
+from newsgen.urls import is_article_file
 
 if TYPE_CHECKING:
     import multiprocessing.pool
@@ -68,8 +69,8 @@ def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str,
 
 
 def is_article(name: str) -> bool:
-    """Whether the `scan` name *name* is an article file."""
-    return name.startswith("content/") and name.endswith(".md")
+    """Whether the `scan` name *name* is an article file (``.md`` or ``.markdown``, in any case)."""
+    return name.startswith("content/") and is_article_file(name)
 
 
 def list_static(site_dir: Path, scanned: Mapping[str, Signature]) -> dict[str, Path]:

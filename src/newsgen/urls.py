@@ -39,11 +39,26 @@ def slug_from_text(text: str) -> str:
     return slugify(text, max_length=SLUG_MAX, word_boundary=True)
 
 
+ARTICLE_SUFFIXES = (".md", ".markdown")
+"""An article file's name ends with one of these, in any case (``x.MD`` too)."""
+
+
+def article_suffix(path: str) -> str | None:
+    """The suffix that makes a file an article's (`ARTICLE_SUFFIXES`), as written; else None."""
+    return next((path[-len(s):] for s in ARTICLE_SUFFIXES if path[-len(s):].lower() == s), None)
+
+
+def is_article_file(path: str) -> bool:
+    """Whether *path* names an article file."""
+    return article_suffix(path) is not None
+
+
 def slug_from_file(path: str) -> str:
-    """The slug an article file names: ``content/mundo/2025-06-04-kim-e-shoigu.md`` →
-    ``kim-e-shoigu``. From the file, not the headline, so fixing a published headline
-    never moves its URL."""
-    name = DATE_PREFIX_RE.sub("", path.rsplit("/", 1)[-1].removesuffix(".md"))
+    """The slug an article file names: ``content/mundo/2025-06-04-kim-e-shoigu.md`` (or
+    ``….markdown``, ``….MD``) → ``kim-e-shoigu``. From the file, not the headline, so fixing
+    a published headline never moves its URL."""
+    name = path.rsplit("/", 1)[-1]
+    name = DATE_PREFIX_RE.sub("", name.removesuffix(article_suffix(name) or ""))
     return name if is_slug(name) else slug_from_text(name)
 
 
