@@ -54,6 +54,34 @@ def test_problem_paths_are_relative_to_where_the_editor_stands(site: SiteDir, cl
     assert run.err.startswith("site/content/mundo/a.md:4: unknown section")
 
 
+TEMPLATE_ERRORS = {
+    "syntax error": ("article.html", "{% if %}\n", "article.html:1: Expected an expression, got 'end of statement block'"),
+    "undefined": (
+        "article.html", '{% extends "base.html" %}\n{% block content %}\n{{ nope }}\n{% endblock %}\n',
+        "article.html:3: 'nope' is undefined",
+    ),
+    "included, syntax error": ("_colophon.html", "<p>\n{% for %}</p>\n", "_colophon.html:2: Expected an expression, got 'end of statement block'"),
+    "included, undefined": ("_colophon.html", "<p>\n{{ nada }}</p>\n", "_colophon.html:2: 'nada' is undefined"),
+}
+
+
+@pytest.mark.parametrize("error", TEMPLATE_ERRORS)
+@pytest.mark.parametrize("where", ["site", "./site", "absolute", "inside"])
+def test_a_template_problem_names_its_file_once(site: SiteDir, cli, monkeypatch, where: str, error: str) -> None:
+    """``-C tb`` used to give ``tb/tb/templates/article.html:1``: problems carry paths in
+    the site, and the command line adds the way there once."""
+    site.article("a")
+    name, text, expected = TEMPLATE_ERRORS[error]
+    site.write(f"templates/{name}", text)
+    monkeypatch.chdir(site.root if where == "inside" else site.root.parent)
+    dash_c = {"inside": [], "absolute": ["-C", str(site.root)]}.get(where, ["-C", where])
+    shown = "templates/" if where == "inside" else "site/templates/"
+    for verb in ("build", "check"):
+        run = cli(*dash_c, verb)
+        assert run.code == 1
+        assert run.err.splitlines() == [shown + expected, "1 error in 1 file; nothing was written"]
+
+
 def test_bad_config_exits_2_listing_every_key(site: SiteDir, cli, monkeypatch) -> None:
     site.write("newsgen.yaml", "title: x\nbase_url: nope\ntimezone: Marte/Base\nsections: {}\n")
     monkeypatch.chdir(site.root)
