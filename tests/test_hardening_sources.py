@@ -162,6 +162,13 @@ def test_a_fifo_for_newsgen_yaml_does_not_hang_any_verb(site: SiteDir, verb: str
     assert run.returncode == 1 and "newsgen.yaml: not a regular file (a FIFO)" in run.stderr
 
 
+def test_new_never_writes_through_a_symlink_out_of_the_site(site: SiteDir, secret: Path, cli) -> None:
+    link(site, "content/mundo", secret)
+    run = cli("-C", str(site.root), "new", "Olá", "--section", "mundo")
+    assert run.code == 1 and f"content/mundo: {OUTSIDE}" in run.err
+    assert sorted(p.name for p in secret.iterdir()) == ["article.html", "artigo.md", "env"]
+
+
 def test_symlinks_inside_the_site_keep_working(site: SiteDir, cli) -> None:
     """Files and folders linked from elsewhere in the site folder are read as if they were there."""
     site.article("a")

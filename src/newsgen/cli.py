@@ -16,9 +16,9 @@ from pathlib import Path
 
 import newsgen
 from newsgen.cache import CACHE_DIR, noop
-from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
+from newsgen.errors import ContentError, NewsgenError, Problem, UsageError, errors_in, plural, tally
 from newsgen.options import BuildOptions, BuildResult
-from newsgen.scanning import scan_now
+from newsgen.scanning import refusal, scan_now
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and
@@ -240,6 +240,10 @@ def _new(args: argparse.Namespace, site_dir: Path) -> int:
     if errors_in(problems):
         raise UsageError(message="\n".join(p.message for p in errors_in(problems)))
     target = site_dir / relative
+    folder = target.parent.relative_to(site_dir).as_posix()
+    why = refusal(site_dir / folder, os.path.realpath(site_dir))
+    if why is not None:  # never write through a symlink out of the site
+        raise ContentError([Problem(folder, 0, why)])
     if target.exists():
         raise UsageError(message=f"{os.path.relpath(target)} already exists")
     target.parent.mkdir(parents=True, exist_ok=True)
