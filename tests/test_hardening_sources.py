@@ -153,6 +153,13 @@ def test_fifos_sockets_and_devices_are_refused_and_never_opened(site: SiteDir, t
     assert not site.out.exists()
 
 
+def test_a_fifo_for_a_source_folder_is_refused(site: SiteDir) -> None:
+    site.article("a")
+    os.mkfifo(site.root / "templates")
+    run = _build(site.root, "build", "--no-search")
+    assert run.returncode == 1 and run.stderr.startswith("templates: not a regular file (a FIFO)\n")
+
+
 @pytest.mark.parametrize("verb", ["build", "check", "new"])
 def test_a_fifo_for_newsgen_yaml_does_not_hang_any_verb(site: SiteDir, verb: str) -> None:
     (site.root / "newsgen.yaml").unlink()

@@ -121,11 +121,16 @@ def _walk(root: Path, prefix: str, inside: str | None, files: dict[str, Signatur
     is a symlink: a link that leads to a folder holding it is a loop."""
     real = os.path.realpath(root)
     linked = root.is_symlink()
-    if linked:
-        why = _link_refusal(real, inside) if inside is not None else None
-        if why is not None:
-            refused[prefix.rstrip("/") or str(root)] = why
+    why = _link_refusal(real, inside) if linked and inside is not None else None
+    if why is None:
+        try:
+            mode = os.stat(root).st_mode
+        except OSError:  # not there, or a dangling link: nothing to read
             return linked
+        why = None if stat.S_ISDIR(mode) or stat.S_ISREG(mode) else _not_regular(mode)
+    if why is not None:
+        refused[prefix.rstrip("/") or str(root)] = why
+        return linked
     stack = [(str(root), prefix, real)]
     while stack:
         folder, rel, real = stack.pop()
