@@ -174,3 +174,32 @@ def test_the_command_exits_with_the_build_s_code_and_all_its_output(site: SiteDi
     )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip().endswith("-cimeira-em-bruxelas.md")
+
+
+def test_a_hundred_thousand_hashtags_are_one_problem_not_ninety_thousand(site: SiteDir, cli, monkeypatch) -> None:
+    tags = ", ".join(f"Tag{i}" for i in range(100_000))
+    site.write("content/mundo/a.md", f"---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [{tags}]\n---\nTexto.\n")
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "content/mundo/a.md:6: more than 10,000 values (each repeat of an alias counts): too many to read",
+        "1 error in 1 file; nothing was written",
+    ]
+
+
+def test_a_message_repeated_in_one_file_is_shown_three_times_then_counted(site: SiteDir, cli, monkeypatch) -> None:
+    empty = ", ".join(["~"] * 5000)
+    site.article("a", hashtags=["a/b"])
+    site.write("content/mundo/b.md", f"---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [{empty}]\n---\nTexto.\n")
+    site.write("content/mundo/c.md", "---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [~, ~, ~]\n---\nTexto.\n")
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "content/mundo/a.md:6: hashtag 'a/b': may hold only letters, digits, spaces and hyphens (no '/', '.', '#' or other signs)",
+        *["content/mundo/b.md:6: a hashtag must be text, not nothing"] * 3,
+        "content/mundo/b.md: … and 4,997 more like this",
+        *["content/mundo/c.md:6: a hashtag must be text, not nothing"] * 3,  # exactly three: nothing to count
+        "5,004 errors in 3 files; nothing was written",
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import newsgen
 from newsgen.cache import CACHE_DIR, noop
-from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
+from newsgen.errors import NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
 from newsgen.options import BuildOptions, BuildResult
 from newsgen.scanning import scan_now
 
@@ -154,7 +154,7 @@ def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) 
     articles = plural(result.articles, "article")
     if verb == "build":
         summary = " · ".join(
-            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten} rewritten", f"{result.seconds:.2f} s"]
+            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten:,} rewritten", f"{result.seconds:.2f} s"]
         )
         print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
     else:
@@ -176,7 +176,9 @@ class _Progress:
 
 
 def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:
-    for problem in problems:
+    """Every problem as ``path:line: message``, paths relative to where the editor stands;
+    repeats of one message in one file after the first few are counted, not printed."""
+    for problem in collapsed(problems):
         shown = problem
         if not problem.path.startswith(("(", "/")):
             shown = Problem(os.path.relpath(site_dir / problem.path), problem.line, problem.message, problem.severity)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.errors import Problem, plural
+from newsgen.errors import Problem, collapsed, plural
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
@@ -174,7 +174,7 @@ def overlay(status: Status) -> str:
     else:
         lead = "The site has not built yet."
     items = "".join(
-        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in status.problems
+        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in collapsed(status.problems)
     )
     style = (LIVE / "overlay.css").read_text(encoding="utf-8")
     return (

@@ -83,7 +83,11 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None,
         return None, [Problem(path, first_line, f"YAML syntax error: {exc}")]
     if node is None:
         return Map({}, first_line), problems
-    value = _convert(node, path, first_line, problems, 0, [MAX_NODES])
+    try:
+        value = _convert(node, path, first_line, problems, 0, [MAX_NODES])
+    except _TooMany as exc:  # one problem, not one for each of 90,000 values left unread
+        message = f"more than {MAX_NODES:,} values (each repeat of an alias counts): too many to read"
+        return None, [Problem(path, exc.line, message)]
     if not isinstance(value, Map):
         line = value.line if value is not None else first_line
         problems.append(Problem(path, line, "expected 'key: value' lines"))
@@ -91,14 +95,23 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None,
     return value, problems
 
 
+class _TooMany(Exception):
+    """The document holds more than `MAX_NODES` values; raised at the first one past them."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def _convert(
     node: yaml.Node, path: str, first_line: int, problems: list[Problem], depth: int, budget: list[int]
 ) -> Value:
     line = first_line + node.start_mark.line
     budget[0] -= 1
-    if depth > MAX_DEPTH or budget[0] < 0:
-        if budget[0] == -1 or depth > MAX_DEPTH:
-            problems.append(Problem(path, line, "values are nested too deeply or repeat too often"))
+    if budget[0] < 0:
+        raise _TooMany(line)
+    if depth > MAX_DEPTH:
+        problems.append(Problem(path, line, f"values are nested more than {MAX_DEPTH} levels deep"))
         return Scalar("", line, is_null=True)
     if isinstance(node, yaml.ScalarNode):
         is_null = node.tag == NULL_TAG and not node.style  # plain style: None (PyYAML) or "" (libyaml)
