@@ -134,11 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
+        if building and (options.drafts or options.future) and options.output.resolve() == (site_dir / "build").resolve():
+            print(_unpublished_warning(options), file=sys.stderr)
         return 0
     except NewsgenError as exc:
         if exc.problems:
             _print_problems(exc.problems, site_dir)
-            print(_summary(exc.problems), file=sys.stderr)
+            print(_summary(exc.problems, args.verb), file=sys.stderr)
         else:
             print(f"newsgen: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -159,6 +161,16 @@ def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) 
         print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
     else:
         print(f"checked {articles} and {plural(result.pages, 'page')}: no errors", file=sys.stderr)
+
+
+def _unpublished_warning(options: BuildOptions) -> str:
+    """What ``--drafts`` / ``--future`` did to the folder that gets published."""
+    flags = " and ".join(flag for flag, on in (("--drafts", options.drafts), ("--future", options.future)) if on)
+    what = " and ".join(kind for kind, on in (("draft", options.drafts), ("embargoed", options.future)) if on)
+    return (
+        f"warning: {flags} put {what} articles in {os.path.relpath(options.output)}/, the folder you publish; "
+        f"build without {'them' if ' and ' in flags else 'it'} before publishing (or use -o DIR, or newsgen serve)"
+    )
 
 
 class _Progress:
@@ -185,8 +197,9 @@ def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:
         print(shown, file=sys.stderr)
 
 
-def _summary(problems: Sequence[Problem]) -> str:
-    return f"{tally(problems)}; nothing was written"
+def _summary(problems: Sequence[Problem], verb: str) -> str:
+    """``2 errors in 1 file``; a build (or ``new``) also says it wrote nothing (``check`` never writes)."""
+    return tally(problems) if verb == "check" else f"{tally(problems)}; nothing was written"
 
 
 class _Terminal:
@@ -226,6 +239,7 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
 
 def _new(args: argparse.Namespace, site_dir: Path) -> int:
     from newsgen import scaffold
+    from newsgen.config import did_you_mean
     from newsgen.parse import ParseContext, parse_article
     from newsgen.sources import load_config
 
@@ -234,8 +248,9 @@ def _new(args: argparse.Namespace, site_dir: Path) -> int:
     headline = " ".join(args.headline.split())
     hashtags = [t.strip() for t in args.hashtags.split(",") if t.strip()]
     if config.section(args.section) is None:
-        known = ", ".join(s.key for s in config.sections)
-        raise UsageError(message=f"unknown section {args.section!r}; newsgen.yaml defines: {known}")
+        keys = [s.key for s in config.sections]
+        hint = did_you_mean(args.section, keys)
+        raise UsageError(message=f"unknown section {args.section!r}{hint}; newsgen.yaml defines: {', '.join(keys)}")
     relative = scaffold.article_file(headline, args.section, now)
     text = scaffold.article_text(headline, args.section, hashtags, now)
     _, problems = parse_article(relative, text.encode(), ParseContext(config, frozenset()))

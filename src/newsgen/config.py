@@ -97,7 +97,7 @@ class _Reader(Fields):
     def sections(self, root: Map) -> tuple[Section, ...]:
         entry = root.get("sections")
         if entry is None:
-            self.problem(root.line, "missing required key 'sections'")
+            self.problem(root.line, "missing required field 'sections'")
             return ()
         if not isinstance(entry.value, Map) or not entry.value.entries:
             self.problem(entry.line, "'sections' must map section keys to titles, e.g. 'mundo: {title: Mundo}'")
