@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -252,3 +253,21 @@ def test_drafts_built_into_the_published_folder_are_warned_about(
     assert (lines[-1] if warned else None) == warned or (warned is None and not any("warning" in l for l in lines))
     if warned:
         assert cli("build", "--no-search", *flags).err.splitlines()[-1] == warned, "a build with nothing to do says it too"
+
+
+def test_the_readme_s_command_lines_name_every_option_of_every_verb() -> None:
+    import argparse
+
+    from newsgen.cli import _parser
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The command line", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^newsgen \[-C DIR\](?: \[-q\])? (\w+).*$", block, re.MULTILINE)}
+    verbs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = []
+    for verb, parser in verbs.choices.items():
+        for action in parser._actions:
+            flags = [f for f in action.option_strings if f not in ("-h", "--help", "-C", "-q", "--quiet")]
+            if flags and not any(re.search(rf"[ \[]{re.escape(f)}[ \]]", lines.get(verb, "")) for f in flags):
+                missing.append(f"{verb} {flags[-1]}")
+    assert missing == []

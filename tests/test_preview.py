@@ -208,6 +208,8 @@ def test_a_base_path_mounts_the_site_below_it(site: SiteDir) -> None:
     assert locate(root, "/noticias/", "/noticias") == ("redirect", "/noticias/")
     assert locate(root, "/noticias/", "/noticias/") == ("file", (root / "index.html").resolve())
     assert locate(root, "/noticias/", "/mundo/") == ("missing", None)
+    assert locate(root, "/not%C3%ADcias/", "/") == ("redirect", "/not%C3%ADcias/")
+    assert locate(root, "/not%C3%ADcias/", "/not%C3%ADcias/") == ("file", (root / "index.html").resolve())
 
 
 def test_the_script_goes_before_the_last_body_end_tag() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import newsgen
 from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
-from newsgen.options import BuildOptions, BuildResult
+from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult, normalized_base_url
 from newsgen.scanning import scan_now
 
 # The engine is imported only when a command needs it: a build with nothing to do
@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     search = argparse.ArgumentParser(add_help=False)
     search.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the search index (quicker; also 'search: false' in newsgen.yaml)")
+    base = argparse.ArgumentParser(add_help=False)
+    base.add_argument("--base-url", metavar="URL",
+                      help=f"the site's address for this build instead of newsgen.yaml's base_url, e.g. "
+                      f"https://preview.example/pr-12/ (also {BASE_URL_VARIABLE}; this flag wins)")
     jobs = argparse.ArgumentParser(add_help=False)
     jobs.add_argument("-j", "--jobs", type=int, metavar="N", default=os.cpu_count() or 1,
                       help="processes for parsing and writing many files (default: the number of CPUs)")
@@ -60,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsgen {newsgen.__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("build", parents=[site, filters, search, jobs], help="build the site into build/",
+    p = verbs.add_parser("build", parents=[site, filters, base, search, jobs], help="build the site into build/",
                          description="Check every article, then write what changed since the last build "
                          f"(remembered in {CACHE_DIR}/, safe to delete). Nothing is written when any "
                          "article has an error.")
@@ -68,10 +72,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/ in the site folder)")
     p.add_argument("--progress", action="store_true",
                    help="print progress lines even when stderr is not a terminal or CI is set")
-    p = verbs.add_parser("check", parents=[site, filters, jobs], help="report every problem without writing",
+    p = verbs.add_parser("check", parents=[site, filters, base, jobs], help="report every problem without writing",
                          description="Parse and render everything, print every problem as path:line: message, "
                          "write nothing. Exit 1 when there are errors.")
-    p = verbs.add_parser("serve", parents=[site, shown, search], help="preview the site; rebuild and reload on every save",
+    p = verbs.add_parser("serve", parents=[site, shown, base, search], help="preview the site; rebuild and reload on every save",
                          description="Build the site into a private temporary folder (never build/), serve it "
                          "on http://127.0.0.1:8000/ and rebuild on every change to content/, templates/, static/ "
                          "or newsgen.yaml. Open tabs reload by themselves; problems show on every page.")
@@ -126,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache=site_dir / CACHE_DIR if building else None,
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
+            base_url=_base_url(args),
         )
         scanned = scan_now(site_dir) if building else None
         result = noop(options, scanned) if scanned else None
@@ -149,10 +154,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _base_url(args: argparse.Namespace) -> str | None:
+    """``--base-url``, else ``NEWSGEN_BASE_URL``, checked as newsgen.yaml's base_url is; None
+    when neither is given (newsgen.yaml's then)."""
+    given, name = args.base_url, "--base-url"
+    if given is None:
+        given, name = os.environ.get(BASE_URL_VARIABLE) or None, BASE_URL_VARIABLE
+    if given is None:
+        return None
+    try:
+        return normalized_base_url(given.strip())
+    except ValueError:
+        raise UsageError(message=f"{name} must be an absolute http(s) URL, not {given!r}") from None
+
+
 def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) -> None:
     _print_problems(result.warnings, options.site_dir)
     if quiet:
         return
+    for note in result.notes:
+        print(note, file=sys.stderr)
     articles = plural(result.articles, "article")
     if verb == "build":
         summary = " · ".join(
@@ -228,7 +249,7 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
         raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(
         site_dir=site_dir, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
-        open_browser=args.open_browser, poll=args.poll, search=args.search,
+        open_browser=args.open_browser, poll=args.poll, search=args.search, base_url=_base_url(args),
     )
     try:
         serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))

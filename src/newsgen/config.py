@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -11,7 +10,7 @@ from babel import Locale, UnknownLocaleError
 from newsgen import urls
 from newsgen.errors import ConfigError, Problem
 from newsgen.models import Section
-from newsgen.options import CONFIG_FILE
+from newsgen.options import CONFIG_FILE, normalized_base_url
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
@@ -70,12 +69,12 @@ class _Reader(Fields):
 
     def base_url(self, root: Map) -> str:
         value = self.text(root, "base_url", required=True)
-        parts = urlsplit(value)
-        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        try:
+            return normalized_base_url(value) if value else ""
+        except ValueError:
             line = root.entries["base_url"].line
             self.problem(line, f"base_url must be an absolute http(s) URL, not {value!r}")
             return ""
-        return value if value.endswith("/") else value + "/"
 
     def language(self, root: Map) -> str:
         value = self.text(root, "language", default="pt-PT")

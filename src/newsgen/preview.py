@@ -132,9 +132,10 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
     ``("missing", None)``. Nothing outside *root* is ever returned: ``..`` (raw or
     percent-encoded), backslashes, NUL and symlinks leading out all count as missing."""
     path = unquote(url_path, errors="strict") if "%" in url_path else url_path
-    if not path.startswith(prefix):
-        return ("redirect", prefix) if path in ("/", prefix.rstrip("/")) else ("missing", None)
-    parts = path[len(prefix):].split("/")
+    mount = unquote(prefix)  # *prefix* is a URL path: percent-encoded
+    if not path.startswith(mount):
+        return ("redirect", prefix) if path in ("/", mount.rstrip("/")) else ("missing", None)
+    parts = path[len(mount):].split("/")
     if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
         return ("missing", None)
     candidate = root.joinpath(*(part for part in parts if part))

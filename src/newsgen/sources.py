@@ -11,6 +11,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,7 +40,13 @@ Parsed = tuple[str, str, Article | None, list[Problem], int]
 the time (ns) just before it was read."""
 
 
-def load_config(site_dir: Path) -> SiteConfig:
+def load_config(site_dir: Path, base_url: str | None = None) -> SiteConfig:
+    """The site's newsgen.yaml, validated; *base_url* (normalized) replaces its base_url."""
+    config = _read_config(site_dir)
+    return replace(config, base_url=base_url) if base_url else config
+
+
+def _read_config(site_dir: Path) -> SiteConfig:
     path = site_dir / CONFIG_FILE
     try:
         text = path.read_bytes().decode("utf-8-sig")
