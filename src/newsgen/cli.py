@@ -17,7 +17,8 @@ from pathlib import Path
 import newsgen
 from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
-from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult, normalized_base_url
+from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
+from newsgen.urls import normalized_base_url
 from newsgen.scanning import scan_now
 
 # The engine is imported only when a command needs it: a build with nothing to do

@@ -10,7 +10,7 @@ from babel import Locale, UnknownLocaleError
 from newsgen import urls
 from newsgen.errors import ConfigError, Problem
 from newsgen.models import Section
-from newsgen.options import CONFIG_FILE, normalized_base_url
+from newsgen.options import CONFIG_FILE
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
@@ -70,7 +70,7 @@ class _Reader(Fields):
     def base_url(self, root: Map) -> str:
         value = self.text(root, "base_url", required=True)
         try:
-            return normalized_base_url(value) if value else ""
+            return urls.normalized_base_url(value) if value else ""
         except ValueError:
             line = root.entries["base_url"].line
             self.problem(line, f"base_url must be an absolute http(s) URL, not {value!r}")

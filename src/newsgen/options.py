@@ -1,12 +1,10 @@
 """What a build is asked to do and what it reports: plain values, importable without the engine."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 from newsgen.errors import Problem
 
@@ -23,32 +21,6 @@ def is_leftover(name: str) -> bool:
     the preview never rebuilds for): hidden names, editors' swap, backup and temporary
     files (vim's ``4913`` probe, emacs ``#autosave#``), Python's ``__pycache__``."""
     return name.startswith((".", "#")) or name.endswith(EDITOR_LEFTOVERS) or name in ("4913", "__pycache__")
-
-_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-URL_CHARACTERS = "/:@!$&'()*+,;=~%"
-"""Characters besides letters, digits and ``-._`` that a URL path may hold as they are."""
-
-
-def normalized_base_url(value: str) -> str:
-    """*value* as the start of every absolute URL: an absolute http(s) URL ending in ``/``,
-    its path percent-encoded (UTF-8; escapes already there kept, never encoded twice) and
-    its host in ASCII (IDNA). An ASCII URL that needs none of it comes back as it was.
-    Raises `ValueError` when *value* is no absolute http(s) URL."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(value)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        userinfo, at, host_port = netloc.rpartition("@")
-        host, colon, port = host_port.partition(":")
-        try:
-            netloc = f"{userinfo}{at}{host.encode('idna').decode('ascii')}{colon}{port}"
-        except UnicodeError:
-            raise ValueError(value) from None
-    path = quote(_LONE_PERCENT.sub("%25", parts.path), safe=URL_CHARACTERS)
-    url = value if (netloc, path) == (parts.netloc, parts.path) else f"{parts.scheme}://{netloc}{path}"
-    return url if url.endswith("/") else url + "/"
-
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)`` while a long step runs."""
@@ -70,7 +42,7 @@ class BuildOptions:
     """Processes for a cold parse and a full write; the output is the same for any number."""
     progress: Progress | None = field(default=None, compare=False)
     base_url: str | None = None
-    """Replaces newsgen.yaml's base_url for this build (`normalized_base_url`), e.g. for a
+    """Replaces newsgen.yaml's base_url for this build (`urls.normalized_base_url`), e.g. for a
     deploy preview: ``--base-url`` or ``NEWSGEN_BASE_URL``."""
 
     def key(self) -> str:
