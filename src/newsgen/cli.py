@@ -18,8 +18,8 @@ import newsgen
 from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
 from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
-from newsgen.urls import normalized_base_url
 from newsgen.scanning import scan_now
+from newsgen.urls import normalized_base_url
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and
