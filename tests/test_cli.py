@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,99 @@ def test_the_command_exits_with_the_build_s_code_and_all_its_output(site: SiteDi
     )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip().endswith("-cimeira-em-bruxelas.md")
+
+
+def test_a_hundred_thousand_hashtags_are_one_problem_not_ninety_thousand(site: SiteDir, cli, monkeypatch) -> None:
+    tags = ", ".join(f"Tag{i}" for i in range(100_000))
+    site.write("content/mundo/a.md", f"---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [{tags}]\n---\nTexto.\n")
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "content/mundo/a.md:6: more than 10,000 values (each repeat of an alias counts): too many to read",
+        "1 error in 1 file; nothing was written",
+    ]
+
+
+def test_a_message_repeated_in_one_file_is_shown_three_times_then_counted(site: SiteDir, cli, monkeypatch) -> None:
+    empty = ", ".join(["~"] * 5000)
+    site.article("a", hashtags=["a/b"])
+    site.write("content/mundo/b.md", f"---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [{empty}]\n---\nTexto.\n")
+    site.write("content/mundo/c.md", "---\nheadline: A\nstandfirst: B\nsection: mundo\ntimestamp: 2025-06-04T18:30\nhashtags: [~, ~, ~]\n---\nTexto.\n")
+    monkeypatch.chdir(site.root)
+    run = cli("build")
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        "content/mundo/a.md:6: hashtag 'a/b': may hold only letters, digits, spaces and hyphens (no '/', '.', '#' or other signs)",
+        *["content/mundo/b.md:6: a hashtag must be text, not nothing"] * 3,
+        "content/mundo/b.md: … and 4,997 more like this",
+        *["content/mundo/c.md:6: a hashtag must be text, not nothing"] * 3,  # exactly three: nothing to count
+        "5,004 errors in 3 files; nothing was written",
+    ]
+
+
+def test_check_ends_with_the_tally_and_build_says_it_wrote_nothing(site: SiteDir, cli, monkeypatch) -> None:
+    site.article("a", section="mudno")
+    monkeypatch.chdir(site.root)
+    checked, built = cli("check"), cli("build")
+    assert checked.code == built.code == 1
+    assert checked.err.splitlines()[-1] == "1 error in 1 file", "check never writes: no 'nothing was written'"
+    assert built.err.splitlines()[-1] == "1 error in 1 file; nothing was written"
+
+
+def test_new_with_a_misspelt_section_suggests_the_right_one(site: SiteDir, cli) -> None:
+    run = cli("-C", str(site.root), "new", "Título", "--section", "mudno")
+    assert run.code == 2
+    assert run.err.strip() == "newsgen: unknown section 'mudno' (did you mean 'mundo'?); newsgen.yaml defines: mundo, europa"
+
+
+def test_an_unclosed_quote_is_named_at_the_line_where_it_opens(site: SiteDir, cli, monkeypatch) -> None:
+    site.write("content/mundo/a.md", '---\nheadline: "Kim recebe Shoigu\nstandfirst: "O líder norte-coreano"\nsection: mundo\n---\nTexto.\n')
+    monkeypatch.chdir(site.root)
+    run = cli("check")
+    assert run.err.splitlines() == [
+        'content/mundo/a.md:2: YAML syntax error: unclosed quote: add the closing " on this line (the value ran on to the " on line 3)',
+        "1 error in 1 file",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flags", "warned"),
+    [
+        (["--drafts"], "warning: --drafts put draft articles in build/, the folder you publish; build without it before publishing (or use -o DIR, or newsgen serve)"),
+        (["--future", "-q"], "warning: --future put embargoed articles in build/, the folder you publish; build without it before publishing (or use -o DIR, or newsgen serve)"),
+        (["--drafts", "--future", "-o", "build"], "warning: --drafts and --future put draft and embargoed articles in build/, the folder you publish; build without them before publishing (or use -o DIR, or newsgen serve)"),
+        (["--drafts", "-o", "preview"], None),
+        ([], None),
+    ],
+)
+def test_drafts_built_into_the_published_folder_are_warned_about(
+    site: SiteDir, cli, monkeypatch, flags: list[str], warned: str | None
+) -> None:
+    site.article("a")
+    site.article("b", draft=True)
+    monkeypatch.chdir(site.root)
+    run = cli("build", "--no-search", *flags)
+    assert run.code == 0, run.err
+    lines = run.err.splitlines()
+    assert (lines[-1] if warned else None) == warned or (warned is None and not any("warning" in l for l in lines))
+    if warned:
+        assert cli("build", "--no-search", *flags).err.splitlines()[-1] == warned, "a build with nothing to do says it too"
+
+
+def test_the_readme_s_command_lines_name_every_option_of_every_verb() -> None:
+    import argparse
+
+    from newsgen.cli import _parser
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The command line", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^newsgen \[-C DIR\](?: \[-q\])? (\w+).*$", block, re.MULTILINE)}
+    verbs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = []
+    for verb, parser in verbs.choices.items():
+        for action in parser._actions:
+            flags = [f for f in action.option_strings if f not in ("-h", "--help", "-C", "-q", "--quiet")]
+            if flags and not any(re.search(rf"[ \[]{re.escape(f)}[ \]]", lines.get(verb, "")) for f in flags):
+                missing.append(f"{verb} {flags[-1]}")
+    assert missing == []

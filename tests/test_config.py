@@ -54,4 +54,12 @@ def test_yaml_syntax_error_names_the_line() -> None:
 def test_missing_sections_is_an_error() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config("title: x\nbase_url: https://e.pt/\n")
-    assert [p.message for p in caught.value.problems] == ["missing required key 'sections'"]
+    assert [p.message for p in caught.value.problems] == ["missing required field 'sections'"]
+
+
+def test_a_missing_setting_is_told_as_a_front_matter_field_is() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config("language: pt-PT\n")
+    assert [p.message for p in caught.value.problems] == [
+        "missing required field 'base_url'", "missing required field 'sections'", "missing required field 'title'",
+    ]

@@ -388,6 +388,20 @@ def test_a_renamed_section_shows_everywhere(archive: SiteDir) -> None:
     assert "União Europeia" in archive.page(url_of(PATHS[2]))
 
 
+def test_another_base_url_rebuilds_every_page_as_a_cold_build_with_it(archive: SiteDir) -> None:
+    """A deploy preview (``--base-url``) after a normal build, and back: each equals a cold build."""
+    original = tree(archive.out)
+    preview = "https://preview.example/pr-12/"
+    result = assert_same_as_cold(archive, base_url=preview)
+    assert result.rewritten > 0.9 * result.files, "every page carries the base URL"
+    assert f'<link rel="canonical" href="{preview}">' in archive.page("")
+    assert 'href="/pr-12/mundo/"' in archive.page("")
+    assert "example.pt" not in archive.page(url_of(PATHS[0]))
+    assert archive.build(cache=archive.root / CACHE, base_url=preview).rewritten == 0, "the same preview again: a no-op"
+    assert_same_as_cold(archive)
+    assert tree(archive.out) == original
+
+
 def test_changed_hashtags_move_articles_between_tag_pages(archive: SiteDir) -> None:
     """An article moves from one tag to another; the last article of a tag leaves (its page goes); the
     oldest article leaves a tag with numbered pages (they all shift)."""

@@ -144,6 +144,17 @@ def test_problems_are_overlaid_escaped_on_every_page(served: PreviewServer) -> N
         assert b"Kim recebe Shoigu" in page or path == "/nao-existe", "the last good site is still served"
 
 
+def test_the_overlay_counts_repeats_of_one_message_in_one_file(served: PreviewServer) -> None:
+    repeated = tuple(Problem("content/mundo/kim.md", 6, "a hashtag must be text, not nothing") for _ in range(90_008))
+    served.show(Status(build="b2", problems=(*repeated, Problem("content/mundo/kim.md", 9, "other")), built=True))
+    _, _, page = request(served, "/")
+    assert page.count(b"content/mundo/kim.md:6: a hashtag must be text, not nothing") == 3
+    assert "content/mundo/kim.md: … and 90,005 more like this".encode() in page
+    assert b"content/mundo/kim.md:9: other" in page
+    assert b"newsgen: 90,009 problems" in page
+    assert len(page) < 20_000
+
+
 def test_before_any_good_build_every_page_is_the_overlay(served: PreviewServer) -> None:
     served.show(Status(build="b2", problems=(Problem("newsgen.yaml", 2, "bad"),), built=False))
     code, _, page = request(served, "/mundo/")
@@ -197,6 +208,8 @@ def test_a_base_path_mounts_the_site_below_it(site: SiteDir) -> None:
     assert locate(root, "/noticias/", "/noticias") == ("redirect", "/noticias/")
     assert locate(root, "/noticias/", "/noticias/") == ("file", (root / "index.html").resolve())
     assert locate(root, "/noticias/", "/mundo/") == ("missing", None)
+    assert locate(root, "/not%C3%ADcias/", "/") == ("redirect", "/not%C3%ADcias/")
+    assert locate(root, "/not%C3%ADcias/", "/not%C3%ADcias/") == ("file", (root / "index.html").resolve())
 
 
 def test_the_script_goes_before_the_last_body_end_tag() -> None:

@@ -99,3 +99,61 @@ def test_asset_paths_stay_inside_the_site(src: str, expected: str | None) -> Non
 def test_base_path_comes_from_base_url() -> None:
     assert urls.base_path("https://example.pt") == "/"
     assert urls.base_path("https://example.pt/noticias") == "/noticias/"
+
+
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        ("mundo/2025/06/04/kim-e-shoigu/", "mundo/2025/06/04/kim-e-shoigu/"),
+        ("images/foto(1)_v2~final.png", "images/foto(1)_v2~final.png"),
+        ("images/foto com espaço.png", "images/foto%20com%20espa%C3%A7o.png"),
+        ("100% real.png", "100%25%20real.png"),
+        ("a#b?c.png", "a%23b%3Fc.png"),
+    ],
+)
+def test_a_site_path_s_url_is_percent_encoded_once(path: str, url: str) -> None:
+    assert urls.url_path(path) == url
+    assert urls.encoded_url(url) == url, "a URL already encoded stays as it is"
+
+
+@pytest.mark.parametrize(
+    ("written", "url"),
+    [
+        ("https://x.pt/a%20b", "https://x.pt/a%20b"),
+        ("https://x.pt/a b?q=ç#f g", "https://x.pt/a%20b?q=%C3%A7#f%20g"),
+        ("https://ação.pt/", "https://ação.pt/"),
+        ("100%.png", "100%25.png"),
+        ("mailto:ana@x.pt", "mailto:ana@x.pt"),
+    ],
+)
+def test_a_url_an_editor_wrote_gets_only_what_it_lacks(written: str, url: str) -> None:
+    assert urls.encoded_url(written) == url
+
+
+@pytest.mark.parametrize(
+    ("given", "normalized"),
+    [
+        ("https://example.pt/noticias/", "https://example.pt/noticias/"),
+        ("https://Example.PT", "https://Example.PT/"),
+        ("https://example.pt/notícias", "https://example.pt/not%C3%ADcias/"),
+        ("https://example.pt/not%C3%ADcias/", "https://example.pt/not%C3%ADcias/"),
+        ("http://notícias.pt:8080/pr 12/", "http://xn--notcias-9ya.pt:8080/pr%2012/"),
+    ],
+)
+def test_a_base_url_is_encoded_and_ends_with_a_slash(given: str, normalized: str) -> None:
+    assert urls.normalized_base_url(given) == normalized
+
+
+@pytest.mark.parametrize("bad", ["example.pt", "ftp://example.pt/", "https://", "/noticias/", "https://x.pt/?a=1", "https://x.pt/#a"])
+def test_a_base_url_must_be_absolute_http(bad: str) -> None:
+    with pytest.raises(ValueError):
+        urls.normalized_base_url(bad)
+
+
+def test_the_command_line_imports_no_engine_and_no_slugify() -> None:
+    """The no-op check runs before the engine is imported: `urls` must stay standard library only."""
+    import subprocess
+    import sys
+
+    code = "import sys, newsgen.cli; print(sorted(m for m in ('slugify', 'yaml', 'jinja2', 'babel', 'markdown') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

@@ -23,7 +23,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urljoin
 
+from newsgen import urls
 from newsgen.cache import (
     CACHE_DIR,
     MARKER,
@@ -136,7 +138,21 @@ def _written(output: Path, file: str) -> bytes | None:
 
 def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
     articles = len(gathered.site.articles)
-    return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten)
+    notes = _notes(gathered.site.config.base_url)
+    return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten, notes)
+
+
+def _notes(base_url: str) -> tuple[str, ...]:
+    """What to know before deploying this build: a site below a path (a deploy preview at
+    ``https://preview.example/pr-12/``) has its robots.txt where crawlers never look."""
+    prefix = urls.base_path(base_url)
+    if prefix == "/":
+        return ()
+    root = urljoin(base_url, "/robots.txt")
+    return (
+        f"warning: the site lives under {prefix} but crawlers read only {root}: serve this build's "
+        f"robots.txt there, or add its Sitemap lines to that file (see README)",
+    )
 
 
 # --- the cache ---------------------------------------------------------------------------
@@ -202,7 +218,7 @@ def _save_cache(
     }
     state = State(
         options.key(), str(output), sources, scanned.started_ns, marker, gathered.clock, options.now, summary,
-        gathered.warnings, racy,
+        gathered.warnings, racy, result.notes,
     )
     store.save_state(state)
     live = parse_cache.entries.values()

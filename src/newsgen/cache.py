@@ -84,6 +84,8 @@ class State:
     """SHA-256 of the files changed just before that build's scan (`racy_digests`; an
     article's is that of the bytes it was parsed from): their signature alone cannot
     tell a second change within the same mtime tick."""
+    notes: tuple[str, ...] = ()
+    """That build's warnings about the whole site (`BuildResult.notes`), repeated likewise."""
 
     def holds(
         self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime,
@@ -139,7 +141,7 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
     if settled is not None:
         store.save_state(settled)
     articles, pages, files = state.summary
-    return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0)
+    return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0, state.notes)
 
 
 @dataclass

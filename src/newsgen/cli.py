@@ -16,9 +16,10 @@ from pathlib import Path
 
 import newsgen
 from newsgen.cache import CACHE_DIR, noop
-from newsgen.errors import ContentError, NewsgenError, Problem, UsageError, errors_in, plural, tally
-from newsgen.options import BuildOptions, BuildResult
+from newsgen.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
+from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
 from newsgen.scanning import refusal, scan_now
+from newsgen.urls import normalized_base_url
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     search = argparse.ArgumentParser(add_help=False)
     search.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the search index (quicker; also 'search: false' in newsgen.yaml)")
+    base = argparse.ArgumentParser(add_help=False)
+    base.add_argument("--base-url", metavar="URL",
+                      help=f"the site's address for this build instead of newsgen.yaml's base_url, e.g. "
+                      f"https://preview.example/pr-12/ (also {BASE_URL_VARIABLE}; this flag wins)")
     jobs = argparse.ArgumentParser(add_help=False)
     jobs.add_argument("-j", "--jobs", type=int, metavar="N", default=os.cpu_count() or 1,
                       help="processes for parsing and writing many files (default: the number of CPUs)")
@@ -60,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsgen {newsgen.__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("build", parents=[site, filters, search, jobs], help="build the site into build/",
+    p = verbs.add_parser("build", parents=[site, filters, base, search, jobs], help="build the site into build/",
                          description="Check every article, then write what changed since the last build "
                          f"(remembered in {CACHE_DIR}/, safe to delete). Nothing is written when any "
                          "article has an error.")
@@ -68,10 +73,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/ in the site folder)")
     p.add_argument("--progress", action="store_true",
                    help="print progress lines even when stderr is not a terminal or CI is set")
-    p = verbs.add_parser("check", parents=[site, filters, jobs], help="report every problem without writing",
+    p = verbs.add_parser("check", parents=[site, filters, base, jobs], help="report every problem without writing",
                          description="Parse and render everything, print every problem as path:line: message, "
                          "write nothing. Exit 1 when there are errors.")
-    p = verbs.add_parser("serve", parents=[site, shown, search], help="preview the site; rebuild and reload on every save",
+    p = verbs.add_parser("serve", parents=[site, shown, base, search], help="preview the site; rebuild and reload on every save",
                          description="Build the site into a private temporary folder (never build/), serve it "
                          "on http://127.0.0.1:8000/ and rebuild on every change to content/, templates/, static/ "
                          "or newsgen.yaml. Open tabs reload by themselves; problems show on every page.")
@@ -126,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache=site_dir / CACHE_DIR if building else None,
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
+            base_url=_base_url(args),
         )
         scanned = scan_now(site_dir) if building else None
         result = noop(options, scanned) if scanned else None
@@ -134,11 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
+        if building and (options.drafts or options.future) and options.output.resolve() == (site_dir / "build").resolve():
+            print(_unpublished_warning(options), file=sys.stderr)
         return 0
     except NewsgenError as exc:
         if exc.problems:
             _print_problems(exc.problems, site_dir)
-            print(_summary(exc.problems), file=sys.stderr)
+            print(_summary(exc.problems, args.verb), file=sys.stderr)
         else:
             print(f"newsgen: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -147,18 +155,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _base_url(args: argparse.Namespace) -> str | None:
+    """``--base-url``, else ``NEWSGEN_BASE_URL``, checked as newsgen.yaml's base_url is; None
+    when neither is given (newsgen.yaml's then)."""
+    given, name = args.base_url, "--base-url"
+    if given is None:
+        given, name = os.environ.get(BASE_URL_VARIABLE) or None, BASE_URL_VARIABLE
+    if given is None:
+        return None
+    try:
+        return normalized_base_url(given.strip())
+    except ValueError:
+        raise UsageError(message=f"{name} must be an absolute http(s) URL, not {given!r}") from None
+
+
 def _report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) -> None:
     _print_problems(result.warnings, options.site_dir)
     if quiet:
         return
+    for note in result.notes:
+        print(note, file=sys.stderr)
     articles = plural(result.articles, "article")
     if verb == "build":
         summary = " · ".join(
-            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten} rewritten", f"{result.seconds:.2f} s"]
+            [f"built {articles}", plural(result.pages, "page"), f"{result.rewritten:,} rewritten", f"{result.seconds:.2f} s"]
         )
         print(f"{summary} → {os.path.relpath(options.output)}", file=sys.stderr)
     else:
         print(f"checked {articles} and {plural(result.pages, 'page')}: no errors", file=sys.stderr)
+
+
+def _unpublished_warning(options: BuildOptions) -> str:
+    """What ``--drafts`` / ``--future`` did to the folder that gets published."""
+    flags = " and ".join(flag for flag, on in (("--drafts", options.drafts), ("--future", options.future)) if on)
+    what = " and ".join(kind for kind, on in (("draft", options.drafts), ("embargoed", options.future)) if on)
+    return (
+        f"warning: {flags} put {what} articles in {os.path.relpath(options.output)}/, the folder you publish; "
+        f"build without {'them' if ' and ' in flags else 'it'} before publishing (or use -o DIR, or newsgen serve)"
+    )
 
 
 class _Progress:
@@ -176,15 +210,18 @@ class _Progress:
 
 
 def _print_problems(problems: Sequence[Problem], site_dir: Path) -> None:
-    for problem in problems:
+    """Every problem as ``path:line: message``, paths relative to where the editor stands;
+    repeats of one message in one file after the first few are counted, not printed."""
+    for problem in collapsed(problems):
         shown = problem
         if not problem.path.startswith(("(", "/")):
             shown = Problem(os.path.relpath(site_dir / problem.path), problem.line, problem.message, problem.severity)
         print(shown, file=sys.stderr)
 
 
-def _summary(problems: Sequence[Problem]) -> str:
-    return f"{tally(problems)}; nothing was written"
+def _summary(problems: Sequence[Problem], verb: str) -> str:
+    """``2 errors in 1 file``; a build (or ``new``) also says it wrote nothing (``check`` never writes)."""
+    return tally(problems) if verb == "check" else f"{tally(problems)}; nothing was written"
 
 
 class _Terminal:
@@ -213,7 +250,7 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
         raise UsageError(message=f"--port must be between 0 and 65535, not {args.port}")
     options = ServeOptions(
         site_dir=site_dir, host=args.host, port=args.port, drafts=args.drafts, future=args.future,
-        open_browser=args.open_browser, poll=args.poll, search=args.search,
+        open_browser=args.open_browser, poll=args.poll, search=args.search, base_url=_base_url(args),
     )
     try:
         serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))
@@ -224,6 +261,7 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
 
 def _new(args: argparse.Namespace, site_dir: Path) -> int:
     from newsgen import scaffold
+    from newsgen.config import did_you_mean
     from newsgen.parse import ParseContext, parse_article
     from newsgen.sources import load_config
 
@@ -232,8 +270,9 @@ def _new(args: argparse.Namespace, site_dir: Path) -> int:
     headline = " ".join(args.headline.split())
     hashtags = [t.strip() for t in args.hashtags.split(",") if t.strip()]
     if config.section(args.section) is None:
-        known = ", ".join(s.key for s in config.sections)
-        raise UsageError(message=f"unknown section {args.section!r}; newsgen.yaml defines: {known}")
+        keys = [s.key for s in config.sections]
+        hint = did_you_mean(args.section, keys)
+        raise UsageError(message=f"unknown section {args.section!r}{hint}; newsgen.yaml defines: {', '.join(keys)}")
     relative = scaffold.article_file(headline, args.section, now)
     text = scaffold.article_text(headline, args.section, hashtags, now)
     _, problems = parse_article(relative, text.encode(), ParseContext(config, frozenset()))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -70,12 +69,12 @@ class _Reader(Fields):
 
     def base_url(self, root: Map) -> str:
         value = self.text(root, "base_url", required=True)
-        parts = urlsplit(value)
-        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        try:
+            return urls.normalized_base_url(value) if value else ""
+        except ValueError:
             line = root.entries["base_url"].line
             self.problem(line, f"base_url must be an absolute http(s) URL, not {value!r}")
             return ""
-        return value if value.endswith("/") else value + "/"
 
     def language(self, root: Map) -> str:
         value = self.text(root, "language", default="pt-PT")
@@ -97,7 +96,7 @@ class _Reader(Fields):
     def sections(self, root: Map) -> tuple[Section, ...]:
         entry = root.get("sections")
         if entry is None:
-            self.problem(root.line, "missing required key 'sections'")
+            self.problem(root.line, "missing required field 'sections'")
             return ()
         if not isinstance(entry.value, Map) or not entry.value.entries:
             self.problem(entry.line, "'sections' must map section keys to titles, e.g. 'mundo: {title: Mundo}'")

@@ -1,6 +1,7 @@
 """Problems found in a site, and the exceptions that carry them to an exit code."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -37,9 +38,32 @@ def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(p for p in problems if p.severity == "error")
 
 
+REPEATS_SHOWN = 3
+"""Problems with the same message in the same file shown before the rest are counted."""
+
+
+def collapsed(problems: Iterable[Problem], keep: int = REPEATS_SHOWN) -> list[Problem]:
+    """*problems* as they are shown: after *keep* with the same message in the same file,
+    one line counts the rest (``path: … and 90,005 more like this``), so a mistake
+    repeated 90,000 times does not bury the others."""
+    problems = tuple(problems)
+    totals = Counter((p.path, p.message, p.severity) for p in problems)
+    seen: Counter[tuple[str, str, str]] = Counter()
+    shown = []
+    for problem in problems:
+        same = (problem.path, problem.message, problem.severity)
+        seen[same] += 1
+        if seen[same] <= keep:
+            shown.append(problem)
+        if seen[same] == keep and totals[same] > keep:
+            more = f"… and {totals[same] - keep:,} more like this"
+            shown.append(Problem(problem.path, 0, more, problem.severity))
+    return shown
+
+
 def plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors``: for the English messages of the command line."""
-    return f"{count} {noun}{'s' * (count != 1)}"
+    """``1 error``, ``2 errors``, ``90,007 errors``: for the English messages of the command line."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
 def tally(problems: Iterable[Problem]) -> str:

@@ -19,7 +19,9 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.util import STX
 
+from newsgen import urls
 from newsgen.typography import smarten, smarten_segments
 
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt", "dd"})
@@ -44,6 +46,8 @@ class Body:
     images: tuple[BodyImage, ...]
     unbalanced: tuple[str, ...]
     """The start of every block whose quotes do not balance."""
+    files: tuple[str, ...] = ()
+    """Site paths of the files the body links to (a PDF, an image shown only as a link)."""
 
 
 class _FigureTreeprocessor(Treeprocessor):
@@ -123,7 +127,7 @@ class _ImageTreeprocessor(Treeprocessor):
                 site_path = self.md.resolve(src)  # type: ignore[attr-defined]
                 found.append(BodyImage(src, site_path, alt, caption, credit))
                 if site_path is not None:
-                    img.set("src", self.md.url_prefix + site_path)  # type: ignore[attr-defined]
+                    img.set("src", self.md.url_prefix + urls.url_path(site_path))  # type: ignore[attr-defined]
                     size = self.md.size(site_path)  # type: ignore[attr-defined]
                     if size and not (img.get("width") or img.get("height")):
                         img.set("width", str(size[0]))
@@ -133,6 +137,29 @@ class _ImageTreeprocessor(Treeprocessor):
         words = sum(len(text.split()) for text in root.itertext())
         self.md.body_images = tuple(found)  # type: ignore[attr-defined]
         self.md.body_words = words  # type: ignore[attr-defined]
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    """A link to a file of the site (``[o relatório](relatorio.pdf)``, found as an image's
+    ``src`` is) points at its URL; any other link keeps its address, with what a URL may not
+    hold (a space, an accent) percent-encoded."""
+
+    def run(self, root: etree.Element) -> None:
+        files = []
+        for link in root.iter("a"):
+            href = link.get("href")
+            if not href or STX in href:  # an e-mail address, written as character references
+                continue
+            site_path = None if href.startswith(("#", "//")) or _SCHEME.match(href) else self.md.resolve(href)  # type: ignore[attr-defined]
+            if site_path is not None:
+                files.append(site_path)
+                link.set("href", self.md.url_prefix + urls.url_path(site_path))  # type: ignore[attr-defined]
+            else:
+                link.set("href", urls.encoded_url(href))
+        self.md.body_files = tuple(dict.fromkeys(files))  # type: ignore[attr-defined]
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 CAPTION_LABEL = "Legenda: "
@@ -168,6 +195,7 @@ class NewsExtension(Extension):
         md.treeprocessors.register(_FigureTreeprocessor(md), "news_figure", 7)
         md.treeprocessors.register(_TypographyTreeprocessor(md), "news_typography", 6)
         md.treeprocessors.register(_ImageTreeprocessor(md), "news_images", 5)
+        md.treeprocessors.register(_LinkTreeprocessor(md), "news_links", 4.5)
         md.treeprocessors.register(_CaptionLabelTreeprocessor(md), "news_caption_labels", 4)
 
 
@@ -255,4 +283,5 @@ def render_body(
         words=md.body_words,  # type: ignore[attr-defined]
         images=md.body_images,  # type: ignore[attr-defined]
         unbalanced=tuple(md.unbalanced_blocks),  # type: ignore[attr-defined]
+        files=md.body_files,  # type: ignore[attr-defined]
     )

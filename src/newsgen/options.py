@@ -9,6 +9,8 @@ from pathlib import Path
 from newsgen.errors import Problem
 
 CONFIG_FILE = "newsgen.yaml"
+BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"
+"""The environment variable that overrides newsgen.yaml's base_url (``--base-url`` wins)."""
 SOURCE_DIRS = ("content", "templates", "static")
 """A site folder: its config file and the folders a build reads."""
 EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
@@ -39,10 +41,13 @@ class BuildOptions:
     jobs: int = 1
     """Processes for a cold parse and a full write; the output is the same for any number."""
     progress: Progress | None = field(default=None, compare=False)
+    base_url: str | None = None
+    """Replaces newsgen.yaml's base_url for this build (`urls.normalized_base_url`), e.g. for a
+    deploy preview: ``--base-url`` or ``NEWSGEN_BASE_URL``."""
 
     def key(self) -> str:
         """The options that shape the output, for the cache's no-op check."""
-        return repr((self.drafts, self.future, self.strict, self.search))
+        return repr((self.drafts, self.future, self.strict, self.search, self.base_url))
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,5 @@ class BuildResult:
     seconds: float
     rewritten: int = 0
     """Files made anew by this build; the rest were already in the output."""
+    notes: tuple[str, ...] = ()
+    """Warnings about the whole site rather than a file (how to deploy it), one line each."""

@@ -114,7 +114,7 @@ class _Article(Fields):
         slug = self.slug(headline)
         byline = self.text(self.table, "byline")
         sources = self.sources()
-        body = render_body(self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix, self.ctx.image_sizes.get)
+        body = render_body(self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get)
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
             return None
@@ -135,7 +135,7 @@ class _Article(Fields):
             words=body.words,
             path=urls.article_path(section, published.date(), slug),
             digest=self.digest,
-            assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path])),
+            assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
         )
 
     def typographic(self, key: str, required: bool = False) -> str:
@@ -251,20 +251,29 @@ class _Article(Fields):
                 result.append(Image(site_path, smarten(alt)[0], caption, credit))
         return tuple(result)
 
-    def locate(self, src: str) -> tuple[str | None, str]:
+    def locate(self, src: str, url: bool = False) -> tuple[str | None, str]:
         """The site path of an image (next to the article first, then from the site root),
-        or None and the reason."""
+        or None and the reason. Its percent-escapes decoded too (``outra%20foto.png`` is
+        ``outra foto.png``): first, for a *url* (a body's link or image), else after *src*
+        as written (the front matter names files)."""
         rooted = urls.asset_path(src)
         if rooted is None:
             return None, f"image {src!r} must be a file in static/ or content/, not a URL or a path outside the site"
+        plain = urls.decoded(src)
+        for name in [src] if plain is None else [plain, src] if url else [src, plain]:
+            found = self._find(name)
+            if found is not None:
+                return found, ""
+        return None, f"image {src!r} not found in static/ or content/"
+
+    def _find(self, src: str) -> str | None:
         folder = posixpath.dirname(self.path.removeprefix("content/"))
         if folder and not src.startswith("/"):
             beside = urls.asset_path(posixpath.join(folder, src))
             if beside in self.ctx.assets:
-                return beside, ""
-        if rooted in self.ctx.assets:
-            return rooted, ""
-        return None, f"image {src!r} not found in static/ or content/"
+                return beside
+        rooted = urls.asset_path(src)
+        return rooted if rooted in self.ctx.assets else None
 
     def resolve(self, src: str, line: int) -> str | None:
         site_path, reason = self.locate(src)
@@ -298,7 +307,7 @@ class _Article(Fields):
                 if link and not link.startswith(("https://", "http://")):
                     self.problem(item.line, f"source url must start with https:// or http://, not {link!r}")
                 elif name:
-                    result.append(Source(name, link))
+                    result.append(Source(name, urls.encoded_url(link)))
             else:
                 self.problem(item.line, f"a source must be a name or 'name' and 'url' fields, not {describe(item)}")
         return tuple(result)
@@ -314,7 +323,7 @@ class _Article(Fields):
         for image in body.images:
             line = self.body_line + _line_in(self.body, image.src)
             if image.site_path is None:
-                self.problem(line, self.locate(image.src)[1])
+                self.problem(line, self.locate(image.src, url=True)[1])
             if not image.alt:
                 self.problem(line, f"image {image.src!r} needs alt text: ![what it shows]({image.src})")
             if not image.credit:

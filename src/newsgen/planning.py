@@ -106,7 +106,7 @@ def gather(
     files that did not change. *written* reads a file of the output the last build wrote,
     if it holds what *previous* planned."""
     site_dir = options.site_dir
-    config = load_config(site_dir)
+    config = load_config(site_dir, options.base_url)
     if not (site_dir / "content").is_dir():
         raise UsageError(message=f"no content/ folder in {site_dir}")
     scanned = scan(site_dir) if scanned is None else scanned

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.errors import Problem, plural
+from newsgen.errors import Problem, collapsed, plural
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
@@ -132,9 +132,10 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
     ``("missing", None)``. Nothing outside *root* is ever returned: ``..`` (raw or
     percent-encoded), backslashes, NUL and symlinks leading out all count as missing."""
     path = unquote(url_path, errors="strict") if "%" in url_path else url_path
-    if not path.startswith(prefix):
-        return ("redirect", prefix) if path in ("/", prefix.rstrip("/")) else ("missing", None)
-    parts = path[len(prefix):].split("/")
+    mount = unquote(prefix)  # *prefix* is a URL path: percent-encoded
+    if not path.startswith(mount):
+        return ("redirect", prefix) if path in ("/", mount.rstrip("/")) else ("missing", None)
+    parts = path[len(mount):].split("/")
     if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
         return ("missing", None)
     candidate = root.joinpath(*(part for part in parts if part))
@@ -174,7 +175,7 @@ def overlay(status: Status) -> str:
     else:
         lead = "The site has not built yet."
     items = "".join(
-        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in status.problems
+        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in collapsed(status.problems)
     )
     style = (LIVE / "overlay.css").read_text(encoding="utf-8")
     return (

@@ -206,7 +206,7 @@ class Renderer:
             url=self.url,
             tag_for=site.tag_of,
             asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
-            absolute=lambda path: site.config.base_url + path,
+            absolute=self.absolute,
             size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
         )
@@ -220,7 +220,12 @@ class Renderer:
         )
 
     def url(self, path: str) -> str:
-        return self.base + path
+        """The URL of the site path *path*, from the host's root: ``/noticias/mundo/``."""
+        return self.base + urls.url_path(path)
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of the site path *path*: ``https://example.pt/noticias/mundo/``."""
+        return self.site.config.base_url + urls.url_path(path)
 
     def datetime_long(self, dt: datetime) -> str:
         """``4 de junho de 2025, 18:30`` in the site's time zone."""

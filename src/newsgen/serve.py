@@ -58,6 +58,8 @@ class ServeOptions:
     open_browser: bool = False
     poll: bool = False
     search: bool = True
+    base_url: str | None = None
+    """Replaces newsgen.yaml's base_url (normalized): its path is where the preview serves the site."""
 
 
 class Console(Protocol):
@@ -80,7 +82,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
         root = Path(scratch, "site")
         root.mkdir()
         watcher = Watcher(options.site_dir, poll=options.poll)
-        server = _bind(options, root, _prefix(options.site_dir), watcher.idle, console)
+        server = _bind(options, root, _prefix(options.site_dir, options.base_url), watcher.idle, console)
         session = _Session(options, clock, console, server, root)
         http = Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)
         try:
@@ -147,7 +149,7 @@ class _Session:
         started = time.perf_counter()
         build = BuildOptions(
             site_dir=self.options.site_dir, output=self.root, now=self.clock(),
-            drafts=self.options.drafts, future=self.options.future,
+            drafts=self.options.drafts, future=self.options.future, base_url=self.options.base_url,
         )
         self.untidy = True
         self._rebuild(build, changed, started)
@@ -300,7 +302,9 @@ class _Indexer:
             self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
 
 
-def _prefix(site_dir: Path) -> str:
+def _prefix(site_dir: Path, base_url: str | None) -> str:
+    if base_url:
+        return urls.base_path(base_url)
     try:
         return urls.base_path(load_config(site_dir).base_url)
     except NewsgenError:

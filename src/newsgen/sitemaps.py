@@ -133,7 +133,7 @@ def sitemap_index(files: Sequence[SitemapFile], site: Site) -> Planned:
         root = xml_element(None, "sitemapindex", xmlns=SITEMAP_NS)
         for item in files:
             entry = xml_element(root, "sitemap")
-            xml_element(entry, "loc", base + item.file)
+            xml_element(entry, "loc", base + urls.url_path(item.file))
             if item.lastmod is not None:
                 xml_element(entry, "lastmod", iso(item.lastmod, tz))
         return xml_bytes(root)
@@ -185,7 +185,7 @@ def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneI
     as long)."""
     lines = [f'<urlset xmlns="{SITEMAP_NS}">']
     for path, moment in entries:
-        lines.append(f"  <url>\n    <loc>{xml_text(base + path)}</loc>")
+        lines.append(f"  <url>\n    <loc>{xml_text(base + urls.url_path(path))}</loc>")
         if moment is not None:
             lines.append(f"    <lastmod>{iso(moment, tz)}</lastmod>")
         lines.append("  </url>")
@@ -207,7 +207,7 @@ def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
     language = news_language(config.language)
     for article in recent:
         item = xml_element(urlset, "url")
-        xml_element(item, "loc", config.base_url + article.path)
+        xml_element(item, "loc", config.base_url + urls.url_path(article.path))
         news = xml_element(item, "news:news")
         publication = xml_element(news, "news:publication")
         xml_element(publication, "news:name", config.title)
@@ -219,5 +219,5 @@ def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
 
 def _robots(site: Site) -> bytes:
     base = site.config.base_url
-    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {base}{SITEMAP}", f"Sitemap: {base}{NEWS_SITEMAP}"]
+    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {base}{urls.url_path(SITEMAP)}", f"Sitemap: {base}{urls.url_path(NEWS_SITEMAP)}"]
     return ("\n".join(lines) + "\n").encode("utf-8")

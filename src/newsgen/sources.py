@@ -13,6 +13,7 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -42,7 +43,13 @@ Parsed = tuple[str, str, Article | None, list[Problem], int]
 the time (ns) just before it was read."""
 
 
-def load_config(site_dir: Path) -> SiteConfig:
+def load_config(site_dir: Path, base_url: str | None = None) -> SiteConfig:
+    """The site's newsgen.yaml, validated; *base_url* (normalized) replaces its base_url."""
+    config = _read_config(site_dir)
+    return replace(config, base_url=base_url) if base_url else config
+
+
+def _read_config(site_dir: Path) -> SiteConfig:
     path = site_dir / CONFIG_FILE
     why = refusal(path, os.path.realpath(site_dir))
     if why is not None:

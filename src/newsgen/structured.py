@@ -9,6 +9,7 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
+from newsgen import urls
 from newsgen.config import SiteConfig
 from newsgen.models import Article, Section
 
@@ -30,7 +31,7 @@ def instant(moment: datetime | None) -> float | None:
 
 def news_article(config: SiteConfig, article: Article, section: Section) -> dict[str, Any]:
     """The ``NewsArticle`` of an article page."""
-    url = config.base_url + article.path
+    url = config.base_url + urls.url_path(article.path)
     publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
     author = {"@type": "Person", "name": article.byline} if article.byline else publisher
     data: dict[str, Any] = {
@@ -50,7 +51,7 @@ def news_article(config: SiteConfig, article: Article, section: Section) -> dict
         "wordCount": article.words,
     }
     if article.images:
-        data["image"] = [config.base_url + image.src for image in article.images]
+        data["image"] = [config.base_url + urls.url_path(image.src) for image in article.images]
     return data
 
 
