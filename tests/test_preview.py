@@ -1,4 +1,5 @@
-"""The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay."""
+"""The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay,
+hostile requests."""
 from __future__ import annotations
 
 import http.client
@@ -40,9 +41,13 @@ def served(site: SiteDir, tmp_path: Path) -> Iterator[PreviewServer]:
     thread.join(5)
 
 
-def request(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def request(
+    server: PreviewServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    connection.putrequest(method, path, skip_accept_encoding=True)
+    connection.putrequest(method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read()
@@ -50,10 +55,12 @@ def request(server: PreviewServer, path: str, method: str = "GET") -> tuple[int,
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-def raw_request(server: PreviewServer, target: str) -> bytes:
-    """Send a request line exactly as given (no client-side normalising)."""
+def raw_request(server: PreviewServer, target: str, headers: str | None = None) -> bytes:
+    """Send a request line exactly as given (no client-side normalising), with the
+    server's own Host unless *headers* (CRLF-separated lines) are given."""
+    headers = f"Host: 127.0.0.1:{server.port}\r\n" if headers is None else headers
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(f"GET {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n".encode())
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
@@ -115,11 +122,11 @@ def test_head_sends_the_headers_without_the_body(served: PreviewServer) -> None:
         "/segredo.txt",
         "/%00",
         "/%ff%fe",
-        "http://127.0.0.1/../secret.txt",
+        "http://127.0.0.1:{port}/../secret.txt",
     ],
 )
 def test_no_path_escapes_the_served_folder(served: PreviewServer, target: str) -> None:
-    response = raw_request(served, target)
+    response = raw_request(served, target.replace("{port}", str(served.port)))
     status = response.split(b"\r\n", 1)[0]
     assert status in (b"HTTP/1.1 404 Not Found", b"HTTP/1.1 400 Bad Request"), status
     assert b"segredo" not in response and b"root:" not in response
@@ -152,7 +159,7 @@ def test_before_any_good_build_every_page_is_the_overlay(served: PreviewServer) 
 
 def test_the_event_stream_sends_the_current_build_then_each_new_one(served: PreviewServer) -> None:
     with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
-        sock.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())
         stream = sock.makefile("rb")
         head = b"".join(iter(stream.readline, b"\r\n"))
         assert b"text/event-stream" in head and b"no-store" in head
@@ -180,7 +187,7 @@ def test_requests_wait_while_a_rebuild_is_pending(served: PreviewServer) -> None
 
 def test_many_requests_at_once_are_all_served(served: PreviewServer) -> None:
     stream = socket.create_connection(("127.0.0.1", served.port), timeout=5)
-    stream.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")  # one long-lived stream open
+    stream.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())  # kept open
     try:
         with ThreadPoolExecutor(16) as pool:
             codes = list(pool.map(lambda n: request(served, "/mundo/" if n % 2 else "/css/site.css")[0], range(64)))
@@ -203,3 +210,33 @@ def test_the_script_goes_before_the_last_body_end_tag() -> None:
     page = b"<html><body><pre>&lt;/body&gt; </body></pre></body></html>"
     assert decorate(page, Status("b")).endswith(b'data-build="b" defer></script></body></html>')
     assert decorate(b"<p>sem body</p>", Status("b")).startswith(b"<p>sem body</p><script")
+
+
+def status_line(response: bytes) -> bytes:
+    return response.split(b"\r\n", 1)[0]
+
+
+@pytest.mark.parametrize("target", ["/" + "a" * 300, "/mundo/" + "%C3%A1" * 200 + "/", "/" + "b/" * 2100, "/" + "a" * 256 + "/x"])
+def test_a_long_path_is_a_404(served: PreviewServer, target: str) -> None:
+    """Names longer than the filesystem allows (ENAMETOOLONG) are missing pages, not a
+    connection closed without an answer."""
+    code, _, body = request(served, target)
+    assert code == 404 and "Página não encontrada".encode() in body
+
+
+def test_a_request_target_over_8_kb_is_a_414(served: PreviewServer) -> None:
+    response = raw_request(served, "/" + "a" * 8192)
+    assert status_line(response) == b"HTTP/1.1 414 Request-URI Too Long"
+    assert response.endswith(b"newsgen preview: request target longer than 8192 bytes\n")
+
+
+def test_a_bug_is_a_500_not_a_closed_connection(served: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("newsgen.preview.locate", broken)
+    response = raw_request(served, "/mundo/")
+    assert status_line(response) == b"HTTP/1.1 500 Internal Server Error"
+    assert response.endswith(b"newsgen preview: internal error; see the terminal\n")
+    assert "ValueError: a bug" in capsys.readouterr().err

@@ -4,7 +4,7 @@ Standard library only. Every response carries ``Cache-Control: no-store`` (a sav
 within the same second must never be served from cache). HTML responses get the
 live-reload script, and the overlay when the last rebuild failed; the files on disk
 never do. Requests wait while a rebuild is pending, so nobody sees the page a save
-is about to replace.
+is about to replace. Every request gets an answer, an error included.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import mimetypes
 import queue
 import socket
 import threading
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,9 @@ LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
 WAIT_FOR_REBUILD = 30.0
 PING_SECONDS = 15.0
+MAX_TARGET = 8192
+"""Longest request target answered, in bytes (RFC 9110 asks for at least 8,000); longer
+ones get 414."""
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -140,16 +144,16 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
     candidate = root.joinpath(*(part for part in parts if part))
     try:
         real = candidate.resolve()
-    except (OSError, RuntimeError):
+        if not real.is_relative_to(root):
+            return ("missing", None)
+        if real.is_dir():
+            if not path.endswith("/"):
+                return ("redirect", quote(path + "/"))
+            index = (real / "index.html").resolve()
+            return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
+        return ("file", real) if real.is_file() else ("missing", None)
+    except (OSError, RuntimeError):  # a name too long for the filesystem, a symlink loop
         return ("missing", None)
-    if not real.is_relative_to(root):
-        return ("missing", None)
-    if real.is_dir():
-        if not path.endswith("/"):
-            return ("redirect", quote(path + "/"))
-        index = (real / "index.html").resolve()
-        return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
-    return ("file", real) if real.is_file() else ("missing", None)
 
 
 def content_type(path: Path) -> str:
@@ -191,6 +195,8 @@ NOT_BUILT = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsge
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "newsgen-preview"
+    responded = False
+    """Whether this request's status line has gone out."""
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -205,34 +211,64 @@ class _Handler(BaseHTTPRequestHandler):
     def preview(self) -> PreviewServer:
         return cast(PreviewServer, self.server)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.responded = True
+        super().send_response(code, message)
+
     def _respond(self, send_body: bool) -> None:
+        self.responded = False
         try:
-            path = urlsplit(self.path).path or "/"
-            if path.startswith(LIVE_PREFIX):
-                self._live(path[len(LIVE_PREFIX):], send_body)
-                return
-            server = self.preview
-            server.ready.wait(WAIT_FOR_REBUILD)
-            status = server.status
-            if not status.built:
-                self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
-                return
-            try:
-                kind, found = locate(server.root, server.prefix, path)
-            except UnicodeDecodeError:
-                kind, found = "missing", None
-            if kind == "redirect":
-                query = urlsplit(self.path).query
-                self._redirect(f"{found}?{query}" if query else str(found), send_body)
-            elif kind == "file":
-                self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+            refused = self._refusal()
+            if refused is not None:
+                self.close_connection = True
+                self._send(refused[0], TYPES[".txt"], f"newsgen preview: {refused[1]}\n".encode(), send_body)
             else:
-                self._not_found(status, send_body)
+                self._answer(send_body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except Exception:  # a bug must not leave the browser with a closed connection and no word
+            traceback.print_exc()
+            self.close_connection = True
+            if not self.responded:
+                message = b"newsgen preview: internal error; see the terminal\n"
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, TYPES[".txt"], message, send_body)
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request gets no page (a request target too long), or None: answer it."""
+        if len(self.path) > MAX_TARGET:
+            return HTTPStatus.REQUEST_URI_TOO_LONG, f"request target longer than {MAX_TARGET} bytes"
+        return None
+
+    def _answer(self, send_body: bool) -> None:
+        """The live-reload files, or the page, file, redirect or 404 of the served site."""
+        path = urlsplit(self.path).path or "/"
+        if path.startswith(LIVE_PREFIX):
+            self._live(path[len(LIVE_PREFIX):], send_body)
+            return
+        server = self.preview
+        server.ready.wait(WAIT_FOR_REBUILD)
+        status = server.status
+        if not status.built:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
+            return
+        try:
+            kind, found = locate(server.root, server.prefix, path)
+        except UnicodeDecodeError:
+            kind, found = "missing", None
+        if kind == "redirect":
+            query = urlsplit(self.path).query
+            self._redirect(f"{found}?{query}" if query else str(found), send_body)
+        elif kind == "file":
+            self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+        else:
+            self._not_found(status, send_body)
 
     def _send_file(self, code: HTTPStatus, path: Path, status: Status, send_body: bool) -> None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError:  # gone since it was found
+            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+            return
         kind = content_type(path)
         if kind.startswith("text/html"):
             data = decorate(data, status)
@@ -257,6 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if send_body:
             self.wfile.write(data)
