@@ -1,5 +1,5 @@
 """The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay,
-hostile requests."""
+the names it answers, hostile requests."""
 from __future__ import annotations
 
 import http.client
@@ -216,12 +216,75 @@ def status_line(response: bytes) -> bytes:
     return response.split(b"\r\n", 1)[0]
 
 
-@pytest.mark.parametrize("target", ["/" + "a" * 300, "/mundo/" + "%C3%A1" * 200 + "/", "/" + "b/" * 2100, "/" + "a" * 256 + "/x"])
-def test_a_long_path_is_a_404(served: PreviewServer, target: str) -> None:
+def test_the_servers_own_names_are_answered(served: PreviewServer) -> None:
+    for host in ("127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}"):
+        response = raw_request(served, "/", f"Host: {host.format(port=served.port)}\r\n")
+        assert status_line(response) == b"HTTP/1.1 200 OK" and b"Kim recebe Shoigu" in response, host
+
+
+def test_a_request_for_another_name_is_refused_with_a_reason(served: PreviewServer) -> None:
+    """A rebinding page can read nothing: drafts and embargoed articles stay on this machine."""
+    refused = [
+        "attacker.example:{port}",  # a page whose DNS name now points at 127.0.0.1 (DNS rebinding)
+        "attacker.example",
+        "localhost.attacker.example:{port}",
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1",  # a browser sends the port unless it is 80
+        "127.0.0.1:{other}",
+        "192.168.1.20:{port}",  # not an address this server is bound to
+        "evil@127.0.0.1:{port}",
+        "127.0.0.1:{port}@evil",
+        "[::1]",
+        "",
+    ]
+    for host in refused:
+        given = host.format(port=served.port, other=served.port + 1)
+        response = raw_request(served, "/", f"Host: {given}\r\n")
+        assert status_line(response) == b"HTTP/1.1 421 Misdirected Request", given
+        head, body = response.split(b"\r\n\r\n", 1)
+        assert b"Content-Type: text/plain; charset=utf-8" in head and b"Connection: close" in head
+        assert body == f"newsgen preview: unexpected Host header {given!r}; open http://127.0.0.1:{served.port}/\n".encode()
+
+
+@pytest.mark.parametrize("headers", ["", "Host: 127.0.0.1:{port}\r\nHost: attacker.example:{port}\r\n"])
+def test_a_request_without_exactly_one_host_is_refused(served: PreviewServer, headers: str) -> None:
+    response = raw_request(served, "/", headers.format(port=served.port))
+    assert status_line(response) == b"HTTP/1.1 400 Bad Request" and b"Kim" not in response
+    assert b"newsgen preview: a request needs one Host header" in response
+
+
+def test_an_absolute_target_names_the_host_that_counts(served: PreviewServer) -> None:
+    response = raw_request(served, f"http://attacker.example:{served.port}/")
+    assert status_line(response) == b"HTTP/1.1 421 Misdirected Request" and b"Kim" not in response
+    assert status_line(raw_request(served, f"http://localhost:{served.port}/")) == b"HTTP/1.1 200 OK"
+
+
+def test_the_live_reload_files_refuse_other_origins(served: PreviewServer) -> None:
+    origins = ["http://attacker.example:{port}", "null", "https://127.0.0.1:{port}", "http://127.0.0.1:{other}",
+               "http://127.0.0.1"]
+    for path in ("/__newsgen/events", "/__newsgen/live.js", "/__newsgen/worker.js"):
+        for origin in origins:
+            given = origin.format(port=served.port, other=served.port + 1)
+            code, headers, body = request(served, path, headers={"Origin": given})
+            assert (code, headers["content-type"]) == (403, "text/plain; charset=utf-8"), (path, given)
+            assert body == f"newsgen preview: cross-origin request from {given!r} refused\n".encode()
+    assert served.hub.clients == 0
+
+
+def test_the_event_stream_answers_its_own_origin(served: PreviewServer) -> None:
+    for origin in ("http://127.0.0.1:{port}", "http://localhost:{port}", None):
+        extra = f"Origin: {origin.format(port=served.port)}\r\n" if origin else ""
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+            sock.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n{extra}\r\n".encode())
+            assert sock.makefile("rb").readline() == b"HTTP/1.1 200 OK\r\n", origin
+
+
+def test_a_long_path_is_a_404(served: PreviewServer) -> None:
     """Names longer than the filesystem allows (ENAMETOOLONG) are missing pages, not a
     connection closed without an answer."""
-    code, _, body = request(served, target)
-    assert code == 404 and "Página não encontrada".encode() in body
+    for target in ("/" + "a" * 300, "/mundo/" + "%C3%A1" * 200 + "/", "/" + "b/" * 2100, "/" + "a" * 256 + "/x"):
+        code, _, body = request(served, target)
+        assert code == 404 and "Página não encontrada".encode() in body, target
 
 
 def test_a_request_target_over_8_kb_is_a_414(served: PreviewServer) -> None:
@@ -240,3 +303,23 @@ def test_a_bug_is_a_500_not_a_closed_connection(served: PreviewServer, monkeypat
     assert status_line(response) == b"HTTP/1.1 500 Internal Server Error"
     assert response.endswith(b"newsgen preview: internal error; see the terminal\n")
     assert "ValueError: a bug" in capsys.readouterr().err
+
+
+def test_shared_on_the_lan_any_address_and_the_machines_name_but_no_other_name(site: SiteDir) -> None:
+    site.article("kim")
+    site.build()
+    server = PreviewServer(("0.0.0.0", 0), site.out)
+    server.show(Status(build="b1", built=True))
+    server.ready.set()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        for host in ("192.168.1.20", "127.0.0.1", "[fe80::1]", socket.gethostname()):
+            assert status_line(raw_request(server, "/", f"Host: {host}:{server.port}\r\n")) == b"HTTP/1.1 200 OK", host
+        refused = raw_request(server, "/", f"Host: attacker.example:{server.port}\r\n")
+        assert status_line(refused) == b"HTTP/1.1 421 Misdirected Request"
+        assert refused.endswith(f"open http://{socket.gethostname()}:{server.port}/\n".encode())
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

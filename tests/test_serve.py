@@ -1,6 +1,7 @@
 """``newsgen serve`` as an editor runs it: a child process, real saves, real HTTP."""
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -155,6 +157,27 @@ def test_embargoed_and_draft_articles_stay_hidden_unless_asked(sample: SiteDir, 
     everything = preview(sample.root, "--drafts", "--future", env=PINNED)
     page = everything.get("")[1]
     assert "Notícia sob embargo" in page and "Um rascunho" in page
+
+
+def test_a_page_on_another_dns_name_reads_nothing_not_even_drafts(sample: SiteDir, preview: Start) -> None:
+    """DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1."""
+    sample.article("rascunho", headline="Um rascunho", draft=True)
+    server = preview(sample.root, "--drafts", "--host", "localhost", env=PINNED)
+    port = urlsplit(server.url).port
+    assert server.url == f"http://localhost:{port}/" and "Um rascunho" in server.get("")[1]
+    for host, expected in ((f"attacker.example:{port}", 421), (f"127.0.0.1:{port}", 200), (f"[::1]:{port}", 200)):
+        connection = http.client.HTTPConnection("localhost", port, timeout=10)
+        connection.putrequest("GET", "/", skip_host=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8")
+        connection.close()
+        assert response.status == expected, host
+        if expected == 421:
+            assert body == f"newsgen preview: unexpected Host header {host!r}; open http://localhost:{port}/\n"
+        else:
+            assert "Um rascunho" in body
 
 
 def test_an_explicit_busy_port_is_a_clear_error(sample: SiteDir, preview: Start) -> None:

@@ -4,7 +4,8 @@ Standard library only. Every response carries ``Cache-Control: no-store`` (a sav
 within the same second must never be served from cache). HTML responses get the
 live-reload script, and the overlay when the last rebuild failed; the files on disk
 never do. Requests wait while a rebuild is pending, so nobody sees the page a save
-is about to replace. Every request gets an answer, an error included.
+is about to replace. Only requests for the server's own names are answered
+(`preview_hosts`: DNS rebinding), and every request gets an answer, an error included.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Problem, plural
+from newsgen.preview_hosts import AllowedHosts
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
@@ -111,6 +113,7 @@ class PreviewServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+        self.hosts = AllowedHosts.bound(address[0], str(self.server_address[0]), self.port)
         self.root = root.resolve()
         self.prefix = prefix
         self.status = Status(build="0")
@@ -234,9 +237,31 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.INTERNAL_SERVER_ERROR, TYPES[".txt"], message, send_body)
 
     def _refusal(self) -> tuple[HTTPStatus, str] | None:
-        """Why this request gets no page (a request target too long), or None: answer it."""
+        """Why this request gets no page: the name of another server in its Host (a page
+        whose DNS name was pointed at this machine), a request target too long, or a
+        cross-origin request for the live-reload files. None: answer it."""
+        hosts = self.preview.hosts
+        home = hosts.home + self.preview.prefix
+        given = self.headers.get_all("Host") or []
+        if len(given) != 1:
+            return HTTPStatus.BAD_REQUEST, f"a request needs one Host header; open {home}"
+        try:
+            target = urlsplit(self.path)
+        except ValueError:
+            return HTTPStatus.BAD_REQUEST, "malformed request target"
+        authority, where = given[0], "Host header"
+        if target.scheme:  # absolute form: its host is the one that counts (RFC 9112, 3.2.2)
+            if target.scheme.lower() != "http" or not target.netloc:
+                return HTTPStatus.BAD_REQUEST, "malformed request target"
+            authority, where = target.netloc, "host in the request target"
+        if not hosts.allows_host(authority):
+            return HTTPStatus.MISDIRECTED_REQUEST, f"unexpected {where} {authority!r}; open {home}"
         if len(self.path) > MAX_TARGET:
             return HTTPStatus.REQUEST_URI_TOO_LONG, f"request target longer than {MAX_TARGET} bytes"
+        if target.path.startswith(LIVE_PREFIX):
+            origins = self.headers.get_all("Origin") or []
+            if len(origins) > 1 or (origins and not hosts.allows_origin(origins[0])):
+                return HTTPStatus.FORBIDDEN, f"cross-origin request from {', '.join(origins)!r} refused"
         return None
 
     def _answer(self, send_body: bool) -> None:
