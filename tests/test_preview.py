@@ -1,5 +1,5 @@
 """The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay,
-the names it answers, hostile requests."""
+the names it answers, hostile requests, bursts."""
 from __future__ import annotations
 
 import http.client
@@ -323,3 +323,33 @@ def test_shared_on_the_lan_any_address_and_the_machines_name_but_no_other_name(s
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def test_a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped(site: SiteDir) -> None:
+    """With socketserver's backlog of 5, the seventh connection made while the server is busy
+    is dropped and retried by the client a second later (p99 of 1 s under load)."""
+    site.article("kim")
+    site.build()
+    server = PreviewServer(("127.0.0.1", 0), site.out)
+    server.show(Status(build="b1", built=True))
+    server.ready.set()
+    connections: list[socket.socket] = []
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    try:
+        for _ in range(128):  # the server accepts none yet, as when all its threads are busy
+            connection = socket.socket()
+            connections.append(connection)
+            connection.settimeout(0.5)
+            connection.connect(("127.0.0.1", server.port))  # a dropped SYN times out here
+        thread.start()
+        for connection in connections:
+            connection.settimeout(5)
+            connection.sendall(f"HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nConnection: close\r\n\r\n".encode())
+        assert all(c.recv(100).startswith(b"HTTP/1.1 200 OK") for c in connections)
+    finally:
+        for connection in connections:
+            connection.close()
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+    assert server.request_queue_size >= 128

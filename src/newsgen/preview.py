@@ -106,6 +106,9 @@ class PreviewServer(ThreadingHTTPServer):
     """Serves *root* at the site's base path (``/`` or e.g. ``/noticias/``)."""
 
     daemon_threads = True
+    request_queue_size = socket.SOMAXCONN
+    """The listen backlog (socketserver's default of 5 drops a burst of connections: their
+    SYN is sent again a second later). The kernel caps it at net.core.somaxconn."""
 
     def __init__(
         self, address: tuple[str, int], root: Path, prefix: str = "/", ready: threading.Event | None = None
