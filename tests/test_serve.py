@@ -7,6 +7,8 @@ import shutil
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,13 +31,13 @@ def sample(site: SiteDir) -> SiteDir:
     return site
 
 
-def test_it_serves_the_site_and_never_writes_build(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
-    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+def test_it_serves_the_site_and_never_writes_build(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
     assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/")
     code, page = server.get(KIM)
     assert code == 200 and "Kim recebe Shoigu em Pyongyang" in page
     assert not (sample.root / "build").exists()
-    [scratch] = tmp_path.glob("newsgen-serve-*")
+    [scratch] = server.tmpdir.glob("newsgen-serve-*")
     assert (scratch / "site" / KIM / "index.html").is_file()
     assert b"__newsgen" not in (scratch / "site" / KIM / "index.html").read_bytes()
 
@@ -50,14 +52,12 @@ def test_a_save_rebuilds_and_reparses_only_that_file(sample: SiteDir, preview: S
 
 
 def test_after_every_kind_of_change_the_preview_holds_what_a_cold_build_makes(
-    sample: SiteDir, preview: Start, tmp_path: Path
+    sample: SiteDir, preview: Start
 ) -> None:
     """The preview keeps its list of sources from the watcher's reports instead of walking
     the folders on every save: whatever the change, its copy is the site a build makes."""
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    server = preview(sample.root, "--no-search", env={**PINNED, "TMPDIR": str(scratch)})
-    [served] = scratch.glob("newsgen-serve-*/site")
+    server = preview(sample.root, "--no-search", env=PINNED)
+    [served] = server.tmpdir.glob("newsgen-serve-*/site")
     content = sample.root / "content" / "mundo"
     changes: list[Callable[[], object]] = [
         lambda: sample.article("kim", headline="Kim Jong-un recebe Shoigu"),
@@ -203,14 +203,35 @@ def test_the_default_port_moves_on_when_8000_is_busy(sample: SiteDir, preview: S
         assert "port 8000 is in use; using 80" in server.log
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_cleanly(sample: SiteDir, preview: Start, tmp_path: Path, sig: int) -> None:
-    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_ctrl_c_sigterm_or_a_closed_terminal_stops_it_cleanly(sample: SiteDir, preview: Start, sig: int) -> None:
+    server = preview(sample.root, env=PINNED)
     server.wait_for_log("built 3 articles")
-    assert server.get("")[0] == 200
+    assert server.get("")[0] == 200 and server.leftovers()
     assert server.stop(sig) == 0
     assert server.lines[-1] == "stopped" and "Traceback" not in server.log
-    assert list(tmp_path.glob("newsgen-serve-*")) == [], "the private copy is removed"
+    assert server.leftovers() == [], "the private copy is removed"
+
+
+@pytest.mark.parametrize(
+    "signals", [[signal.SIGTERM], [signal.SIGHUP], [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]],
+    ids=["SIGTERM", "SIGHUP", "SIGINT+SIGTERM+SIGHUP"],
+)
+def test_signals_while_it_starts_still_remove_its_folder(sample: SiteDir, tmp_path: Path, signals: list[int]) -> None:
+    """Stopped during its first build, or signalled again while it cleans up: the private
+    copy still goes (SIGKILL alone can leave it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "-C", str(sample.root), "serve", "--port", "0", "--no-search"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **PINNED, "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.glob("newsgen-serve-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    for sig in signals:
+        process.send_signal(sig)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert list(tmp_path.glob("newsgen-serve-*")) == []
 
 
 def test_open_starts_the_editors_browser(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
