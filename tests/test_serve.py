@@ -233,6 +233,28 @@ def test_signals_while_it_starts_still_remove_its_folder(sample: SiteDir, tmp_pa
     assert list(tmp_path.glob("newsgen-serve-*")) == []
 
 
+def test_stop_signals_wait_out_a_held_step_come_again_if_swallowed_and_never_cut_the_clean_up() -> None:
+    from newsgen.serve import _StopSignals
+
+    with _StopSignals() as signals:
+        finished = False
+        with pytest.raises(KeyboardInterrupt):
+            with signals.held():
+                signal.raise_signal(signal.SIGHUP)
+                finished = True
+        assert finished
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except KeyboardInterrupt:
+            pass  # as Python swallows one raised in a finaliser
+        with pytest.raises(KeyboardInterrupt):
+            signals.check()
+        signals.stopping = True
+        signal.raise_signal(signal.SIGINT)
+        signals.check()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 def test_open_starts_the_editors_browser(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser"

@@ -77,58 +77,44 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
     always removes its private folder."""
     if not (options.site_dir / CONFIG_FILE).is_file():
         raise UsageError(message=f"{CONFIG_FILE} not found in {options.site_dir} (use -C DIR to name the site)")
-    with _StopSignals() as signals:
-        scratch: tempfile.TemporaryDirectory[str] | None = None
+    with _StopSignals() as signals, _private_folder(signals) as scratch:
+        root = Path(scratch, "site")
+        root.mkdir()
+        watcher = Watcher(options.site_dir, poll=options.poll)
+        server = _bind(options, root, _prefix(options.site_dir), watcher.idle, console)
+        session = _Session(options, clock, console, server, root)
+        http = Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)
         try:
-            with signals.held():  # a signal here must not leave the folder made and forgotten
-                scratch = tempfile.TemporaryDirectory(prefix="newsgen-serve-", ignore_cleanup_errors=True)
-            _serve(options, clock, console, Path(scratch.name), signals)
-        finally:
-            signals.stopping = True
-            if scratch is not None:
-                scratch.cleanup()
-
-
-def _serve(
-    options: ServeOptions, clock: Callable[[], datetime], console: Console, scratch: Path, signals: _StopSignals,
-) -> None:
-    """Build into *scratch*, serve it and rebuild on every change, until interrupted."""
-    root = scratch / "site"
-    root.mkdir()
-    watcher = Watcher(options.site_dir, poll=options.poll)
-    server = _bind(options, root, _prefix(options.site_dir), watcher.idle, console)
-    session = _Session(options, clock, console, server, root)
-    http = Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)
-    try:
-        _start_watching(watcher)
-        http.start()
-        with collector_paused():  # collected when idle instead: a pass costs 0.1 s at 10,000 articles
-            session.rebuild(frozenset())
-            watcher.done()
-            session.settle()
-            url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
-            console.serving(url)
-            if options.open_browser:
-                webbrowser.open(url)
-            while True:
-                batch = watcher.next_batch(timeout=IDLE_SECONDS)
-                if batch is None:
-                    batch = session.tidy()
-                    if not batch:
-                        continue
-                    watcher.idle.clear()
-                session.rebuild(batch)
+            _start_watching(watcher)
+            http.start()
+            with collector_paused():  # collected when idle instead: a pass costs 0.1 s at 10,000 articles
+                session.rebuild(frozenset())
                 watcher.done()
                 session.settle()
-    finally:
-        signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
-        session.indexer.stop()
-        server.hub.close()
-        if http.is_alive():
-            server.shutdown()
-            http.join(timeout=5)
-        server.server_close()
-        watcher.stop()
+                url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
+                console.serving(url)
+                if options.open_browser:
+                    webbrowser.open(url)
+                while True:
+                    signals.check()
+                    batch = watcher.next_batch(timeout=IDLE_SECONDS)
+                    if batch is None:
+                        batch = session.tidy()
+                        if not batch:
+                            continue
+                        watcher.idle.clear()
+                    session.rebuild(batch)
+                    watcher.done()
+                    session.settle()
+        finally:
+            signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
+            session.indexer.stop()
+            server.hub.close()
+            if http.is_alive():
+                server.shutdown()
+                http.join(timeout=5)
+            server.server_close()
+            watcher.stop()
 
 
 def _start_watching(watcher: Watcher) -> None:
@@ -344,18 +330,33 @@ def _bind(options: ServeOptions, root: Path, prefix: str, ready: Event, console:
     raise UsageError(message=f"port {first} on {options.host} is in use by another program; choose another with --port")
 
 
+@contextmanager
+def _private_folder(signals: _StopSignals) -> Iterator[str]:
+    """A new temporary folder, removed at the end whatever stops the preview."""
+    folder: tempfile.TemporaryDirectory[str] | None = None
+    try:
+        with signals.held():  # a signal here must not leave the folder made and forgotten
+            folder = tempfile.TemporaryDirectory(prefix="newsgen-serve-", ignore_cleanup_errors=True)
+        yield folder.name
+    finally:
+        signals.stopping = True
+        if folder is not None:
+            folder.cleanup()
+
+
 class _StopSignals:
     """SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) all stop the preview the
-    same way: the first raises KeyboardInterrupt in the main thread, so that the same
-    clean-up runs; once ``stopping``, later ones are ignored, so that nothing cuts it
-    short. A signal ignored when the preview started (``nohup``) stays ignored."""
+    same way: each raises KeyboardInterrupt in the main thread, so that the same clean-up
+    runs, and once ``stopping`` (the clean-up has begun) they are ignored, so that nothing
+    cuts it short. One that Python swallowed (raised in a finaliser) is raised again by
+    `check`. A signal ignored when the preview started (``nohup``) stays ignored."""
 
     SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
     def __init__(self) -> None:
         self.stopping = False
+        self.requested = False
         self._holding = False
-        self._pending = False
         self._previous: dict[int, object] = {}
 
     def __enter__(self) -> _StopSignals:
@@ -369,13 +370,14 @@ class _StopSignals:
             signal.signal(sig, previous)  # type: ignore[arg-type]
 
     def _caught(self, signum: int, frame: FrameType | None) -> None:
-        if self.stopping:
-            return
-        if self._holding:
-            self._pending = True
-            return
-        self.stopping = True
-        raise KeyboardInterrupt
+        self.requested = True
+        if not self.stopping and not self._holding:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if a stop signal came."""
+        if self.requested and not self.stopping:
+            raise KeyboardInterrupt
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -385,7 +387,5 @@ class _StopSignals:
             yield
         finally:
             self._holding = False
-            if self._pending and not self.stopping:
-                self.stopping = True
-                raise KeyboardInterrupt
+            self.check()
 
