@@ -9,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -150,15 +151,22 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 class Preview:
-    """``newsgen serve`` running in a child process on a free port, as an editor runs it."""
+    """``newsgen serve`` running in a child process on a free port, as an editor runs it,
+    with its own temporary folder (``TMPDIR``), where serve makes its private copy."""
 
-    def __init__(self, site_dir: Path, *args: str, env: dict[str, str] | None = None, any_port: bool = True) -> None:
+    def __init__(
+        self, site_dir: Path, *args: str, env: dict[str, str] | None = None, any_port: bool = True,
+        tmpdir: Path | None = None,
+    ) -> None:
         command = [sys.executable, "-m", "newsgen", "-C", str(site_dir), "serve", *args]
         if any_port and "--port" not in args:
             command += ["--port", "0"]
+        self.tmpdir = Path((env or {}).get("TMPDIR") or tmpdir or tempfile.gettempdir())
+        self.private = self.tmpdir == tmpdir
+        """Whether the temporary folder is this server's alone (then all of it must go)."""
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **(env or {}), "TMPDIR": str(self.tmpdir)},
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -188,18 +196,22 @@ class Preview:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
 
-    def stop(self, sig: int = signal.SIGINT) -> int:
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Stop it as a service manager does (SIGTERM by default) and return its exit code."""
         if self.process.poll() is None:
             self.process.send_signal(sig)
         try:
             code = self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise
-        self.close()
+        finally:
+            self.close()
         return code
 
+    def leftovers(self) -> list[str]:
+        """What serve left in its temporary folder: nothing, once stopped."""
+        return sorted(p.name for p in self.tmpdir.glob("*" if self.private else "newsgen-serve-*"))
+
     def close(self) -> None:
+        """The last resort: SIGKILL, which leaves serve no chance to clean up."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
@@ -210,17 +222,32 @@ class Preview:
 
 
 @pytest.fixture
-def preview() -> Iterator[Callable[..., Preview]]:
-    """Start ``newsgen serve`` for a site folder; every server is stopped at the end."""
+def preview(tmp_path: Path) -> Iterator[Callable[..., Preview]]:
+    """Start ``newsgen serve`` for a site folder, each with a temporary folder of its own;
+    at the end every server is stopped with SIGTERM, and must exit 0 having removed its
+    private copy."""
     started: list[Preview] = []
 
     def start(site_dir: Path, *args: str, env: dict[str, str] | None = None, any_port: bool = True) -> Preview:
-        started.append(Preview(site_dir, *args, env=env, any_port=any_port))
+        tmpdir = tmp_path / f"tmp-{len(started)}"
+        tmpdir.mkdir()
+        started.append(Preview(site_dir, *args, env=env, any_port=any_port, tmpdir=tmpdir))
         return started[-1]
 
     yield start
+    problems = []
     for server in started:
-        server.close()
+        running = server.process.poll() is None
+        try:
+            code = server.stop()
+        except subprocess.TimeoutExpired:
+            problems.append(f"{server.process.args}: still running 10 s after SIGTERM")
+            continue
+        if running and code != 0:
+            problems.append(f"{server.process.args}: exit code {code} after SIGTERM; log:\n{server.log}")
+        if server.leftovers():
+            problems.append(f"{server.process.args}: left {server.leftovers()} in {server.tmpdir}")
+    assert problems == []
 
 
 CHROMIUM = "/usr/bin/chromium"

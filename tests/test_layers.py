@@ -14,6 +14,7 @@ LAYERS = {
     "parse": 3, "site": 3,
     "structured": 3, "xmltext": 3,
     "render": 4, "scaffold": 4, "feeds": 4, "sitemaps": 4,
+    "preview_hosts": 4,
     "scanning": 5, "search": 5, "media": 5, "output": 5, "watch": 5, "preview": 5, "outline": 5,
     "cache": 6,
     "sources": 7,

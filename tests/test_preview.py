@@ -1,4 +1,5 @@
-"""The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay."""
+"""The preview's HTTP server: content types, redirects, 404, HEAD, traversal, reload, overlay,
+the names it answers, hostile requests, bursts."""
 from __future__ import annotations
 
 import http.client
@@ -40,9 +41,13 @@ def served(site: SiteDir, tmp_path: Path) -> Iterator[PreviewServer]:
     thread.join(5)
 
 
-def request(server: PreviewServer, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def request(
+    server: PreviewServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    connection.putrequest(method, path, skip_accept_encoding=True)
+    connection.putrequest(method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read()
@@ -50,10 +55,12 @@ def request(server: PreviewServer, path: str, method: str = "GET") -> tuple[int,
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-def raw_request(server: PreviewServer, target: str) -> bytes:
-    """Send a request line exactly as given (no client-side normalising)."""
+def raw_request(server: PreviewServer, target: str, headers: str | None = None) -> bytes:
+    """Send a request line exactly as given (no client-side normalising), with the
+    server's own Host unless *headers* (CRLF-separated lines) are given."""
+    headers = f"Host: 127.0.0.1:{server.port}\r\n" if headers is None else headers
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(f"GET {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n".encode())
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
@@ -115,11 +122,11 @@ def test_head_sends_the_headers_without_the_body(served: PreviewServer) -> None:
         "/segredo.txt",
         "/%00",
         "/%ff%fe",
-        "http://127.0.0.1/../secret.txt",
+        "http://127.0.0.1:{port}/../secret.txt",
     ],
 )
 def test_no_path_escapes_the_served_folder(served: PreviewServer, target: str) -> None:
-    response = raw_request(served, target)
+    response = raw_request(served, target.replace("{port}", str(served.port)))
     status = response.split(b"\r\n", 1)[0]
     assert status in (b"HTTP/1.1 404 Not Found", b"HTTP/1.1 400 Bad Request"), status
     assert b"segredo" not in response and b"root:" not in response
@@ -163,7 +170,7 @@ def test_before_any_good_build_every_page_is_the_overlay(served: PreviewServer) 
 
 def test_the_event_stream_sends_the_current_build_then_each_new_one(served: PreviewServer) -> None:
     with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
-        sock.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())
         stream = sock.makefile("rb")
         head = b"".join(iter(stream.readline, b"\r\n"))
         assert b"text/event-stream" in head and b"no-store" in head
@@ -191,7 +198,7 @@ def test_requests_wait_while_a_rebuild_is_pending(served: PreviewServer) -> None
 
 def test_many_requests_at_once_are_all_served(served: PreviewServer) -> None:
     stream = socket.create_connection(("127.0.0.1", served.port), timeout=5)
-    stream.sendall(b"GET /__newsgen/events HTTP/1.1\r\nHost: x\r\n\r\n")  # one long-lived stream open
+    stream.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())  # kept open
     try:
         with ThreadPoolExecutor(16) as pool:
             codes = list(pool.map(lambda n: request(served, "/mundo/" if n % 2 else "/css/site.css")[0], range(64)))
@@ -216,3 +223,146 @@ def test_the_script_goes_before_the_last_body_end_tag() -> None:
     page = b"<html><body><pre>&lt;/body&gt; </body></pre></body></html>"
     assert decorate(page, Status("b")).endswith(b'data-build="b" defer></script></body></html>')
     assert decorate(b"<p>sem body</p>", Status("b")).startswith(b"<p>sem body</p><script")
+
+
+def status_line(response: bytes) -> bytes:
+    return response.split(b"\r\n", 1)[0]
+
+
+def test_the_servers_own_names_are_answered(served: PreviewServer) -> None:
+    for host in ("127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}"):
+        response = raw_request(served, "/", f"Host: {host.format(port=served.port)}\r\n")
+        assert status_line(response) == b"HTTP/1.1 200 OK" and b"Kim recebe Shoigu" in response, host
+
+
+def test_a_request_for_another_name_is_refused_with_a_reason(served: PreviewServer) -> None:
+    """A rebinding page can read nothing: drafts and embargoed articles stay on this machine."""
+    refused = [
+        "attacker.example:{port}",  # a page whose DNS name now points at 127.0.0.1 (DNS rebinding)
+        "attacker.example",
+        "localhost.attacker.example:{port}",
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1",  # a browser sends the port unless it is 80
+        "127.0.0.1:{other}",
+        "192.168.1.20:{port}",  # not an address this server is bound to
+        "evil@127.0.0.1:{port}",
+        "127.0.0.1:{port}@evil",
+        "[::1]",
+        "",
+    ]
+    for host in refused:
+        given = host.format(port=served.port, other=served.port + 1)
+        response = raw_request(served, "/", f"Host: {given}\r\n")
+        assert status_line(response) == b"HTTP/1.1 421 Misdirected Request", given
+        head, body = response.split(b"\r\n\r\n", 1)
+        assert b"Content-Type: text/plain; charset=utf-8" in head and b"Connection: close" in head
+        assert body == f"newsgen preview: unexpected Host header {given!r}; open http://127.0.0.1:{served.port}/\n".encode()
+
+
+@pytest.mark.parametrize("headers", ["", "Host: 127.0.0.1:{port}\r\nHost: attacker.example:{port}\r\n"])
+def test_a_request_without_exactly_one_host_is_refused(served: PreviewServer, headers: str) -> None:
+    response = raw_request(served, "/", headers.format(port=served.port))
+    assert status_line(response) == b"HTTP/1.1 400 Bad Request" and b"Kim" not in response
+    assert b"newsgen preview: a request needs one Host header" in response
+
+
+def test_an_absolute_target_names_the_host_that_counts(served: PreviewServer) -> None:
+    response = raw_request(served, f"http://attacker.example:{served.port}/")
+    assert status_line(response) == b"HTTP/1.1 421 Misdirected Request" and b"Kim" not in response
+    assert status_line(raw_request(served, f"http://localhost:{served.port}/")) == b"HTTP/1.1 200 OK"
+
+
+def test_the_live_reload_files_refuse_other_origins(served: PreviewServer) -> None:
+    origins = ["http://attacker.example:{port}", "null", "https://127.0.0.1:{port}", "http://127.0.0.1:{other}",
+               "http://127.0.0.1"]
+    for path in ("/__newsgen/events", "/__newsgen/live.js", "/__newsgen/worker.js"):
+        for origin in origins:
+            given = origin.format(port=served.port, other=served.port + 1)
+            code, headers, body = request(served, path, headers={"Origin": given})
+            assert (code, headers["content-type"]) == (403, "text/plain; charset=utf-8"), (path, given)
+            assert body == f"newsgen preview: cross-origin request from {given!r} refused\n".encode()
+    assert served.hub.clients == 0
+
+
+def test_the_event_stream_answers_its_own_origin(served: PreviewServer) -> None:
+    for origin in ("http://127.0.0.1:{port}", "http://localhost:{port}", None):
+        extra = f"Origin: {origin.format(port=served.port)}\r\n" if origin else ""
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+            sock.sendall(f"GET /__newsgen/events HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n{extra}\r\n".encode())
+            assert sock.makefile("rb").readline() == b"HTTP/1.1 200 OK\r\n", origin
+
+
+def test_a_long_path_is_a_404(served: PreviewServer) -> None:
+    """Names longer than the filesystem allows (ENAMETOOLONG) are missing pages, not a
+    connection closed without an answer."""
+    for target in ("/" + "a" * 300, "/mundo/" + "%C3%A1" * 200 + "/", "/" + "b/" * 2100, "/" + "a" * 256 + "/x"):
+        code, _, body = request(served, target)
+        assert code == 404 and "Página não encontrada".encode() in body, target
+
+
+def test_a_request_target_over_8_kb_is_a_414(served: PreviewServer) -> None:
+    response = raw_request(served, "/" + "a" * 8192)
+    assert status_line(response) == b"HTTP/1.1 414 Request-URI Too Long"
+    assert response.endswith(b"newsgen preview: request target longer than 8192 bytes\n")
+
+
+def test_a_bug_is_a_500_not_a_closed_connection(served: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("newsgen.preview.locate", broken)
+    response = raw_request(served, "/mundo/")
+    assert status_line(response) == b"HTTP/1.1 500 Internal Server Error"
+    assert response.endswith(b"newsgen preview: internal error; see the terminal\n")
+    assert "ValueError: a bug" in capsys.readouterr().err
+
+
+def test_shared_on_the_lan_any_address_and_the_machines_name_but_no_other_name(site: SiteDir) -> None:
+    site.article("kim")
+    site.build()
+    server = PreviewServer(("0.0.0.0", 0), site.out)
+    server.show(Status(build="b1", built=True))
+    server.ready.set()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        for host in ("192.168.1.20", "127.0.0.1", "[fe80::1]", socket.gethostname()):
+            assert status_line(raw_request(server, "/", f"Host: {host}:{server.port}\r\n")) == b"HTTP/1.1 200 OK", host
+        refused = raw_request(server, "/", f"Host: attacker.example:{server.port}\r\n")
+        assert status_line(refused) == b"HTTP/1.1 421 Misdirected Request"
+        assert refused.endswith(f"open http://{socket.gethostname()}:{server.port}/\n".encode())
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped(site: SiteDir) -> None:
+    """With socketserver's backlog of 5, the seventh connection made while the server is busy
+    is dropped and retried by the client a second later (p99 of 1 s under load)."""
+    site.article("kim")
+    site.build()
+    server = PreviewServer(("127.0.0.1", 0), site.out)
+    server.show(Status(build="b1", built=True))
+    server.ready.set()
+    connections: list[socket.socket] = []
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    try:
+        for _ in range(128):  # the server accepts none yet, as when all its threads are busy
+            connection = socket.socket()
+            connections.append(connection)
+            connection.settimeout(0.5)
+            connection.connect(("127.0.0.1", server.port))  # a dropped SYN times out here
+        thread.start()
+        for connection in connections:
+            connection.settimeout(5)
+            connection.sendall(f"HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nConnection: close\r\n\r\n".encode())
+        assert all(c.recv(100).startswith(b"HTTP/1.1 200 OK") for c in connections)
+    finally:
+        for connection in connections:
+            connection.close()
+        if thread.is_alive():
+            server.shutdown()
+        server.server_close()
+    assert server.request_queue_size >= 128

@@ -1,14 +1,18 @@
 """``newsgen serve`` as an editor runs it: a child process, real saves, real HTTP."""
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,13 +31,13 @@ def sample(site: SiteDir) -> SiteDir:
     return site
 
 
-def test_it_serves_the_site_and_never_writes_build(sample: SiteDir, preview: Start, tmp_path: Path) -> None:
-    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+def test_it_serves_the_site_and_never_writes_build(sample: SiteDir, preview: Start) -> None:
+    server = preview(sample.root, env=PINNED)
     assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/")
     code, page = server.get(KIM)
     assert code == 200 and "Kim recebe Shoigu em Pyongyang" in page
     assert not (sample.root / "build").exists()
-    [scratch] = tmp_path.glob("newsgen-serve-*")
+    [scratch] = server.tmpdir.glob("newsgen-serve-*")
     assert (scratch / "site" / KIM / "index.html").is_file()
     assert b"__newsgen" not in (scratch / "site" / KIM / "index.html").read_bytes()
 
@@ -48,14 +52,12 @@ def test_a_save_rebuilds_and_reparses_only_that_file(sample: SiteDir, preview: S
 
 
 def test_after_every_kind_of_change_the_preview_holds_what_a_cold_build_makes(
-    sample: SiteDir, preview: Start, tmp_path: Path
+    sample: SiteDir, preview: Start
 ) -> None:
     """The preview keeps its list of sources from the watcher's reports instead of walking
     the folders on every save: whatever the change, its copy is the site a build makes."""
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    server = preview(sample.root, "--no-search", env={**PINNED, "TMPDIR": str(scratch)})
-    [served] = scratch.glob("newsgen-serve-*/site")
+    server = preview(sample.root, "--no-search", env=PINNED)
+    [served] = server.tmpdir.glob("newsgen-serve-*/site")
     content = sample.root / "content" / "mundo"
     changes: list[Callable[[], object]] = [
         lambda: sample.article("kim", headline="Kim Jong-un recebe Shoigu"),
@@ -157,6 +159,27 @@ def test_embargoed_and_draft_articles_stay_hidden_unless_asked(sample: SiteDir, 
     assert "Notícia sob embargo" in page and "Um rascunho" in page
 
 
+def test_a_page_on_another_dns_name_reads_nothing_not_even_drafts(sample: SiteDir, preview: Start) -> None:
+    """DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1."""
+    sample.article("rascunho", headline="Um rascunho", draft=True)
+    server = preview(sample.root, "--drafts", "--host", "localhost", env=PINNED)
+    port = urlsplit(server.url).port
+    assert server.url == f"http://localhost:{port}/" and "Um rascunho" in server.get("")[1]
+    for host, expected in ((f"attacker.example:{port}", 421), (f"127.0.0.1:{port}", 200), (f"[::1]:{port}", 200)):
+        connection = http.client.HTTPConnection("localhost", port, timeout=10)
+        connection.putrequest("GET", "/", skip_host=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8")
+        connection.close()
+        assert response.status == expected, host
+        if expected == 421:
+            assert body == f"newsgen preview: unexpected Host header {host!r}; open http://localhost:{port}/\n"
+        else:
+            assert "Um rascunho" in body
+
+
 def test_an_explicit_busy_port_is_a_clear_error(sample: SiteDir, preview: Start) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -180,14 +203,56 @@ def test_the_default_port_moves_on_when_8000_is_busy(sample: SiteDir, preview: S
         assert "port 8000 is in use; using 80" in server.log
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_cleanly(sample: SiteDir, preview: Start, tmp_path: Path, sig: int) -> None:
-    server = preview(sample.root, env={**PINNED, "TMPDIR": str(tmp_path)})
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"])
+def test_ctrl_c_sigterm_or_a_closed_terminal_stops_it_cleanly(sample: SiteDir, preview: Start, sig: int) -> None:
+    server = preview(sample.root, env=PINNED)
     server.wait_for_log("built 3 articles")
-    assert server.get("")[0] == 200
+    assert server.get("")[0] == 200 and server.leftovers()
     assert server.stop(sig) == 0
     assert server.lines[-1] == "stopped" and "Traceback" not in server.log
-    assert list(tmp_path.glob("newsgen-serve-*")) == [], "the private copy is removed"
+    assert server.leftovers() == [], "the private copy is removed"
+
+
+@pytest.mark.parametrize(
+    "signals", [[signal.SIGHUP], [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]], ids=["SIGHUP", "SIGINT+SIGTERM+SIGHUP"]
+)
+def test_signals_while_it_starts_still_remove_its_folder(sample: SiteDir, tmp_path: Path, signals: list[int]) -> None:
+    """Stopped during its first build, or signalled again while it cleans up: the private
+    copy still goes (SIGKILL alone can leave it)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgen", "-C", str(sample.root), "serve", "--port", "0", "--no-search"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **PINNED, "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.glob("newsgen-serve-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    for sig in signals:
+        process.send_signal(sig)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert list(tmp_path.glob("newsgen-serve-*")) == []
+
+
+def test_stop_signals_wait_out_a_held_step_come_again_if_swallowed_and_never_cut_the_clean_up() -> None:
+    from newsgen.serve import _StopSignals
+
+    with _StopSignals() as signals:
+        finished = False
+        with pytest.raises(KeyboardInterrupt):
+            with signals.held():
+                signal.raise_signal(signal.SIGHUP)
+                finished = True
+        assert finished
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except KeyboardInterrupt:
+            pass  # as Python swallows one raised in a finaliser
+        with pytest.raises(KeyboardInterrupt):
+            signals.check()
+        signals.stopping = True
+        signal.raise_signal(signal.SIGINT)
+        signals.check()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_open_starts_the_editors_browser(sample: SiteDir, preview: Start, tmp_path: Path) -> None:

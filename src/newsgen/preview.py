@@ -4,7 +4,8 @@ Standard library only. Every response carries ``Cache-Control: no-store`` (a sav
 within the same second must never be served from cache). HTML responses get the
 live-reload script, and the overlay when the last rebuild failed; the files on disk
 never do. Requests wait while a rebuild is pending, so nobody sees the page a save
-is about to replace.
+is about to replace. Only requests for the server's own names are answered
+(`preview_hosts`: DNS rebinding), and every request gets an answer, an error included.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import mimetypes
 import queue
 import socket
 import threading
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,11 +23,15 @@ from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
 from newsgen.errors import Problem, collapsed, plural
+from newsgen.preview_hosts import AllowedHosts
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"
 WAIT_FOR_REBUILD = 30.0
 PING_SECONDS = 15.0
+MAX_TARGET = 8192
+"""Longest request target answered, in bytes (RFC 9110 asks for at least 8,000); longer
+ones get 414."""
 TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -100,6 +106,9 @@ class PreviewServer(ThreadingHTTPServer):
     """Serves *root* at the site's base path (``/`` or e.g. ``/noticias/``)."""
 
     daemon_threads = True
+    request_queue_size = socket.SOMAXCONN
+    """The listen backlog (socketserver's default of 5 drops a burst of connections: their
+    SYN is sent again a second later). The kernel caps it at net.core.somaxconn."""
 
     def __init__(
         self, address: tuple[str, int], root: Path, prefix: str = "/", ready: threading.Event | None = None
@@ -107,6 +116,7 @@ class PreviewServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+        self.hosts = AllowedHosts.bound(address[0], str(self.server_address[0]), self.port)
         self.root = root.resolve()
         self.prefix = prefix
         self.status = Status(build="0")
@@ -141,16 +151,16 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
     candidate = root.joinpath(*(part for part in parts if part))
     try:
         real = candidate.resolve()
-    except (OSError, RuntimeError):
+        if not real.is_relative_to(root):
+            return ("missing", None)
+        if real.is_dir():
+            if not path.endswith("/"):
+                return ("redirect", quote(path + "/"))
+            index = (real / "index.html").resolve()
+            return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
+        return ("file", real) if real.is_file() else ("missing", None)
+    except (OSError, RuntimeError):  # a name too long for the filesystem, a symlink loop
         return ("missing", None)
-    if not real.is_relative_to(root):
-        return ("missing", None)
-    if real.is_dir():
-        if not path.endswith("/"):
-            return ("redirect", quote(path + "/"))
-        index = (real / "index.html").resolve()
-        return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
-    return ("file", real) if real.is_file() else ("missing", None)
 
 
 def content_type(path: Path) -> str:
@@ -192,6 +202,8 @@ NOT_BUILT = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsge
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "newsgen-preview"
+    responded = False
+    """Whether this request's status line has gone out."""
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -206,34 +218,86 @@ class _Handler(BaseHTTPRequestHandler):
     def preview(self) -> PreviewServer:
         return cast(PreviewServer, self.server)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.responded = True
+        super().send_response(code, message)
+
     def _respond(self, send_body: bool) -> None:
+        self.responded = False
         try:
-            path = urlsplit(self.path).path or "/"
-            if path.startswith(LIVE_PREFIX):
-                self._live(path[len(LIVE_PREFIX):], send_body)
-                return
-            server = self.preview
-            server.ready.wait(WAIT_FOR_REBUILD)
-            status = server.status
-            if not status.built:
-                self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
-                return
-            try:
-                kind, found = locate(server.root, server.prefix, path)
-            except UnicodeDecodeError:
-                kind, found = "missing", None
-            if kind == "redirect":
-                query = urlsplit(self.path).query
-                self._redirect(f"{found}?{query}" if query else str(found), send_body)
-            elif kind == "file":
-                self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+            refused = self._refusal()
+            if refused is not None:
+                self.close_connection = True
+                self._send(refused[0], TYPES[".txt"], f"newsgen preview: {refused[1]}\n".encode(), send_body)
             else:
-                self._not_found(status, send_body)
+                self._answer(send_body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        except Exception:  # a bug must not leave the browser with a closed connection and no word
+            traceback.print_exc()
+            self.close_connection = True
+            if not self.responded:
+                message = b"newsgen preview: internal error; see the terminal\n"
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, TYPES[".txt"], message, send_body)
+
+    def _refusal(self) -> tuple[HTTPStatus, str] | None:
+        """Why this request gets no page: the name of another server in its Host (a page
+        whose DNS name was pointed at this machine), a request target too long, or a
+        cross-origin request for the live-reload files. None: answer it."""
+        hosts = self.preview.hosts
+        home = hosts.home + self.preview.prefix
+        given = self.headers.get_all("Host") or []
+        if len(given) != 1:
+            return HTTPStatus.BAD_REQUEST, f"a request needs one Host header; open {home}"
+        try:
+            target = urlsplit(self.path)
+        except ValueError:
+            return HTTPStatus.BAD_REQUEST, "malformed request target"
+        authority, where = given[0], "Host header"
+        if target.scheme:  # absolute form: its host is the one that counts (RFC 9112, 3.2.2)
+            if target.scheme.lower() != "http" or not target.netloc:
+                return HTTPStatus.BAD_REQUEST, "malformed request target"
+            authority, where = target.netloc, "host in the request target"
+        if not hosts.allows_host(authority):
+            return HTTPStatus.MISDIRECTED_REQUEST, f"unexpected {where} {authority!r}; open {home}"
+        if len(self.path) > MAX_TARGET:
+            return HTTPStatus.REQUEST_URI_TOO_LONG, f"request target longer than {MAX_TARGET} bytes"
+        if target.path.startswith(LIVE_PREFIX):
+            origins = self.headers.get_all("Origin") or []
+            if len(origins) > 1 or (origins and not hosts.allows_origin(origins[0])):
+                return HTTPStatus.FORBIDDEN, f"cross-origin request from {', '.join(origins)!r} refused"
+        return None
+
+    def _answer(self, send_body: bool) -> None:
+        """The live-reload files, or the page, file, redirect or 404 of the served site."""
+        path = urlsplit(self.path).path or "/"
+        if path.startswith(LIVE_PREFIX):
+            self._live(path[len(LIVE_PREFIX):], send_body)
+            return
+        server = self.preview
+        server.ready.wait(WAIT_FOR_REBUILD)
+        status = server.status
+        if not status.built:
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
+            return
+        try:
+            kind, found = locate(server.root, server.prefix, path)
+        except UnicodeDecodeError:
+            kind, found = "missing", None
+        if kind == "redirect":
+            query = urlsplit(self.path).query
+            self._redirect(f"{found}?{query}" if query else str(found), send_body)
+        elif kind == "file":
+            self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+        else:
+            self._not_found(status, send_body)
 
     def _send_file(self, code: HTTPStatus, path: Path, status: Status, send_body: bool) -> None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError:  # gone since it was found
+            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+            return
         kind = content_type(path)
         if kind.startswith("text/html"):
             data = decorate(data, status)
@@ -258,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if send_body:
             self.wfile.write(data)

@@ -75,10 +75,11 @@ class Console(Protocol):
 
 
 def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console) -> None:
-    """Serve the site until interrupted (Ctrl-C or SIGTERM); always cleans up after itself."""
+    """Serve the site until interrupted (Ctrl-C, SIGTERM or SIGHUP: a KeyboardInterrupt);
+    always removes its private folder."""
     if not (options.site_dir / CONFIG_FILE).is_file():
         raise UsageError(message=f"{CONFIG_FILE} not found in {options.site_dir} (use -C DIR to name the site)")
-    with tempfile.TemporaryDirectory(prefix="newsgen-serve-") as scratch, _stop_on_sigterm():
+    with _StopSignals() as signals, _private_folder(signals) as scratch:
         root = Path(scratch, "site")
         root.mkdir()
         watcher = Watcher(options.site_dir, poll=options.poll)
@@ -97,6 +98,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                 if options.open_browser:
                     webbrowser.open(url)
                 while True:
+                    signals.check()
                     batch = watcher.next_batch(timeout=IDLE_SECONDS)
                     if batch is None:
                         batch = session.tidy()
@@ -107,6 +109,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     watcher.done()
                     session.settle()
         finally:
+            signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
             session.indexer.stop()
             server.hub.close()
             if http.is_alive():
@@ -335,15 +338,61 @@ def _bind(options: ServeOptions, root: Path, prefix: str, ready: Event, console:
 
 
 @contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C, so the same clean-up runs."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+def _private_folder(signals: _StopSignals) -> Iterator[str]:
+    """A new temporary folder, removed at the end whatever stops the preview."""
+    folder: tempfile.TemporaryDirectory[str] | None = None
     try:
-        yield
+        with signals.held():  # a signal here must not leave the folder made and forgotten
+            folder = tempfile.TemporaryDirectory(prefix="newsgen-serve-", ignore_cleanup_errors=True)
+        yield folder.name
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signals.stopping = True
+        if folder is not None:
+            folder.cleanup()
+
+
+class _StopSignals:
+    """SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) all stop the preview the
+    same way: each raises KeyboardInterrupt in the main thread, so that the same clean-up
+    runs, and once ``stopping`` (the clean-up has begun) they are ignored, so that nothing
+    cuts it short. One that Python swallowed (raised in a finaliser) is raised again by
+    `check`. A signal ignored when the preview started (``nohup``) stays ignored."""
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+    def __init__(self) -> None:
+        self.stopping = False
+        self.requested = False
+        self._holding = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopSignals:
+        for sig in self.SIGNALS:
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                self._previous[sig] = signal.signal(sig, self._caught)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)  # type: ignore[arg-type]
+
+    def _caught(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = True
+        if not self.stopping and not self._holding:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if a stop signal came."""
+        if self.requested and not self.stopping:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A signal during the block stops the preview once the block is done."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            self.check()
 
