@@ -46,7 +46,7 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     """Validate the config text; raise `ConfigError` listing every problem."""
-    root, problems = load_mapping(text, path)
+    root, problems = load_mapping(text, path, invisible="error")
     if root is None:
         raise ConfigError(problems)
     reader = _Reader(path, problems)

@@ -17,6 +17,8 @@ from frontmatter.default_handlers import YAMLHandler
 from newsgen import urls
 from newsgen.config import SiteConfig, did_you_mean
 from newsgen.errors import Problem, errors_in, warning
+from newsgen.invisible import removal_message
+from newsgen.invisible import strip as strip_invisible
 from newsgen.markup import Body, render_body
 from newsgen.models import Article, Hashtag, Image, Source
 from newsgen.typography import smarten
@@ -75,8 +77,10 @@ def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | N
     first_line = text.count("\n", 0, start.end()) + 1
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     table, problems = load_mapping(front, path, first_line)
+    body, invisible = strip_invisible(body)
+    problems += [warning(path, body_line + r.line, removal_message(r.char, "the body")) for r in invisible]
     if table is None:
-        return None, problems
+        return None, sorted(problems)
     digest = hashlib.sha256(raw).hexdigest()
     article = _Article(path, table, text, body, body_line, digest, ctx, problems).build()
     return (article if not errors_in(problems) else None), sorted(problems)

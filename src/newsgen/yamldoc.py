@@ -6,12 +6,16 @@ text the editor typed and the line it is on, so they read this tree instead.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import yaml
 
-from newsgen.errors import Problem
+from newsgen.errors import Problem, Severity, warning
+from newsgen.invisible import Removed, removal_message
+from newsgen.invisible import describe as describe_char
+from newsgen.invisible import strip as strip_invisible
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10× faster
 MAX_DEPTH = 16
@@ -62,13 +66,17 @@ def describe(value: Value) -> str:
     return "nothing" if value.is_null else f"{value.text!r}"
 
 
-def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None, list[Problem]]:
+def load_mapping(
+    text: str, path: str, first_line: int = 1, invisible: Severity = "warning"
+) -> tuple[Map | None, list[Problem]]:
     """Parse *text* as one YAML mapping; *first_line* is the file line of the text's line 1.
 
     Returns the mapping (None if unreadable) and every problem found: syntax errors,
-    duplicate keys, non-text keys, nesting that is too deep.
+    duplicate keys, non-text keys, nesting that is too deep, and each invisible character
+    taken out of a value (`newsgen.invisible`), a problem of severity *invisible*.
     """
-    problems: list[Problem] = []
+    text, raw = strip_invisible(text)  # before YAML: it refuses controls and reads U+2028 as a line break
+    composer = _Composer(path, first_line, invisible, raw)
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -78,48 +86,84 @@ def load_mapping(text: str, path: str, first_line: int = 1) -> tuple[Map | None,
             mark = exc.context_mark  # an unclosed quote or bracket: point where it opened
         line = first_line + mark.line if mark else first_line
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [Problem(path, line, f"YAML syntax error: {reason}")]
+        return None, [Problem(path, line, f"YAML syntax error: {reason}"), *composer.leftovers()]
     except yaml.YAMLError as exc:
-        return None, [Problem(path, first_line, f"YAML syntax error: {exc}")]
+        return None, [Problem(path, first_line, f"YAML syntax error: {exc}"), *composer.leftovers()]
+    problems = composer.problems
     if node is None:
-        return Map({}, first_line), problems
-    value = _convert(node, path, first_line, problems, 0, [MAX_NODES])
+        return Map({}, first_line), problems + composer.leftovers()
+    value = composer.convert(node, "", 0)
+    problems += composer.leftovers()
     if not isinstance(value, Map):
-        line = value.line if value is not None else first_line
-        problems.append(Problem(path, line, "expected 'key: value' lines"))
+        problems.append(Problem(path, value.line, "expected 'key: value' lines"))
         return None, problems
     return value, problems
 
 
-def _convert(
-    node: yaml.Node, path: str, first_line: int, problems: list[Problem], depth: int, budget: list[int]
-) -> Value:
-    line = first_line + node.start_mark.line
-    budget[0] -= 1
-    if depth > MAX_DEPTH or budget[0] < 0:
-        if budget[0] == -1 or depth > MAX_DEPTH:
-            problems.append(Problem(path, line, "values are nested too deeply or repeat too often"))
-        return Scalar("", line, is_null=True)
-    if isinstance(node, yaml.ScalarNode):
-        is_null = node.tag == NULL_TAG and not node.style  # plain style: None (PyYAML) or "" (libyaml)
-        return Scalar(node.value, line, is_null)
-    if isinstance(node, yaml.SequenceNode):
-        items = tuple(_convert(item, path, first_line, problems, depth + 1, budget) for item in node.value)
-        return Sequence(items, line)
-    entries: dict[str, Entry] = {}
-    for key_node, value_node in node.value:
-        key_line = first_line + key_node.start_mark.line
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(path, key_line, "a key must be plain text"))
-            continue
-        key = key_node.value
-        if key in entries:
-            problems.append(
-                Problem(path, key_line, f"duplicate key '{key}' (first on line {entries[key].line})")
-            )
-            continue
-        entries[key] = Entry(key, _convert(value_node, path, first_line, problems, depth + 1, budget), key_line)
-    return Map(entries, line)
+class _Composer:
+    """YAML nodes → values, within a budget of nodes and depth; attributes each invisible
+    character taken out of the text to the field whose value held it."""
+
+    def __init__(self, path: str, first_line: int, invisible: Severity, raw: tuple[Removed, ...]) -> None:
+        self.path, self.first_line, self.invisible = path, first_line, invisible
+        self.problems: list[Problem] = []
+        self.budget = MAX_NODES
+        self.pending = list(raw)
+        """The invisible characters taken out of the text and not yet reported, by index."""
+
+    def convert(self, node: yaml.Node, name: str, depth: int) -> Value:
+        line = self.first_line + node.start_mark.line
+        self.budget -= 1
+        if depth > MAX_DEPTH or self.budget < 0:
+            if self.budget == -1 or depth > MAX_DEPTH:
+                self.problems.append(Problem(self.path, line, "values are nested too deeply or repeat too often"))
+            return Scalar("", line, is_null=True)
+        if isinstance(node, yaml.ScalarNode):
+            is_null = node.tag == NULL_TAG and not node.style  # plain style: None (PyYAML) or "" (libyaml)
+            text, escaped = strip_invisible(node.value)  # written as escapes: "\u202e"
+            chars = self.claim(node.start_mark.index, node.end_mark.index) + [r.char for r in escaped]
+            self.problems += self.report(line, chars, f"'{name}'" if name else "the front matter")
+            return Scalar(text, line, is_null)
+        if isinstance(node, yaml.SequenceNode):
+            return Sequence(tuple(self.convert(item, name, depth + 1) for item in node.value), line)
+        entries: dict[str, Entry] = {}
+        for key_node, value_node in node.value:
+            key_line = self.first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.path, key_line, "a key must be plain text"))
+                continue
+            key = key_node.value
+            if key in entries:
+                self.problems.append(
+                    Problem(self.path, key_line, f"duplicate key '{key}' (first on line {entries[key].line})")
+                )
+                continue
+            entries[key] = Entry(key, self.convert(value_node, key, depth + 1), key_line)
+        return Map(entries, line)
+
+    def claim(self, start: int, end: int) -> list[str]:
+        """The invisible characters taken out between *start* and *end* (text indexes)."""
+        if not self.pending:
+            return []
+        first = bisect.bisect_left(self.pending, start, key=lambda r: r.at)
+        last = bisect.bisect_right(self.pending, end, key=lambda r: r.at)
+        claimed = self.pending[first:last]
+        del self.pending[first:last]
+        return [r.char for r in claimed]
+
+    def report(self, line: int, chars: list[str], where: str) -> list[Problem]:
+        """A problem for each invisible character (once each) taken out of *where*."""
+        if self.invisible == "warning":
+            return [warning(self.path, line, removal_message(char, where)) for char in dict.fromkeys(chars)]
+        message = "{} holds {}, an invisible character: delete it"
+        return [Problem(self.path, line, message.format(where, describe_char(char))) for char in dict.fromkeys(chars)]
+
+    def leftovers(self) -> list[Problem]:
+        """Problems for the invisible characters no value claimed (in comments, keys, or a
+        text YAML could not read)."""
+        found = [p for r in self.pending for p in self.report(self.first_line + r.line, [r.char], "the front matter")]
+        self.pending.clear()
+        return list(dict.fromkeys(found))
 
 
 class Fields:
