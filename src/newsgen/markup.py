@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import markdown
 from markdown.extensions import Extension
@@ -20,6 +21,8 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
+from newsgen import limits
+from newsgen.errors import OverBudget, Severity
 from newsgen.typography import smarten, smarten_segments
 
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt", "dd"})
@@ -37,6 +40,14 @@ class BodyImage:
     credit: str
 
 
+class Note(NamedTuple):
+    """A problem in a body, at a 0-based line of the body."""
+
+    line: int
+    message: str
+    severity: Severity = "warning"
+
+
 @dataclass(frozen=True)
 class Body:
     html: str
@@ -44,6 +55,8 @@ class Body:
     images: tuple[BodyImage, ...]
     unbalanced: tuple[str, ...]
     """The start of every block whose quotes do not balance."""
+    notes: tuple[Note, ...] = ()
+    """Problems found in reading it; with an error, the body is empty."""
 
 
 class _FigureTreeprocessor(Treeprocessor):
@@ -249,10 +262,34 @@ def render_body(
     md = _markdown(url_prefix)
     md.resolve = resolve  # type: ignore[attr-defined]
     md.size = size  # type: ignore[attr-defined]
-    html = md.reset().convert(text)
+    try:
+        bound = limits.check(text)
+        if bound is not None:
+            return Body("", 0, (), (), (Note(*bound, "error"),))
+        html = md.reset().convert(text)
+    except (RecursionError, OverBudget) as exc:
+        _markdown.cache_clear()  # the instance may be left half-way through
+        return Body("", 0, (), (), (Note(_densest_line(text), _too_costly(exc), "error"),))
     return Body(
         html=html,
         words=md.body_words,  # type: ignore[attr-defined]
         images=md.body_images,  # type: ignore[attr-defined]
         unbalanced=tuple(md.unbalanced_blocks),  # type: ignore[attr-defined]
     )
+
+
+def _too_costly(exc: BaseException) -> str:
+    if isinstance(exc, OverBudget):
+        return (
+            f"the body took over {exc.seconds:g} s to read: look for Markdown nested very deeply "
+            "or left unclosed ('*', '_', '[', '<') near here"
+        )
+    return "the body nests Markdown too deeply to read (emphasis, links or lists inside one another) near here"
+
+
+def _densest_line(text: str) -> int:
+    """The 0-based line holding the most of the characters that open Markdown syntax:
+    where a body too costly to read most likely went wrong."""
+    lines = text.split("\n")
+    counts = [sum(map(line.count, "*_[<>`")) for line in lines]
+    return counts.index(max(counts))

@@ -16,7 +16,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from newsgen import urls
 from newsgen.config import SiteConfig, did_you_mean
-from newsgen.errors import Problem, errors_in, warning
+from newsgen.errors import OverBudget, Problem, errors_in, warning
 from newsgen.invisible import removal_message
 from newsgen.invisible import strip as strip_invisible
 from newsgen.markup import Body, render_body
@@ -64,6 +64,13 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
 
 def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
     """Parse one article file; *path* is relative to the site (``content/mundo/x.md``)."""
+    try:
+        return _parse_article(path, raw, ctx)
+    except OverBudget as exc:  # the body's own budget problem is at its line: this is the rest
+        return None, [Problem(path, 1, f"the file took over {exc.seconds:g} s to read; simplify its front matter")]
+
+
+def _parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
@@ -308,6 +315,10 @@ class _Article(Fields):
         return tuple(result)
 
     def check_body(self, body: Body, draft: bool, standfirst: str) -> None:
+        for note in body.notes:
+            self.problems.append(Problem(self.path, self.body_line + note.line, note.message, note.severity))
+        if any(note.severity == "error" for note in body.notes):
+            return
         if not body.words and not body.images:
             self.problem(self.body_line, "the article has no text after the front matter")
         if not draft:
