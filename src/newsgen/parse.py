@@ -125,7 +125,11 @@ class _Article(Fields):
         slug = self.slug(headline)
         byline = self.text(self.table, "byline")
         sources = self.sources()
-        body = render_body(self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix, self.ctx.image_sizes.get)
+        config = self.ctx.config
+        body = render_body(
+            self.body, lambda src: self.locate(src)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
+            config.html, frozenset(config.iframe_hosts),
+        )
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
             return None
