@@ -120,9 +120,11 @@ class _Composer:
             return Scalar("", line, is_null=True)
         if isinstance(node, yaml.ScalarNode):
             is_null = node.tag == NULL_TAG and not node.style  # plain style: None (PyYAML) or "" (libyaml)
-            text, escaped = strip_invisible(node.value)  # written as escapes: "\u202e"
-            chars = self.claim(node.start_mark.index, node.end_mark.index) + [r.char for r in escaped]
-            self.problems += self.report(line, chars, f"'{name}'" if name else "the front matter")
+            # Only a double-quoted value can hold one the text did not: as an escape ("\u202e").
+            text, escaped = strip_invisible(node.value) if node.style == '"' else (node.value, ())
+            if self.pending or escaped:
+                chars = self.claim(node.start_mark.index, node.end_mark.index) + [r.char for r in escaped]
+                self.problems += self.report(line, chars, f"'{name}'" if name else "the front matter")
             return Scalar(text, line, is_null)
         if isinstance(node, yaml.SequenceNode):
             return Sequence(tuple(self.convert(item, name, depth + 1) for item in node.value), line)
@@ -143,8 +145,6 @@ class _Composer:
 
     def claim(self, start: int, end: int) -> list[str]:
         """The invisible characters taken out between *start* and *end* (text indexes)."""
-        if not self.pending:
-            return []
         first = bisect.bisect_left(self.pending, start, key=lambda r: r.at)
         last = bisect.bisect_right(self.pending, end, key=lambda r: r.at)
         claimed = self.pending[first:last]
