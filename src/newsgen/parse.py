@@ -85,7 +85,8 @@ def _parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | 
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     table, problems = load_mapping(front, path, first_line)
     body, invisible = strip_invisible(body)
-    problems += [warning(path, body_line + r.line, removal_message(r.char, "the body")) for r in invisible]
+    found = dict.fromkeys((r.line, r.char) for r in invisible)  # once per line and character
+    problems += [warning(path, body_line + line, removal_message(char, "the body")) for line, char in found]
     if table is None:
         return None, sorted(problems)
     digest = hashlib.sha256(raw).hexdigest()
