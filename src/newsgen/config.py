@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,8 +14,11 @@ from newsgen.models import Section
 from newsgen.options import CONFIG_FILE
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
+KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts")
 SECTION_KEYS = ("title", "description")
+HTML_POLICIES = ("sanitize", "trusted", "forbid")
+"""What raw HTML in a body may do: cut down to an allowlist, pass as written, or nothing at all."""
+HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ class SiteConfig:
     sections: tuple[Section, ...]
     search: bool = True
     """Build the Pagefind search index (``search: false`` skips it, like ``--no-search``)."""
+    html: str = "sanitize"
+    """Raw HTML in bodies: one of `HTML_POLICIES`."""
+    iframe_hosts: tuple[str, ...] = ()
+    """The hosts whose https pages a body may embed in an iframe (with ``html: sanitize``)."""
 
     @property
     def locale(self) -> str:
@@ -45,7 +53,7 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     """Validate the config text; raise `ConfigError` listing every problem."""
-    root, problems = load_mapping(text, path)
+    root, problems = load_mapping(text, path, invisible="error")
     if root is None:
         raise ConfigError(problems)
     reader = _Reader(path, problems)
@@ -59,9 +67,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     timezone = reader.timezone(root)
     sections = reader.sections(root)
     search = reader.flag(root, "search", default=True)
+    html = reader.html_policy(root)
+    iframe_hosts = reader.iframe_hosts(root)
     if problems:
         raise ConfigError(problems)
-    return SiteConfig(title, description, base_url, language, timezone, sections, search)
+    return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts)
 
 
 class _Reader(Fields):
@@ -92,6 +102,28 @@ class _Reader(Fields):
         except (ZoneInfoNotFoundError, ValueError):
             self.problem(root.entries["timezone"].line, f"unknown time zone {value!r} (e.g. Europe/Lisbon)")
             return ZoneInfo("Europe/Lisbon")
+
+    def html_policy(self, root: Map) -> str:
+        value = self.text(root, "html", default="sanitize")
+        if value not in HTML_POLICIES:
+            hint = did_you_mean(value, HTML_POLICIES)
+            self.problem(root.entries["html"].line, f"'html' must be sanitize, trusted or forbid, not {value!r}{hint}")
+            return "sanitize"
+        return value
+
+    def iframe_hosts(self, root: Map) -> tuple[str, ...]:
+        hosts = []
+        for item in self.items(root, "iframe_hosts"):
+            host = item.text.strip().lower() if isinstance(item, Scalar) and not item.is_null else ""
+            if not HOST.fullmatch(host):
+                self.problem(
+                    item.line,
+                    f"an iframe host is a host name such as www.youtube-nocookie.com (no scheme, port or path), "
+                    f"not {describe(item)}",
+                )
+                continue
+            hosts.append(host)
+        return tuple(dict.fromkeys(hosts))
 
     def sections(self, root: Map) -> tuple[Section, ...]:
         entry = root.get("sections")

@@ -74,6 +74,16 @@ def tally(problems: Iterable[Problem]) -> str:
     return f"{plural(len(counted), noun)} in {plural(len({p.path for p in counted}), 'file')}"
 
 
+class OverBudget(BaseException):
+    """Raised inside a parse that ran past its CPU-time budget (`newsgen.budget` sets the
+    timer). A BaseException, as KeyboardInterrupt is, so that no ``except Exception`` in a
+    library swallows it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"over the budget of {seconds:g} s")
+        self.seconds = seconds
+
+
 class NewsgenError(Exception):
     """Base class: every expected failure, with the exit code it maps to."""
 

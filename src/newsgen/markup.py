@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import markdown
 from markdown.extensions import Extension
@@ -21,7 +22,9 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import STX
 
-from newsgen import urls
+from newsgen import limits, urls
+from newsgen.errors import OverBudget, Severity
+from newsgen.sanitize import sanitize
 from newsgen.typography import smarten, smarten_segments
 
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt", "dd"})
@@ -39,6 +42,14 @@ class BodyImage:
     credit: str
 
 
+class Note(NamedTuple):
+    """A problem in a body, at a 0-based line of the body."""
+
+    line: int
+    message: str
+    severity: Severity = "warning"
+
+
 @dataclass(frozen=True)
 class Body:
     html: str
@@ -48,6 +59,8 @@ class Body:
     """The start of every block whose quotes do not balance."""
     files: tuple[str, ...] = ()
     """Site paths of the files the body links to (a PDF, an image shown only as a link)."""
+    notes: tuple[Note, ...] = ()
+    """Problems found in reading it; with an error, the body is empty."""
 
 
 class _FigureTreeprocessor(Treeprocessor):
@@ -268,20 +281,100 @@ def render_body(
     resolve: Callable[[str], str | None],
     url_prefix: str = "/",
     size: Callable[[str], tuple[int, int] | None] = lambda site_path: None,
+    html_policy: str = "sanitize",
+    iframe_hosts: frozenset[str] = frozenset(),
 ) -> Body:
     """Convert an article body; *resolve* maps an image ``src`` to its site path (or None),
     and the ``src`` becomes ``url_prefix`` + that path; *size* gives the image's width and
-    height for that path, when known."""
+    height for that path, when known. *html_policy* (``sanitize``, ``trusted``, ``forbid``)
+    says what raw HTML may do, and *iframe_hosts* which pages an iframe may show."""
     if not text.strip():
         return Body("", 0, (), ())
     md = _markdown(url_prefix)
     md.resolve = resolve  # type: ignore[attr-defined]
     md.size = size  # type: ignore[attr-defined]
-    html = md.reset().convert(text)
+    try:
+        bound = limits.check(text)
+        if bound is not None:
+            return Body("", 0, (), (), notes=(Note(*bound, "error"),))
+        html = md.reset().convert(text)
+    except (RecursionError, OverBudget) as exc:
+        _markdown.cache_clear()  # the instance may be left half-way through
+        return Body("", 0, (), (), notes=(Note(_densest_line(text), _too_costly(exc), "error"),))
+    notes: list[Note] = []
+    if html_policy != "trusted":
+        refused: set[int] = set()
+        if html_policy == "forbid":
+            notes += _raw_html(md, _Lines(text), refused)
+        html, removed = sanitize(html, iframe_hosts)
+        lines = _Lines(text)
+        # Under 'forbid', what was removed from raw HTML, already an error, goes unsaid.
+        notes += [note for note in (Note(lines.find(r.needles), r.message) for r in removed) if note.line not in refused]
     return Body(
         html=html,
         words=md.body_words,  # type: ignore[attr-defined]
         images=md.body_images,  # type: ignore[attr-defined]
         unbalanced=tuple(md.unbalanced_blocks),  # type: ignore[attr-defined]
         files=md.body_files,  # type: ignore[attr-defined]
+        notes=tuple(notes),
     )
+
+
+ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z0-9]+);")
+
+
+def _raw_html(md: markdown.Markdown, lines: _Lines, covered: set[int]) -> list[Note]:
+    """An error for each piece of raw HTML in the body Markdown just read (each start tag,
+    block or comment: Markdown keeps them all, and entities, in its stash); adds the lines
+    each covers to *covered*."""
+    notes = []
+    for chunk in md.htmlStash.rawHtmlBlocks:
+        if isinstance(chunk, str) and not ENTITY.fullmatch(chunk) and not chunk.startswith("</"):
+            first = chunk.strip().split("\n", 1)[0]
+            message = f"raw HTML is not allowed in bodies ('html: forbid' in newsgen.yaml): {first[:60]!r}"
+            notes.append(Note(lines.find((first,)), message, "error"))
+            covered.update(range(notes[-1].line, notes[-1].line + chunk.strip().count("\n") + 1))
+    return notes
+
+
+class _Lines:
+    """Finds the lines of things in a body, looked for in the order they appear in it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lower: str | None = None
+        self.floor = 0
+        """Where the line of the last thing found starts: the next is looked for from there."""
+        self.after: dict[str, int] = {}
+        """Where the next search for each text starts."""
+
+    def find(self, needles: tuple[str, ...]) -> int:
+        """The 0-based line of the first of *needles* (ignoring case) found from the last
+        thing's line, else from the start of the body; 0 when none is found."""
+        if self.lower is None:
+            self.lower = self.text.lower()
+        for start in ("floor", "anywhere"):
+            for needle in filter(None, (n.lower() for n in needles)):
+                at = self.lower.find(needle, max(self.floor, self.after.get(needle, 0)) if start == "floor" else 0)
+                if at >= 0:
+                    self.after[needle] = at + 1
+                    self.floor = self.lower.rfind("\n", 0, at) + 1
+                    return self.lower.count("\n", 0, at)
+        return 0
+
+
+def _too_costly(exc: BaseException) -> str:
+    if isinstance(exc, OverBudget):
+        return (
+            f"the body took over {exc.seconds:g} s to read: look for Markdown nested very deeply "
+            "or left unclosed ('*', '_', '[', '<') near here"
+        )
+    return "the body nests Markdown too deeply to read (emphasis, links or lists inside one another) near here"
+
+
+def _densest_line(text: str) -> int:
+    """The 0-based line holding the most of the characters that open Markdown syntax:
+    where a body too costly to read most likely went wrong."""
+    lines = text.split("\n")
+    counts = [sum(map(line.count, "*_[<>`")) for line in lines]
+    return counts.index(max(counts))

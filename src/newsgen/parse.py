@@ -16,7 +16,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 from newsgen import urls
 from newsgen.config import SiteConfig, did_you_mean
-from newsgen.errors import Problem, errors_in, warning
+from newsgen.errors import OverBudget, Problem, errors_in, warning
+from newsgen.invisible import removal_message
+from newsgen.invisible import strip as strip_invisible
 from newsgen.markup import Body, render_body
 from newsgen.models import Article, Hashtag, Image, Source
 from newsgen.typography import smarten
@@ -62,6 +64,13 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
 
 def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
     """Parse one article file; *path* is relative to the site (``content/mundo/x.md``)."""
+    try:
+        return _parse_article(path, raw, ctx)
+    except OverBudget as exc:  # the body's own budget problem is at its line: this is the rest
+        return None, [Problem(path, 1, f"the file took over {exc.seconds:g} s to read; simplify its front matter")]
+
+
+def _parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
@@ -75,8 +84,11 @@ def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | N
     first_line = text.count("\n", 0, start.end()) + 1
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     table, problems = load_mapping(front, path, first_line)
+    body, invisible = strip_invisible(body)
+    found = dict.fromkeys((r.line, r.char) for r in invisible)  # once per line and character
+    problems += [warning(path, body_line + line, removal_message(char, "the body")) for line, char in found]
     if table is None:
-        return None, problems
+        return None, sorted(problems)
     digest = hashlib.sha256(raw).hexdigest()
     article = _Article(path, table, text, body, body_line, digest, ctx, problems).build()
     return (article if not errors_in(problems) else None), sorted(problems)
@@ -114,7 +126,11 @@ class _Article(Fields):
         slug = self.slug(headline)
         byline = self.text(self.table, "byline")
         sources = self.sources()
-        body = render_body(self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get)
+        config = self.ctx.config
+        body = render_body(
+            self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
+            config.html, frozenset(config.iframe_hosts),
+        )
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
             return None
@@ -313,6 +329,10 @@ class _Article(Fields):
         return tuple(result)
 
     def check_body(self, body: Body, draft: bool, standfirst: str) -> None:
+        for note in body.notes:
+            self.problems.append(Problem(self.path, self.body_line + note.line, note.message, note.severity))
+        if any(note.severity == "error" for note in body.notes):
+            return
         if not body.words and not body.images:
             self.problem(self.body_line, "the article has no text after the front matter")
         if not draft:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import jinja2.bccache
 
+from newsgen import budget
 from newsgen.cache import BuildCache, CacheError
 from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, ContentError, Problem, warning
@@ -256,7 +257,9 @@ class ParseCache:
                 except CacheError:
                     html = None
             if html is None:
-                parsed, _ = parse_article(article.source, (site_dir / article.source).read_bytes(), ctx)
+                raw = (site_dir / article.source).read_bytes()
+                with budget.within():
+                    parsed, _ = parse_article(article.source, raw, ctx)
                 if parsed is None or parsed.digest != article.digest:
                     raise RuntimeError(f"{article.source} changed during the build; build again")
                 return parsed
@@ -288,7 +291,8 @@ def _parse_chunk(names: list[str]) -> list[Parsed]:
     for name in names:
         read_ns = time.time_ns()
         raw = (site_dir / name).read_bytes()
-        article, problems = parse_article(name, raw, ctx)
+        with budget.within():  # in the main thread of this process (or of a worker)
+            article, problems = parse_article(name, raw, ctx)
         sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()
         results.append((name, sha, article, problems, read_ns))
     return results
