@@ -20,6 +20,7 @@ Standard library only: the no-op check runs before any heavy import.
 """
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import os
 import pickle
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import newsgen
+from newsgen.buildlock import LOCK, died
 from newsgen.errors import Problem
 from newsgen.options import BuildOptions, BuildResult
 from newsgen.scanning import (
@@ -124,6 +126,8 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
     if options.cache is None:
         return None
     started = time.perf_counter()
+    if died(options.cache):  # the last build was killed: the next one clears its debris
+        return None
     store = BuildCache(options.cache)
     state = store.load_state()
     if state is None:
@@ -135,7 +139,8 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
         return None
     settled = state.settled(scanned)
     if settled is not None:
-        store.save_state(settled)
+        with contextlib.suppress(OSError):  # a cache that cannot be written: the next check hashes again
+            store.save_state(settled)
     articles, pages, files = state.summary
     return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0)
 
@@ -278,25 +283,42 @@ class BuildCache:
         """Drop the bodies of articles that are gone, once the bodies outnumber the
         *articles* twice over; *live* gives the digests of those to keep (asked only then)."""
         db = self.bodies()
-        (count,) = db.execute("SELECT count(*) FROM body").fetchone()
-        if count > 2 * articles + 100:
-            digests = live()
-            stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
-            db.execute("BEGIN")
-            db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
-            db.execute("COMMIT")
+        try:
+            (count,) = db.execute("SELECT count(*) FROM body").fetchone()
+            if count > 2 * articles + 100:
+                digests = live()
+                stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
+                db.execute("BEGIN")
+                db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
+                db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"the bodies database is unreadable ({exc})") from None
 
     # --- the folder --------------------------------------------------------------------
 
-    def discard(self) -> None:
-        """Remove everything in the folder (it is newsgen's alone)."""
+    def discard(self) -> bool:
+        """Remove everything in the folder (it is newsgen's alone) but the lock that a
+        build holds, whatever stands there (a file for the folder, folders for files);
+        True if the folder can then be used, False if it cannot be cleared."""
         self.close()
-        if self.folder.is_dir():
-            for child in self.folder.iterdir():
+        folder = self.folder
+        try:
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+            for child in folder.iterdir():
+                if child.name == LOCK and child.is_file() and not child.is_symlink():
+                    continue
                 if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child, ignore_errors=True)
+                    shutil.rmtree(child)
                 else:
                     child.unlink()
+            probe = folder / ".probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError:
+            return False
+        return True
 
     def close(self) -> None:
         if self._db is not None:
