@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
+from newsgen.buildlock import hold
 from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import NewsgenError, Problem, UsageError, errors_in, plural, tally
 from newsgen.options import BuildOptions, BuildResult
@@ -127,12 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
         )
-        scanned = scan_now(site_dir) if building else None
-        result = noop(options, scanned) if scanned else None
-        if result is None:
-            from newsgen.build import build, check
+        with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
+            scanned = scan_now(site_dir) if building else None
+            result = noop(options, scanned) if scanned else None
+            if result is None:
+                from newsgen.build import build, check
 
-            result = build(options, scanned) if building else check(options)
+                result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
         return 0
     except NewsgenError as exc:

@@ -60,7 +60,18 @@ class Writer:
         return True
 
     def write(self, rel: str, data: bytes) -> None:
-        self.target(rel).write_bytes(data)
+        write_file(self.target(rel), data)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Create or truncate *path* and write *data* to it (``os.write`` until all is written)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 Manifest = dict[str, str]
@@ -129,10 +140,9 @@ class Update:
         for rel in sorted(made):
             target = self.writer.target(rel)
             temporary = target.with_name(f".{target.name}{TEMPORARY}")
+            self.staged.append((target, temporary, False))
             try:
-                with open(temporary, "wb") as file:
-                    self.staged.append((target, temporary, False))
-                    file.write(made[rel])
+                write_file(temporary, made[rel])
                 kept = _link_backup(target)
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(target)) from None
