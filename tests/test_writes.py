@@ -110,7 +110,7 @@ def test_a_failed_write_during_an_update_leaves_the_old_site(
     before = snapshot(built)
     edit(built, PATHS[30], headline="Título que não chega a ser publicado")
     with monkeypatch.context() as patched:
-        failing = Failing(patched, built.out, code, nth)
+        failing = Failing(patched, _beside(built), code, nth)
         run = build(cli, built)
     assert failing.calls >= nth, "the failure was injected"
     assert_refused(run, built, os.strerror(code))
@@ -173,7 +173,7 @@ def test_too_little_space_is_found_before_the_first_write(
 
     monkeypatch.setattr(os, "statvfs", nearly_full)
     with monkeypatch.context() as patched:
-        failing = Failing(patched, built.out, errno.EIO, 10**9)
+        failing = Failing(patched, _beside(built), errno.EIO, 10**9)
         run = build(cli, built)
     assert failing.calls == 0, "nothing was written"
     assert run.code == 1
@@ -210,7 +210,7 @@ def test_the_cache_stays_trusted_after_a_failed_update(
     """Nothing was renamed, so the output is still what the cache describes: not "dirty"."""
     edit(built, PATHS[30], headline="Outro título")
     with monkeypatch.context() as patched:
-        Failing(patched, built.out, errno.ENOSPC, 2)
+        Failing(patched, _beside(built), errno.ENOSPC, 2)
         assert build(cli, built).code == 1
     assert not (built.root / CACHE / "dirty").exists()
 

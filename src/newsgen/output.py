@@ -12,10 +12,8 @@ from pathlib import Path
 from newsgen import urls
 from newsgen.planned import Planned
 
-TEMPORARY = ".newsgen-tmp"
-"""A new file waiting beside its place: ``.index.html.newsgen-tmp``."""
-BACKUP = ".newsgen-old"
-"""The old file kept (a hard link) until an update is complete: ``.index.html.newsgen-old``."""
+LEFTOVERS = (".newsgen-tmp", ".newsgen-old")
+"""Files that older versions wrote beside a page while replacing it (``.index.html.newsgen-tmp``)."""
 STAGING_KINDS = ("new", "old")
 """Folders beside the output: ``.build.new-*`` (a site or index being written), ``.build.old-*``."""
 
@@ -96,21 +94,23 @@ def sync(plan: Sequence[Planned], root: Path, previous: Mapping[str, str]) -> Ma
 class Update:
     """Files of an output folder replaced all together or not at all.
 
-    `prepare` writes each new file under a temporary name beside its place, and links
-    the old one, if any, to a backup name: space runs out (if it does) here, while the
-    site is unchanged. `commit` then only renames and unlinks, which need no space: new
-    pages first, then those that link to them, then folders (the search index), and
-    deletions last, so no link ever points at a missing page. Should any step fail, what
-    was done is undone. Leaving the ``with`` block removes the temporary and backup files.
+    `prepare` writes each new file into a folder beside the output (``.build.new-*``, on
+    its filesystem) and links the old one there too, if any: space runs out, if it does,
+    here, and a build killed here leaves the published folder untouched. `commit` then
+    only renames and unlinks, which need no space: new pages first, then those that link
+    to them, then folders (the search index), deletions last, so no link ever points at a
+    missing page. Should a step fail, what was done is undone. Leaving the ``with`` block
+    removes the folder beside, and with it the old files.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.writer = Writer(root)
-        self.staged: list[tuple[Path, Path, bool]] = []
-        """(target, temporary file, whether an old file is kept as a backup)."""
-        self.doomed: list[Path] = []
-        """Files to delete, each linked to its backup."""
+        self.beside: Path | None = None
+        self.staged: list[tuple[Path, Path, Path | None]] = []
+        """(target, new file beside, the old file's link beside or None)."""
+        self.doomed: list[tuple[Path, Path]] = []
+        """(file to delete, its link beside)."""
         self.undo: list[tuple[str, Path, Path]] = []
         self.committed = False
 
@@ -118,59 +118,59 @@ class Update:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if not self.committed:
-            self.rollback()
-        for target, temporary, kept in self.staged:
-            temporary.unlink(missing_ok=True)
-            if kept:
-                _backup(target).unlink(missing_ok=True)
-        for target in self.doomed:
-            _backup(target).unlink(missing_ok=True)
+        try:
+            if not self.committed:
+                self.rollback()
+        finally:
+            if self.beside is not None:
+                shutil.rmtree(self.beside, ignore_errors=True)
             if self.committed:
-                _prune(self.root, target.parent)
-        if not self.committed:
-            for folder in reversed(self.writer.made):
-                with _ignored():
-                    folder.rmdir()
+                for target, _ in self.doomed:
+                    _prune(self.root, target.parent)
+            else:
+                for folder in reversed(self.writer.made):
+                    with _ignored():
+                        folder.rmdir()
 
     def prepare(self, made: Mapping[str, bytes], doomed: Iterable[str] = ()) -> None:
-        """Write every file of *made* beside its place; keep the old one of each, and of
-        each file of *doomed* (to delete), under a backup name. An `OSError` names the
-        output file it was writing."""
-        for rel in sorted(made):
+        """Write every file of *made* beside the output; keep the old one of each, and of
+        each file of *doomed* (to delete), linked there. An `OSError` names the output
+        file it was writing."""
+        if self.beside is None:
+            self.beside = staging(self.root)
+        for number, rel in enumerate(sorted(made)):
             target = self.writer.target(rel)
-            temporary = target.with_name(f".{target.name}{TEMPORARY}")
-            self.staged.append((target, temporary, False))
             try:
-                write_file(temporary, made[rel])
-                kept = _link_backup(target)
+                fresh = self.beside / str(number)
+                write_file(fresh, made[rel])
+                self.staged.append((target, fresh, _link(target, self.beside / f"{number}.old")))
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(target)) from None
-            self.staged[-1] = (target, temporary, kept)
-        for rel in doomed:
+        for number, rel in enumerate(doomed):
             if not urls.is_safe_path(rel):
                 raise ValueError(f"refusing to delete {rel!r}: unsafe path")
             target = self.root / rel
             try:
-                if _link_backup(target):
-                    self.doomed.append(target)
+                old = _link(target, self.beside / f"gone-{number}")
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(target)) from None
+            if old is not None:
+                self.doomed.append((target, old))
 
     def commit(self, folders: Mapping[Path, Path] | None = None) -> None:
         """Put every prepared file in its place, then each folder of *folders* (a fresh
         folder → where it goes), then delete the doomed files. Undone on failure."""
         try:
-            for target, temporary, kept in sorted(self.staged, key=lambda s: s[2]):  # new files first
-                os.rename(temporary, target)
-                self.undo.append(("replaced" if kept else "added", target, _backup(target)))
-            for fresh, place in (folders or {}).items():
+            for target, fresh, old in sorted(self.staged, key=lambda s: s[2] is not None):  # new files first
+                os.rename(fresh, target)
+                self.undo.append(("added", target, fresh) if old is None else ("replaced", target, old))
+            for fresh_folder, place in (folders or {}).items():
                 existed = place.exists()
-                swap(fresh, place)
-                self.undo.append(("swapped" if existed else "moved", fresh, place))
-            for target in self.doomed:
+                swap(fresh_folder, place)
+                self.undo.append(("swapped" if existed else "moved", fresh_folder, place))
+            for target, old in self.doomed:
                 os.unlink(target)
-                self.undo.append(("deleted", target, _backup(target)))
+                self.undo.append(("deleted", target, old))
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, exc.filename) from None
         self.committed = True
@@ -187,7 +187,7 @@ class Update:
                     swap(a, b)
                 elif action == "moved":
                     os.rename(b, a)
-                else:  # replaced or deleted: the backup goes back
+                else:  # replaced or deleted: the old file goes back
                     os.rename(b, a)
             except OSError as exc:
                 failed.append(exc)
@@ -199,19 +199,13 @@ class PartialUpdate(OSError):
     """An update failed and could not be undone: the output is partly new."""
 
 
-def _backup(target: Path) -> Path:
-    return target.with_name(f".{target.name}{BACKUP}")
-
-
-def _link_backup(target: Path) -> bool:
-    """Link *target* to its backup name; False if there is no such file."""
-    backup = _backup(target)
-    backup.unlink(missing_ok=True)
+def _link(target: Path, link: Path) -> Path | None:
+    """Link *target* as *link*; None if there is no such file."""
     try:
-        os.link(target, backup)
+        os.link(target, link)
     except FileNotFoundError:
-        return False
-    return True
+        return None
+    return link
 
 
 def _prune(root: Path, folder: Path) -> None:
@@ -260,9 +254,10 @@ def staging(output: Path, kind: str = "new") -> Path:
 
 
 def clean_debris(output: Path) -> list[Path]:
-    """Remove what a killed build left: staging folders beside *output*, temporary and
-    backup files and empty folders inside it (newsgen never publishes an empty folder),
-    and the ``.pagefind-*`` folders older versions indexed into. Returns what it removed."""
+    """Remove what a killed build left: staging folders beside *output*, empty folders
+    inside it (newsgen never publishes one; an update makes a new page's folders first),
+    and the temporary files and ``.pagefind-*`` folders that older versions wrote inside
+    it. Returns what it removed."""
     removed = []
     prefixes = tuple(f".{output.name}.{kind}-" for kind in STAGING_KINDS)
     if output.parent.is_dir():
@@ -275,7 +270,7 @@ def clean_debris(output: Path) -> list[Path]:
     for folder, dirs, files in os.walk(output, topdown=False):
         here = Path(folder)
         for name in files:
-            if name.endswith((TEMPORARY, BACKUP)):
+            if name.endswith(LEFTOVERS):
                 with _ignored():
                     (here / name).unlink()
                     removed.append(here / name)
