@@ -225,6 +225,7 @@ def _load_outline(store: BuildCache | None, index_: Index, problems: list[Proble
         saved = store.load_linked(OUTLINE, articles)
     except CacheError as exc:
         problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
+        store.forget(OUTLINE)
         return None
     if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code_digest()):
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -47,11 +48,16 @@ def hold(folder: Path | None, waiting: Callable[[str], None] | None = None) -> I
 def _lock(folder: Path, waiting: Callable[[str], None] | None) -> int | None:
     import fcntl  # POSIX only; the no-op check imports this module on every platform
 
+    path = folder / LOCK
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError:
-        return None
+        try:  # something else stands there (a folder, a file this user may not open): replace it
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            return None  # a cache folder that is not one: the build replaces it
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

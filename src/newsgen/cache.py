@@ -246,6 +246,9 @@ class BuildCache:
         if self._db is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / "bodies.sqlite"
+            existed = path.exists()
+            if existed:
+                _check_database(path)
             try:
                 db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
@@ -253,6 +256,9 @@ class BuildCache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (header BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS body (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
                 row = db.execute("SELECT header FROM meta").fetchone()
+                if row is None and existed:
+                    db.close()
+                    raise CacheError("the bodies database is empty")
                 if row is None:
                     db.execute("INSERT INTO meta VALUES (?)", (HEADER,))
                 elif row[0] != HEADER:
@@ -306,10 +312,12 @@ class BuildCache:
             if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
                 folder.unlink()
             folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o755)  # newsgen's own folder: whatever its permissions became
             for child in folder.iterdir():
                 if child.name == LOCK and child.is_file() and not child.is_symlink():
                     continue
                 if child.is_dir() and not child.is_symlink():
+                    child.chmod(0o755)
                     shutil.rmtree(child)
                 else:
                     child.unlink()
@@ -338,6 +346,12 @@ class BuildCache:
             return (_Linked, (linked,)) if linked is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
         self._save(name, value, {kind: reduce})
+
+    def forget(self, name: str) -> None:
+        """Remove the saved value *name* (found damaged), whatever stands in its place."""
+        path = self.folder / name
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
 
     def load_linked(self, name: str, objects: Mapping[str, object]) -> object | None:
         """What `save_linked` saved as *name*, each named object taken from *objects*;
@@ -372,6 +386,24 @@ class BuildCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _check_database(path: Path) -> None:
+    """`CacheError` if the SQLite file *path* is shorter than its header says (cut short:
+    SQLite itself notices only when it reads a missing page, maybe in the middle of a build)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as exc:
+        raise CacheError(f"the bodies database is unreadable ({exc.strerror})") from None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        raise CacheError("the bodies database is not a database")
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages, counter, valid_for = (int.from_bytes(header[at : at + 4], "big") for at in (28, 24, 92))
+    if counter == valid_for and size < pages * page:
+        raise CacheError("the bodies database is cut short")
 
 
 def _shard(key: str) -> int:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import jinja2.bccache
 
-from newsgen.cache import BuildCache, CacheError
+from newsgen.cache import BuildCache
 from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, Problem, warning
 from newsgen.lifetime import die_with_parent, ready
@@ -231,12 +231,7 @@ class ParseCache:
         def load(article: Article) -> Article:
             if article.body_html:
                 return article
-            html = None
-            if self.store is not None:
-                try:
-                    html = self.store.body(article.digest)
-                except CacheError:
-                    html = None
+            html = self.store.body(article.digest) if self.store is not None else None  # damage: CacheError
             if html is None:
                 parsed, _ = parse_article(article.source, (site_dir / article.source).read_bytes(), ctx)
                 if parsed is None or parsed.digest != article.digest:
