@@ -5,8 +5,9 @@ its index. Its command line reads a folder in the order the filesystem lists it 
 hash of the name on ext4, by creation on tmpfs), so one site gave 29 different index files
 on two disks. So we run its service (``pagefind --service``, the protocol its Python and
 Node APIs speak: base64 JSON messages ended by commas, answered in order) and send it the
-pages sorted by path: the same pages give the same bytes on any disk. (Pagefind's Python
-API speaks the same protocol but waits 0.1 s for each answer: 100 s at 1,000 pages.)
+pages sorted by path: the same pages give the same bytes on any disk. It answers with the
+index's files, which we write (its own writing can still be under way when it answers).
+Pagefind's Python API speaks the same protocol, but waits 0.1 s for each answer.
 
 Only the pages that carry ``data-pagefind-body`` are sent: when any page has it, Pagefind
 drops the others anyway (ours: article pages, so headlines, standfirsts and bodies are
@@ -16,6 +17,7 @@ service dies with newsgen (`newsgen.lifetime`), and exits anyway once its input 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import json
 import os
 import shutil
@@ -27,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from newsgen import urls
 from newsgen.errors import ContentError, Problem
 from newsgen.lifetime import die_with_parent, ready
 
@@ -67,7 +70,7 @@ def index(
         except OSError as exc:
             raise ContentError([_problem(str(exc))]) from None
         try:
-            _run(process, names, read, output, cancel)
+            files = _run(process, names, read, cancel)
         except (OSError, ValueError, KeyError) as exc:
             errors.seek(0)
             detail = errors.read().decode("utf-8", "replace").strip().splitlines()
@@ -79,11 +82,23 @@ def index(
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
                     pipe.close()
-    if not (output / "pagefind.js").is_file():
-        raise ContentError([_problem("it wrote no index")])
-    for pattern in UNUSED:
-        for path in output.glob(pattern):
-            path.unlink()
+    _write(files, output)
+
+
+def _write(files: list[dict[str, str]], output: Path) -> None:
+    """Write the index's files (but Pagefind's ready-made interfaces) below *output*."""
+    kept = [f for f in files if not any(fnmatch.fnmatch(f["path"], pattern) for pattern in UNUSED)]
+    if not any(f["path"] == "pagefind.js" for f in kept):
+        raise ContentError([_problem("it made no index")])
+    for file in kept:
+        if not urls.is_safe_path(file["path"]):
+            raise ContentError([_problem(f"it made a file outside its folder: {file['path']!r}")])
+        path = output / file["path"]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64decode(file["content"]))
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def _html_below(root: Path) -> list[str]:
@@ -97,16 +112,17 @@ def _html_below(root: Path) -> list[str]:
 
 
 def _run(
-    process: subprocess.Popen[bytes], names: list[str], read: Any, output: Path, cancel: threading.Event | None,
-) -> None:
+    process: subprocess.Popen[bytes], names: list[str], read: Any, cancel: threading.Event | None,
+) -> list[dict[str, str]]:
     """Send the pages in order from a thread, and read the answers here; the last one
-    says that the index is written. *cancel* kills the service."""
+    holds the index's files (each path and base64 content). *cancel* kills the service.
+    (We write the files: Pagefind's own writing may still be under way when it answers.)"""
     failure: list[BaseException] = []
     done = threading.Event()
 
     def send() -> None:
         try:
-            _send(process.stdin, names, read, output)  # type: ignore[arg-type]
+            _send(process.stdin, names, read)  # type: ignore[arg-type]
         except (OSError, ValueError) as exc:
             failure.append(exc)
             process.stdin.close()  # type: ignore[union-attr]  # the service exits: so do its answers
@@ -127,11 +143,11 @@ def _run(
             payload = answer.get("payload", {})
             if payload.get("type") == "Error":
                 raise ValueError(payload.get("message", "error"))
-            if payload.get("type") == "WriteFiles":
-                return
+            if payload.get("type") == "GetFiles":
+                return list(payload["files"])
         if cancel is not None and cancel.is_set():
             raise ValueError("cancelled")
-        raise failure[0] if failure else OSError("Pagefind stopped before writing the index")
+        raise failure[0] if failure else OSError("Pagefind stopped before making the index")
     finally:
         done.set()
         if process.poll() is None:
@@ -140,9 +156,9 @@ def _run(
             thread.join(timeout=5)
 
 
-def _send(pipe: IO[bytes], names: list[str], read: Any, output: Path) -> int:
+def _send(pipe: IO[bytes], names: list[str], read: Any) -> int:
     """Write the requests: a new index, the pages that hold `BODY` (all pages, if none
-    does), then "write the files". Returns how many pages were sent."""
+    does), then "give me the files". Returns how many pages were sent."""
     pipe.write(_message(0, {"type": "NewIndex", "config": None}))
     count = 0
     for name in names:
@@ -154,7 +170,7 @@ def _send(pipe: IO[bytes], names: list[str], read: Any, output: Path) -> int:
         for name in names:
             count += 1
             pipe.write(_message(count, _add(name, read(name))))
-    pipe.write(_message(count + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(output)}))
+    pipe.write(_message(count + 1, {"type": "GetFiles", "index_id": 0}))
     pipe.flush()
     return count
 
