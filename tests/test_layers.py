@@ -8,7 +8,7 @@ import newsgen
 
 PACKAGE = Path(newsgen.__file__).parent
 LAYERS = {
-    "__init__": 0, "errors": 0, "lifetime": 0, "models": 0, "planned": 0, "urls": 0, "options": 1,
+    "__init__": 0, "errors": 0, "models": 0, "planned": 0, "urls": 0, "options": 1, "lifetime": 1,
     "yamldoc": 1, "typography": 1, "localized": 1,
     "config": 2, "markup": 2, "related": 2,
     "parse": 3, "site": 3,

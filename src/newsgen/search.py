@@ -181,7 +181,7 @@ def _add(name: str, data: bytes) -> dict[str, Any]:
 
 
 def _message(number: int, payload: dict[str, Any]) -> bytes:
-    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b","
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False).encode()) + b","
 
 
 def _answers(pipe: IO[bytes]) -> Iterator[dict[str, Any]]:
