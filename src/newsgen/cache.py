@@ -312,12 +312,11 @@ class BuildCache:
             if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
                 folder.unlink()
             folder.mkdir(parents=True, exist_ok=True)
-            folder.chmod(0o755)  # newsgen's own folder: whatever its permissions became
-            for child in folder.iterdir():
+            for child in _listed(folder):
                 if child.name == LOCK and child.is_file() and not child.is_symlink():
                     continue
                 if child.is_dir() and not child.is_symlink():
-                    child.chmod(0o755)
+                    _listed(child)
                     shutil.rmtree(child)
                 else:
                     child.unlink()
@@ -386,6 +385,16 @@ class BuildCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _listed(folder: Path) -> list[Path]:
+    """What *folder* holds; a folder of newsgen's that its user may not list is given
+    back the permissions newsgen makes its folders with, first."""
+    try:
+        return list(folder.iterdir())
+    except PermissionError:
+        folder.chmod(0o755)
+        return list(folder.iterdir())
 
 
 def _check_database(path: Path) -> None:
