@@ -55,7 +55,7 @@ def index(
         data = pages.get(name) if pages is not None else None
         return data if data is not None else (site_root / name).read_bytes()
 
-    command = [sys.executable, "-m", "pagefind", "--service"]
+    command = [*_pagefind(), "--service"]
     nice = shutil.which("nice")
     if cancel is not None and nice:  # in the preview it runs beside rebuilds: let them go first
         command = [nice, "-n", "10", *command]
@@ -99,6 +99,19 @@ def _write(files: list[dict[str, str]], output: Path) -> None:
             path.write_bytes(base64.b64decode(file["content"]))
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _pagefind() -> list[str]:
+    """The command that runs Pagefind: its binary from ``pagefind[bin]`` (as ``python -m
+    pagefind`` finds it, without starting Python for it), else that command."""
+    if not os.environ.get("PAGEFIND_BINARY_PATH"):
+        try:
+            from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+            return [str(get_executable())]
+        except (ImportError, OSError, FileNotFoundError):
+            pass
+    return [sys.executable, "-m", "pagefind"]
 
 
 def _html_below(root: Path) -> list[str]:
