@@ -8,14 +8,14 @@ import newsgen
 
 PACKAGE = Path(newsgen.__file__).parent
 LAYERS = {
-    "__init__": 0, "errors": 0, "models": 0, "planned": 0, "urls": 0, "invisible": 0, "options": 1,
+    "__init__": 0, "errors": 0, "models": 0, "planned": 0, "urls": 0, "invisible": 0, "options": 1, "lifetime": 1,
     "yamldoc": 1, "typography": 1, "localized": 1,
     "limits": 1, "sanitize": 1, "config": 2, "markup": 2, "related": 2,
     "parse": 3, "site": 3,
     "structured": 3, "xmltext": 3,
     "render": 4, "scaffold": 4, "feeds": 4, "sitemaps": 4,
     "preview_hosts": 4,
-    "scanning": 5, "search": 5, "media": 5, "budget": 5, "output": 5, "watch": 5, "preview": 5, "outline": 5,
+    "scanning": 5, "search": 5, "buildlock": 5, "media": 5, "budget": 5, "output": 5, "watch": 5, "preview": 5, "outline": 5,
     "cache": 6,
     "sources": 7,
     "planning": 8,

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from newsgen.search import index
 
 from conftest import SiteDir, new_page, serve_directory, tree
 
@@ -109,3 +114,53 @@ def test_with_javascript_the_note_gives_way_to_the_search(browser, served: str) 
     page = new_page(browser)
     page.goto(served + "pesquisa/")
     expect(page.locator(".search-note")).to_have_count(0)
+
+
+# --- the same index on any filesystem ----------------------------------------------------
+
+
+def _many_articles(site: SiteDir) -> SiteDir:
+    for n in range(12):
+        site.article(f"2025-06-{n + 1:02d}-noticia-{n}", headline=f"Notícia {n} sobre a cimeira", hashtags=[f"Tema{n % 3}"],
+                     timestamp=f"2025-06-{n + 1:02d}T10:00", body=f"Os ministros discutiram o ponto {n} da agenda europeia.")
+    return site
+
+
+def _other_filesystem(path: Path) -> Path:
+    """A folder on /dev/shm (tmpfs, listing files in creation order) when it is another
+    filesystem than *path*'s (ext4 lists them by a hash of the name)."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK) or shm.stat().st_dev == path.stat().st_dev:
+        pytest.skip("no second filesystem (/dev/shm) to build on")
+    return Path(tempfile.mkdtemp(prefix="newsgen-fs-", dir=shm))
+
+
+def test_the_whole_site_is_the_same_on_two_filesystems(site: SiteDir, tmp_path: Path) -> None:
+    """Pagefind numbers pages in the order it reads them; a filesystem's listing order must
+    not reach the index."""
+    _many_articles(site).build(search=True)
+    elsewhere = _other_filesystem(tmp_path)
+    try:
+        copy = SiteDir(elsewhere / "site")
+        shutil.copytree(site.root, copy.root, ignore=shutil.ignore_patterns("build", ".newsgen-cache"))
+        copy.build(search=True)
+        assert tree(copy.out) == tree(site.out)
+    finally:
+        shutil.rmtree(elsewhere)
+
+
+def test_the_index_does_not_depend_on_the_order_a_folder_lists_its_pages(site: SiteDir, tmp_path: Path) -> None:
+    """The same pages created in opposite orders (on tmpfs, which lists them in creation
+    order) give the same index."""
+    _many_articles(site).build(search=True)
+    pages = sorted(p.relative_to(site.out) for p in site.out.rglob("*.html"))
+    elsewhere = _other_filesystem(tmp_path)
+    try:
+        for name, order in (("forward", pages), ("backward", pages[::-1])):
+            for page in order:
+                (elsewhere / name / page).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(site.out / page, elsewhere / name / page)
+            index(elsewhere / name, elsewhere / f"{name}-index")
+        assert tree(elsewhere / "forward-index") == tree(elsewhere / "backward-index") == tree(site.out / "pagefind")
+    finally:
+        shutil.rmtree(elsewhere)

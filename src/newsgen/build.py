@@ -6,10 +6,16 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
 
 - a first build, or one that changes most files, writes a staging folder (in ``jobs``
   processes) and swaps it in with one rename;
-- any other build replaces just the changed files in place, each by an atomic rename:
-  new pages first, then the pages that link to them, deletions last, so no link ever
-  points at a missing page. While it runs the cache says the output is unknown, so an
-  interrupted update is healed by a full rewrite on the next build.
+- any other build replaces just the changed files in place (`newsgen.output.Update`):
+  each is written beside its place first, which is where space runs out, if it does,
+  with the site unchanged; then renames put them all in place (new pages first, then
+  the pages that link to them, deletions last, so no link ever points at a missing
+  page), undone if one fails. During the renames the cache says the output is unknown,
+  so an update killed then is healed by a full rewrite on the next build.
+
+Any write that fails names its file and leaves the old site byte for byte. One build of a
+site runs at a time (`newsgen.buildlock`), and a build clears what a killed one left.
+A damaged cache is discarded with a warning, and the build starts afresh.
 """
 from __future__ import annotations
 
@@ -18,7 +24,6 @@ import functools
 import gc
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from newsgen import urls
+from newsgen.buildlock import building, hold
 from newsgen.cache import (
     CACHE_DIR,
     MARKER,
@@ -36,11 +42,11 @@ from newsgen.cache import (
     State,
     noop,
 )
-from newsgen.errors import ContentError, Problem, UsageError, warning
+from newsgen.errors import ContentError, Problem, UsageError, WriteError, warning
 from newsgen.models import Article
 from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
 from newsgen.outline import Outline
-from newsgen.output import Writer, swap, sync
+from newsgen.output import PartialUpdate, Update, Writer, clean_debris, space_needed, staging, swap
 from newsgen.planned import Planned
 from newsgen.planning import Gathered, gather
 from newsgen.scanning import RACY_NS, Scan, marker_signature, racy_digests, scan_now
@@ -95,16 +101,52 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     *scanned*: a `scan_now` of the site that the caller just made and found not to be a
     `noop` (the command line checks that before it imports the engine)."""
     _check_output(options)
-    with collector_paused():
+    with collector_paused(), hold(options.cache):
         if scanned is None:
             scanned = scan_now(options.site_dir)
             unchanged = noop(options, scanned)
             if unchanged is not None:
                 return unchanged
-        return _build(options, scanned)
+        try:
+            return _build(options, scanned)
+        except (CacheError, OSError) as exc:
+            if options.cache is None or not _from_cache(exc, options.cache):
+                raise
+            reason = _cache_trouble(exc)
+        # A damaged cache: start again from scratch, with a fresh cache if it can be cleared.
+        usable = BuildCache(options.cache).discard()
+        result = _build(options if usable else replace(options, cache=None), scanned)
+        said = f"{reason}; discarded, building from scratch" if usable else f"{reason}; building without it"
+        return replace(result, warnings=(warning(CACHE_DIR, 0, said), *result.warnings))
+
+
+def _from_cache(exc: Exception, folder: Path) -> bool:
+    """Whether *exc* came from the cache *folder* (any damage to it, or to its files)."""
+    if isinstance(exc, CacheError):
+        return True
+    name = getattr(exc, "filename", None)
+    return isinstance(name, str) and Path(os.path.abspath(name)).is_relative_to(os.path.abspath(folder))
+
+
+def _cache_trouble(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or type(exc).__name__}: {_shown(exc.filename)}"
+    return str(exc)
+
+
+def _shown(path: str | Path) -> str:
+    """A path as the command line shows it: relative to where the editor stands."""
+    return os.path.relpath(path)
 
 
 def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
+    with building(options.cache) as died:
+        if died:
+            clean_debris(options.output.resolve())
+        return _build_marked(options, scanned)
+
+
+def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
     racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
     output = options.output.resolve()
@@ -119,12 +161,26 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
     previous = index_.outputs if trusted else None
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
-    rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
+    try:
+        rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
+    except PartialUpdate as exc:
+        raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
+                         "updated, and the next build rewrites it in full") from None
+    except OSError as exc:
+        if options.cache is not None and _from_cache(exc, options.cache):
+            raise
+        where = _shown(exc.filename) if exc.filename else _shown(options.output)
+        raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
     result = _result(gathered, time.perf_counter() - started, rewritten)
     result = replace(result, warnings=tuple(problems) + result.warnings)  # a discarded cache: this build only
     if store is not None:
         kept = outline is not None and outline.token == gathered.outline.token
-        _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result, kept)
+        try:
+            _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result, kept)
+        except (CacheError, OSError) as exc:  # the site is built: only the next build pays
+            store.discard()
+            said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
+            result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
     return result
 
 
@@ -184,6 +240,7 @@ def _load_outline(store: BuildCache | None, index_: Index, problems: list[Proble
         saved = store.load_linked(OUTLINE, articles)
     except CacheError as exc:
         problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
+        store.forget(OUTLINE)
         return None
     if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code_digest()):
         return None
@@ -267,18 +324,23 @@ def _publish(
 
 
 def _write_staged(plan: tuple[Planned, ...], output: Path, search: str, options: BuildOptions) -> None:
-    """Write every file to a staging folder beside *output*, index it, then swap it in."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    """Write every file to a staging folder beside *output*, index it, then swap it in.
+    An `OSError` names the output file it was writing."""
+    fresh = staging(output)
     try:
-        _write_all(plan, staging, options.jobs, options.progress)
+        _write_all(plan, fresh, options.jobs, options.progress)
         if search:
-            index(staging)
-        Writer(staging).write(MARKER, MARKER_TEXT)
-        os.chmod(staging, 0o755)
-        swap(staging, output)
+            index(fresh)
+        Writer(fresh).write(MARKER, MARKER_TEXT)
+        os.chmod(fresh, 0o755)
+        swap(fresh, output)
+    except OSError as exc:
+        name = exc.filename
+        if isinstance(name, str) and Path(name).is_relative_to(fresh):
+            name = str(output / Path(name).relative_to(fresh))
+        raise OSError(exc.errno, exc.strerror, name) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def _write_all(plan: tuple[Planned, ...], root: Path, jobs: int, progress: Progress | None) -> None:
@@ -330,20 +392,39 @@ def _update_in_place(
     plan: tuple[Planned, ...], changed: list[Planned], previous: dict[str, str], output: Path, indexed: str | None,
     search: str, store: BuildCache | None,
 ) -> int:
-    """Replace the *changed* files of *output* in place (see `newsgen.output.sync`), then
-    re-index for search if what it reads changed."""
+    """Replace the *changed* files of *output* in place, all or none (`Update`), with a
+    search index made afresh if what it reads changed."""
     if not changed and previous.keys() == {item.file for item in plan} and indexed == search:
         return 0
-    if store is not None:
-        store.mark_dirty()
-    sync(plan, output, previous)
-    if search and indexed != search:
-        fresh = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=output))
-        try:
-            index(output, fresh)
-            swap(fresh, output / INDEX_DIR)
-        finally:
+    made = {item.file: item.make() for item in changed}
+    doomed = sorted(previous.keys() - {item.file for item in plan})
+    reindex = bool(search) and indexed != search
+    space_needed(output, map(len, made.values()), len(made), _size(output / INDEX_DIR) if reindex else 0)
+    fresh = staging(output) if reindex else None
+    marked = False
+    try:
+        with Update(output) as update:
+            update.prepare(made, doomed)
+            if fresh is not None:
+                index(output, fresh, pages={item.file: made.get(item.file) for item in plan if item.file.endswith(".html")})
+            if store is not None:
+                store.mark_dirty()
+                marked = True
+            update.commit({fresh: output / INDEX_DIR} if fresh is not None else None)
+    except PartialUpdate:
+        raise
+    except BaseException:
+        if marked and store is not None:
+            store.clean()  # all undone: the output is still the one the index describes
+        raise
+    finally:
+        if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
-    elif not search:
+    if not search:
         shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
     return len(changed)
+
+
+def _size(folder: Path) -> int:
+    """The bytes of the files below *folder* (0 if there is none)."""
+    return sum(os.path.getsize(os.path.join(at, name)) for at, _, names in os.walk(folder) for name in names)

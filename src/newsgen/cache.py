@@ -20,6 +20,7 @@ Standard library only: the no-op check runs before any heavy import.
 """
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import os
 import pickle
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import newsgen
+from newsgen.buildlock import LOCK, died
 from newsgen.errors import Problem
 from newsgen.options import BuildOptions, BuildResult
 from newsgen.scanning import (
@@ -126,6 +128,8 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
     if options.cache is None:
         return None
     started = time.perf_counter()
+    if died(options.cache):  # the last build was killed: the next one clears its debris
+        return None
     store = BuildCache(options.cache)
     state = store.load_state()
     if state is None:
@@ -139,7 +143,8 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
         return None
     settled = state.settled(scanned)
     if settled is not None:
-        store.save_state(settled)
+        with contextlib.suppress(OSError):  # a cache that cannot be written: the next check hashes again
+            store.save_state(settled)
     articles, pages, files = state.summary
     return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0, state.notes)
 
@@ -245,6 +250,9 @@ class BuildCache:
         if self._db is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / "bodies.sqlite"
+            existed = path.exists()
+            if existed:
+                _check_database(path)
             try:
                 db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
@@ -252,6 +260,9 @@ class BuildCache:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (header BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS body (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
                 row = db.execute("SELECT header FROM meta").fetchone()
+                if row is None and existed:
+                    db.close()
+                    raise CacheError("the bodies database is empty")
                 if row is None:
                     db.execute("INSERT INTO meta VALUES (?)", (HEADER,))
                 elif row[0] != HEADER:
@@ -282,25 +293,43 @@ class BuildCache:
         """Drop the bodies of articles that are gone, once the bodies outnumber the
         *articles* twice over; *live* gives the digests of those to keep (asked only then)."""
         db = self.bodies()
-        (count,) = db.execute("SELECT count(*) FROM body").fetchone()
-        if count > 2 * articles + 100:
-            digests = live()
-            stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
-            db.execute("BEGIN")
-            db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
-            db.execute("COMMIT")
+        try:
+            (count,) = db.execute("SELECT count(*) FROM body").fetchone()
+            if count > 2 * articles + 100:
+                digests = live()
+                stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
+                db.execute("BEGIN")
+                db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
+                db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"the bodies database is unreadable ({exc})") from None
 
     # --- the folder --------------------------------------------------------------------
 
-    def discard(self) -> None:
-        """Remove everything in the folder (it is newsgen's alone)."""
+    def discard(self) -> bool:
+        """Remove everything in the folder (it is newsgen's alone) but the lock that a
+        build holds, whatever stands there (a file for the folder, folders for files);
+        True if the folder can then be used, False if it cannot be cleared."""
         self.close()
-        if self.folder.is_dir():
-            for child in self.folder.iterdir():
+        folder = self.folder
+        try:
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                folder.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+            for child in _listed(folder):
+                if child.name == LOCK and child.is_file() and not child.is_symlink():
+                    continue
                 if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child, ignore_errors=True)
+                    _listed(child)
+                    shutil.rmtree(child)
                 else:
                     child.unlink()
+            probe = folder / ".probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError:
+            return False
+        return True
 
     def close(self) -> None:
         if self._db is not None:
@@ -320,6 +349,12 @@ class BuildCache:
             return (_Linked, (linked,)) if linked is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
         self._save(name, value, {kind: reduce})
+
+    def forget(self, name: str) -> None:
+        """Remove the saved value *name* (found damaged), whatever stands in its place."""
+        path = self.folder / name
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
 
     def load_linked(self, name: str, objects: Mapping[str, object]) -> object | None:
         """What `save_linked` saved as *name*, each named object taken from *objects*;
@@ -354,6 +389,34 @@ class BuildCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def _listed(folder: Path) -> list[Path]:
+    """What *folder* holds; a folder of newsgen's that its user may not list is given
+    back the permissions newsgen makes its folders with, first."""
+    try:
+        return list(folder.iterdir())
+    except PermissionError:
+        folder.chmod(0o755)
+        return list(folder.iterdir())
+
+
+def _check_database(path: Path) -> None:
+    """`CacheError` if the SQLite file *path* is shorter than its header says (cut short:
+    SQLite itself notices only when it reads a missing page, maybe in the middle of a build)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+            size = os.fstat(file.fileno()).st_size
+    except OSError as exc:
+        raise CacheError(f"the bodies database is unreadable ({exc.strerror})") from None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        raise CacheError("the bodies database is not a database")
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages, counter, valid_for = (int.from_bytes(header[at : at + 4], "big") for at in (28, 24, 92))
+    if counter == valid_for and size < pages * page:
+        raise CacheError("the bodies database is cut short")
 
 
 def _shard(key: str) -> int:

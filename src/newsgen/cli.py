@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
+from newsgen.buildlock import hold
 from newsgen.cache import CACHE_DIR, noop
 from newsgen.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
 from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
@@ -133,12 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=_Progress() if show_progress else None,
             base_url=_base_url(args),
         )
-        scanned = scan_now(site_dir) if building else None
-        result = noop(options, scanned) if scanned else None
-        if result is None:
-            from newsgen.build import build, check
+        with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
+            scanned = scan_now(site_dir) if building else None
+            result = noop(options, scanned) if scanned else None
+            if result is None:
+                from newsgen.build import build, check
 
-            result = build(options, scanned) if building else check(options)
+                result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
         if building and (options.drafts or options.future) and options.output.resolve() == (site_dir / "build").resolve():
             print(_unpublished_warning(options), file=sys.stderr)

@@ -100,6 +100,12 @@ class ContentError(NewsgenError):
     exit_code = 1
 
 
+class WriteError(NewsgenError):
+    """The output could not be written (a full disk, a read-only folder): exit 1."""
+
+    exit_code = 1
+
+
 class ConfigError(NewsgenError):
     """newsgen.yaml is missing or wrong: exit 2."""
 

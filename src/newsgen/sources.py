@@ -21,9 +21,10 @@ import jinja2
 import jinja2.bccache
 
 from newsgen import budget
-from newsgen.cache import BuildCache, CacheError
+from newsgen.cache import BuildCache
 from newsgen.config import SiteConfig, parse_config
 from newsgen.errors import ConfigError, ContentError, Problem, warning
+from newsgen.lifetime import die_with_parent, ready
 from newsgen.media import IMAGE_SUFFIXES, image_size
 from newsgen.models import Article, SharedValues
 from newsgen.options import CONFIG_FILE, Progress
@@ -250,12 +251,7 @@ class ParseCache:
         def load(article: Article) -> Article:
             if article.body_html:
                 return article
-            html = None
-            if self.store is not None:
-                try:
-                    html = self.store.body(article.digest)
-                except CacheError:
-                    html = None
+            html = self.store.body(article.digest) if self.store is not None else None  # damage: CacheError
             if html is None:
                 raw = (site_dir / article.source).read_bytes()
                 with budget.within():
@@ -311,13 +307,20 @@ def worker_pool(
     jobs: int, initializer: Callable[..., None], args: tuple[object, ...], fork: bool = True
 ) -> multiprocessing.pool.Pool:
     """A pool of *jobs* processes: forked where the platform allows (no re-import, no
-    pickling of the site) unless told not to, else spawned. (Imported here: an
-    incremental build uses none, and multiprocessing costs it 6 ms to import.)"""
+    pickling of the site) unless told not to, else spawned. Each worker dies with this
+    process, even when it is killed (`newsgen.lifetime`). (Imported here: an incremental
+    build uses none, and multiprocessing costs it 6 ms to import.)"""
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork and "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer, args)
+    ready()  # looked up once, before the fork
+    return context.Pool(jobs, _start_worker, (os.getpid(), initializer, args))
+
+
+def _start_worker(parent: int, initializer: Callable[..., None], args: tuple[object, ...]) -> None:
+    die_with_parent(parent, watch=True)
+    initializer(*args)
 
 
 class SiteTemplates(jinja2.BaseLoader):
