@@ -23,9 +23,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from newsgen.options import BuildOptions
-from newsgen.planning import gather
-from newsgen.sources import ParseCache
+from newsgen.core.options import BuildOptions
+from newsgen.incremental.planning import gather
+from newsgen.io.sources import ParseCache
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]

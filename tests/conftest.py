@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, BuildResult, build, check
+from newsgen.pipeline import BuildOptions, BuildResult, build, check
 from newsgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

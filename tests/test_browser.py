@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.pipeline import BuildOptions, build
 
 from conftest import REPO, new_page, serve_directory
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import MARKER
-from newsgen.output import Writer
-from newsgen.errors import ContentError, UsageError
+from newsgen.pipeline import MARKER
+from newsgen.io.writer import Writer
+from newsgen.core.errors import ContentError, UsageError
 
 from conftest import png, REPO, NOW, SiteDir, article_text, tree
 

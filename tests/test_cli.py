@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.parse import PLACEHOLDER_STANDFIRST
+from newsgen.core.parse import PLACEHOLDER_STANDFIRST
 
 from conftest import SiteDir, tree
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsgen.config import parse_config
-from newsgen.errors import ConfigError
+from newsgen.core.config import parse_config
+from newsgen.core.errors import ConfigError
 
 from conftest import CONFIG
 

@@ -9,12 +9,12 @@ from typing import Any
 import feedparser
 import pytest
 
-from newsgen.config import SiteConfig, parse_config
-from newsgen.feeds import FeedEntries, WrittenFeeds, feed_plan, image_type
-from newsgen.models import Article
-from newsgen.parse import ParseContext, parse_article
-from newsgen.site import Site, build_site
-from newsgen.sitemaps import SITEMAP_LIMIT, crawler_plan, news_language, sitemap_plan
+from newsgen.core.config import SiteConfig, parse_config
+from newsgen.core.feeds import FeedEntries, WrittenFeeds, feed_plan, image_type
+from newsgen.core.models import Article
+from newsgen.core.parse import ParseContext, parse_article
+from newsgen.core.site import Site, build_site
+from newsgen.core.sitemaps import SITEMAP_LIMIT, crawler_plan, news_language, sitemap_plan
 
 from conftest import CONFIG, NOW, article_text
 

@@ -12,7 +12,7 @@ import refresh  # noqa: E402
 
 
 def test_output_matches_the_checked_in_golden_files(tmp_path: Path) -> None:
-    from newsgen.build import build
+    from newsgen.pipeline import build
 
     build(refresh.options(tmp_path / "out"))
     actual, expected = tree(tmp_path / "out"), tree(refresh.EXPECTED)

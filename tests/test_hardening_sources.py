@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.scanning import rescan, scan
+from newsgen.io.scanning import rescan, scan
 
 from conftest import NOW, Preview, SiteDir, article_text, tree
 

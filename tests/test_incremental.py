@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 import newsgen
-from newsgen.build import BuildResult
-from newsgen import cache, scanning
-from newsgen.cache import noop
-from newsgen.errors import ContentError
+from newsgen.pipeline import BuildResult
+from newsgen.incremental import store as cache
+from newsgen.io import scanning
+from newsgen.incremental.store import noop
+from newsgen.core.errors import ContentError
 
 from conftest import CONFIG, NOW, CliRun, SiteDir, article_text, png, tree
 
@@ -636,7 +637,7 @@ def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir,
 def test_equal_keys_digest_equally_whatever_the_objects() -> None:
     """A page's key must not depend on whether two equal strings are one object (marshal
     writes a repeat as a back-reference): else an unchanged page is rewritten at random."""
-    from newsgen.planned import digest
+    from newsgen.core.outputs import digest
 
     built = "".join(["404", ".html"])
     assert built is not sys.intern("404.html")

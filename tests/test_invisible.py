@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from newsgen.config import parse_config
-from newsgen.errors import ConfigError
-from newsgen.parse import ParseContext, parse_article
+from newsgen.core.config import parse_config
+from newsgen.core.errors import ConfigError
+from newsgen.core.parse import ParseContext, parse_article
 
 from conftest import CONFIG, SiteDir, tree
 

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from newsgen import budget
-from newsgen.config import parse_config
-from newsgen.errors import OverBudget
-from newsgen.parse import ParseContext, parse_article
+from newsgen.io import budget
+from newsgen.core.config import parse_config
+from newsgen.core.errors import OverBudget
+from newsgen.core.parse import ParseContext, parse_article
 
 from conftest import CONFIG, SiteDir, article_text
 

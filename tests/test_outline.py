@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from newsgen.outline import Readers
+from newsgen.incremental.memory import Readers
 
 
 class FakeSpec:

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, UTC
 import pytest
 import yaml
 
-from newsgen.config import parse_config
-from newsgen.parse import ParseContext, parse_article
+from newsgen.core.config import parse_config
+from newsgen.core.parse import ParseContext, parse_article
 
 from conftest import CONFIG, article_text
 
@@ -194,7 +194,7 @@ def test_broken_front_matter_is_told_in_words_at_the_line_to_fix(
 ) -> None:
     """The same words whichever parser reads the YAML (libyaml's messages differ from PyYAML's)."""
     if loader == "python":
-        monkeypatch.setattr("newsgen.yamldoc.LOADER", yaml.SafeLoader)
+        monkeypatch.setattr("newsgen.core.yamldoc.LOADER", yaml.SafeLoader)
     assert messages(text) == [expected]
 
 
@@ -232,7 +232,7 @@ def test_fixing_a_published_headline_keeps_its_url() -> None:
 
 
 def test_draft_flag_and_placeholders_from_newsgen_new() -> None:
-    from newsgen.parse import PLACEHOLDER_BODY, PLACEHOLDER_STANDFIRST
+    from newsgen.core.parse import PLACEHOLDER_BODY, PLACEHOLDER_STANDFIRST
 
     text = article_text(standfirst=PLACEHOLDER_STANDFIRST, body=PLACEHOLDER_BODY, draft=True)
     article, problems = parse(text)

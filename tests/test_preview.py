@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.errors import Problem
-from newsgen.preview import PreviewServer, Status, decorate, locate
+from newsgen.core.errors import Problem
+from newsgen.preview.server import PreviewServer, Status, decorate, locate
 
 from conftest import SiteDir
 
@@ -311,7 +311,7 @@ def test_a_bug_is_a_500_not_a_closed_connection(served: PreviewServer, monkeypat
     def broken(*args: object) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("newsgen.preview.locate", broken)
+    monkeypatch.setattr("newsgen.preview.server.locate", broken)
     response = raw_request(served, "/mundo/")
     assert status_line(response) == b"HTTP/1.1 500 Internal Server Error"
     assert response.endswith(b"newsgen preview: internal error; see the terminal\n")

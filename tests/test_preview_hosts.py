@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from newsgen.preview_hosts import AllowedHosts, machine_names
+from newsgen.preview.hosts import AllowedHosts, machine_names
 
 
 def test_on_loopback_only_the_loopback_names_with_the_port() -> None:

@@ -9,12 +9,12 @@ from conftest import CONFIG
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsgen import markup, urls
-from newsgen.config import parse_config
-from newsgen.errors import Problem
-from newsgen.models import Article
-from newsgen.parse import FIELDS, ParseContext, parse_article
-from newsgen.site import build_site
+from newsgen.core import markup, urls
+from newsgen.core.config import parse_config
+from newsgen.core.errors import Problem
+from newsgen.core.models import Article
+from newsgen.core.parse import FIELDS, ParseContext, parse_article
+from newsgen.core.site import build_site
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png"}))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

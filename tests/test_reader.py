@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.pipeline import BuildOptions, build
 
 from conftest import serve_directory, CONFIG, REPO, SiteDir, article_text, new_page
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgen import planning
-from newsgen.output import Manifest, sync
-from newsgen.planning import Gathered, gather
-from newsgen.sources import ParseCache
+from newsgen.incremental import planning
+from newsgen.io.writer import Manifest, sync
+from newsgen.incremental.planning import Gathered, gather
+from newsgen.io.sources import ParseCache
 
 from conftest import NOW, SiteDir, tree
 from test_incremental import (

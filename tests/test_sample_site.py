@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.build import BuildOptions, build
+from newsgen.pipeline import BuildOptions, build
 
 from conftest import REPO, tree
 

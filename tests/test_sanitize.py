@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from newsgen.config import parse_config
-from newsgen.markup import render_body
-from newsgen.parse import ParseContext, parse_article
-from newsgen.sanitize import sanitize
+from newsgen.core.config import parse_config
+from newsgen.core.markup import render_body
+from newsgen.core.parse import ParseContext, parse_article
+from newsgen.core.sanitize import sanitize
 
 from conftest import CONFIG, SiteDir, article_text
 

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from newsgen.scanning import rescan, scan
-from newsgen.watch import is_source
+from newsgen.io.scanning import rescan, scan
+from newsgen.preview.watcher import is_source
 
 from conftest import SiteDir, article_text
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from newsgen.search import index
+from newsgen.io.search import index
 
 from conftest import SiteDir, new_page, serve_directory, tree
 

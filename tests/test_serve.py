@@ -234,7 +234,7 @@ def test_signals_while_it_starts_still_remove_its_folder(sample: SiteDir, tmp_pa
 
 
 def test_stop_signals_wait_out_a_held_step_come_again_if_swallowed_and_never_cut_the_clean_up() -> None:
-    from newsgen.serve import _StopSignals
+    from newsgen.preview.session import _StopSignals
 
     with _StopSignals() as signals:
         finished = False

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsgen.config import parse_config
-from newsgen.errors import ContentError
-from newsgen.models import Article, Hashtag
-from newsgen.related import RELATED_WINDOW
-from newsgen.parse import ParseContext, parse_article
-from newsgen.site import TAG_PAGE_SIZE, build_site
+from newsgen.core.config import parse_config
+from newsgen.core.errors import ContentError
+from newsgen.core.models import Article, Hashtag
+from newsgen.core.related import RELATED_WINDOW
+from newsgen.core.parse import ParseContext, parse_article
+from newsgen.core.site import TAG_PAGE_SIZE, build_site
 
 from conftest import CONFIG, NOW, article_text
 

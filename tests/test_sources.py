@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsgen import sources
-from newsgen.scanning import RACY_NS, scan
-from newsgen.config import parse_config
-from newsgen.parse import ParseContext
-from newsgen.sources import PARALLEL_MIN, ParseCache, list_content
+from newsgen.io import sources
+from newsgen.io.scanning import RACY_NS, scan
+from newsgen.core.config import parse_config
+from newsgen.core.parse import ParseContext
+from newsgen.io.sources import PARALLEL_MIN, ParseCache, list_content
 
 from conftest import CONFIG, SiteDir
 

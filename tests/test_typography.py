@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsgen.typography import smarten, smarten_segments
+from newsgen.core.typography import smarten, smarten_segments
 
 
 @pytest.mark.parametrize(

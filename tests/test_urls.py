@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from newsgen import urls
+from newsgen.core import urls
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.watch import Watcher, is_source
+from newsgen.preview.watcher import Watcher, is_source
 
 from conftest import SiteDir, article_text
 

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
-from newsgen.buildlock import hold
-from newsgen.cache import CACHE_DIR, noop
-from newsgen.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
-from newsgen.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
-from newsgen.scanning import refusal, scan_now
-from newsgen.urls import normalized_base_url
+from newsgen.io.lock import hold
+from newsgen.incremental.store import CACHE_DIR, noop
+from newsgen.core.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
+from newsgen.core.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
+from newsgen.io.scanning import refusal, scan_now
+from newsgen.core.urls import normalized_base_url
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             scanned = scan_now(site_dir) if building else None
             result = noop(options, scanned) if scanned else None
             if result is None:
-                from newsgen.build import build, check
+                from newsgen.pipeline import build, check
 
                 result = build(options, scanned) if building else check(options)
         _report(result, options, args.verb, quiet)
@@ -245,7 +245,7 @@ class _Terminal:
 
 
 def _serve(args: argparse.Namespace, site_dir: Path) -> int:
-    from newsgen.serve import ServeOptions, serve
+    from newsgen.preview.session import ServeOptions, serve
 
     gc.enable()  # a long-lived process (`run` turned it off)
     if args.port is not None and not 0 <= args.port <= 65535:
@@ -262,10 +262,10 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
 
 
 def _new(args: argparse.Namespace, site_dir: Path) -> int:
-    from newsgen import scaffold
-    from newsgen.config import did_you_mean
-    from newsgen.parse import ParseContext, parse_article
-    from newsgen.sources import load_config
+    from newsgen.core import scaffold
+    from newsgen.core.config import did_you_mean
+    from newsgen.core.parse import ParseContext, parse_article
+    from newsgen.io.sources import load_config
 
     config = load_config(site_dir)
     now = clock().astimezone(config.timezone)

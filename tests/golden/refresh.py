@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from newsgen.build import BuildOptions, build
+from newsgen.pipeline import BuildOptions, build
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "site"

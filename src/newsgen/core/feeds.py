@@ -1,9 +1,9 @@
 """The site's Atom feeds: the home's, each section's and each tag's newest articles, full
-text, as keyed plans (the sitemaps are `newsgen.sitemaps`).
+text, as keyed plans (the sitemaps are `newsgen.core.sitemaps`).
 
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves, never from
 the build time, so the same site gives the same bytes. The feeds are written as text
-with ElementTree's escaping (`newsgen.xmltext`), byte for byte what it writes, in half
+with ElementTree's escaping (`newsgen.core.xmltext`), byte for byte what it writes, in half
 the time.
 """
 from __future__ import annotations
@@ -15,12 +15,12 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote, urljoin, urlsplit
 
-from newsgen import urls
-from newsgen.models import Article
-from newsgen.planned import Keys, Planned, digest, keys_of
-from newsgen.site import Site, newest
-from newsgen.structured import instant, iso
-from newsgen.xmltext import XML_DECLARATION, xml_attribute, xml_line
+from newsgen.core import urls
+from newsgen.core.models import Article
+from newsgen.core.outputs import Keys, Planned, digest, keys_of
+from newsgen.core.site import Site, newest
+from newsgen.core.structured import instant, iso
+from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 
 FEED_SIZE = 50
 ENTRY_MEMO = 200

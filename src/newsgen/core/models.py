@@ -1,7 +1,7 @@
 """The site's values: frozen, built once, no I/O and no templates.
 
 Every ``path`` is a site-relative URL path such as ``mundo/2025/06/``, computed by
-`newsgen.urls` when the value is built.
+`newsgen.core.urls` when the value is built.
 """
 from __future__ import annotations
 

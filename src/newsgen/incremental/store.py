@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import newsgen
-from newsgen.buildlock import LOCK, died
-from newsgen.errors import Problem
-from newsgen.options import BuildOptions, BuildResult
-from newsgen.scanning import (
+from newsgen.io.lock import LOCK, died
+from newsgen.core.errors import Problem
+from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.io.scanning import (
     RACY_NS,
     Scan,
     Signature,

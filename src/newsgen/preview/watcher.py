@@ -28,7 +28,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
+from newsgen.core.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
 
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]

@@ -14,15 +14,15 @@ from datetime import UTC, datetime
 
 from frontmatter.default_handlers import YAMLHandler
 
-from newsgen import urls
-from newsgen.config import SiteConfig, did_you_mean
-from newsgen.errors import OverBudget, Problem, errors_in, warning
-from newsgen.invisible import removal_message
-from newsgen.invisible import strip as strip_invisible
-from newsgen.markup import Body, render_body
-from newsgen.models import Article, Hashtag, Image, Source
-from newsgen.typography import smarten
-from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
+from newsgen.core import urls
+from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.errors import OverBudget, Problem, errors_in, warning
+from newsgen.core.invisible import removal_message
+from newsgen.core.invisible import strip as strip_invisible
+from newsgen.core.markup import Body, render_body
+from newsgen.core.models import Article, Hashtag, Image, Source
+from newsgen.core.typography import smarten
+from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",

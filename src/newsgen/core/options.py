@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from newsgen.errors import Problem
+from newsgen.core.errors import Problem
 
 CONFIG_FILE = "newsgen.yaml"
 BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"

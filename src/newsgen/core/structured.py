@@ -9,9 +9,9 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
-from newsgen import urls
-from newsgen.config import SiteConfig
-from newsgen.models import Article, Section
+from newsgen.core import urls
+from newsgen.core.config import SiteConfig
+from newsgen.core.models import Article, Section
 
 # Inside <script>, "</script>" or "<!--" in a string would end or confuse the element;
 # JSON allows escaping these characters, so the text means the same to a JSON parser.

@@ -2,9 +2,9 @@
 
 Templates come from the site's ``templates/`` first, then newsgen's built-in theme
 (`THEME`), so a site overrides the look file by file: the loader that finds them is
-given (`newsgen.sources.SiteTemplates`), and names a site's templates by their path in
+given (`newsgen.io.sources.SiteTemplates`), and names a site's templates by their path in
 the site, as problems do. Dates and plurals come from Babel in
-the site's language (`newsgen.localized`), never from the machine's locale.
+the site's language (`newsgen.core.localized`), never from the machine's locale.
 """
 from __future__ import annotations
 
@@ -22,14 +22,14 @@ import jinja2.bccache
 from babel import Locale
 from markupsafe import Markup
 
-from newsgen import localized, urls
-from newsgen.errors import ContentError, Problem
-from newsgen.models import Article, MonthArchive, Section, Tag
-from newsgen.planned import Keys, keys_of
-from newsgen.site import Site, TagPage, first_changed_page, position
-from newsgen.structured import iso, news_article, script_json
+from newsgen.core import localized, urls
+from newsgen.core.errors import ContentError, Problem
+from newsgen.core.models import Article, MonthArchive, Section, Tag
+from newsgen.core.outputs import Keys, keys_of
+from newsgen.core.site import Site, TagPage, first_changed_page, position
+from newsgen.core.structured import iso, news_article, script_json
 
-THEME = Path(__file__).parent / "theme"
+THEME = Path(__file__).parent.parent / "theme"
 LEAD_GRID = 6
 FRONT_LIST = 20
 FEATURED_TAGS = 12

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import newsgen
-from newsgen.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
+from newsgen.core.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
 
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"

@@ -4,7 +4,7 @@ robots.txt pointing at both, as keyed plans.
 
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
 ``site.now`` for the news window), never from the build time. The urlsets, which a new
-article rewrites, are written as text with ElementTree's escaping (`newsgen.xmltext`).
+article rewrites, are written as text with ElementTree's escaping (`newsgen.core.xmltext`).
 """
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from newsgen import urls
-from newsgen.models import Article
-from newsgen.planned import Keys, Planned, digest, keys_of
-from newsgen.site import Site, newest, order
-from newsgen.structured import instant, iso
-from newsgen.xmltext import XML_DECLARATION, xml_bytes, xml_element, xml_text
+from newsgen.core import urls
+from newsgen.core.models import Article
+from newsgen.core.outputs import Keys, Planned, digest, keys_of
+from newsgen.core.site import Site, newest, order
+from newsgen.core.structured import instant, iso
+from newsgen.core.xmltext import XML_DECLARATION, xml_bytes, xml_element, xml_text
 
 SITEMAP_LIMIT = 50_000
 NEWS_WINDOW = timedelta(hours=48)

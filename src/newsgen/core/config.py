@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from newsgen import urls
-from newsgen.errors import ConfigError, Problem
-from newsgen.models import Section
-from newsgen.options import CONFIG_FILE
-from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
+from newsgen.core import urls
+from newsgen.core.errors import ConfigError, Problem
+from newsgen.core.models import Section
+from newsgen.core.options import CONFIG_FILE
+from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts")
 SECTION_KEYS = ("title", "description")

@@ -9,8 +9,8 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from newsgen import urls
-from newsgen.planned import Planned
+from newsgen.core import urls
+from newsgen.core.outputs import Planned
 
 LEFTOVERS = (".newsgen-tmp", ".newsgen-old")
 """Files that older versions wrote beside a page while replacing it (``.index.html.newsgen-tmp``)."""

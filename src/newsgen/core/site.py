@@ -15,11 +15,11 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import TypeVar
 
-from newsgen import urls
-from newsgen.config import SiteConfig
-from newsgen.errors import ContentError, Problem
-from newsgen.models import Article, Hashtag, MonthArchive, Section, Tag
-from newsgen.related import RelatedMemo, related_after_adding, related_articles
+from newsgen.core import urls
+from newsgen.core.config import SiteConfig
+from newsgen.core.errors import ContentError, Problem
+from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag
+from newsgen.core.related import RelatedMemo, related_after_adding, related_articles
 
 TAG_PAGE_SIZE = 20
 _Group = TypeVar("_Group", Tag, MonthArchive)

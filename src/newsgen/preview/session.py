@@ -27,16 +27,18 @@ from threading import Event, Lock, Thread
 from types import FrameType
 from typing import Protocol
 
-from newsgen import search, urls
-from newsgen.build import BuildOptions, collector_paused
-from newsgen.errors import NewsgenError, Problem, UsageError, plural, tally
-from newsgen.options import CONFIG_FILE
-from newsgen.output import Manifest, swap, sync
-from newsgen.planning import Gathered, gather
-from newsgen.preview import PreviewServer, Status
-from newsgen.scanning import Sources, rescan, scan
-from newsgen.sources import ImageSizes, ParseCache, load_config
-from newsgen.watch import Watcher
+from newsgen.core import urls
+
+from newsgen.io import search
+from newsgen.pipeline import BuildOptions, collector_paused
+from newsgen.core.errors import NewsgenError, Problem, UsageError, plural, tally
+from newsgen.core.options import CONFIG_FILE
+from newsgen.io.writer import Manifest, swap, sync
+from newsgen.incremental.planning import Gathered, gather
+from newsgen.preview.server import PreviewServer, Status
+from newsgen.io.scanning import Sources, rescan, scan
+from newsgen.io.sources import ImageSizes, ParseCache, load_config
+from newsgen.preview.watcher import Watcher
 
 DEFAULT_PORT = 8000
 PORTS_TO_TRY = 20

@@ -1,4 +1,4 @@
-"""The build: gather (`newsgen.planning`: read, parse, index, plan, check), then write.
+"""The build: gather (`newsgen.incremental.planning`: read, parse, index, plan, check), then write.
 
 Gather, check, then write: nothing touches the output until every file has parsed and
 every changed file has rendered, so a failed build leaves the old site byte for byte.
@@ -6,7 +6,7 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
 
 - a first build, or one that changes most files, writes a staging folder (in ``jobs``
   processes) and swaps it in with one rename;
-- any other build replaces just the changed files in place (`newsgen.output.Update`):
+- any other build replaces just the changed files in place (`newsgen.io.writer.Update`):
   each is written beside its place first, which is where space runs out, if it does,
   with the site unchanged; then renames put them all in place (new pages first, then
   the pages that link to them, deletions last, so no link ever points at a missing
@@ -14,7 +14,7 @@ With a cache (``.newsgen-cache/``) only files whose key changed are made again:
   so an update killed then is healed by a full rewrite on the next build.
 
 Any write that fails names its file and leaves the old site byte for byte. One build of a
-site runs at a time (`newsgen.buildlock`), and a build clears what a killed one left.
+site runs at a time (`newsgen.io.lock`), and a build clears what a killed one left.
 A damaged cache is discarded with a warning, and the build starts afresh.
 """
 from __future__ import annotations
@@ -30,9 +30,9 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-from newsgen import urls
-from newsgen.buildlock import building, hold
-from newsgen.cache import (
+from newsgen.core import urls
+from newsgen.io.lock import building, hold
+from newsgen.incremental.store import (
     CACHE_DIR,
     MARKER,
     MARKER_TEXT,
@@ -42,16 +42,16 @@ from newsgen.cache import (
     State,
     noop,
 )
-from newsgen.errors import ContentError, Problem, UsageError, WriteError, warning
-from newsgen.models import Article
-from newsgen.options import SOURCE_DIRS, BuildOptions, BuildResult
-from newsgen.outline import Outline
-from newsgen.output import PartialUpdate, Update, Writer, clean_debris, space_needed, staging, swap
-from newsgen.planned import Planned
-from newsgen.planning import Gathered, gather
-from newsgen.scanning import RACY_NS, Scan, marker_signature, racy_digests, scan_now
-from newsgen.search import INDEX_DIR, index
-from newsgen.sources import (
+from newsgen.core.errors import ContentError, Problem, UsageError, WriteError, warning
+from newsgen.core.models import Article
+from newsgen.core.options import SOURCE_DIRS, BuildOptions, BuildResult
+from newsgen.incremental.memory import Outline
+from newsgen.io.writer import PartialUpdate, Update, Writer, clean_debris, space_needed, staging, swap
+from newsgen.core.outputs import Planned
+from newsgen.incremental.planning import Gathered, gather
+from newsgen.io.scanning import RACY_NS, Scan, marker_signature, racy_digests, scan_now
+from newsgen.io.search import INDEX_DIR, index
+from newsgen.io.sources import (
     ImageSizes,
     ParseCache,
     Progress,

@@ -1,6 +1,6 @@
 """Sources → a `Gathered` site: read, parse, index and plan every output file, and check.
 
-Nothing here writes the output (`newsgen.build` and `newsgen.serve` do). Given the last
+Nothing here writes the output (`newsgen.pipeline` and `newsgen.preview.session` do). Given the last
 plan's `Outline` (the preview server keeps it in memory, ``newsgen build`` in its cache),
 a quick re-plan replaces indexing and keying the whole site (0.5 s at 10,000 articles):
 
@@ -23,20 +23,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from newsgen import urls
-from newsgen.config import SiteConfig
-from newsgen.errors import ContentError, Problem, UsageError, errors_in
-from newsgen.feeds import FeedEntries, WrittenFeeds, feed_plan
-from newsgen.models import Article
-from newsgen.options import BuildOptions
-from newsgen.outline import Outline, Readers, Sizes
-from newsgen.parse import ParseContext
-from newsgen.planned import Keys, Planned, digest
-from newsgen.related import RelatedMemo
-from newsgen.render import PageSpec, Renderer
-from newsgen.scanning import Sources, file_digest, scan
-from newsgen.site import Site, build_site, placement, position, url_collisions, visible
-from newsgen.sitemaps import (
+from newsgen.core import urls
+from newsgen.core.config import SiteConfig
+from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
+from newsgen.core.feeds import FeedEntries, WrittenFeeds, feed_plan
+from newsgen.core.models import Article
+from newsgen.core.options import BuildOptions
+from newsgen.incremental.memory import Outline, Readers, Sizes
+from newsgen.core.parse import ParseContext
+from newsgen.core.outputs import Keys, Planned, digest
+from newsgen.core.related import RelatedMemo
+from newsgen.core.render import PageSpec, Renderer
+from newsgen.io.scanning import Sources, file_digest, scan
+from newsgen.core.site import Site, build_site, placement, position, url_collisions, visible
+from newsgen.core.sitemaps import (
     NEWS_WINDOW,
     SitemapFile,
     crawler_plan,
@@ -46,7 +46,7 @@ from newsgen.sitemaps import (
     sitemap_index,
     sitemap_plan,
 )
-from newsgen.sources import (
+from newsgen.io.sources import (
     ImageSizes,
     ParseCache,
     SiteTemplates,

@@ -22,10 +22,10 @@ from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from markdown.util import STX
 
-from newsgen import limits, urls
-from newsgen.errors import OverBudget, Severity
-from newsgen.sanitize import sanitize
-from newsgen.typography import smarten, smarten_segments
+from newsgen.core import limits, urls
+from newsgen.core.errors import OverBudget, Severity
+from newsgen.core.sanitize import sanitize
+from newsgen.core.typography import smarten, smarten_segments
 
 BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "td", "th", "dt", "dd"})
 VERBATIM = frozenset({"code", "kbd", "samp", "pre", "script", "style", "math"})

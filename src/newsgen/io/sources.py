@@ -20,19 +20,19 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 import jinja2.bccache
 
-from newsgen import budget
-from newsgen.cache import BuildCache
-from newsgen.config import SiteConfig, parse_config
-from newsgen.errors import ConfigError, ContentError, Problem, warning
-from newsgen.lifetime import die_with_parent, ready
-from newsgen.media import IMAGE_SUFFIXES, image_size
-from newsgen.models import Article, SharedValues
-from newsgen.options import CONFIG_FILE, Progress
-from newsgen.parse import ParseContext, parse_article
-from newsgen.planned import digest
-from newsgen.render import THEME
-from newsgen.scanning import RACY_NS, Signature, file_digest, refusal, scan_tree, signature
-from newsgen.urls import is_article_file
+from newsgen.io import budget
+from newsgen.incremental.store import BuildCache
+from newsgen.core.config import SiteConfig, parse_config
+from newsgen.core.errors import ConfigError, ContentError, Problem, warning
+from newsgen.io.lifetime import die_with_parent, ready
+from newsgen.io.images import IMAGE_SUFFIXES, image_size
+from newsgen.core.models import Article, SharedValues
+from newsgen.core.options import CONFIG_FILE, Progress
+from newsgen.core.parse import ParseContext, parse_article
+from newsgen.core.outputs import digest
+from newsgen.core.render import THEME
+from newsgen.io.scanning import RACY_NS, Signature, file_digest, refusal, scan_tree, signature
+from newsgen.core.urls import is_article_file
 
 if TYPE_CHECKING:
     import multiprocessing.pool
@@ -308,7 +308,7 @@ def worker_pool(
 ) -> multiprocessing.pool.Pool:
     """A pool of *jobs* processes: forked where the platform allows (no re-import, no
     pickling of the site) unless told not to, else spawned. Each worker dies with this
-    process, even when it is killed (`newsgen.lifetime`). (Imported here: an incremental
+    process, even when it is killed (`newsgen.io.lifetime`). (Imported here: an incremental
     build uses none, and multiprocessing costs it 6 ms to import.)"""
     import multiprocessing
 

@@ -1,6 +1,6 @@
 """A CPU-time budget for a call in a process's main thread (SIGVTALRM through setitimer).
 
-Parsing an article must end in a second or two however it is written. `newsgen.limits`
+Parsing an article must end in a second or two however it is written. `newsgen.core.limits`
 rejects the inputs known to be costly before they are read; this stops whatever else
 runs too long, where a timer can run: in the main thread of a process on POSIX, which is
 where `build` and `serve` parse (and `build`'s worker processes). Elsewhere (another
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from newsgen.errors import OverBudget
+from newsgen.core.errors import OverBudget
 
 PARSE_SECONDS = 1.0
 """CPU time one article may take to parse: the slowest real article takes a tenth of it."""

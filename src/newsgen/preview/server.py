@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import quote, unquote, urlsplit
 
-from newsgen.errors import Problem, collapsed, plural
-from newsgen.preview_hosts import AllowedHosts
+from newsgen.core.errors import Problem, collapsed, plural
+from newsgen.preview.hosts import AllowedHosts
 
 LIVE = Path(__file__).parent / "live"
 LIVE_PREFIX = "/__newsgen/"

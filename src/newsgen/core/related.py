@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from newsgen.models import Article, Tag
+from newsgen.core.models import Article, Tag
 
 RELATED_MAX = 4
 RELATED_WINDOW = 50

@@ -1,5 +1,5 @@
 """What a quick re-plan keeps of the last plan: its `Outline`, and its `Readers` (which
-pages show which article). `newsgen.planning` makes both; the preview server keeps
+pages show which article). `newsgen.incremental.planning` makes both; the preview server keeps
 them in memory between saves, ``newsgen build`` in its cache."""
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from newsgen.feeds import FeedEntries
-from newsgen.models import Article
-from newsgen.planned import Keys
-from newsgen.render import PageSpec
-from newsgen.site import Site
-from newsgen.sitemaps import SitemapFile
+from newsgen.core.feeds import FeedEntries
+from newsgen.core.models import Article
+from newsgen.core.outputs import Keys
+from newsgen.core.render import PageSpec
+from newsgen.core.site import Site
+from newsgen.core.sitemaps import SitemapFile
 
 Sizes = Mapping[str, tuple[int, int]]
 _ARRAY = "I"
@@ -54,7 +54,7 @@ class Outline:
     """The feed entries this plan made, for the next re-plan in this process (not saved)."""
 
     def fixed(self) -> tuple[object, ...]:
-        """What a re-plan of edits keeps as it is (`newsgen.build` saves it with each
+        """What a re-plan of edits keeps as it is (`newsgen.pipeline` saves it with each
         article written as its path, read back from the parse cache)."""
         return (self.token, self.site, self.articles, self.sitemaps, self.clock, self.sizes, dict(self.published))
 

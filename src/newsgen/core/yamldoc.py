@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from newsgen.errors import Problem, Severity, warning
-from newsgen.invisible import Removed, removal_message
-from newsgen.invisible import describe as describe_char
-from newsgen.invisible import strip as strip_invisible
+from newsgen.core.errors import Problem, Severity, warning
+from newsgen.core.invisible import Removed, removal_message
+from newsgen.core.invisible import describe as describe_char
+from newsgen.core.invisible import strip as strip_invisible
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ~10× faster
 MAX_DEPTH = 16
@@ -75,7 +75,7 @@ def load_mapping(
 
     Returns the mapping (None if unreadable) and every problem found: syntax errors,
     duplicate keys, non-text keys, nesting that is too deep, and each invisible character
-    taken out of a value (`newsgen.invisible`), a problem of severity *invisible*.
+    taken out of a value (`newsgen.core.invisible`), a problem of severity *invisible*.
     """
     text, raw = strip_invisible(text)  # before YAML: it refuses controls and reads U+2028 as a line break
     composer = _Composer(path, first_line, invisible, raw)

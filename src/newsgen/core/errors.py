@@ -75,7 +75,7 @@ def tally(problems: Iterable[Problem]) -> str:
 
 
 class OverBudget(BaseException):
-    """Raised inside a parse that ran past its CPU-time budget (`newsgen.budget` sets the
+    """Raised inside a parse that ran past its CPU-time budget (`newsgen.io.budget` sets the
     timer). A BaseException, as KeyboardInterrupt is, so that no ``except Exception`` in a
     library swallows it."""
 

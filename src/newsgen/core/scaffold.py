@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from newsgen import urls
-from newsgen.parse import PLACEHOLDER_BODY, PLACEHOLDER_STANDFIRST
+from newsgen.core import urls
+from newsgen.core.parse import PLACEHOLDER_BODY, PLACEHOLDER_STANDFIRST
 
 
 def article_text(headline: str, section: str, hashtags: list[str], now: datetime) -> str:

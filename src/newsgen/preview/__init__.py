@@ -1,0 +1,1 @@
+"""``newsgen serve``: the rebuild loop, the HTTP server, the watcher, live reload."""
