@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, SiteDir, tree
+from helpers.sites import CONFIG, SiteDir, tree
 
 PREVIEW = "https://preview.example/pr-12/"
 ROBOTS_NOTE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import REPO
+from helpers.sites import REPO
 
 BROKEN = REPO / "tests" / "sites" / "broken"
 

@@ -14,7 +14,8 @@ import pytest
 
 from newsgen.pipeline import BuildOptions, build
 
-from conftest import REPO, new_page, serve_directory
+from helpers.browser import new_page, serve_directory
+from helpers.sites import REPO
 
 LISBON = ZoneInfo("Europe/Lisbon")
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/"

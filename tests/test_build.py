@@ -12,7 +12,7 @@ from newsgen.pipeline import MARKER
 from newsgen.io.writer import Writer
 from newsgen.core.errors import ContentError, UsageError
 
-from conftest import png, REPO, NOW, SiteDir, article_text, tree
+from helpers.sites import article_text, NOW, png, REPO, SiteDir, tree
 
 
 def test_pages_appear_at_the_contract_urls(site: SiteDir) -> None:

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, NOW, CliRun, SiteDir, png, tree
+from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
 CACHE = ".newsgen-cache"
-WARNED = ("index", "articles", "outline", "bodies.sqlite", "cache")
+WARNED = ("index", "articles", "plan", "bodies.sqlite", "cache")
 """What a build reads and must not trust once damaged: it says so. (The no-op memo
 ``state``, compiled templates and the lock are checked and replaced quietly.)"""
-FILES = ("index", "articles", "outline", "state", "bodies.sqlite", "lock")
+FILES = ("index", "articles", "plan", "state", "bodies.sqlite", "lock")
 FOLDERS = ("templates", "cache")
 DAMAGES = ("truncated", "zeroed", "random", "empty", "swapped", "unreadable")
 """``swapped``: a folder where the file was, or a file where the folder was."""

@@ -11,7 +11,7 @@ import pytest
 
 from newsgen.core.parse import PLACEHOLDER_STANDFIRST
 
-from conftest import SiteDir, tree
+from helpers.sites import SiteDir, tree
 
 
 def test_build_exits_0_and_says_what_it_built(site: SiteDir, cli) -> None:

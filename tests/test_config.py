@@ -6,7 +6,7 @@ import pytest
 from newsgen.core.config import parse_config
 from newsgen.core.errors import ConfigError
 
-from conftest import CONFIG
+from helpers.sites import CONFIG
 
 
 def test_valid_config_loads_with_defaults() -> None:

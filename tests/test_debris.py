@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, SiteDir, article_text, tree
-from test_incremental import CACHE, cold_tree, tree_diff
+from helpers.sites import article_text, NOW, SiteDir, tree
+from helpers.archive import CACHE, cold_tree, tree_diff
 
 ARTICLES = 150
 SECTIONS = ("mundo", "europa")

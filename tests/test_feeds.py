@@ -10,13 +10,15 @@ import feedparser
 import pytest
 
 from newsgen.core.config import SiteConfig, parse_config
-from newsgen.core.feeds import FeedEntries, WrittenFeeds, feed_plan, image_type
+from newsgen.core.feeds import Feeds, image_type
+from newsgen.core.outputs import Run
+from newsgen.incremental.feedentries import FeedEntries, WrittenFeeds
 from newsgen.core.models import Article
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.core.site import Site, build_site
-from newsgen.core.sitemaps import SITEMAP_LIMIT, crawler_plan, news_language, sitemap_plan
+from newsgen.core.sitemaps import SITEMAP_LIMIT, Sitemaps, news_language
 
-from conftest import CONFIG, NOW, article_text
+from helpers.sites import article_text, CONFIG, NOW
 
 CONFIGURED = parse_config(CONFIG)
 PREFIXED = parse_config(CONFIG.replace("https://example.pt/", "https://example.pt/noticias/"))
@@ -41,8 +43,13 @@ def site_of(*articles: Article, now: datetime = NOW, config: SiteConfig = CONFIG
 def feed_files(site: Site, sitemap_limit: int = SITEMAP_LIMIT) -> dict[str, bytes]:
     """Every distribution file of *site*, by output path, as a build plans them."""
     keys = {a.path: a.digest for a in site.articles}
-    plan = feed_plan(site, keys) + crawler_plan(site, keys) + sitemap_plan(site, sitemap_limit)
-    return {item.file: item.make() for item in plan}
+    return made(*Feeds(site, keys).runs(), *Sitemaps(site, sitemap_limit).runs())
+
+
+def made(*runs: Run) -> dict[str, bytes]:
+    """Every output of *runs*, made, by file."""
+    outputs = [(run, run.output(i)) for run in runs for i in range(run.count)]
+    return {output.file: run.make(output) for run, output in outputs}
 
 
 def feed(data: bytes) -> Any:
@@ -178,7 +185,7 @@ def _made_again(written: dict[str, bytes], before: Site, after: Site) -> tuple[d
 
     keys = {a.path: a.digest for s in (before, after) for a in s.articles}
     entries = FeedEntries(written=WrittenFeeds(before, keys, written.get))
-    return {item.file: item.make() for item in feed_plan(after, keys, full, entries)}, asked
+    return made(*Feeds(after, keys, full, entries).runs()), asked
 
 
 def test_a_new_article_takes_the_other_entries_from_the_feeds_already_written() -> None:

@@ -5,7 +5,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from conftest import REPO, tree
+from helpers.sites import REPO, tree
 
 sys.path.insert(0, str(REPO / "tests" / "golden"))
 import refresh  # noqa: E402

@@ -14,7 +14,8 @@ import pytest
 
 from newsgen.io.scanning import rescan, scan
 
-from conftest import NOW, Preview, SiteDir, article_text, tree
+from helpers.processes import Preview
+from helpers.sites import article_text, NOW, SiteDir, tree
 
 SECRET = "CI_TOKEN=segredo-que-nunca-sai"
 OUTSIDE = "symlink to outside the site"

@@ -2,181 +2,28 @@
 from scratch would write, byte for byte; and a rebuild rewrites only the files that changed."""
 from __future__ import annotations
 
-import difflib
 import os
 import random
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-import newsgen
-from newsgen.pipeline import BuildResult
+from newsgen.incremental import noop as noop_check
 from newsgen.incremental import store as cache
 from newsgen.io import scanning
-from newsgen.incremental.store import noop
+from newsgen.incremental.noop import noop
 from newsgen.core.errors import ContentError
 
-from conftest import CONFIG, NOW, CliRun, SiteDir, article_text, png, tree
-
-CACHE = ".newsgen-cache"
-SOURCES = ("newsgen.yaml", "content", "static", "templates")
-"""What a site's author edits; never ``build/`` nor the cache."""
-THEME = Path(newsgen.__file__).parent / "theme"
-LATER = datetime(2025, 7, 15, 12, 0, tzinfo=UTC)
-"""After the embargoed article's time."""
-MUCH_LATER = datetime(2025, 8, 30, 12, 0, tzinfo=UTC)
-"""So late that no hashtag of the archive is featured any more (30-day window)."""
-
-
-# --- the central helper ------------------------------------------------------------------
-
-
-def assert_same_as_cold(site: SiteDir, **options: object) -> BuildResult:
-    """Build *site* incrementally (with its cache), then a copy of its sources from
-    scratch with the same options; the two outputs must be identical. Every file whose
-    bytes changed must be counted as rewritten. Returns the incremental result."""
-    before = tree(site.out) if site.out.is_dir() else {}
-    result = site.build(cache=site.root / CACHE, **options)
-    after = tree(site.out)
-    problems = tree_diff(after, cold_tree(site, **options))
-    assert not problems, "the incremental build differs from a build from scratch:\n" + "\n".join(problems)
-    changed = sorted(p for p, body in after.items() if not _hidden(p) and before.get(p) != body)
-    assert len(changed) <= result.rewritten <= result.files, (
-        f"rewritten={result.rewritten}, files={result.files}, but {len(changed)} files changed: {changed[:20]}"
-    )
-    return result
-
-
-def _hidden(path: str) -> bool:
-    """Bookkeeping such as the output marker, not a file of the site."""
-    return any(part.startswith(".") for part in path.split("/"))
-
-
-def cold_tree(site: SiteDir, **options: object) -> dict[str, bytes]:
-    """The output of a build from scratch (no cache, no old output) of a copy of *site*'s
-    sources, in a new folder beside it (left for pytest to clean up with the test's tmp_path)."""
-    cold = copy_sources(site, Path(tempfile.mkdtemp(prefix="cold-", dir=site.root.parent)) / "site")
-    cold.build(**options)
-    return tree(cold.out)
-
-
-def copy_sources(site: SiteDir, destination: Path) -> SiteDir:
-    """A new site folder holding *site*'s sources only."""
-    destination.mkdir(parents=True)
-    for name in SOURCES:
-        source = site.root / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name)
-        elif source.is_file():
-            shutil.copy2(source, destination / name)
-    return SiteDir(destination)
-
-
-def tree_diff(actual: dict[str, bytes], expected: dict[str, bytes], shown: int = 30) -> list[str]:
-    """Missing, extra and differing paths (a few lines of diff for the first ones), not megabytes."""
-    lines = [f"missing: {p}" for p in sorted(expected.keys() - actual.keys())][:shown]
-    lines += [f"extra: {p}" for p in sorted(actual.keys() - expected.keys())][:shown]
-    differing = sorted(p for p in actual.keys() & expected.keys() if actual[p] != expected[p])
-    lines += [f"differs: {p}" for p in differing[:shown]]
-    if len(differing) > shown:
-        lines.append(f"… and {len(differing) - shown} more differing files")
-    for path in differing[:2]:
-        old = expected[path].decode("utf-8", "replace").splitlines()
-        new = actual[path].decode("utf-8", "replace").splitlines()
-        diff = difflib.unified_diff(old, new, f"cold/{path}", f"incremental/{path}", n=0, lineterm="")
-        lines += [line[:200] for line in list(diff)[:12]]
-    return lines
-
-
-# --- the archive: ~50 articles over four months ------------------------------------------
-
-TOPICS = (
-    "Kyiv pede mais defesa aérea aos aliados",
-    "Bruxelas aprova novo pacote de sanções",
-    "Ministros da NATO reúnem-se em Haia",
-    "Trégua em Gaza volta a falhar",
-    "Moscovo anuncia exercícios no mar Negro",
-    "Varsóvia reforça a fronteira leste",
-    "Eleições antecipadas em Bucareste",
+from helpers.archive import (
+    ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, pages, random_edit, tree_diff, url_of, write_archive, write_article,
 )
-COUNT = 48
-KURSK = 20
-"""The only article with the hashtag Kursk."""
-
-
-def _spec(i: int) -> tuple[str, dict[str, object]]:
-    day = date(2025, 4, 1) + timedelta(days=2 * i)
-    section = "europa" if i % 3 == 2 else "mundo"
-    hashtags = ["Ucrânia"] if i % 8 != 5 else ["Gaza"]
-    hashtags += ["NATO"] * (i % 5 == 0) + ["Eleições"] * (i in (10, 11)) + ["Kursk"] * (i == KURSK)
-    topic = TOPICS[i % len(TOPICS)]
-    body = f'Primeiro parágrafo da notícia {i}: "{topic}", disse a fonte.\n\nSegundo parágrafo, com mais pormenores.\n'
-    if i % 10 == 3:
-        body += '\n![Mapa da região](images/foto.png "A região em causa."){credit="Reuters"}\n'
-    fields: dict[str, object] = {
-        "headline": f"{topic} ({i})",
-        "standfirst": f"Resumo da notícia {i} sobre {topic.lower()}.",
-        "section": section,
-        "timestamp": f"{day.isoformat()}T{8 + i % 11:02d}:{7 * i % 60:02d}",
-        "hashtags": hashtags,
-        "body": body,
-    }
-    if i % 6 == 0:
-        fields["images"] = [{"src": "images/foto.png", "alt": f"Fotografia {i}", "caption": "Em Kyiv.", "credit": "Lusa"}]
-    if i % 4 == 1:
-        fields["byline"] = "Ana Sousa"
-    if i % 7 == 2:
-        fields["sources"] = ["Lusa", {"name": "AFP", "url": "https://www.afp.com/"}]
-    return f"content/{section}/{day.isoformat()}-noticia-{i:02d}.md", fields
-
-
-ARTICLES: dict[str, dict[str, object]] = dict(_spec(i) for i in range(COUNT))
-"""The published articles by file, oldest first."""
-PATHS = list(ARTICLES)
-DRAFT = "content/mundo/2025-07-05-rascunho.md"
-EMBARGOED = "content/europa/2025-07-14-cimeira.md"
-EMBARGOED_PHOTO = "content/europa/fotos/cimeira.png"
-UNPUBLISHED: dict[str, dict[str, object]] = {
-    DRAFT: {"headline": "Plano secreto em preparação", "timestamp": "2025-07-05T10:00",
-            "hashtags": ["Ucrânia", "PlanoSecreto"], "draft": True},
-    EMBARGOED: {"headline": "Cimeira extraordinária em Bruxelas", "section": "europa", "timestamp": "2025-07-14T09:00",
-                "hashtags": ["Ucrânia", "Cimeira"],
-                "images": [{"src": "fotos/cimeira.png", "alt": "A cimeira", "credit": "AP"}]},
-}
-
-
-def url_of(path: str) -> str:
-    """The site path of an archive article: ``content/mundo/2025-04-01-x.md`` → ``mundo/2025/04/01/x/``."""
-    section, name = path.removeprefix("content/").removesuffix(".md").split("/")
-    return f"{section}/{name[:10].replace('-', '/')}/{name[11:]}/"
-
-
-def write_article(site: SiteDir, path: str, **fields: object) -> None:
-    site.write(path, article_text(**fields))  # type: ignore[arg-type]
-
-
-def edit(site: SiteDir, path: str, **changes: object) -> None:
-    """Rewrite an archive article in place with some fields changed."""
-    write_article(site, path, **{**ARTICLES[path], **changes})
-
-
-def write_archive(site: SiteDir) -> None:
-    for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
-        write_article(site, path, **fields)
-    site.write(EMBARGOED_PHOTO, png(8, 6))
-
-
-def pages(site: SiteDir) -> dict[str, str]:
-    """Every HTML file of the last build, as text."""
-    return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
-
+from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
 @pytest.fixture
 def archive(site: SiteDir) -> SiteDir:
@@ -255,8 +102,8 @@ def test_files_saved_just_before_a_build_are_hashed_until_a_no_op_finds_them_set
     assert_same_as_cold(archive)
     options = archive.options(cache=archive.root / CACHE)
     hashed: list[Path] = []
-    digest = cache.digest_or_none
-    monkeypatch.setattr(cache, "digest_or_none", lambda path: hashed.append(path) or digest(path))
+    digest = noop_check.digest_or_none
+    monkeypatch.setattr(noop_check, "digest_or_none", lambda path: hashed.append(path) or digest(path))
     later = scanning.Scan(time.time_ns() + 3 * scanning.RACY_NS, scanning.scan(archive.root))
     assert noop(options, later) is not None
     assert len(hashed) >= COUNT, "the files saved just before the build were hashed"
@@ -562,58 +409,6 @@ def test_the_command_line_keeps_a_cache_and_says_what_it_rewrote(site: SiteDir, 
 # --- a random sequence of edits ----------------------------------------------------------
 
 
-EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config")
-
-
-def _random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
-    """Make one change of *kind* an editor might make; *live* is the article files now on disk."""
-    path = rng.choice(sorted(live))
-    fields = live[path]
-    if kind == "headline":
-        live[path] = {**fields, "headline": f"{fields['headline']} (atualizado)"}
-    elif kind == "body":
-        live[path] = {**fields, "body": f"Corpo {rng.randrange(10**6)}, revisto.\n"}
-    elif kind == "add":
-        day = date(2025, 4, 1) + timedelta(days=rng.randrange(100))
-        number = rng.randrange(10**6)
-        path = f"content/europa/{day.isoformat()}-extra-{number}.md"
-        live[path] = {"headline": f"Notícia extra {number}", "section": "europa", "timestamp": f"{day.isoformat()}T12:30",
-                      "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Novidade"], 2)}
-    elif kind == "delete":
-        del live[path]
-        (site.root / path).unlink()
-        return f"delete {path}"
-    elif kind == "rename":
-        new = path.replace(".md", "-bis.md")
-        live[new] = live.pop(path)
-        (site.root / path).rename(site.root / new)
-        return f"rename {path}"
-    elif kind == "draft":
-        live[path] = {**fields, "draft": not fields.get("draft", False)}
-    elif kind == "hashtags":
-        live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
-    elif kind == "image":
-        site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
-        return kind
-    elif kind == "css":
-        css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
-        site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")
-        return kind
-    elif kind == "template":
-        override = site.root / "templates/article.html"
-        if override.exists():
-            override.unlink()
-        else:
-            site.write("templates/article.html", (THEME / "templates/article.html").read_text(encoding="utf-8")
-                       .replace("{% block content %}", "{% block content %}<p>marca</p>", 1))
-        return kind
-    else:  # config
-        site.write("newsgen.yaml", CONFIG.replace("Mundo de Teste", f"Mundo de Teste {rng.randrange(100)}"))
-        return kind
-    write_article(site, path, **live[path])
-    return f"{kind} {path}"
-
-
 @pytest.mark.parametrize("seed", [2, 3])  # together: every kind of edit
 def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir, seed: int) -> None:
     """Eight different edits in a row (and the clock passing the embargo), each followed by a
@@ -624,7 +419,7 @@ def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir,
     now = NOW
     tick = rng.randrange(8)
     for step, kind in enumerate(rng.sample(EDITS, 8)):
-        done.append(_random_edit(archive, rng, kind, live))
+        done.append(random_edit(archive, rng, kind, live))
         if step == tick:  # the embargo lifts
             now += timedelta(days=1)
             done.append(f"clock → {now:%Y-%m-%d}")
@@ -648,17 +443,17 @@ def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_on
     """Every saved version of an article leaves its body in the cache: the cache must not
     grow without end in a newsroom that edits all day."""
     store = cache.BuildCache(tmp_path / cache.CACHE_DIR)
-    store.add_bodies((f"digest-{i}", f"<p>versão {i}</p>") for i in range(130))
+    store.bodies.add((f"digest-{i}", f"<p>versão {i}</p>") for i in range(130))
     asked: list[bool] = []
 
     def live() -> set[str]:
         asked.append(True)
         return {"digest-3", "digest-7"}
 
-    store.keep_bodies(20, live)  # 130 bodies for 20 articles: not yet twice as many plus 100
-    assert asked == [] and store.body("digest-100") is not None
-    store.keep_bodies(2, live)
+    store.bodies.keep(20, live)  # 130 bodies for 20 articles: not yet twice as many plus 100
+    assert asked == [] and store.bodies.get("digest-100") is not None
+    store.bodies.keep(2, live)
     assert asked == [True]
-    assert [store.body(f"digest-{i}") for i in (3, 7)] == ["<p>versão 3</p>", "<p>versão 7</p>"]
-    assert store.body("digest-100") is None and store.body("digest-0") is None
+    assert [store.bodies.get(f"digest-{i}") for i in (3, 7)] == ["<p>versão 3</p>", "<p>versão 7</p>"]
+    assert store.bodies.get("digest-100") is None and store.bodies.get("digest-0") is None
     store.close()

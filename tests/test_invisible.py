@@ -10,7 +10,7 @@ from newsgen.core.config import parse_config
 from newsgen.core.errors import ConfigError
 from newsgen.core.parse import ParseContext, parse_article
 
-from conftest import CONFIG, SiteDir, tree
+from helpers.sites import CONFIG, SiteDir, tree
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png"}))
 PATH = "content/mundo/2025-06-04-kim.md"

@@ -12,7 +12,7 @@ from newsgen.core.config import parse_config
 from newsgen.core.errors import OverBudget
 from newsgen.core.parse import ParseContext, parse_article
 
-from conftest import CONFIG, SiteDir, article_text
+from helpers.sites import article_text, CONFIG, SiteDir
 
 CTX = ParseContext(parse_config(CONFIG), frozenset())
 PATH = "content/mundo/2025-06-04-kim.md"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SiteDir, png
+from helpers.sites import png, SiteDir
 
 
 def test_an_article_links_the_previous_and_next_article_of_its_section(site: SiteDir) -> None:

@@ -9,7 +9,7 @@ import yaml
 from newsgen.core.config import parse_config
 from newsgen.core.parse import ParseContext, parse_article
 
-from conftest import CONFIG, article_text
+from helpers.sites import article_text, CONFIG
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png", "mundo/fotos/kim.png"}))
 PATH = "content/mundo/2025-06-04-kim-reitera-apoio-incondicional.md"

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from newsgen.core.errors import Problem
-from newsgen.preview.server import PreviewServer, Status, decorate, locate
+from newsgen.preview.overlay import Status, decorate
+from newsgen.preview.files import locate
+from newsgen.preview.server import PreviewServer
 
-from conftest import SiteDir
+from helpers.sites import SiteDir
 
 
 @pytest.fixture

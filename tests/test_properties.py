@@ -5,7 +5,7 @@ import string
 from datetime import UTC, date, datetime
 
 import markdown
-from conftest import CONFIG
+from helpers.sites import CONFIG
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -127,8 +127,8 @@ markdown_pieces = st.sampled_from(
 @example(["Ver <https://x.pt> ou <a@b.pt>, [ligação](https://x.pt), [ref][] e ![Alt](images/foto.png)."])
 @example(["Nota[^1] e [ref].\n\n[^1]: Nota.\n\n[ref]: https://x.pt\n"])
 def test_skipping_text_without_inline_syntax_changes_no_body(pieces: list[str]) -> None:
-    """The quick inline step (`markup._QuickInlineProcessor`) gives Markdown's own HTML."""
-    quick, stock = markup._markdown("/", quick=True), markup._markdown("/", quick=False)
+    """The quick inline step (`newsgen.core.quickinline`) gives Markdown's own HTML."""
+    quick, stock = markup.body_markdown("/", quick=True), markup.body_markdown("/", quick=False)
     assert type(quick.treeprocessors["inline"]) is not type(stock.treeprocessors["inline"])  # installed
     text = "".join(pieces)
     assert _convert(quick, text) == _convert(stock, text)

@@ -28,7 +28,8 @@ import pytest
 
 from newsgen.pipeline import BuildOptions, build
 
-from conftest import serve_directory, CONFIG, REPO, SiteDir, article_text, new_page
+from helpers.browser import new_page, serve_directory
+from helpers.sites import article_text, CONFIG, REPO, SiteDir
 
 LISBON = ZoneInfo("Europe/Lisbon")
 TOOLS = REPO / ".tools" / "node_modules"

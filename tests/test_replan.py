@@ -6,55 +6,44 @@ build from scratch would write them."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from newsgen.incremental import planning
-from newsgen.io.writer import Manifest, sync
-from newsgen.incremental.planning import Gathered, gather
-from newsgen.io.sources import ParseCache
+from newsgen.core.options import BuildResult
+from newsgen.pipeline import Gathered, gather
+from newsgen.preview.overlay import Status
+from newsgen.preview.session import ServeOptions, Session
 
-from conftest import NOW, SiteDir, tree
-from test_incremental import (
-    ARTICLES,
-    CACHE,
-    EDITS,
-    PATHS,
-    UNPUBLISHED,
-    _random_edit,
-    assert_same_as_cold,
-    cold_tree,
-    edit,
-    tree_diff,
-    url_of,
-    write_archive,
-    write_article,
-)
+from helpers.sites import NOW, SiteDir, tree
+from helpers.archive import ARTICLES, assert_same_as_cold, CACHE, cold_tree, edit, EDITS, PATHS, random_edit, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
 
 class Preview:
-    """What ``newsgen serve`` keeps between saves, and its copy of the site."""
+    """``newsgen serve``'s rebuild loop (its `Session`), on a private copy of the site, with
+    the clock in the test's hands."""
 
     def __init__(self, site: SiteDir, root: Path) -> None:
-        self.site, self.root = site, root
-        self.cache = ParseCache()
-        self.last: Gathered | None = None
-        self.manifest: Manifest = {}
+        self.site, self.root, self.now = site, root, NOW
         self.quick = 0
         """How many rebuilds kept the last plan."""
+        self.display = Shown()
+        self.session = Session(ServeOptions(site.root, search=False), lambda: self.now, Quiet(), self.display, root)
 
-    def rebuild(self, now: object = NOW) -> Gathered:
-        previous = self.last.outline if self.last is not None else None
-        gathered = gather(self.site.options(now=now), self.cache, previous=previous)
-        if previous is not None and gathered.outline.token == previous.token:
-            self.quick += 1
-        self.manifest = sync(gathered.plan, self.root, self.manifest)
-        self.last = gathered
-        return gathered
+    @property
+    def last(self) -> Gathered | None:
+        return self.session.last
 
-    def assert_same_as_fresh(self, now: object = NOW) -> None:
+    def rebuild(self, now: datetime = NOW) -> Gathered:
+        self.now = now
+        self.session.rebuild(frozenset())
+        assert self.display.status.problems == (), self.display.status.problems
+        assert self.session.last is not None
+        self.quick += self.session.last.quick
+        return self.session.last
+
+    def assert_same_as_fresh(self, now: datetime = NOW) -> None:
         """The copy, and the keys it was written by, are those of a plan made from scratch."""
         fresh = gather(self.site.options(now=now))
         assert self.last is not None
@@ -63,13 +52,36 @@ class Preview:
         assert not problems, "the preview differs from a build from scratch:\n" + "\n".join(problems)
 
 
+class Quiet:
+    """The preview's console, silent."""
+
+    def serving(self, url: str) -> None:
+        pass
+
+    def problems(self, problems: object, summary: str) -> None:
+        pass
+
+    def info(self, message: str) -> None:
+        pass
+
+
+class Shown:
+    """What the preview's server would show: the last status."""
+
+    prefix = "/"
+    status = Status("0")
+
+    def show(self, status: Status) -> None:
+        self.status = status
+
+
 @pytest.fixture
 def preview(site: SiteDir, tmp_path: Path) -> Preview:
     write_archive(site)
     preview = Preview(site, tmp_path / "served")
     preview.root.mkdir()
     preview.rebuild()
-    preview.last.outline.readers.find()  # type: ignore[union-attr]  # as serve does while the editor reads
+    preview.last.memory.readers.find()  # type: ignore[union-attr]  # as serve does while the editor reads
     return preview
 
 
@@ -143,7 +155,7 @@ def test_a_random_sequence_of_saves_always_gives_the_fresh_site(preview: Preview
     live = {**ARTICLES, **UNPUBLISHED}
     done: list[str] = []
     for kind in rng.sample(EDITS * 2, 12) + ["headline", "body", "headline"]:
-        done.append(_random_edit(preview.site, rng, kind, live))
+        done.append(random_edit(preview.site, rng, kind, live))
         preview.rebuild()
         try:
             preview.assert_same_as_fresh()
@@ -159,7 +171,7 @@ def test_a_new_file_in_content_reparses_every_article_and_the_site_stays_right(p
     edit(preview.site, PATHS[3], headline="Com fotografia nova por perto")
     preview.rebuild()
     assert preview.quick == 1
-    assert preview.cache.parsed == len(ARTICLES) + len(UNPUBLISHED)
+    assert preview.session.cache.parsed == len(ARTICLES) + len(UNPUBLISHED)
     preview.assert_same_as_fresh()
 
 
@@ -251,11 +263,12 @@ def test_a_new_embargoed_article_waits_for_its_time(preview: Preview, monkeypatc
     preview.assert_same_as_fresh(now=later)
 
 
-def test_a_new_article_with_a_new_hashtag_plans_afresh(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every page may link any tag by its name: a new tag changes what all pages share."""
+def test_a_new_article_with_a_new_hashtag_joins_in_place(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new tag is a new entity: only the pages that show it (the article's, the tag
+    index, the fronts that feature it) are keyed again, with its own new pages."""
     fresh = FreshPlans(monkeypatch)
     new_article(preview.site, "etiqueta", "2025-07-13T10:00", ["Ucrânia", "Groenlândia"])
-    assert fresh.during(preview.rebuild) == 1
+    assert fresh.during(preview.rebuild) == 0
     preview.assert_same_as_fresh()
 
 
@@ -267,19 +280,12 @@ class FreshPlans:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        plan = planning._plan
-
-        def counted(*args: object) -> Gathered:
-            self.count += 1
-            return plan(*args)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(planning, "_plan", counted)
 
     def during(self, action: object) -> int:
-        """How many plans from scratch *action* (a call) made."""
-        before = self.count
-        action()  # type: ignore[operator]
-        return self.count - before
+        """How many plans from scratch *action* (a call that plans) made."""
+        result = action()  # type: ignore[operator]
+        quick = result.quick if isinstance(result, Gathered) else result.replanned if isinstance(result, BuildResult) else True
+        return 0 if quick else 1
 
 
 @pytest.fixture
@@ -326,10 +332,10 @@ def test_build_re_plans_a_text_edit_from_its_cache(built: SiteDir, monkeypatch: 
 def test_an_outline_from_another_build_is_never_used(built: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build stopped between saving the outline and the index leaves the two out of step:
     the next build plans afresh, and the site is right."""
-    stale = (built.root / CACHE / "outline").read_bytes()
+    stale = (built.root / CACHE / "plan").read_bytes()
     edit(built, PATHS[5], hashtags=["NATO"])  # moves the article: a new outline
     built.build(cache=built.root / CACHE)
-    (built.root / CACHE / "outline").write_bytes(stale)
+    (built.root / CACHE / "plan").write_bytes(stale)
     edit(built, PATHS[5], hashtags=["NATO"], headline="Só o título mudou")
     fresh = FreshPlans(monkeypatch)
     assert fresh.during(lambda: built.build(cache=built.root / CACHE)) == 1
@@ -339,14 +345,14 @@ def test_an_outline_from_another_build_is_never_used(built: SiteDir, monkeypatch
 
 @pytest.mark.parametrize("damage", ["garbage", "deleted"])
 def test_a_damaged_outline_costs_a_fresh_plan_and_nothing_else(built: SiteDir, damage: str) -> None:
-    outline = built.root / CACHE / "outline"
+    outline = built.root / CACHE / "plan"
     if damage == "garbage":
         outline.write_bytes(outline.read_bytes()[:80] + bytes(range(256)) * 4)
     else:
         outline.unlink()
     edit(built, PATHS[7], headline="Título com o esboço estragado")
     result = assert_same_as_cold(built)
-    expected = ["outline is unreadable"] if damage == "garbage" else []
+    expected = ["plan is unreadable"] if damage == "garbage" else []
     assert [w.message.split(" (")[0] for w in result.warnings] == expected
     edit(built, PATHS[7], headline="E outra vez")
     assert assert_same_as_cold(built).warnings == (), "the next build saved a good outline"

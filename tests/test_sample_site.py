@@ -9,7 +9,7 @@ import pytest
 
 from newsgen.pipeline import BuildOptions, build
 
-from conftest import REPO, tree
+from helpers.sites import REPO, tree
 
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/index.html"
 LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-recaptura-de-kursk/index.html"

@@ -11,7 +11,7 @@ from newsgen.core.markup import render_body
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.core.sanitize import sanitize
 
-from conftest import CONFIG, SiteDir, article_text
+from helpers.sites import article_text, CONFIG, SiteDir
 
 PATH = "content/mundo/2025-06-04-kim.md"
 BODY_LINE = 8  # where article_text's body starts

@@ -9,7 +9,7 @@ import pytest
 from newsgen.io.scanning import rescan, scan
 from newsgen.preview.watcher import is_source
 
-from conftest import SiteDir, article_text
+from helpers.sites import article_text, SiteDir
 
 LEFTOVERS = ["static/css/site.css.bak", "static/.DS_Store", "static/4913", "content/mundo/#a.md#",
              "content/mundo/a.md~", "content/mundo/.a.md.swp", "templates/__pycache__/x.pyc", "static/x.part"]

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from newsgen.io.search import index
 
-from conftest import SiteDir, new_page, serve_directory, tree
+from helpers.browser import new_page, serve_directory
+from helpers.sites import SiteDir, tree
 
 
 @pytest.fixture

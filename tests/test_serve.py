@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import NOW, Preview, SiteDir, article_text, png, tree
+from helpers.processes import Preview
+from helpers.sites import article_text, NOW, png, SiteDir, tree
 
 KIM = "mundo/2025/06/04/kim/"
 PINNED = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
@@ -234,9 +235,9 @@ def test_signals_while_it_starts_still_remove_its_folder(sample: SiteDir, tmp_pa
 
 
 def test_stop_signals_wait_out_a_held_step_come_again_if_swallowed_and_never_cut_the_clean_up() -> None:
-    from newsgen.preview.session import _StopSignals
+    from newsgen.preview.signals import StopSignals
 
-    with _StopSignals() as signals:
+    with StopSignals() as signals:
         finished = False
         with pytest.raises(KeyboardInterrupt):
             with signals.held():

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, Preview, new_page
+from helpers.browser import new_page
+from helpers.processes import Preview
+from helpers.sites import REPO
 
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/"
 KIM_FILE = "content/mundo/2025-06-04-kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu.md"

@@ -12,8 +12,9 @@ from newsgen.core.models import Article, Hashtag
 from newsgen.core.related import RELATED_WINDOW
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.core.site import TAG_PAGE_SIZE, build_site
+from newsgen.incremental.siteupdate import with_added
 
-from conftest import CONFIG, NOW, article_text
+from helpers.sites import article_text, CONFIG, NOW
 
 CONFIGURED = parse_config(CONFIG)
 CTX = ParseContext(CONFIGURED, frozenset())
@@ -159,7 +160,7 @@ def test_related_lists_ranked_from_an_earlier_build_equal_lists_ranked_afresh() 
 
 
 def test_articles_added_in_place_give_the_site_built_afresh() -> None:
-    """`Site.with_added` (a new article joining the lists it belongs in, the quick re-plan's
+    """`with_added` (a new article joining the lists it belongs in, the quick re-plan's
     way) against `build_site` on every article: lists, tags (their shown spelling too),
     month archives, sections and related lists, after each of 60 random additions: new,
     back-dated into a tag's window, equal in time to another, in a new month or tag."""
@@ -184,8 +185,14 @@ def test_articles_added_in_place_give_the_site_built_afresh() -> None:
     for n in range(200, 260):
         added = [story(n)] if n % 10 else [story(n), story(n + 1000)]
         articles += added
-        site = site.with_added(added)
+        grown = with_added(site, added)
         fresh = build_site(CONFIGURED, articles, NOW)
+        if grown is None:  # a tag renamed (its most used spelling changed): planned afresh
+            renamed = [t for t in fresh.tags if t.key in site.tag_index and t.name != site.tag_index[t.key].name]
+            assert renamed, f"no tag renamed by adding {[a.path for a in added]}"
+            site = fresh
+            continue
+        site, _ = grown
         for field in ("articles", "tags", "archives", "tag_index", "sections", "related"):
             assert getattr(site, field) == getattr(fresh, field), f"{field} after adding {[a.path for a in added]}"
         assert site.memo.related == fresh.memo.related and site.memo.facts == fresh.memo.facts

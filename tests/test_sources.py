@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from newsgen.io import sources
-from newsgen.io.scanning import RACY_NS, scan
+import time
+
 from newsgen.core.config import parse_config
 from newsgen.core.parse import ParseContext
-from newsgen.io.sources import PARALLEL_MIN, ParseCache, list_content
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.parsing import PARALLEL_MIN
+from newsgen.io.scanning import RACY_NS, scan
+from newsgen.io.sources import list_content
 
-from conftest import CONFIG, SiteDir
+from helpers.sites import CONFIG, SiteDir
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
@@ -50,7 +53,7 @@ def test_a_file_read_long_after_its_last_write_is_trusted_by_its_signature_next_
     written = max(scanned[name][1] for name in names)
     late = written + RACY_NS + 1
     reads = iter([written, written, late])  # the parse starts, reads the first file at once, the second late
-    monkeypatch.setattr(sources.time, "time_ns", lambda: next(reads, late))
+    monkeypatch.setattr(time, "time_ns", lambda: next(reads, late))
     cache = ParseCache()
     cache.update(site.root, names, scanned, ParseContext(parse_config(CONFIG), frozenset()), frozenset())
     assert cache.entries[names[0]].signature is None

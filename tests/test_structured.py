@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import SiteDir
+from helpers.sites import SiteDir
 
 KIM = "mundo/2025/06/04/kim-recebe-shoigu/"
 BREAKOUT = "</script><script>alert(1)</script>"

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from conftest import CONFIG, SiteDir, png, tree
+from helpers.sites import CONFIG, png, SiteDir, tree
 
 BASE = "https://example.pt/not%C3%ADcias/"
 """newsgen.yaml says https://example.pt/notícias/: the base URL is encoded too."""

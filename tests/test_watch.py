@@ -11,7 +11,7 @@ import pytest
 
 from newsgen.preview.watcher import Watcher, is_source
 
-from conftest import SiteDir, article_text
+from helpers.sites import article_text, SiteDir
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CliRun, SiteDir
-from test_incremental import CACHE, PATHS, SOURCES, cold_tree, edit, tree_diff, write_archive
+from helpers.sites import CliRun, SiteDir
+from helpers.archive import CACHE, cold_tree, edit, PATHS, SOURCES, tree_diff, write_archive
 
 
 def snapshot(site: SiteDir) -> dict[str, bytes | None]:

@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import newsgen
-from newsgen.io.lock import hold
-from newsgen.incremental.store import CACHE_DIR, noop
 from newsgen.core.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
 from newsgen.core.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
-from newsgen.io.scanning import refusal, scan_now
 from newsgen.core.urls import normalized_base_url
+from newsgen.incremental.noop import noop
+from newsgen.incremental.store import CACHE_DIR
+from newsgen.io.lock import hold
+from newsgen.io.scanning import refusal, scan_now
 
 # The engine is imported only when a command needs it: a build with nothing to do
 # answers from the cache in a fraction of the time that importing Jinja, Markdown and
@@ -245,7 +246,7 @@ class _Terminal:
 
 
 def _serve(args: argparse.Namespace, site_dir: Path) -> int:
-    from newsgen.preview.session import ServeOptions, serve
+    from newsgen.preview.serve import ServeOptions, serve
 
     gc.enable()  # a long-lived process (`run` turned it off)
     if args.port is not None and not 0 <= args.port <= 65535:

@@ -1,21 +1,14 @@
-"""The build: gather (`newsgen.incremental.planning`: read, parse, index, plan, check), then write.
+"""The build: gather → plan → write → remember.
 
-Gather, check, then write: nothing touches the output until every file has parsed and
-every changed file has rendered, so a failed build leaves the old site byte for byte.
-With a cache (``.newsgen-cache/``) only files whose key changed are made again:
+1. gather: read, parse and check every source (`newsgen.incremental.inputs`); any problem
+   stops the build before a byte is written;
+2. plan: every output file keyed by what it reads, made afresh (`newsgen.core.catalogue`)
+   or, after edits and additions, from the last plan (`newsgen.incremental.replan`);
+3. write: only the files whose key changed (`newsgen.io.publish`), so a failed build
+   leaves the old site byte for byte;
+4. remember: what the next build needs, in ``.newsgen-cache/`` (`newsgen.incremental.remember`).
 
-- a first build, or one that changes most files, writes a staging folder (in ``jobs``
-  processes) and swaps it in with one rename;
-- any other build replaces just the changed files in place (`newsgen.io.writer.Update`):
-  each is written beside its place first, which is where space runs out, if it does,
-  with the site unchanged; then renames put them all in place (new pages first, then
-  the pages that link to them, deletions last, so no link ever points at a missing
-  page), undone if one fails. During the renames the cache says the output is unknown,
-  so an update killed then is healed by a full rewrite on the next build.
-
-Any write that fails names its file and leaves the old site byte for byte. One build of a
-site runs at a time (`newsgen.io.lock`), and a build clears what a killed one left.
-A damaged cache is discarded with a warning, and the build starts afresh.
+``newsgen serve`` runs `gather` itself and keeps the last plan in memory.
 """
 from __future__ import annotations
 
@@ -23,49 +16,61 @@ import contextlib
 import functools
 import gc
 import os
-import shutil
 import time
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
 from newsgen.core import urls
+from newsgen.core.catalogue import Catalogue, fresh_plan
+from newsgen.core.entities import entity_keys
+from newsgen.core.errors import ContentError, Problem, WriteError, warning
+from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.core.outputs import Planned, digest
+from newsgen.core.related import RelatedMemo
+from newsgen.core.site import Site, build_site
+from newsgen.core.timeline import clock
+from newsgen.incremental.inputs import Inputs, prepare, read_inputs
+from newsgen.incremental.memory import LastPlan
+from newsgen.incremental.noop import noop
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.readers import Readers
+from newsgen.incremental.remember import recall, remember
+from newsgen.incremental.replan import Planning, replan
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.store import CACHE_DIR, BuildCache
+from newsgen.io.images import ImageSizes
 from newsgen.io.lock import building, hold
-from newsgen.incremental.store import (
-    CACHE_DIR,
-    MARKER,
-    MARKER_TEXT,
-    BuildCache,
-    CacheError,
-    Index,
-    State,
-    noop,
-)
-from newsgen.core.errors import ContentError, Problem, UsageError, WriteError, warning
-from newsgen.core.models import Article
-from newsgen.core.options import SOURCE_DIRS, BuildOptions, BuildResult
-from newsgen.incremental.memory import Outline
-from newsgen.io.writer import PartialUpdate, Update, Writer, clean_debris, space_needed, staging, swap
-from newsgen.core.outputs import Planned
-from newsgen.incremental.planning import Gathered, gather
-from newsgen.io.scanning import RACY_NS, Scan, marker_signature, racy_digests, scan_now
-from newsgen.io.search import INDEX_DIR, index
-from newsgen.io.sources import (
-    ImageSizes,
-    ParseCache,
-    Progress,
-    code_digest,
-    is_article,
-    worker_pool,
-)
+from newsgen.io.publish import check_output, publish
+from newsgen.io.update import PartialUpdate
+from newsgen.io.writer import clean_debris
+from newsgen.io.layout import MARKER
+from newsgen.io.scanning import Scan, Sources, file_signature, marker_signature, racy_digests, scan_now
+from newsgen.io.sources import is_article, source_name
 
-__all__ = ["BuildOptions", "BuildResult", "build", "check"]
+__all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
 
-OUTLINE = "outline"
-REWRITE_SHARE = 0.5
-"""Past this share of changed files, a build writes a fresh staging copy instead."""
-CHUNK = 100
+
+@dataclass(frozen=True)
+class Gathered:
+    """A checked site and the plan of every output file, ready to be written."""
+
+    plan: tuple[Planned, ...]
+    """The runs' outputs (article pages first), then the files published as they are."""
+    warnings: tuple[Problem, ...]
+    search: str
+    """The key of everything the search index reads."""
+    memory: LastPlan
+    """The memory of this plan, for the next one."""
+    pages: int
+    """How many of the plan's first outputs are HTML pages."""
+    quick: bool
+    """Whether this plan was made from the last one (else from scratch)."""
+
+    @property
+    def site(self) -> Site:
+        return self.memory.site
 
 
 @contextlib.contextmanager
@@ -82,25 +87,74 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def gather(
+    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
+    scanned: Sources | None = None, last: LastPlan | None = None,
+    written: Callable[[str], bytes | None] | None = None,
+) -> Gathered:
+    """Read, parse and check the site and plan every output file; raise every problem at
+    once, those of the `scan` first: an entry it refused (a symlink out of the site, a
+    FIFO) is an error, and is never read. *scanned*: a `scan` of the site the caller
+    already made; *last*: the last plan,
+    kept where its inputs did not change. *cache* must give back the very article objects
+    of *last* for the files that did not change. *written* reads a file of the output the
+    last build wrote, if it holds what *last* planned."""
+    inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written)
+    again = replan(last, inputs) if last is not None else None
+    plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
+    _check_clashes(plan, setting.published, options.site_dir)
+    search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
+    plan += [
+        Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
+        for path, file in sorted(setting.published.items())
+    ]
+    return Gathered(tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None)
+
+
+def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
+    """The plan made from scratch (*related*: an earlier plan's related lists, re-ranked
+    only where they can differ)."""
+    options = inputs.options
+    site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related)
+    setting = prepare(inputs, site)
+    keys = entity_keys(site.articles, site.tags, inputs.sizes)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full)
+    plan, outputs = fresh_plan(catalogue.runs, keys, setting.shared)
+    memory = LastPlan(
+        os.urandom(16).hex(), site, inputs.articles, keys, setting.shared,
+        tuple((run.name, run.count) for run in catalogue.runs), tuple((item.file, item.key) for item in plan),
+        clock(inputs.articles, options.now), inputs.sizes, setting.published, Readers(lambda: outputs),
+    )
+    return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> None:
+    made = {item.file for item in plan}
+    clashes = [
+        Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
+        for path in sorted(made & published.keys())
+    ]
+    if clashes:
+        raise ContentError(clashes)
+
+
 def check(options: BuildOptions) -> BuildResult:
     """Everything a build does except writing: parse, index, render."""
     with collector_paused():
-        return _check(options)
-
-
-def _check(options: BuildOptions) -> BuildResult:
-    started = time.perf_counter()
-    gathered = gather(options, ParseCache(jobs=options.jobs))
-    for item in gathered.plan[: gathered.pages]:
-        item.make()
-    return _result(gathered, time.perf_counter() - started, 0)
+        started = time.perf_counter()
+        gathered = gather(options, ParseCache(jobs=options.jobs))
+        for item in gathered.plan[: gathered.pages]:
+            item.make()
+        return _result(gathered, time.perf_counter() - started, 0)
 
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     """Build the site into ``options.output``; with a cache, make only what changed.
     *scanned*: a `scan_now` of the site that the caller just made and found not to be a
-    `noop` (the command line checks that before it imports the engine)."""
-    _check_output(options)
+    `noop` (the command line checks that before it imports the engine). One build of a
+    site runs at a time (`newsgen.io.lock`); a damaged cache is discarded with a warning,
+    and the build starts afresh."""
+    check_output(options, options.cache)
     with collector_paused(), hold(options.cache):
         if scanned is None:
             scanned = scan_now(options.site_dir)
@@ -113,11 +167,60 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
             if options.cache is None or not _from_cache(exc, options.cache):
                 raise
             reason = _cache_trouble(exc)
-        # A damaged cache: start again from scratch, with a fresh cache if it can be cleared.
         usable = BuildCache(options.cache).discard()
         result = _build(options if usable else replace(options, cache=None), scanned)
         said = f"{reason}; discarded, building from scratch" if usable else f"{reason}; building without it"
         return replace(result, warnings=(warning(CACHE_DIR, 0, said), *result.warnings))
+
+
+def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
+    """The build, marked as running in the cache while it may write: a build that finds
+    the mark clears what a killed one left."""
+    with building(options.cache) as died:
+        if died:
+            clean_debris(options.output.resolve())
+        return _build_marked(options, scanned)
+
+
+def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
+    started = time.perf_counter()
+    racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
+    output = options.output.resolve()
+    recalled = recall(options.cache)
+    store, index = recalled.store, recalled.index
+    parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
+    images = ImageSizes(index.images)
+    trusted = store is not None and index.output_marker is not None and index.output_marker == marker_signature(output, MARKER)
+    written = functools.partial(_written, output) if trusted else None
+    gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written)
+    search = options.search and gathered.site.config.search
+    search_key = gathered.search if search else ""
+    previous = index.outputs if trusted else None
+    try:
+        rewritten = publish(gathered.plan, output, previous, index.search if trusted else None, search_key, options, store)
+    except PartialUpdate as exc:
+        raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
+                         "updated, and the next build rewrites it in full") from None
+    except OSError as exc:
+        if options.cache is not None and _from_cache(exc, options.cache):
+            raise
+        where = _shown(exc.filename) if exc.filename else _shown(options.output)
+        raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
+    result = _result(gathered, time.perf_counter() - started, rewritten)
+    result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
+    if store is not None:
+        kept = recalled.last is not None and recalled.last.token == gathered.memory.token
+        outputs = {item.file: item.key for item in gathered.plan}
+        try:
+            remember(
+                store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
+                gathered.warnings,
+            )
+        except (CacheError, OSError) as exc:  # the site is built: only the next build pays
+            store.discard()
+            said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
+            result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
+    return result
 
 
 def _from_cache(exc: Exception, folder: Path) -> bool:
@@ -139,51 +242,6 @@ def _shown(path: str | Path) -> str:
     return os.path.relpath(path)
 
 
-def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
-    with building(options.cache) as died:
-        if died:
-            clean_debris(options.output.resolve())
-        return _build_marked(options, scanned)
-
-
-def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
-    started = time.perf_counter()
-    racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
-    output = options.output.resolve()
-    store, index_, problems = _open_cache(options.cache)
-    parse_cache = ParseCache(index_.articles, store, options.jobs, context=index_.parse_context)
-    images = ImageSizes(index_.images)
-    outline = _load_outline(store, index_, problems)
-    marker = marker_signature(output, MARKER)
-    trusted = store is not None and index_.output_marker is not None and marker == index_.output_marker
-    written = functools.partial(_written, output) if trusted else None
-    gathered = gather(options, parse_cache, images, scanned.sources, outline, written)
-    previous = index_.outputs if trusted else None
-    search = options.search and gathered.site.config.search
-    search_key = gathered.search if search else ""
-    try:
-        rewritten = _publish(gathered, output, previous, index_.search if trusted else None, search_key, options, store)
-    except PartialUpdate as exc:
-        raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
-                         "updated, and the next build rewrites it in full") from None
-    except OSError as exc:
-        if options.cache is not None and _from_cache(exc, options.cache):
-            raise
-        where = _shown(exc.filename) if exc.filename else _shown(options.output)
-        raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
-    result = _result(gathered, time.perf_counter() - started, rewritten)
-    result = replace(result, warnings=tuple(problems) + result.warnings)  # a discarded cache: this build only
-    if store is not None:
-        kept = outline is not None and outline.token == gathered.outline.token
-        try:
-            _save_cache(store, options, output, scanned, racy, gathered, parse_cache, images, search_key, result, kept)
-        except (CacheError, OSError) as exc:  # the site is built: only the next build pays
-            store.discard()
-            said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
-            result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
-    return result
-
-
 def _written(output: Path, file: str) -> bytes | None:
     """A file of the output the last build wrote (the index says what it holds), or None."""
     try:
@@ -194,8 +252,10 @@ def _written(output: Path, file: str) -> bytes | None:
 
 def _result(gathered: Gathered, seconds: float, rewritten: int) -> BuildResult:
     articles = len(gathered.site.articles)
-    notes = _notes(gathered.site.config.base_url)
-    return BuildResult(gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten, notes)
+    return BuildResult(
+        gathered.warnings, articles, gathered.pages, len(gathered.plan), seconds, rewritten,
+        _notes(gathered.site.config.base_url), gathered.quick,
+    )
 
 
 def _notes(base_url: str) -> tuple[str, ...]:
@@ -209,222 +269,3 @@ def _notes(base_url: str) -> tuple[str, ...]:
         f"warning: the site lives under {prefix} but crawlers read only {root}: serve this build's "
         f"robots.txt there, or add its Sitemap lines to that file (see README)",
     )
-
-
-# --- the cache ---------------------------------------------------------------------------
-
-
-def _open_cache(folder: Path | None) -> tuple[BuildCache | None, Index, list[Problem]]:
-    """The cache and its index; an unreadable or foreign one is discarded with a warning."""
-    if folder is None:
-        return None, Index(), []
-    store = BuildCache(folder)
-    try:
-        index_ = store.load_index()
-        if not store.dirty():
-            return store, index_, []
-        return store, replace(index_, outputs={}, output_marker=None), []
-    except CacheError as exc:
-        store.discard()
-        return store, Index(), [warning(CACHE_DIR, 0, f"{exc}; discarded, building from scratch")]
-
-
-def _load_outline(store: BuildCache | None, index_: Index, problems: list[Problem]) -> Outline | None:
-    """The last plan's outline, its articles taken from the parse cache; None if there is
-    none, if another newsgen code made it (its related lists, too, may be ranked otherwise),
-    or if it is not that of the index (a build stopped between writing the two)."""
-    if store is None or index_.outline is None:
-        return None
-    articles = {name: entry.article for name, entry in index_.articles.items() if entry.article is not None}
-    try:
-        saved = store.load_linked(OUTLINE, articles)
-    except CacheError as exc:
-        problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
-        store.forget(OUTLINE)
-        return None
-    if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == code_digest()):
-        return None
-    return Outline.rejoin(saved[1], index_.outline, index_.outputs)
-
-
-def _save_cache(
-    store: BuildCache, options: BuildOptions, output: Path, scanned: Scan, racy: dict[str, str | None], gathered: Gathered,
-    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult, kept: bool,
-) -> None:
-    """*racy*: `racy_digests` of the sources other than articles, taken before the build
-    read them; *kept*: whether the build kept the outline in the cache (re-planned quickly)."""
-    sources, since = scanned.files, scanned.started_ns - RACY_NS
-    marker = marker_signature(output, MARKER)
-    outputs = {item.file: item.key for item in gathered.plan}
-    if not kept:  # before the index, which names it: the two always match
-        names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
-        store.save_linked(OUTLINE, (code_digest(), gathered.outline.fixed()), names, Article)
-    # Which pages show which article, found now, with the pages at hand, if a fresh plan
-    # left it for later: the next edit needs it (0.1 s at 10,000 articles, more than the
-    # rest of that edit's plan). The preview server finds it while the editor reads.
-    if not gathered.outline.readers.known:
-        gathered.outline.readers.find()
-    variable = gathered.outline.variable()
-    store.save_index(
-        Index(parse_cache.entries, outputs, marker, search_key, images.known, variable, parse_cache.context)
-    )
-    store.clean()
-    summary = (result.articles, result.pages, result.files)
-    racy = racy | {
-        name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
-    }
-    state = State(
-        options.key(), str(output), sources, scanned.started_ns, marker, gathered.clock, options.now, summary,
-        gathered.warnings, racy, result.notes,
-    )
-    store.save_state(state)
-    live = parse_cache.entries.values()
-    store.keep_bodies(len(live), lambda: {e.article.digest for e in live if e.article is not None})
-    store.close()
-
-
-# --- writing -----------------------------------------------------------------------------
-
-
-def _check_output(options: BuildOptions) -> None:
-    """Refuse an output folder whose replacement would destroy sources or foreign files."""
-    output = options.output.resolve()
-    site_dir = options.site_dir.resolve()
-    protected = [site_dir, *(site_dir / d for d in SOURCE_DIRS)]
-    if any(output == p or p.is_relative_to(output) or output.is_relative_to(p) for p in protected[1:]) or (
-        site_dir.is_relative_to(output)
-    ):
-        raise UsageError(message=f"refusing to write to {options.output}: it holds or is inside the site's sources")
-    if options.cache is not None and output == options.cache.resolve():
-        raise UsageError(message=f"refusing to write to {options.output}: it is the build cache")
-    if output.exists() and not output.is_dir():
-        raise UsageError(message=f"{options.output} exists and is not a folder")
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
-        raise UsageError(
-            message=f"refusing to replace {options.output}: it is not empty and was not built by newsgen "
-            f"(no {MARKER} file); remove it or choose another -o"
-        )
-
-
-def _publish(
-    gathered: Gathered, output: Path, previous: dict[str, str] | None, indexed: str | None, search: str,
-    options: BuildOptions, store: BuildCache | None,
-) -> int:
-    """Write what changed; return how many files were made."""
-    plan = gathered.plan
-    reserved = next((item.file for item in plan if item.file.split("/")[0] == INDEX_DIR), None) if search else None
-    if reserved:
-        raise ContentError([Problem(reserved, 0, f"{INDEX_DIR}/ is reserved for the search index")])
-    if previous is not None:
-        changed = [item for item in plan if previous.get(item.file) != item.key]
-        if len(changed) <= len(plan) * REWRITE_SHARE:
-            return _update_in_place(plan, changed, previous, output, indexed, search, store)
-    _write_staged(plan, output, search, options)
-    return len(plan)
-
-
-def _write_staged(plan: tuple[Planned, ...], output: Path, search: str, options: BuildOptions) -> None:
-    """Write every file to a staging folder beside *output*, index it, then swap it in.
-    An `OSError` names the output file it was writing."""
-    fresh = staging(output)
-    try:
-        _write_all(plan, fresh, options.jobs, options.progress)
-        if search:
-            index(fresh)
-        Writer(fresh).write(MARKER, MARKER_TEXT)
-        os.chmod(fresh, 0o755)
-        swap(fresh, output)
-    except OSError as exc:
-        name = exc.filename
-        if isinstance(name, str) and Path(name).is_relative_to(fresh):
-            name = str(output / Path(name).relative_to(fresh))
-        raise OSError(exc.errno, exc.strerror, name) from None
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-
-
-def _write_all(plan: tuple[Planned, ...], root: Path, jobs: int, progress: Progress | None) -> None:
-    """Make and write every file: this process takes every *jobs*-th chunk and forked
-    workers the rest (a worker reports the whole parent's memory as its own, so one
-    fewer worker keeps the peak low at the same speed)."""
-    chunks = [range(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
-    share = max(1, min(jobs, len(chunks)))  # this process and share - 1 workers
-    mine = chunks[::share]
-    theirs = [chunk for i, chunk in enumerate(chunks) if i % share]
-    _init_writer(plan, root)
-    with worker_pool(share - 1, _init_writer, (plan, root)) if theirs else contextlib.nullcontext() as pool:
-        pending = pool.map_async(_write_chunk, theirs) if pool is not None else None
-        for done, chunk in enumerate(mine, start=1):
-            _raise_if(_write_chunk(chunk))
-            if progress:
-                progress("writing", min(done * share * CHUNK, len(plan)), len(plan))
-        for problems in pending.get() if pending is not None else []:
-            _raise_if(problems)
-
-
-def _raise_if(problems: list[Problem]) -> None:
-    if problems:
-        raise ContentError(problems)
-
-
-_WRITING: tuple[tuple[Planned, ...], Path] | None = None
-
-
-def _init_writer(plan: tuple[Planned, ...], root: Path) -> None:
-    global _WRITING
-    _WRITING = (plan, root)
-
-
-def _write_chunk(chunk: range) -> list[Problem]:
-    """Make and write some files of the plan (in a worker, or in this process)."""
-    assert _WRITING is not None
-    plan, root = _WRITING
-    writer = Writer(root)
-    try:
-        for i in chunk:
-            writer.write(plan[i].file, plan[i].make())
-    except ContentError as exc:
-        return list(exc.problems)
-    return []
-
-
-def _update_in_place(
-    plan: tuple[Planned, ...], changed: list[Planned], previous: dict[str, str], output: Path, indexed: str | None,
-    search: str, store: BuildCache | None,
-) -> int:
-    """Replace the *changed* files of *output* in place, all or none (`Update`), with a
-    search index made afresh if what it reads changed."""
-    if not changed and previous.keys() == {item.file for item in plan} and indexed == search:
-        return 0
-    made = {item.file: item.make() for item in changed}
-    doomed = sorted(previous.keys() - {item.file for item in plan})
-    reindex = bool(search) and indexed != search
-    space_needed(output, map(len, made.values()), len(made), _size(output / INDEX_DIR) if reindex else 0)
-    fresh = staging(output) if reindex else None
-    marked = False
-    try:
-        with Update(output) as update:
-            update.prepare(made, doomed)
-            if fresh is not None:
-                index(output, fresh, pages={item.file: made.get(item.file) for item in plan if item.file.endswith(".html")})
-            if store is not None:
-                store.mark_dirty()
-                marked = True
-            update.commit({fresh: output / INDEX_DIR} if fresh is not None else None)
-    except PartialUpdate:
-        raise
-    except BaseException:
-        if marked and store is not None:
-            store.clean()  # all undone: the output is still the one the index describes
-        raise
-    finally:
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
-    if not search:
-        shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
-    return len(changed)
-
-
-def _size(folder: Path) -> int:
-    """The bytes of the files below *folder* (0 if there is none)."""
-    return sum(os.path.getsize(os.path.join(at, name)) for at, _, names in os.walk(folder) for name in names)

@@ -1,10 +1,10 @@
 """The site's Atom feeds: the home's, each section's and each tag's newest articles, full
-text, as keyed plans (the sitemaps are `newsgen.core.sitemaps`).
+text, as runs of outputs (the sitemaps are `newsgen.core.sitemaps`).
 
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves, never from
 the build time, so the same site gives the same bytes. The feeds are written as text
-with ElementTree's escaping (`newsgen.core.xmltext`), byte for byte what it writes, in half
-the time.
+with ElementTree's escaping (`newsgen.core.xmltext`), byte for byte what it writes, in
+half the time.
 """
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from html import escape
+from typing import NamedTuple, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from newsgen.core import urls
+from newsgen.core.dependencies import ALL, Head, ListName, Whole
 from newsgen.core.models import Article
-from newsgen.core.outputs import Keys, Planned, digest, keys_of
+from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.site import Site, newest
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
@@ -28,7 +30,7 @@ ENTRY_MEMO = 200
 its section's, its tags') share most of their entries. A bound, not all: the 300 feeds
 of a 10,000-article site would hold 50 MB of entries at once."""
 FEED_FILE = "feed.xml"
-_ENTRY_START, _ENTRY_END = "  <entry>", "  </entry>"
+ENTRY_START, ENTRY_END = "  <entry>", "  </entry>"
 EMPTY_UPDATED = "1970-01-01T00:00:00Z"
 """The `<updated>` of a feed on a site with no articles at all (never the build time)."""
 
@@ -44,21 +46,37 @@ IMAGE_TYPES = {
 _URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
-def feed_plan(
-    site: Site, keys: Keys, full: Callable[[Article], Article] | None = None, entries: FeedEntries | None = None,
-) -> list[Planned]:
-    """The Atom feeds, keyed by their inputs and not yet made. *full* loads the body of an
-    article whose body the site index left out; *entries*: those the last plan made, for
-    a re-plan of the same settings."""
-    return _Feeds(site, keys, full or (lambda article: article), entries).plan()
+class FeedSpec(NamedTuple):
+    """One feed not yet made: the page it is the feed of, its title and subtitle, the
+    articles it shows and its `<updated>`."""
+
+    page: str
+    title: str
+    subtitle: str
+    shown: tuple[Article, ...]
+    updated: datetime | None
+
+    @property
+    def file(self) -> str:
+        return self.page + FEED_FILE
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return (self.title, self.subtitle, instant(self.updated), keys_of(keys, self.shown))
+
+
+class EntryCache(Protocol):
+    """Feed entries made by an earlier plan, by article key (`newsgen.incremental.feedentries`)."""
+
+    def get(self, key: str, make: Callable[[], tuple[str, ...]]) -> tuple[str, ...]: ...
+
+    def recall(self, page: str) -> None:
+        """Before the feed of *page* is made."""
 
 
 def image_type(src: str) -> str | None:
     """The MIME type of an image file from its extension, or None if unknown."""
     _, dot, ext = src.rpartition(".")
     return IMAGE_TYPES.get(ext.lower()) if dot and "/" not in ext else None
-
-
 
 
 def absolute_html(html: str, page_url: str) -> str:
@@ -83,78 +101,18 @@ def absolute_html(html: str, page_url: str) -> str:
 # --- Atom feeds ----------------------------------------------------------------------------
 
 
-class FeedEntries:
-    """The feed entries one plan made, by article key, for the re-plan after it: an edit
-    or a new article remakes the five to eight feeds of its article, whose other entries
-    are unchanged. Only valid between plans of the same settings (config, code), which a
-    re-plan checks; holds no more than that plan's feeds used. *previous*: the entries of
-    the last plan in this process (the preview's); *written*: its feeds as the last build
-    wrote them (``newsgen build``'s, which keeps no entries: 6,000 at 10,000 articles)."""
-
-    def __init__(self, previous: FeedEntries | None = None, written: WrittenFeeds | None = None) -> None:
-        self._previous = dict(previous._used) if previous is not None else {}
-        self._used: dict[str, tuple[str, ...]] = {}
-        self._written = written
-
-    def get(self, key: str, make: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
-        lines = self._used.get(key) or self._previous.get(key) or make()
-        self._used[key] = lines
-        return lines
-
-    def recall(self, page: str) -> None:
-        """Before the feed of *page* is made: take the entries the last build wrote in it."""
-        if self._written is not None:
-            for key, text in self._written.entries(page).items():
-                self._previous.setdefault(key, (text,))
-
-
-class WrittenFeeds:
-    """The feeds of the last plan as its build wrote them, read back entry by entry: the
-    same settings make the same bytes of an unchanged article's entry, and making one
-    (its body from the cache, every URL in it made absolute, escaped) costs 0.2-0.3 ms,
-    about 50 ms for a new article's feeds at 10,000 articles."""
-
-    def __init__(self, site: Site, keys: Keys, read: Callable[[str], bytes | None]) -> None:
-        """*site*, *keys*: the last plan's; *read*: a file of the output that build wrote
-        (None if unreadable), trusted to be what the plan made, as its unchanged pages are."""
-        self._feeds = _Feeds(site, keys, lambda article: article)
-        self._read = read
-        self._lists: dict[str, Sequence[Article]] | None = None
-
-    def entries(self, page: str) -> dict[str, str]:
-        """The entries of *page*'s feed by article key, each one's lines as one text; none
-        if the file is missing or does not hold the articles the plan put there."""
-        if self._lists is None:
-            self._lists = {feed: articles for feed, _, _, articles in self._feeds.lists()}
-        articles = self._lists.get(page)
-        data = self._read(page + FEED_FILE) if articles is not None else None
-        if articles is None or data is None:
-            return {}
-        try:
-            _, *chunks = data.decode("utf-8").split(f"\n{_ENTRY_START}\n")
-        except UnicodeDecodeError:
-            return {}
-        shown = articles[:FEED_SIZE]
-        if len(chunks) != len(shown):
-            return {}
-        found = {}
-        for article, chunk in zip(shown, chunks, strict=True):  # no tag starts a line inside an entry's escaped text
-            text, end, _ = chunk.partition(f"\n{_ENTRY_END}")
-            if not (end and text.startswith(xml_line(2, "id", self._feeds.entry_id(article)) + "\n")):
-                return {}
-            found[self._feeds.keys[article.path]] = f"{_ENTRY_START}\n{text}\n{_ENTRY_END}"
-        return found
-
-
-class _Feeds:
-    """The Atom feeds of one site."""
+class Feeds:
+    """The Atom feeds of one site. *keys*: the entity keys (an entry is remembered by its
+    article's key); *full* loads the body of an article whose body the site index left
+    out; *entries*: those an earlier plan made, for a re-plan of the same settings."""
 
     def __init__(
-        self, site: Site, keys: Keys, full: Callable[[Article], Article], entries: FeedEntries | None = None,
+        self, site: Site, keys: Keys, full: Callable[[Article], Article] | None = None,
+        entries: EntryCache | None = None,
     ) -> None:
         self.site = site
         self.keys = keys
-        self.full = full
+        self.full = full or (lambda article: article)
         self.config = site.config
         self.tz = site.config.timezone
         self.base = site.config.base_url
@@ -166,27 +124,31 @@ class _Feeds:
     def site_newest(self) -> datetime | None:
         return newest(self.site.articles)
 
-    def lists(self) -> Iterator[tuple[str, str, str, Sequence[Article]]]:
-        """Each feed's page, title, subtitle and articles (newest first)."""
+    def lists(self) -> Iterator[tuple[ListName, str, str, str, Sequence[Article]]]:
+        """Each feed's list, page, title, subtitle and articles (newest first)."""
         site, title = self.site, self.config.title
-        yield urls.HOME, title, self.config.description, site.articles
+        yield ALL, urls.HOME, title, self.config.description, site.articles
         for section in self.config.sections:
-            yield section.path, f"{section.title} · {title}", section.description, site.in_section(section.key)
+            articles = site.in_section(section.key)
+            yield ("section", section.key), section.path, f"{section.title} · {title}", section.description, articles
         for tag in site.tags:
-            yield tag.path, f"#{tag.name} · {title}", "", tag.articles
+            yield ("tag", tag.key), tag.path, f"#{tag.name} · {title}", "", tag.articles
 
-    def plan(self) -> list[Planned]:
-        return [self.feed(*feed) for feed in self.lists()]
+    def runs(self) -> Iterator[Run]:
+        """One run of one feed per list; an empty list's feed is dated by the whole site."""
+        for name, page, title, subtitle, articles in self.lists():
+            spec = self.spec(page, title, subtitle, articles)
+            reads = Head(name, FEED_SIZE) if articles else Whole((ALL,))
+            yield Run(("feed", *name), 1, lambda _, spec=spec: spec, reads, self.xml)
 
-    def feed(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> Planned:
+    def spec(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> FeedSpec:
         shown = tuple(articles[:FEED_SIZE])
-        updated = newest(shown) or self.site_newest
-        key = digest(title, subtitle, instant(updated), keys_of(self.keys, shown))
-        return Planned(page + FEED_FILE, key, lambda: self.xml(page, title, subtitle, shown, updated))
+        return FeedSpec(page, title, subtitle, shown, newest(shown) or self.site_newest)
 
-    def xml(self, page: str, title: str, subtitle: str, shown: Sequence[Article], updated: datetime | None) -> bytes:
+    def xml(self, feed: FeedSpec) -> bytes:
         """The feed as `xml_bytes` would write its tree, written as text (a new article rewrites
         six feeds of 50 full entries: the tree took twice as long)."""
+        page, title, subtitle, shown, updated = feed
         page_url = self.base + urls.url_path(page)
         lines = [
             f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attribute(self.config.language)}">',
@@ -213,7 +175,7 @@ class _Feeds:
     def entry(self, article: Article) -> tuple[str, ...]:
         url = self.base + urls.url_path(article.path)
         lines = [
-            _ENTRY_START,
+            ENTRY_START,
             xml_line(2, "id", self.entry_id(article)),
             xml_line(2, "title", article.headline),
             xml_line(2, "link", rel="alternate", type="text/html", href=url),
@@ -233,7 +195,7 @@ class _Feeds:
             xml_line(2, "content", self.content(article, url), type="html"),
         ]
         lines += [xml_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
-        lines.append(_ENTRY_END)
+        lines.append(ENTRY_END)
         return tuple(lines)
 
     def entry_id(self, article: Article) -> str:

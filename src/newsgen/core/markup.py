@@ -11,7 +11,6 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import markdown
 from markdown.extensions import Extension
@@ -19,11 +18,13 @@ from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX
 
 from newsgen.core import limits, urls
-from newsgen.core.errors import OverBudget, Severity
+from newsgen.core.errors import OverBudget
+from newsgen.core.bodynotes import Lines, Note, densest_line, raw_html, too_costly
+from newsgen.core.quickinline import quicken_inline
 from newsgen.core.sanitize import sanitize
 from newsgen.core.typography import smarten, smarten_segments
 
@@ -40,14 +41,6 @@ class BodyImage:
     alt: str
     caption: str
     credit: str
-
-
-class Note(NamedTuple):
-    """A problem in a body, at a 0-based line of the body."""
-
-    line: int
-    message: str
-    severity: Severity = "warning"
 
 
 @dataclass(frozen=True)
@@ -212,55 +205,10 @@ class NewsExtension(Extension):
         md.treeprocessors.register(_CaptionLabelTreeprocessor(md), "news_caption_labels", 4)
 
 
-TRIGGERS = {
-    "backtick": "`", "escape": "\\", "footnote": "[", "reference": "[", "link": "[", "image_link": "[",
-    "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<",
-    "automail": "<", "html": "<", "linebreak": "  \n", "entity": "&", "em_strong": "*_",
-    "em_strong2": "_", "not_strong": "*_",
-}
-"""Python-Markdown's inline patterns by name → the characters one of which each match
-holds (``linebreak``: the two spaces and newline together)."""
-
-
-class _QuickInlineProcessor(InlineProcessor):
-    """Markdown's inline step, skipping text that no inline pattern can match.
-
-    The stock step tries each of its 15 patterns on every text, and most texts of an
-    article (plain sentences, list items) hold none of their characters: skipping them
-    takes a third off the parse. Only installed when every registered pattern is one
-    `TRIGGERS` knows, so the output never differs.
-    """
-
-    def __init__(self, md: markdown.Markdown, triggers: re.Pattern[str]) -> None:
-        super().__init__(md)
-        self._triggers = triggers
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if self._triggers.search(data) is None:
-            return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
-
-
-def _quicken_inline(md: markdown.Markdown) -> None:
-    """Put `_QuickInlineProcessor` in the stock inline step's place, if every pattern is known.
-
-    It overrides a private method, ``InlineProcessor.__handleInline`` (Python-Markdown
-    3.6 to 3.11): ``test_skipping_text_without_inline_syntax_changes_no_body`` checks
-    that it is installed and gives the stock HTML."""
-    names = [item.name for item in md.inlinePatterns._priority]
-    if not all(name in TRIGGERS for name in names) or type(md.treeprocessors["inline"]) is not InlineProcessor:
-        return
-    chars = sorted({c for name in names if name != "linebreak" for c in TRIGGERS[name]})
-    needles = [f"[{re.escape(''.join(chars))}]"]
-    if "linebreak" in names:
-        needles.append(re.escape(TRIGGERS["linebreak"]))
-    pattern = "|".join(needles)
-    priority = next(item.priority for item in md.treeprocessors._priority if item.name == "inline")
-    md.treeprocessors.register(_QuickInlineProcessor(md, re.compile(pattern)), "inline", priority)
-
-
 @functools.lru_cache(maxsize=4)
-def _markdown(url_prefix: str, quick: bool = True) -> markdown.Markdown:
+def body_markdown(url_prefix: str, quick: bool = True) -> markdown.Markdown:
+    """The Markdown reader of bodies for sites under *url_prefix*, made once per process;
+    *quick*: with the quick inline step (`newsgen.core.quickinline`)."""
     # Instances, not names: a name makes Markdown scan every installed package's entry
     # points (importlib.metadata), 30 ms of a one-article rebuild.
     md = markdown.Markdown(
@@ -272,7 +220,7 @@ def _markdown(url_prefix: str, quick: bool = True) -> markdown.Markdown:
     )
     md.url_prefix = url_prefix  # type: ignore[attr-defined]
     if quick:
-        _quicken_inline(md)
+        quicken_inline(md)
     return md
 
 
@@ -290,7 +238,7 @@ def render_body(
     says what raw HTML may do, and *iframe_hosts* which pages an iframe may show."""
     if not text.strip():
         return Body("", 0, (), ())
-    md = _markdown(url_prefix)
+    md = body_markdown(url_prefix)
     md.resolve = resolve  # type: ignore[attr-defined]
     md.size = size  # type: ignore[attr-defined]
     try:
@@ -299,15 +247,15 @@ def render_body(
             return Body("", 0, (), (), notes=(Note(*bound, "error"),))
         html = md.reset().convert(text)
     except (RecursionError, OverBudget) as exc:
-        _markdown.cache_clear()  # the instance may be left half-way through
-        return Body("", 0, (), (), notes=(Note(_densest_line(text), _too_costly(exc), "error"),))
+        body_markdown.cache_clear()  # the instance may be left half-way through
+        return Body("", 0, (), (), notes=(Note(densest_line(text), too_costly(exc), "error"),))
     notes: list[Note] = []
     if html_policy != "trusted":
         refused: set[int] = set()
         if html_policy == "forbid":
-            notes += _raw_html(md, _Lines(text), refused)
+            notes += raw_html(md, Lines(text), refused)
         html, removed = sanitize(html, iframe_hosts)
-        lines = _Lines(text)
+        lines = Lines(text)
         # Under 'forbid', what was removed from raw HTML, already an error, goes unsaid.
         notes += [note for note in (Note(lines.find(r.needles), r.message) for r in removed) if note.line not in refused]
     return Body(
@@ -318,63 +266,3 @@ def render_body(
         files=md.body_files,  # type: ignore[attr-defined]
         notes=tuple(notes),
     )
-
-
-ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z0-9]+);")
-
-
-def _raw_html(md: markdown.Markdown, lines: _Lines, covered: set[int]) -> list[Note]:
-    """An error for each piece of raw HTML in the body Markdown just read (each start tag,
-    block or comment: Markdown keeps them all, and entities, in its stash); adds the lines
-    each covers to *covered*."""
-    notes = []
-    for chunk in md.htmlStash.rawHtmlBlocks:
-        if isinstance(chunk, str) and not ENTITY.fullmatch(chunk) and not chunk.startswith("</"):
-            first = chunk.strip().split("\n", 1)[0]
-            message = f"raw HTML is not allowed in bodies ('html: forbid' in newsgen.yaml): {first[:60]!r}"
-            notes.append(Note(lines.find((first,)), message, "error"))
-            covered.update(range(notes[-1].line, notes[-1].line + chunk.strip().count("\n") + 1))
-    return notes
-
-
-class _Lines:
-    """Finds the lines of things in a body, looked for in the order they appear in it."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lower: str | None = None
-        self.floor = 0
-        """Where the line of the last thing found starts: the next is looked for from there."""
-        self.after: dict[str, int] = {}
-        """Where the next search for each text starts."""
-
-    def find(self, needles: tuple[str, ...]) -> int:
-        """The 0-based line of the first of *needles* (ignoring case) found from the last
-        thing's line, else from the start of the body; 0 when none is found."""
-        if self.lower is None:
-            self.lower = self.text.lower()
-        for start in ("floor", "anywhere"):
-            for needle in filter(None, (n.lower() for n in needles)):
-                at = self.lower.find(needle, max(self.floor, self.after.get(needle, 0)) if start == "floor" else 0)
-                if at >= 0:
-                    self.after[needle] = at + 1
-                    self.floor = self.lower.rfind("\n", 0, at) + 1
-                    return self.lower.count("\n", 0, at)
-        return 0
-
-
-def _too_costly(exc: BaseException) -> str:
-    if isinstance(exc, OverBudget):
-        return (
-            f"the body took over {exc.seconds:g} s to read: look for Markdown nested very deeply "
-            "or left unclosed ('*', '_', '[', '<') near here"
-        )
-    return "the body nests Markdown too deeply to read (emphasis, links or lists inside one another) near here"
-
-
-def _densest_line(text: str) -> int:
-    """The 0-based line holding the most of the characters that open Markdown syntax:
-    where a body too costly to read most likely went wrong."""
-    lines = text.split("\n")
-    counts = [sum(map(line.count, "*_[<>`")) for line in lines]
-    return counts.index(max(counts))

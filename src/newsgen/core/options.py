@@ -11,17 +11,6 @@ from newsgen.core.errors import Problem
 CONFIG_FILE = "newsgen.yaml"
 BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"
 """The environment variable that overrides newsgen.yaml's base_url (``--base-url`` wins)."""
-SOURCE_DIRS = ("content", "templates", "static")
-"""A site folder: its config file and the folders a build reads."""
-EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
-
-
-def is_leftover(name: str) -> bool:
-    """Whether a file or folder name in the source folders is one a build never reads (and
-    the preview never rebuilds for): hidden names, editors' swap, backup and temporary
-    files (vim's ``4913`` probe, emacs ``#autosave#``), Python's ``__pycache__``."""
-    return name.startswith((".", "#")) or name.endswith(EDITOR_LEFTOVERS) or name in ("4913", "__pycache__")
-
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)`` while a long step runs."""
 
@@ -61,3 +50,5 @@ class BuildResult:
     """Files made anew by this build; the rest were already in the output."""
     notes: tuple[str, ...] = ()
     """Warnings about the whole site rather than a file (how to deploy it), one line each."""
+    replanned: bool = False
+    """Whether the build planned from the last plan (edits and additions) or from scratch."""

@@ -1,11 +1,14 @@
-"""One output file the build may produce: where it goes, a key for its inputs, and how to make it."""
+"""The outputs a build may produce: one file not yet made (`Planned`), a run of outputs of
+one kind (`Run`), and the digests that key them."""
 from __future__ import annotations
 
 import hashlib
 import marshal
 from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
+
+from newsgen.core.dependencies import Reads
 
 
 class Planned(NamedTuple):
@@ -43,3 +46,27 @@ Keys = Mapping[str, str]
 def keys_of(keys: Keys, articles: Iterable[_Located]) -> tuple[str, ...]:
     """The keys of *articles*, in order: what a page or feed listing them depends on."""
     return tuple(map(keys.__getitem__, map(_PATH, articles)))  # C loops: 13,000 pages call this
+
+
+class Output(Protocol):
+    """What a run makes: an output file not yet made, with what its bytes depend on."""
+
+    @property
+    def file(self) -> str: ...
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        """Everything the file shows besides what every output shares; the keys of the
+        entities it shows are read through *keys* (so a `Recording` learns them)."""
+        ...
+
+
+class Run(NamedTuple):
+    """Outputs of one kind made from one list: how many, the *i*-th (not yet made), what
+    they read of the site's lists, and how to make one. ``name`` identifies the run from
+    one plan to the next, e.g. ``("tag", "nato")``."""
+
+    name: tuple[object, ...]
+    count: int
+    output: Callable[[int], Any]
+    reads: Reads
+    make: Callable[[Any], bytes]

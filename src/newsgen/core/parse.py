@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -19,6 +17,8 @@ from newsgen.core.config import SiteConfig, did_you_mean
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
+from newsgen.core.hashtags import read_hashtags
+from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
 from newsgen.core.models import Article, Hashtag, Image, Source
 from newsgen.core.typography import smarten
@@ -29,13 +29,9 @@ FIELDS = (
     "images", "slug", "draft", "byline", "sources",
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
-HASHTAG_MAX = 60
-DATE_ONLY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
-HASHTAG_RE = re.compile(r"[\w -]+")  # letters and digits of any script, spaces, '-' and '_'
 # What `newsgen new` writes; a published article still holding it is an error.
 PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
 PLACEHOLDER_BODY = "Escreva aqui o texto do artigo."
-COMMENT_HINT = "YAML reads ' #…' as a comment; quote each hashtag (\"#NATO\") or drop the '#'"
 _FRONT_MATTER = YAMLHandler()
 
 
@@ -177,74 +173,15 @@ class _Article(Fields):
         text = self.text(self.table, key, required=required)
         if not text:
             return None
-        line = self.line_of(key)
-        example = "e.g. 2025-06-04T18:30 or 2025-06-04T18:30+01:00"
-        if DATE_ONLY.fullmatch(text):
-            self.problem(line, f"'{key}' needs a time as well as a date ({example}), not {text!r}")
-            return None
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            self.problem(line, f"'{key}' is not an ISO 8601 date and time ({example}): {text!r}")
-            return None
-        if moment.tzinfo is not None:
-            return moment.astimezone(self.tz)
-        return self.localize(moment, key, line)
-
-    def localize(self, naive: datetime, key: str, line: int) -> datetime | None:
-        """Attach the site's zone, refusing times that do not exist or happen twice."""
-        early, late = naive.replace(tzinfo=self.tz, fold=0), naive.replace(tzinfo=self.tz, fold=1)
-        if early.utcoffset() == late.utcoffset():
-            return early
-        zone = self.tz.key
-        round_trip = early.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None)
-        if round_trip != naive:
-            self.problem(
-                line,
-                f"'{key}' {naive.isoformat(timespec='minutes')} does not exist in {zone}: clocks skip that hour; "
-                f"read as {_offset(early)} it is {_utc(early)}, as {_offset(late)} it is {_utc(late)}; add the offset",
-            )
-        else:
-            self.problem(
-                line,
-                f"'{key}' {naive.isoformat(timespec='minutes')} happens twice in {zone}: "
-                f"at {_utc(early)} ({_offset(early)}) and at {_utc(late)} ({_offset(late)}); add the offset",
-            )
-        return None
+        moment, problem = read_moment(text, key, self.tz)
+        if problem:
+            self.problem(self.line_of(key), problem)
+        return moment
 
     def hashtags(self) -> tuple[Hashtag, ...]:
-        entry = self.table.get("hashtags")
-        if entry and isinstance(entry.value, Scalar) and entry.value.is_null and self.commented(entry.line):
-            self.problem(entry.line, f"hashtags: {COMMENT_HINT}")
-        seen: dict[str, str] = {}
-        result = []
-        for item in self.items(self.table, "hashtags"):
-            line = item.line
-            if not isinstance(item, Scalar) or item.is_null:
-                hint = COMMENT_HINT if self.commented(line) else f"a hashtag must be text, not {describe(item)}"
-                self.problem(line, hint)
-                continue
-            text = unicodedata.normalize("NFC", " ".join(item.text.split()))
-            name = text[1:].strip() if text.startswith("#") else text
-            problem = _hashtag_problem(name)
-            if problem:
-                self.problem(line, f"hashtag {item.text!r}: {problem}")
-                continue
-            key = urls.hashtag_key(name)
-            if key in seen:
-                self.problems.append(warning(self.path, line, f"hashtag {item.text!r} repeats {seen[key]!r}"))
-                continue
-            seen[key] = item.text
-            result.append(Hashtag(name, key, urls.hashtag_slug(name)))
-        return tuple(result)
-
-    def commented(self, line: int) -> bool:
-        """True when YAML swallowed a '#' on *line* as a comment."""
-        if not 0 < line <= len(self.lines):
-            return False
-        text = self.lines[line - 1]
-        value = text.split(":", 1)[1] if ":" in text else text.lstrip(" -")
-        return re.match(r"\s*#", value) is not None
+        hashtags, problems = read_hashtags(self.table, self.items(self.table, "hashtags"), self.lines, self.path)
+        self.problems += problems
+        return hashtags
 
     def images(self) -> tuple[Image, ...]:
         result = []
@@ -357,23 +294,3 @@ def _line_in(text: str, needle: str) -> int:
     """0-based line of the first *needle* in *text*, or 0."""
     at = text.find(needle)
     return text.count("\n", 0, at) if at > 0 else 0
-
-
-def _hashtag_problem(name: str) -> str:
-    if not name:
-        return "is empty"
-    if len(name) > HASHTAG_MAX:
-        return f"is longer than {HASHTAG_MAX} characters"
-    if not HASHTAG_RE.fullmatch(name):
-        return "may hold only letters, digits, spaces and hyphens (no '/', '.', '#' or other signs)"
-    if not urls.hashtag_slug(name):
-        return "needs at least one letter or digit"
-    return ""
-
-
-def _offset(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")[-6:]
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

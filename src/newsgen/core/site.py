@@ -9,20 +9,18 @@ import bisect
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 from types import MappingProxyType
-from typing import TypeVar
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag
-from newsgen.core.related import RelatedMemo, related_after_adding, related_articles
+from newsgen.core.related import RelatedMemo, related_articles
 
 TAG_PAGE_SIZE = 20
-_Group = TypeVar("_Group", Tag, MonthArchive)
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,6 @@ class Site:
         when asked: a quick re-plan never asks, and the build cache need not keep it)."""
         return RelatedMemo.of(self.articles, self.related)
 
-    def __getstate__(self) -> dict[str, object]:
-        """For the build cache: the fields (a mapping proxy as its dict), not the memo."""
-        return {f.name: dict(v) if f.name in _PROXIED else v for f in fields(self) for v in [getattr(self, f.name)]}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        for name, value in state.items():
-            object.__setattr__(self, name, MappingProxyType(value) if name in _PROXIED else value)  # type: ignore[arg-type]
-
     def in_section(self, key: str) -> tuple[Article, ...]:
         return self.sections.get(key, ())
 
@@ -79,74 +69,6 @@ class Site:
         """The tag page an article's hashtag links to."""
         return self.tag_index[hashtag.key]
 
-    def with_articles(self, edited: Iterable[tuple[Article, Article]]) -> Site:
-        """This site with each new version of *edited* (old, new) wherever the old one was;
-        the two must have had the same `placement`."""
-        by_id = {id(old): new for old, new in edited if old is not new}  # the olds live in self
-        if not by_id:
-            return self
-
-        def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-            if by_id.keys().isdisjoint(map(id, articles)):  # C loops: most lists hold none
-                return articles
-            return tuple([by_id.get(id(a), a) for a in articles])
-
-        def swap_in(group: _Group) -> _Group:
-            articles = swap(group.articles)
-            return group if articles is group.articles else replace(group, articles=articles)
-
-        # A related list holds only articles sharing a hashtag: look at the tag-mates' lists.
-        related = dict(self.related)
-        keys = {h.key for article in by_id.values() for h in article.hashtags} & self.tag_index.keys()
-        for mate in {a.path for key in keys for a in self.tag_index[key].articles}:
-            related[mate] = swap(related[mate])
-        tags = tuple(map(swap_in, self.tags))
-        return replace(
-            self,
-            articles=swap(self.articles),
-            tags=tags,
-            archives=tuple(map(swap_in, self.archives)),
-            related=MappingProxyType(related),
-            tag_index=MappingProxyType({t.key: t for t in tags}),
-            sections=MappingProxyType({key: swap(lst) for key, lst in self.sections.items()}),
-        )
-
-    def with_added(self, added: Iterable[Article]) -> Site:
-        """This site with the published articles *added* too (new to it, each one shown
-        by `visible`): what `build_site` gives for them all, at the cost of the lists they
-        join. Related lists are ranked again only where an added article can enter them."""
-        added = sorted(added, key=order)
-        if not added:
-            return self
-        sections = dict(self.sections)
-        for article in added:
-            sections[article.section] = _inserted(sections.get(article.section, ()), [article])
-        tag_index = dict(self.tag_index)
-        for key in dict.fromkeys(h.key for article in added for h in article.hashtags):
-            joining = [a for a in added if key in {h.key for h in a.hashtags}]
-            tag = tag_index.get(key)
-            if tag is not None and all(h.text == tag.name for a in joining for h in a.hashtags if h.key == key):
-                # The most used spelling, used once more, stays the most used: no need to count.
-                tag_index[key] = replace(tag, articles=_inserted(tag.articles, joining))
-            else:
-                tag_index[key] = _tag(key, _inserted(tag.articles if tag is not None else (), joining))
-        archives = {(a.section.key, a.year, a.month): a for a in self.archives}
-        for article in added:
-            month = _month_of(article)
-            old = archives[month].articles if month in archives else ()
-            archives[month] = _archive(self.section_of(article), month, _inserted(old, [article]))
-        published = _inserted(self.articles, added)
-        related = related_after_adding(published, tag_index, self.related, added)
-        return replace(
-            self,
-            articles=published,
-            tags=tuple(tag_index[key] for key in sorted(tag_index)),
-            archives=_in_config_order(self.config, archives.values()),
-            related=MappingProxyType(related),
-            tag_index=MappingProxyType(tag_index),
-            sections=MappingProxyType(sections),
-        )
-
     def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
         """The newest page, then stable numbered pages from the oldest (a new article
         only ever changes the newest page and the last numbered one)."""
@@ -159,8 +81,6 @@ class Site:
                 pages.append(TagPage(tag, number, chunk, urls.tag_path(tag.slug, number)))
         return tuple(pages)
 
-
-_PROXIED = frozenset({"related", "tag_index", "sections"})
 
 
 def placement(article: Article) -> tuple[object, ...]:
@@ -194,14 +114,6 @@ def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool
 def position(articles: tuple[Article, ...], article: Article) -> int:
     """Where *article* stands, or would stand, in *articles* (in `order`)."""
     return bisect.bisect_left(articles, order(article), key=order)
-
-
-def _inserted(articles: tuple[Article, ...], new: Iterable[Article]) -> tuple[Article, ...]:
-    """*articles* (in `order`) with *new* in their places."""
-    merged = list(articles)
-    for article in new:
-        bisect.insort(merged, article, key=order)
-    return tuple(merged)
 
 
 def build_site(
@@ -261,15 +173,15 @@ def url_collisions(articles: tuple[Article, ...]) -> list[Problem]:
 
 
 def _tags(published: tuple[Article, ...]) -> tuple[Tag, ...]:
-    """Group hashtags by identity (see `_tag`)."""
+    """Group hashtags by identity (see `tag_from`)."""
     members: dict[str, list[Article]] = defaultdict(list)
     for article in published:
         for hashtag in article.hashtags:
             members[hashtag.key].append(article)
-    return tuple(_tag(key, tuple(members[key])) for key in sorted(members))
+    return tuple(tag_from(key, tuple(members[key])) for key in sorted(members))
 
 
-def _tag(key: str, members: tuple[Article, ...]) -> Tag:
+def tag_from(key: str, members: tuple[Article, ...]) -> Tag:
     """The tag of hashtag *key*, shown as its most used spelling among *members* (ties:
     the first in code-point order)."""
     spellings: Counter[str] = Counter()
@@ -290,21 +202,21 @@ Month = tuple[str, int, int]
 def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[MonthArchive, ...]:
     grouped: dict[Month, list[Article]] = defaultdict(list)
     for article in published:
-        grouped[_month_of(article)].append(article)
+        grouped[month_of(article)].append(article)
     by_key = {s.key: s for s in config.sections}
-    return _in_config_order(config, (_archive(by_key[m[0]], m, tuple(lst)) for m, lst in grouped.items()))
+    return in_config_order(config, (month_archive(by_key[m[0]], m, tuple(lst)) for m, lst in grouped.items()))
 
 
-def _month_of(article: Article) -> Month:
+def month_of(article: Article) -> Month:
     return (article.section, article.published.year, article.published.month)
 
 
-def _archive(section: Section, month: Month, articles: tuple[Article, ...]) -> MonthArchive:
+def month_archive(section: Section, month: Month, articles: tuple[Article, ...]) -> MonthArchive:
     _, year, number = month
     return MonthArchive(section, year, number, articles, urls.archive_path(section.key, year, number))
 
 
-def _in_config_order(config: SiteConfig, archives: Iterable[MonthArchive]) -> tuple[MonthArchive, ...]:
+def in_config_order(config: SiteConfig, archives: Iterable[MonthArchive]) -> tuple[MonthArchive, ...]:
     """Month archives per section (in config order), newest month first."""
     rank = {s.key: i for i, s in enumerate(config.sections)}
     return tuple(sorted(archives, key=lambda a: (rank[a.section.key], -a.year, -a.month)))

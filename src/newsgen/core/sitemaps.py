@@ -1,6 +1,6 @@
 """The site's sitemaps, for crawlers: the sitemap index (``sitemap.xml``) over urlsets of
 every page and its last change, the Google News sitemap of the last 48 hours, and
-robots.txt pointing at both, as keyed plans.
+robots.txt pointing at both, as runs of outputs.
 
 Pure: a `Site` in, bytes out. Every date comes from the articles themselves (or
 ``site.now`` for the news window), never from the build time. The urlsets, which a new
@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from newsgen.core import urls
-from newsgen.core.models import Article
-from newsgen.core.outputs import Keys, Planned, digest, keys_of
+from newsgen.core.dependencies import ALL, Always, ListName, Whole
+from newsgen.core.models import Article, MonthArchive, Tag
+from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.site import Site, newest, order
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_bytes, xml_element, xml_text
@@ -35,14 +35,8 @@ ROBOTS = "robots.txt"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
-
-def crawler_plan(site: Site, keys: Keys) -> list[Planned]:
-    """The news sitemap and robots.txt, keyed by their inputs and not yet made."""
-    recent = _news_recent(site)
-    return [
-        Planned(NEWS_SITEMAP, digest(keys_of(keys, recent)), lambda: _news_sitemap(site, recent)),
-        Planned(ROBOTS, "", lambda: _robots(site)),
-    ]
+Entries = tuple[tuple[str, datetime | None], ...]
+"""Pages with their last change."""
 
 
 def news_language(language: str) -> str:
@@ -53,144 +47,227 @@ def news_language(language: str) -> str:
         return "zh-tw" if {"tw", "hk", "mo", "hant"} & set(parts[1:]) else "zh-cn"
     return parts[0]
 
-class SitemapFile(NamedTuple):
-    """One urlset of the sitemap index, as the index lists it."""
+
+class Urlset(NamedTuple):
+    """One urlset of the sitemap index: its pages and their last change."""
 
     file: str
-    key: str
-    lastmod: datetime | None
-    """The newest date among its URLs."""
-    group: str
-    """See `sitemap_files`."""
+    entries: Entries
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return tuple((path, instant(moment)) for path, moment in self.entries)
 
 
-Entries = list[tuple[str, datetime | None]]
-"""Pages with their last change."""
+class SitemapIndex(NamedTuple):
+    """``sitemap.xml``: every urlset with its newest date."""
+
+    files: tuple[tuple[str, datetime | None], ...]
+    file: str = SITEMAP
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return tuple((file, instant(lastmod)) for file, lastmod in self.files)
 
 
-def sitemap_groups(site: Site, articles: Iterable[Article]) -> set[str]:
-    """The groups of sitemap files that adding *articles* to *site* can change."""
-    months = {_month_group(a.published.year, a.published.month) for a in articles}
-    tags = {_tags_group(site.tag_of(h).slug) for a in articles for h in a.hashtags}
-    return {PAGES, *months, *tags}
+class NewsSitemap(NamedTuple):
+    """Google News: the articles of the 48 hours up to the build clock, newest first."""
+
+    recent: tuple[Article, ...]
+    file: str = NEWS_SITEMAP
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return keys_of(keys, self.recent)
 
 
-def sitemap_files(
-    site: Site, groups: Collection[str] | None = None, limit: int = SITEMAP_LIMIT,
-) -> list[tuple[SitemapFile, Callable[[], bytes]]]:
-    """The urlsets of the sitemap index, each with how to make it. Every page worth
-    indexing (not the 404 page) with its last change, in groups:
+class Robots(NamedTuple):
+    file: str = ROBOTS
+
+    def key(self, keys: Keys) -> tuple[object, ...]:
+        return ()
+
+
+class _Group(NamedTuple):
+    """The pages of one group of urlsets, made when asked, and its newest date."""
+
+    name: str
+    reads: tuple[ListName, ...]
+    size: int
+    lastmod: Callable[[], datetime | None]
+    entries: Callable[[], Entries]
+
+
+class Sitemaps:
+    """The sitemap index and its urlsets, in groups, the news sitemap and robots.txt:
 
     - `PAGES`: the fronts, the month archives, the tag index and the search page;
     - ``tags-a``…: the pages of the tags whose slug starts with that character;
     - ``2025-06``…: the pages of the articles published in that month, newest first.
 
-    A group past *limit* URLs takes more files. Only those of *groups* if given: a new
-    article changes a few groups, never the 13,000 URLs of the rest (`sitemap_groups`)."""
-    if limit < 1:
-        raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
-    wanted: dict[str, Entries] = {PAGES: _listing_entries(site)} if groups is None or PAGES in groups else {}
-    for tag in site.tags:
-        group = _tags_group(tag.slug)
-        if groups is None or group in groups:
-            wanted.setdefault(group, []).extend((page.path, newest(page.articles)) for page in site.tag_pages(tag))
-    months: dict[str, list[Article]] = defaultdict(list)
-    for archive in site.archives:
-        group = _month_group(archive.year, archive.month)
-        if groups is None or group in groups:
-            months[group] += archive.articles
-    for group, articles in months.items():
-        wanted[group] = [(a.path, a.updated or a.published) for a in sorted(articles, key=order)]
-    tz, base = site.config.timezone, site.config.base_url
-    files: list[tuple[SitemapFile, Callable[[], bytes]]] = []
-    for group in sorted(wanted, key=_group_rank):
-        entries = wanted[group]
-        for number, start in enumerate(range(0, max(len(entries), 1), limit), start=1):
-            chunk = entries[start : start + limit]
-            name = f"sitemap-{group}.xml" if number == 1 else f"sitemap-{group}-{number}.xml"
-            lastmod = max((moment for _, moment in chunk if moment is not None), default=None)
-            files.append((SitemapFile(name, _entries_key(chunk), lastmod, group), functools.partial(_urlset, chunk, base, tz)))
-    return files
+    A group past *limit* URLs takes more files. A new article changes a few groups, never
+    the 13,000 URLs of the rest; the index is made again by every plan, from each group's
+    newest date (kept per list, so an unchanged group costs nothing)."""
 
+    def __init__(self, site: Site, limit: int = SITEMAP_LIMIT) -> None:
+        if limit < 1:
+            raise ValueError(f"sitemap_limit must be at least 1, not {limit}")
+        self.site, self.limit = site, limit
+        self.base, self.tz = site.config.base_url, site.config.timezone
 
-def merged_sitemaps(kept: Iterable[SitemapFile], fresh: Iterable[SitemapFile]) -> list[SitemapFile]:
-    """The files of *kept*, those of each group in *fresh* replaced by *fresh*'s, in index order."""
-    groups: dict[str, list[SitemapFile]] = defaultdict(list)
-    for item in fresh:
-        groups[item.group].append(item)
-    replaced = set(groups)
-    for item in kept:
-        if item.group not in replaced:
-            groups[item.group].append(item)
-    return [item for group in sorted(groups, key=_group_rank) for item in groups[group]]
+    def runs(self) -> Iterator[Run]:
+        groups = self.groups()
+        for group in groups:
+            chunks = self._chunks(group)
+            yield Run(("sitemap", group.name), group.size and -(-group.size // self.limit) or 1, chunks.__getitem__,
+                      Whole(group.reads), self.urlset)
+        index = functools.cache(lambda: SitemapIndex(tuple(self._files(groups))))
+        yield Run(("sitemap-index",), 1, lambda _: index(), Always(), self.index)
+        news = NewsSitemap(_news_recent(self.site))
+        yield Run(("news-sitemap",), 1, lambda _: news, Always(), self.news)
+        yield Run(("robots",), 1, lambda _: Robots(), Always(), self.robots)
 
+    def groups(self) -> list[_Group]:
+        """Every group, in the order the index lists them."""
+        site = self.site
+        groups = [_Group(PAGES, (ALL,), len(_listing(site)), lambda: _newest_listed(site), lambda: _listing(site))]
+        by_initial: dict[str, list[Tag]] = defaultdict(list)
+        for tag in site.tags:
+            by_initial[tag.slug[:1]].append(tag)
+        for initial in sorted(by_initial):
+            tags = tuple(by_initial[initial])
+            groups.append(_Group(
+                f"tags-{initial}", tuple(("tag", t.key) for t in tags), sum(len(site.tag_pages(t)) for t in tags),
+                functools.partial(_newest_of_tags, tags), functools.partial(_tag_entries, site, tags),
+            ))
+        months: dict[tuple[int, int], list[MonthArchive]] = defaultdict(list)
+        for archive in site.archives:
+            months[(archive.year, archive.month)].append(archive)
+        for (year, month), archives in sorted(months.items(), reverse=True):
+            parts = tuple(archives)
+            groups.append(_Group(
+                f"{year:04d}-{month:02d}", (("month", year, month),), sum(len(a.articles) for a in parts),
+                functools.partial(_newest_of_archives, parts), functools.partial(_month_entries, parts),
+            ))
+        return groups
 
-def sitemap_index(files: Sequence[SitemapFile], site: Site) -> Planned:
-    """``sitemap.xml``: the index of the urlsets *files*, each with its newest date."""
-    tz, base = site.config.timezone, site.config.base_url
+    def _chunks(self, group: _Group) -> Sequence[Urlset]:
+        """The group's urlsets, made on first use."""
 
-    def make() -> bytes:
+        @functools.cache
+        def made() -> list[Urlset]:
+            entries = group.entries()
+            return [
+                Urlset(_file_name(group.name, number), entries[start : start + self.limit])
+                for number, start in enumerate(range(0, max(len(entries), 1), self.limit), start=1)
+            ]
+
+        class Lazy(Sequence[Urlset]):
+            def __len__(self) -> int:
+                return len(made())
+
+            def __getitem__(self, i: int) -> Urlset:  # type: ignore[override]
+                return made()[i]
+
+        return Lazy()
+
+    def _files(self, groups: list[_Group]) -> Iterator[tuple[str, datetime | None]]:
+        for group in groups:
+            if group.size <= self.limit:
+                yield _file_name(group.name, 1), group.lastmod()
+            else:
+                for chunk in self._chunks(group):
+                    yield chunk.file, max((m for _, m in chunk.entries if m is not None), default=None)
+
+    def urlset(self, urlset: Urlset) -> bytes:
+        """The bytes `xml_bytes` would give, written as text (building the tree took three
+        times as long)."""
+        lines = [f'<urlset xmlns="{SITEMAP_NS}">']
+        for path, moment in urlset.entries:
+            lines.append(f"  <url>\n    <loc>{xml_text(self.base + urls.url_path(path))}</loc>")
+            if moment is not None:
+                lines.append(f"    <lastmod>{iso(moment, self.tz)}</lastmod>")
+            lines.append("  </url>")
+        lines.append("</urlset>\n")
+        return XML_DECLARATION + "\n".join(lines).encode("utf-8")
+
+    def index(self, index: SitemapIndex) -> bytes:
         root = xml_element(None, "sitemapindex", xmlns=SITEMAP_NS)
-        for item in files:
+        for file, lastmod in index.files:
             entry = xml_element(root, "sitemap")
-            xml_element(entry, "loc", base + urls.url_path(item.file))
-            if item.lastmod is not None:
-                xml_element(entry, "lastmod", iso(item.lastmod, tz))
+            xml_element(entry, "loc", self.base + urls.url_path(file))
+            if lastmod is not None:
+                xml_element(entry, "lastmod", iso(lastmod, self.tz))
         return xml_bytes(root)
 
-    return Planned(SITEMAP, digest([(item.file, item.key) for item in files]), make)
+    def news(self, news: NewsSitemap) -> bytes:
+        config = self.site.config
+        urlset = xml_element(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
+        language = news_language(config.language)
+        for article in news.recent:
+            item = xml_element(urlset, "url")
+            xml_element(item, "loc", config.base_url + urls.url_path(article.path))
+            entry = xml_element(item, "news:news")
+            publication = xml_element(entry, "news:publication")
+            xml_element(publication, "news:name", config.title)
+            xml_element(publication, "news:language", language)
+            xml_element(entry, "news:publication_date", iso(article.published, self.tz))
+            xml_element(entry, "news:title", article.headline)
+        return xml_bytes(urlset)
+
+    def robots(self, _: Robots) -> bytes:
+        sitemaps = (f"Sitemap: {self.base}{urls.url_path(name)}" for name in (SITEMAP, NEWS_SITEMAP))
+        lines = ["User-agent: *", "Allow: /", "", *sitemaps]
+        return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def sitemap_plan(site: Site, limit: int = SITEMAP_LIMIT) -> list[Planned]:
-    """The urlsets and their index (``sitemap.xml``), last. They list every page and its
-    date, nothing else: editing an article's text changes none of them."""
-    files = sitemap_files(site, limit=limit)
-    return [*(Planned(item.file, item.key, make) for item, make in files), sitemap_index([f for f, _ in files], site)]
+def _file_name(group: str, number: int) -> str:
+    return f"sitemap-{group}.xml" if number == 1 else f"sitemap-{group}-{number}.xml"
 
 
-def _month_group(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def _tags_group(slug: str) -> str:
-    return f"tags-{slug[:1]}"
-
-
-def _group_rank(group: str) -> tuple[int, str | int]:
-    """The index lists `PAGES`, then the tags' groups, then the months, newest first."""
-    if group == PAGES:
-        return (0, "")
-    if group.startswith("tags-"):
-        return (1, group)
-    year, month = group.split("-")
-    return (2, -int(year) * 12 - int(month))
-
-
-def _listing_entries(site: Site) -> Entries:
+def _listing(site: Site) -> Entries:
     """The fronts and month archives, the tag index and the search page, in page order."""
-    sections: Entries = []
+    sections: list[tuple[str, datetime | None]] = []
     for section in site.config.sections:  # a section's newest is its months' newest, the site's its sections'
-        months = [(archive.path, newest(archive.articles)) for archive in site.archives_of(section.key)]
+        months = [(archive.path, _newest(archive.articles)) for archive in site.archives_of(section.key)]
         sections += [(section.path, max((m for _, m in months if m is not None), default=None)), *months]
     whole = max((m for _, m in sections if m is not None), default=None)
-    return [(urls.HOME, whole), *sections, (urls.TAG_INDEX, whole), (urls.SEARCH, whole)]
+    return ((urls.HOME, whole), *sections, (urls.TAG_INDEX, whole), (urls.SEARCH, whole))
 
 
-def _entries_key(entries: Sequence[tuple[str, datetime | None]]) -> str:
-    return digest([(path, instant(moment)) for path, moment in entries])
+def _newest_listed(site: Site) -> datetime | None:
+    return max((m for _, m in _listing(site) if m is not None), default=None)
 
 
-def _urlset(entries: Sequence[tuple[str, datetime | None]], base: str, tz: ZoneInfo) -> bytes:
-    """The bytes `xml_bytes` would give, written as text (building the tree took three times
-    as long)."""
-    lines = [f'<urlset xmlns="{SITEMAP_NS}">']
-    for path, moment in entries:
-        lines.append(f"  <url>\n    <loc>{xml_text(base + urls.url_path(path))}</loc>")
-        if moment is not None:
-            lines.append(f"    <lastmod>{iso(moment, tz)}</lastmod>")
-        lines.append("  </url>")
-    lines.append("</urlset>\n")
-    return XML_DECLARATION + "\n".join(lines).encode("utf-8")
+def _tag_entries(site: Site, tags: tuple[Tag, ...]) -> Entries:
+    return tuple((page.path, newest(page.articles)) for tag in tags for page in site.tag_pages(tag))
+
+
+def _newest_of_tags(tags: tuple[Tag, ...]) -> datetime | None:
+    return max((m for t in tags if (m := _newest(t.articles)) is not None), default=None)
+
+
+def _month_entries(archives: tuple[MonthArchive, ...]) -> Entries:
+    articles = sorted((a for archive in archives for a in archive.articles), key=order)
+    return tuple((a.path, a.updated or a.published) for a in articles)
+
+
+def _newest_of_archives(archives: tuple[MonthArchive, ...]) -> datetime | None:
+    return max((m for a in archives if (m := _newest(a.articles)) is not None), default=None)
+
+
+_NEWEST: dict[int, tuple[tuple[Article, ...], datetime | None]] = {}
+_NEWEST_MAX = 8192
+
+
+def _newest(articles: tuple[Article, ...]) -> datetime | None:
+    """`newest` of an (immutable) list, remembered while the list lives on: a quick re-plan
+    keeps every list an addition did not touch, and the index needs every group's date."""
+    found = _NEWEST.get(id(articles))
+    if found is not None and found[0] is articles:
+        return found[1]
+    if len(_NEWEST) >= _NEWEST_MAX:
+        _NEWEST.clear()
+    moment = newest(articles)
+    _NEWEST[id(articles)] = (articles, moment)  # the list is held, so its id is not reused
+    return moment
 
 
 def _news_recent(site: Site) -> tuple[Article, ...]:
@@ -198,26 +275,3 @@ def _news_recent(site: Site) -> tuple[Article, ...]:
     since = site.now - NEWS_WINDOW
     window = itertools.takewhile(lambda a: a.published > since, site.articles)  # not the whole archive
     return tuple(a for a in window if a.published <= site.now)[:NEWS_LIMIT]
-
-
-def _news_sitemap(site: Site, recent: Sequence[Article]) -> bytes:
-    """Google News: the recent articles, newest first."""
-    config, tz = site.config, site.config.timezone
-    urlset = xml_element(None, "urlset", xmlns=SITEMAP_NS, xmlns__news=NEWS_NS)
-    language = news_language(config.language)
-    for article in recent:
-        item = xml_element(urlset, "url")
-        xml_element(item, "loc", config.base_url + urls.url_path(article.path))
-        news = xml_element(item, "news:news")
-        publication = xml_element(news, "news:publication")
-        xml_element(publication, "news:name", config.title)
-        xml_element(publication, "news:language", language)
-        xml_element(news, "news:publication_date", iso(article.published, tz))
-        xml_element(news, "news:title", article.headline)
-    return xml_bytes(urlset)
-
-
-def _robots(site: Site) -> bytes:
-    base = site.config.base_url
-    lines = ["User-agent: *", "Allow: /", "", f"Sitemap: {base}{urls.url_path(SITEMAP)}", f"Sitemap: {base}{urls.url_path(NEWS_SITEMAP)}"]
-    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path
+
+from newsgen.core.errors import Problem, warning
+from newsgen.io.scanning import Signature, signature
+from newsgen.io.sources import source_name
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 _LENGTH = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:px)?\s*")
@@ -45,3 +50,27 @@ def _svg_size(path: Path) -> tuple[int, int] | None:
     except (IndexError, ValueError):
         return None
     return (round(w), round(h)) if w > 0 and h > 0 else None
+
+
+class ImageSizes:
+    """Width and height of image assets, read once per file version (by signature)."""
+
+    def __init__(self, known: dict[str, tuple[Signature, tuple[int, int] | None]] | None = None) -> None:
+        self.known = known or {}
+
+    def measure(self, assets: Mapping[str, Path], site_dir: Path) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+        """Sizes of every image in *assets*; a warning for each one that cannot be read."""
+        sizes, problems, seen = {}, [], {}
+        for path, file in assets.items():
+            if file.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            sig = signature(file.stat())
+            known = self.known.get(str(file))
+            size = known[1] if known and known[0] == sig else image_size(file)
+            seen[str(file)] = (sig, size)
+            if size is None:
+                problems.append(warning(source_name(file, site_dir), 0, "not a readable image: it is shown without width and height"))
+            else:
+                sizes[path] = size
+        self.known = seen
+        return sizes, problems

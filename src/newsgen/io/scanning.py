@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import newsgen
-from newsgen.core.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
+from newsgen.core.options import CONFIG_FILE
+from newsgen.io.layout import SOURCE_DIRS, is_leftover
 
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
@@ -244,6 +245,10 @@ def racy_digests(site_dir: Path, scanned: Scan, skip: Callable[[str], bool]) -> 
 
 def signature(info: os.stat_result) -> Signature:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def file_signature(path: Path) -> Signature:
+    return signature(path.stat())
 
 
 def marker_signature(output: Path, marker: str) -> Signature | None:

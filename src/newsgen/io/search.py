@@ -12,7 +12,7 @@ Pagefind's Python API speaks the same protocol, but waits 0.1 s for each answer.
 Only the pages that carry ``data-pagefind-body`` are sent: when any page has it, Pagefind
 drops the others anyway (ours: article pages, so headlines, standfirsts and bodies are
 indexed). The ``<html lang>`` (from the site's ``language``) picks Pagefind's stemmer. The
-service dies with newsgen (`newsgen.io.lifetime`), and exits anyway once its input closes.
+service dies with newsgen (`newsgen.lifetime`), and exits anyway once its input closes.
 """
 from __future__ import annotations
 

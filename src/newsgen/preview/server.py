@@ -5,65 +5,29 @@ within the same second must never be served from cache). HTML responses get the
 live-reload script, and the overlay when the last rebuild failed; the files on disk
 never do. Requests wait while a rebuild is pending, so nobody sees the page a save
 is about to replace. Only requests for the server's own names are answered
-(`preview_hosts`: DNS rebinding), and every request gets an answer, an error included.
+(`newsgen.preview.hosts`: DNS rebinding), and every request gets an answer, an error included.
 """
 from __future__ import annotations
 
-import html
-import mimetypes
 import queue
 import socket
 import threading
 import traceback
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import cast
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
-from newsgen.core.errors import Problem, collapsed, plural
+from newsgen.preview.files import TYPES, content_type, locate
 from newsgen.preview.hosts import AllowedHosts
+from newsgen.preview.overlay import LIVE, LIVE_PREFIX, Status, decorate
 
-LIVE = Path(__file__).parent / "live"
-LIVE_PREFIX = "/__newsgen/"
 WAIT_FOR_REBUILD = 30.0
 PING_SECONDS = 15.0
 MAX_TARGET = 8192
 """Longest request target answered, in bytes (RFC 9110 asks for at least 8,000); longer
 ones get 414."""
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
-
-
-@dataclass(frozen=True)
-class Status:
-    """What the server shows: the build id pages are tagged with, the problems of the last
-    rebuild (none when it succeeded), and whether any build has succeeded yet."""
-
-    build: str
-    problems: tuple[Problem, ...] = ()
-    built: bool = False
-
-
 class Hub:
     """Server-sent events: every connected browser hears each new build id."""
 
@@ -135,65 +99,6 @@ class PreviewServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A browser that hangs up mid-response is no error worth a traceback."""
-
-
-def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | None]:
-    """Map a request path to ``("file", path)``, ``("redirect", location)`` or
-    ``("missing", None)``. Nothing outside *root* is ever returned: ``..`` (raw or
-    percent-encoded), backslashes, NUL and symlinks leading out all count as missing."""
-    path = unquote(url_path, errors="strict") if "%" in url_path else url_path
-    mount = unquote(prefix)  # *prefix* is a URL path: percent-encoded
-    if not path.startswith(mount):
-        return ("redirect", prefix) if path in ("/", mount.rstrip("/")) else ("missing", None)
-    parts = path[len(mount):].split("/")
-    if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
-        return ("missing", None)
-    candidate = root.joinpath(*(part for part in parts if part))
-    try:
-        real = candidate.resolve()
-        if not real.is_relative_to(root):
-            return ("missing", None)
-        if real.is_dir():
-            if not path.endswith("/"):
-                return ("redirect", quote(path + "/"))
-            index = (real / "index.html").resolve()
-            return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
-        return ("file", real) if real.is_file() else ("missing", None)
-    except (OSError, RuntimeError):  # a name too long for the filesystem, a symlink loop
-        return ("missing", None)
-
-
-def content_type(path: Path) -> str:
-    known = TYPES.get(path.suffix.lower())
-    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def decorate(page: bytes, status: Status) -> bytes:
-    """The page with the live-reload script (and the problems overlay) before ``</body>``."""
-    snippet = f'<script src="{LIVE_PREFIX}live.js" data-build="{html.escape(status.build)}" defer></script>'
-    if status.problems:
-        snippet = overlay(status) + snippet
-    at = page.lower().rfind(b"</body>")
-    at = len(page) if at < 0 else at
-    return page[:at] + snippet.encode() + page[at:]
-
-
-def overlay(status: Status) -> str:
-    """The list of problems, every piece of text escaped."""
-    if status.built:
-        lead = "The last change did not build. You are seeing the last version that did."
-    else:
-        lead = "The site has not built yet."
-    items = "".join(
-        f'<li class="{p.severity}"><code>{html.escape(str(p))}</code></li>' for p in collapsed(status.problems)
-    )
-    style = (LIVE / "overlay.css").read_text(encoding="utf-8")
-    return (
-        f'<style>{style}</style><aside id="newsgen-problems" role="alert" aria-label="newsgen problems">'
-        f"<h2>newsgen: {plural(len(status.problems), 'problem')}</h2>"
-        f"<p>{lead} Fix these and save; this page reloads by itself.</p><ul>{items}</ul>"
-        '<button type="button">Hide</button></aside>'
-    )
 
 
 NOT_BUILT = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsgen: not built</title><body></body></html>'

@@ -1,50 +1,31 @@
-"""``newsgen serve``: build into a private folder, serve it, rebuild on every save.
-
-Threads (DESIGN.md, "Preview server"): the main thread runs the build loop; the
-watchdog observer only records changes; the HTTP server answers from its own
-threads. A failed rebuild never stops the loop: the last good site stays served
-with the problems overlaid, and the next good build clears them.
-"""
+"""The preview's rebuild loop state (`Session`): every save builds into the served folder,
+from the last plan where it can; a failed build keeps the last good site and shows why."""
 from __future__ import annotations
 
-import errno
 import gc
 import itertools
 import os
 import secrets
 import shutil
-import signal
-import tempfile
 import time
 import traceback
-import webbrowser
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from threading import Event, Lock, Thread
-from types import FrameType
 from typing import Protocol
 
 from newsgen.core import urls
-
-from newsgen.io import search
-from newsgen.pipeline import BuildOptions, collector_paused
-from newsgen.core.errors import NewsgenError, Problem, UsageError, plural, tally
-from newsgen.core.options import CONFIG_FILE
-from newsgen.io.writer import Manifest, swap, sync
-from newsgen.incremental.planning import Gathered, gather
-from newsgen.preview.server import PreviewServer, Status
+from newsgen.core.errors import NewsgenError, Problem, plural, tally
+from newsgen.core.options import BuildOptions
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.images import ImageSizes
 from newsgen.io.scanning import Sources, rescan, scan
-from newsgen.io.sources import ImageSizes, ParseCache, load_config
-from newsgen.preview.watcher import Watcher
+from newsgen.io.update import Manifest, sync
+from newsgen.pipeline import Gathered, gather
+from newsgen.preview.indexer import SearchIndexer
+from newsgen.preview.overlay import Status
 
-DEFAULT_PORT = 8000
-PORTS_TO_TRY = 20
-IDLE_SECONDS = 1.0
-"""Without a change for this long, the preview is idle: the time to collect garbage and
-to check the watcher missed nothing."""
 RESCAN_MAX = 200
 """A batch of more changed paths (a checkout) is looked for by walking every folder."""
 
@@ -76,67 +57,23 @@ class Console(Protocol):
         """Progress (one line per rebuild); ``-q`` hides it."""
 
 
-def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console) -> None:
-    """Serve the site until interrupted (Ctrl-C, SIGTERM or SIGHUP: a KeyboardInterrupt);
-    always removes its private folder."""
-    if not (options.site_dir / CONFIG_FILE).is_file():
-        raise UsageError(message=f"{CONFIG_FILE} not found in {options.site_dir} (use -C DIR to name the site)")
-    with _StopSignals() as signals, _private_folder(signals) as scratch:
-        root = Path(scratch, "site")
-        root.mkdir()
-        watcher = Watcher(options.site_dir, poll=options.poll)
-        server = _bind(options, root, _prefix(options.site_dir, options.base_url), watcher.idle, console)
-        session = _Session(options, clock, console, server, root)
-        http = Thread(target=server.serve_forever, args=(0.1,), name="newsgen-http", daemon=True)
-        try:
-            _start_watching(watcher)
-            http.start()
-            with collector_paused():  # collected when idle instead: a pass costs 0.1 s at 10,000 articles
-                session.rebuild(frozenset())
-                watcher.done()
-                session.settle()
-                url = f"http://{_url_host(options.host)}:{server.port}{server.prefix}"
-                console.serving(url)
-                if options.open_browser:
-                    webbrowser.open(url)
-                while True:
-                    signals.check()
-                    batch = watcher.next_batch(timeout=IDLE_SECONDS)
-                    if batch is None:
-                        batch = session.tidy()
-                        if not batch:
-                            continue
-                        watcher.idle.clear()
-                    session.rebuild(batch)
-                    watcher.done()
-                    session.settle()
-        finally:
-            signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
-            session.indexer.stop()
-            server.hub.close()
-            if http.is_alive():
-                server.shutdown()
-                http.join(timeout=5)
-            server.server_close()
-            watcher.stop()
+class Display(Protocol):
+    """Where the session shows each build's status (the preview's HTTP server)."""
+
+    prefix: str
+
+    def show(self, status: Status) -> None: ...
 
 
-def _start_watching(watcher: Watcher) -> None:
-    try:
-        watcher.start()
-    except OSError as exc:
-        raise UsageError(message=f"cannot watch {watcher.site_dir} for changes ({exc.strerror or exc}); "
-                         "try serve --poll") from None
-
-
-class _Session:
-    """The build loop's state: parsed articles, what the served folder holds, build ids."""
+class Session:
+    """The preview's rebuild loop state: the parsed articles, the last plan, what the
+    served folder *root* holds, build ids; *display* shows each build's status (the HTTP
+    server, which tells the open tabs)."""
 
     def __init__(
-        self, options: ServeOptions, clock: Callable[[], datetime], console: Console,
-        server: PreviewServer, root: Path,
+        self, options: ServeOptions, clock: Callable[[], datetime], console: Console, display: Display, root: Path,
     ) -> None:
-        self.options, self.clock, self.console, self.server, self.root = options, clock, console, server, root
+        self.options, self.clock, self.console, self.display, self.root = options, clock, console, display, root
         self.cache = ParseCache(jobs=os.cpu_count() or 1, fork=False)  # threads run here: never fork
         self.images = ImageSizes()
         self.last: Gathered | None = None
@@ -144,13 +81,14 @@ class _Session:
         self.manifest: Manifest = {}
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.search = options.search
-        self.indexer = _Indexer(root, console)
+        self.indexer = SearchIndexer(root, console)
         self.untidy = False
         """Whether a rebuild ran since the garbage was last collected."""
         self.scanned: Sources | None = None
         """The sources as the last rebuild saw them."""
 
     def rebuild(self, changed: frozenset[str]) -> None:
+        """Build what *changed* (site paths; none: look at every file) into the served folder."""
         started = time.perf_counter()
         build = BuildOptions(
             site_dir=self.options.site_dir, output=self.root, now=self.clock(),
@@ -194,8 +132,8 @@ class _Session:
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
         try:
             self.scanned = self._scan(changed)
-            previous = self.last.outline if self.last is not None else None
-            gathered = gather(build, self.cache, self.images, scanned=self.scanned, previous=previous)
+            last = self.last.memory if self.last is not None else None
+            gathered = gather(build, self.cache, self.images, scanned=self.scanned, last=last)
             self._write(gathered)
             self.last = gathered
         except NewsgenError as exc:
@@ -207,8 +145,8 @@ class _Session:
             self._failed((Problem("(newsgen)", 0, f"internal error: {exc!r}; please report it"),))
             return
         self.search = self.options.search and gathered.site.config.search
-        self.server.prefix = urls.base_path(gathered.site.config.base_url)
-        self.server.show(Status(next(self.ids), (), built=True))
+        self.display.prefix = urls.base_path(gathered.site.config.base_url)
+        self.display.show(Status(next(self.ids), (), built=True))
         if gathered.warnings:
             self.console.problems(gathered.warnings, tally(gathered.warnings))
         seconds = time.perf_counter() - started
@@ -224,7 +162,7 @@ class _Session:
         which article (for the next save), and re-index for search when any page changed,
         in the background, so the next save never waits for Pagefind."""
         if self.last is not None:
-            self.last.outline.readers.find()
+            self.last.memory.readers.find()
         pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
         if self.search:
             self.indexer.want(pages)
@@ -248,153 +186,4 @@ class _Session:
     def _failed(self, problems: Sequence[Problem]) -> None:
         kept = "still serving the last good site" if self.last is not None else "nothing to serve until it builds"
         self.console.problems(problems, f"{tally(problems)}; {kept}")
-        self.server.show(Status(next(self.ids), tuple(problems), built=self.last is not None))
-
-
-class _Indexer:
-    """Keeps the served copy's search index up to date from one background thread: a new
-    index is written beside the served one and swapped in; changes made meanwhile are
-    indexed next."""
-
-    def __init__(self, root: Path, console: Console) -> None:
-        self.root, self.console = root, console
-        self.lock = Lock()
-        self.stopping = Event()
-        self.wanted: Manifest | None = None
-        self.indexed: Manifest = {}
-        self.thread: Thread | None = None
-
-    def want(self, pages: Manifest) -> None:
-        with self.lock:
-            self.wanted = pages
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = Thread(target=self._run, name="newsgen-search", daemon=True)
-                self.thread.start()
-
-    def forget(self) -> None:
-        """The served copy was rewritten from scratch, index included."""
-        with self.lock:
-            self.indexed = {}
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.thread is not None:
-            self.thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self.stopping.is_set():
-            with self.lock:
-                pages = self.wanted
-                if pages is None or pages == self.indexed:
-                    self.thread = None
-                    return
-            started = time.perf_counter()
-            fresh = Path(tempfile.mkdtemp(prefix="index-", dir=self.root.parent))
-            try:
-                search.index(self.root, fresh, cancel=self.stopping)
-                swap(fresh, self.root / search.INDEX_DIR)
-            except (NewsgenError, OSError) as exc:
-                if not self.stopping.is_set():
-                    problems = getattr(exc, "problems", ()) or (Problem("(search)", 0, str(exc)),)
-                    self.console.problems(problems, "the search index is out of date")
-                with self.lock:
-                    self.wanted, self.thread = None, None
-                return
-            finally:
-                shutil.rmtree(fresh, ignore_errors=True)
-            with self.lock:
-                self.indexed = pages
-            self.console.info(f"indexed for search in {time.perf_counter() - started:.2f} s")
-
-
-def _prefix(site_dir: Path, base_url: str | None) -> str:
-    if base_url:
-        return urls.base_path(base_url)
-    try:
-        return urls.base_path(load_config(site_dir).base_url)
-    except NewsgenError:
-        return "/"
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def _bind(options: ServeOptions, root: Path, prefix: str, ready: Event, console: Console) -> PreviewServer:
-    """Listen on the requested port; without one, on 8000 or the next free port after it."""
-    first = DEFAULT_PORT if options.port is None else options.port
-    tries = PORTS_TO_TRY if options.port is None else 1
-    for port in range(first, first + tries):
-        try:
-            server = PreviewServer((options.host, port), root, prefix, ready)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                continue
-            raise UsageError(message=f"cannot listen on {options.host}:{port}: {exc.strerror}") from None
-        if port != first:
-            console.info(f"port {first} is in use; using {port}")
-        return server
-    if options.port is None:
-        raise UsageError(message=f"ports {first}–{first + tries - 1} are all in use; choose one with --port")
-    raise UsageError(message=f"port {first} on {options.host} is in use by another program; choose another with --port")
-
-
-@contextmanager
-def _private_folder(signals: _StopSignals) -> Iterator[str]:
-    """A new temporary folder, removed at the end whatever stops the preview."""
-    folder: tempfile.TemporaryDirectory[str] | None = None
-    try:
-        with signals.held():  # a signal here must not leave the folder made and forgotten
-            folder = tempfile.TemporaryDirectory(prefix="newsgen-serve-", ignore_cleanup_errors=True)
-        yield folder.name
-    finally:
-        signals.stopping = True
-        if folder is not None:
-            folder.cleanup()
-
-
-class _StopSignals:
-    """SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed) all stop the preview the
-    same way: each raises KeyboardInterrupt in the main thread, so that the same clean-up
-    runs, and once ``stopping`` (the clean-up has begun) they are ignored, so that nothing
-    cuts it short. One that Python swallowed (raised in a finaliser) is raised again by
-    `check`. A signal ignored when the preview started (``nohup``) stays ignored."""
-
-    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
-
-    def __init__(self) -> None:
-        self.stopping = False
-        self.requested = False
-        self._holding = False
-        self._previous: dict[int, object] = {}
-
-    def __enter__(self) -> _StopSignals:
-        for sig in self.SIGNALS:
-            if signal.getsignal(sig) is not signal.SIG_IGN:
-                self._previous[sig] = signal.signal(sig, self._caught)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, previous in self._previous.items():
-            signal.signal(sig, previous)  # type: ignore[arg-type]
-
-    def _caught(self, signum: int, frame: FrameType | None) -> None:
-        self.requested = True
-        if not self.stopping and not self._holding:
-            raise KeyboardInterrupt
-
-    def check(self) -> None:
-        """Raise KeyboardInterrupt if a stop signal came."""
-        if self.requested and not self.stopping:
-            raise KeyboardInterrupt
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """A signal during the block stops the preview once the block is done."""
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding = False
-            self.check()
-
+        self.display.show(Status(next(self.ids), tuple(problems), built=self.last is not None))

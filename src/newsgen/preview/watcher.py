@@ -28,7 +28,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.core.options import CONFIG_FILE, SOURCE_DIRS, is_leftover
+from newsgen.core.options import CONFIG_FILE
+from newsgen.io.layout import SOURCE_DIRS, is_leftover
 
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]

@@ -1,5 +1,5 @@
 """The readers table as the build cache keeps it: packed into arrays, moved along by
-additions without unpacking, it must tell the same pages as the plain table would."""
+additions without unpacking, it must tell the same outputs as the plain table would."""
 from __future__ import annotations
 
 import pickle
@@ -8,11 +8,11 @@ from collections.abc import Mapping
 
 import pytest
 
-from newsgen.incremental.memory import Readers
+from newsgen.incremental.readers import Readers
 
 
 class FakeSpec:
-    """A page whose key reads the keys of *paths* (what `Readers` asks of a page spec)."""
+    """An output whose key reads the keys of *paths* (what `Readers` asks of an output)."""
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
@@ -27,7 +27,7 @@ def table_of(readers: Readers) -> dict[str, set[int]]:
 
 def saved_and_loaded(readers: Readers) -> Readers:
     """As the build cache saves the readers and the next build reads them back."""
-    return Readers(packed=pickle.loads(pickle.dumps(readers.packed())))
+    return Readers(saved=pickle.loads(pickle.dumps(readers.saved())))
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -48,18 +48,19 @@ def test_packed_readers_moved_by_additions_tell_the_pages_the_table_would(seed: 
             for i in rng.sample(range(len(files)), rng.randint(1, 12))
         }
         paths += new_paths
-        plain = plain.moved(before, files, specs, lambda: ())  # type: ignore[arg-type,return-value]
-        packed = saved_and_loaded(packed.moved(before, files, specs, lambda: ()))  # type: ignore[arg-type,return-value]
+        position = {file: i for i, file in enumerate(files)}
+        now_at = [None if position[file] in specs else position[file] for file in before]
+        plain = plain.moved(now_at, len(files), specs, lambda: ())  # type: ignore[arg-type]
+        packed = saved_and_loaded(packed.moved(now_at, len(files), specs, lambda: ()))  # type: ignore[arg-type]
         assert table_of(packed) == table_of(plain), f"addition {addition}"
         edited = rng.sample(paths, 3)
-        assert saved_and_loaded(packed).pages(edited) == plain.pages(edited)
+        assert saved_and_loaded(packed).of(edited) == plain.of(edited)
 
 
 def test_readers_packed_elsewhere_are_not_trusted() -> None:
-    """Another machine's packing (byte order, integer size), or another shape: found again."""
-    saved = Readers(table={"a/": [0, 2]}, count=3).packed()
-    assert isinstance(saved, tuple)
-    assert Readers(packed=saved).known
-    assert not Readers(packed=("I2big", *saved[1:])).known
-    assert not Readers(packed=saved[:-1]).known
-    assert not Readers(packed=(saved[0], saved[1], b"\x00", *saved[3:])).known
+    """Another machine's packing (byte order, integer size), or arrays cut short: found again."""
+    saved = Readers(table={"a/": [0, 2]}, count=3).saved()
+    assert saved is not None
+    assert Readers(saved=saved).known
+    assert not Readers(saved=saved._replace(packing="I2big")).known
+    assert not Readers(saved=saved._replace(offsets=b"\x00")).known

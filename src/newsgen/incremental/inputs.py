@@ -1,0 +1,123 @@
+"""What a plan reads: the sources, parsed and checked (`Inputs`), and what every output of
+a site shares (`Setting`). Nothing here writes the output.
+
+Reading parses again only the articles whose bytes (or images) changed (`ParseCache`);
+every problem of every file is raised at once, before anything is planned.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsgen.core import urls
+from newsgen.core.config import SiteConfig
+from newsgen.core.entities import Sizes
+from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
+from newsgen.core.models import Article
+from newsgen.core.options import BuildOptions
+from newsgen.core.outputs import digest
+from newsgen.core.parse import ParseContext
+from newsgen.core.render import Renderer
+from newsgen.core.site import Site, url_collisions
+from newsgen.incremental.compiled import compiled_templates
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.images import ImageSizes
+from newsgen.io.scanning import Sources, file_digest, scan
+from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The site's sources, read, parsed and checked: enough to plan it afresh or to re-plan
+    an earlier plan."""
+
+    options: BuildOptions
+    config: SiteConfig
+    articles: tuple[Article, ...]
+    """Every parsed article (drafts and embargoed ones too), in source order."""
+    sizes: Sizes
+    static: dict[str, Path]
+    content: dict[str, Path]
+    full: Callable[[Article], Article]
+    """Gives an article the body the parse cache keeps apart."""
+    warnings: tuple[Problem, ...]
+    templates: str
+    """A digest of the site's templates."""
+    written: Callable[[str], bytes | None] | None
+    """Reads a file of the output the last build wrote, when it holds what that build planned."""
+
+
+def read_inputs(
+    options: BuildOptions, cache: ParseCache, images: ImageSizes, scanned: Sources | None = None,
+    written: Callable[[str], bytes | None] | None = None,
+) -> Inputs:
+    """Read, parse and check the site; raise every problem at once, those of the `scan`
+    first: an entry it refused (a symlink out of the site, a FIFO) is an error, and is
+    never read. *scanned*: a `scan` of the site the caller already made."""
+    site_dir = options.site_dir
+    config = load_config(site_dir, options.base_url)
+    if not (site_dir / "content").is_dir():
+        raise UsageError(message=f"no content/ folder in {site_dir}")
+    scanned = scan(site_dir) if scanned is None else scanned
+    files = scanned.files
+    sources, content_names = list_content(files)
+    content = {path: site_dir / name for path, name in content_names.items()}
+    static = list_static(site_dir, files)
+    problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
+    problems += _asset_clashes(static, content)
+    assets = {**static, **content}
+    sizes, unreadable = images.measure(assets, site_dir)
+    problems += unreadable
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
+    articles = tuple(parsed)
+    problems += found
+    problems += url_collisions(articles)
+    if options.strict:
+        problems = [replace(p, severity="error") for p in problems]
+    if errors_in(problems):
+        raise ContentError(problems)
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return Inputs(
+        options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
+        templates_digest(site_dir, files), written,
+    )
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every output of one site shares: the files it publishes as they are, their
+    digests (stylesheets and scripts are linked with ``?v=``), the key of all that
+    (`shared`), and a renderer."""
+
+    published: dict[str, Path]
+    shared: str
+    renderer: Renderer
+
+
+def prepare(inputs: Inputs, site: Site) -> Setting:
+    """The `Setting` of *site*, made from *inputs*."""
+    options = inputs.options
+    published = _published_assets(site, inputs.static, inputs.content)
+    digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+    shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
+    templates = SiteTemplates(options.site_dir)
+    renderer = Renderer(
+        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
+    )
+    return Setting(published, shared, renderer)
+
+
+def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:
+    return [
+        Problem(f"content/{path}", 0, f"clashes with static file {path}; rename one of them")
+        for path in sorted(static.keys() & content.keys())
+    ]
+
+
+def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
+    """All static files; content files only when a published article shows them
+    (so an embargoed article's photo is not published before it)."""
+    used = {path for article in site.articles for path in article.assets}
+    return {**static, **{path: file for path, file in content.items() if path in used}}

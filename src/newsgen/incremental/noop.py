@@ -1,0 +1,108 @@
+"""The no-op check: the last build's result when nothing it read has changed since, and
+the output is still the one it wrote. Standard library only: ``newsgen build`` runs it
+before importing the engine, which costs more than the check."""
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from newsgen.core.errors import Problem
+from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.store import BuildCache
+from newsgen.io.layout import MARKER
+from newsgen.io.lock import died
+from newsgen.io.scanning import RACY_NS, Scan, Signature, digest_or_none, marker_signature, scan_now, source_file
+
+STATE = "state"
+
+
+@dataclass
+class State:
+    """What the last successful build saw and made: enough to recognise a no-op."""
+
+    options: str
+    """The build options that shape the output (`BuildOptions.key`)."""
+    output: str
+    sources: dict[str, Signature]
+    scanned_ns: int
+    marker: Signature | None
+    clock: tuple[datetime | None, datetime | None]
+    """The output is right for any build clock strictly inside this interval…"""
+    now: datetime
+    """…and for the clock of that build."""
+    summary: tuple[int, int, int]
+    """Articles, pages and files of that build."""
+    warnings: tuple[Problem, ...] = ()
+    """That build's warnings: a no-op build repeats them, so none is ever lost from view."""
+    racy: dict[str, str | None] = field(default_factory=dict)
+    """SHA-256 of the files changed just before that build's scan (`racy_digests`; an
+    article's is that of the bytes it was parsed from): their signature alone cannot
+    tell a second change within the same mtime tick."""
+    notes: tuple[str, ...] = ()
+    """That build's warnings about the whole site (`BuildResult.notes`), repeated likewise."""
+
+    def holds(
+        self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime,
+        site_dir: Path,
+    ) -> bool:
+        """True when a build with these inputs would write exactly what is there."""
+        lo, hi = self.clock
+        if not (
+            options == self.options
+            and str(output) == self.output
+            and marker is not None
+            and marker == self.marker
+            and (now == self.now or ((lo is None or lo < now) and (hi is None or now < hi)))
+            and sources == self.sources
+        ):
+            return False
+        recent = [path for path, (_, mtime, _) in sources.items() if mtime >= self.scanned_ns - RACY_NS]
+        return all(
+            path in self.racy and digest_or_none(source_file(site_dir, path)) == self.racy[path] for path in recent
+        )
+
+    def settled(self, scanned: Scan) -> State | None:
+        """After `holds` found *scanned* unchanged: this state as if taken by that scan, when
+        it leaves fewer files to hash (those changed shortly before the build must be
+        hashed at every check until a later scan finds them settled; after a checkout of
+        every file, that is every file, 0.5 s at 30,000 articles). Else None."""
+        if scanned.started_ns <= self.scanned_ns:  # a clock set back: keep what was checked
+            return None
+        since = scanned.started_ns - RACY_NS  # later than the state's: only files `holds` hashed
+        racy = {path: self.racy[path] for path, (_, mtime, _) in scanned.files.items() if mtime >= since}
+        return replace(self, scanned_ns=scanned.started_ns, racy=racy) if len(racy) < len(self.racy) else None
+
+
+def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | None:
+    """The last build's result when nothing it read has changed since and the output is
+    still the one it wrote (then a build would write the same bytes); else None.
+    *scanned*: a `scan_now` the caller already made."""
+    if options.cache is None:
+        return None
+    started = time.perf_counter()
+    if died(options.cache):  # the last build was killed: the next one clears its debris
+        return None
+    store = BuildCache(options.cache)
+    try:
+        state = store.load(STATE, State)
+    except CacheError:
+        return None
+    if state is None:
+        return None
+    output = options.output.resolve()
+    marker = marker_signature(output, MARKER)
+    scanned = scanned or scan_now(options.site_dir)
+    if scanned.refused:  # a symlink out of the site, a FIFO: the build reports it
+        return None
+    if not state.holds(options.key(), output, scanned.files, marker, options.now, options.site_dir):
+        return None
+    settled = state.settled(scanned)
+    if settled is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written: the next check hashes again
+            store.save(STATE, settled)
+    articles, pages, files = state.summary
+    return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0, state.notes)

@@ -1,0 +1,103 @@
+"""What ``newsgen build`` keeps in its cache between runs, and reads back: the index (the
+parsed articles, every output's key), the memory of the last plan, and the state of the
+no-op check. Damage of any kind is a warning and a build from scratch."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsgen.core.errors import Problem, warning
+from newsgen.core.models import Article
+from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.incremental.memory import LastPlan, PlanShape
+from newsgen.incremental.noop import STATE, State
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.io.images import ImageSizes
+from newsgen.io.layout import MARKER
+from newsgen.io.scanning import RACY_NS, Scan, marker_signature
+from newsgen.io.sources import code_digest
+
+PLAN = "plan"
+
+
+@dataclass
+class Remembered:
+    """What a build starts from: the cache (None: none), its index, the last plan, and the
+    warnings about a damaged cache."""
+
+    store: BuildCache | None
+    index: Index
+    last: LastPlan | None
+    problems: list[Problem]
+
+
+def recall(folder: Path | None) -> Remembered:
+    """The cache of *folder*; an unreadable or foreign one is discarded with a warning."""
+    if folder is None:
+        return Remembered(None, Index(), None, [])
+    store = BuildCache(folder)
+    try:
+        index = store.load_index()
+        if store.dirty():
+            index = replace(index, outputs={}, output_marker=None)
+    except CacheError as exc:
+        store.discard()
+        return Remembered(store, Index(), None, [warning(CACHE_DIR, 0, f"{exc}; discarded, building from scratch")])
+    problems: list[Problem] = []
+    return Remembered(store, index, _last_plan(store, index, problems), problems)
+
+
+def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> LastPlan | None:
+    """The last plan, its articles taken from the parse cache; None if there is none, if
+    another newsgen code made it (its related lists, too, may be ranked otherwise), or if
+    it is not that of the index (a build stopped between writing the two)."""
+    if index.plan is None or index.code != code_digest():
+        return None
+    articles = {name: entry.article for name, entry in index.articles.items() if entry.article is not None}
+    try:
+        shape = store.load(PLAN, PlanShape, articles)
+    except CacheError as exc:
+        problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
+        store.forget(PLAN)
+        return None
+    return LastPlan.rejoin(shape, index.plan, index.outputs) if shape is not None else None
+
+
+def remember(
+    store: BuildCache, options: BuildOptions, scanned: Scan, racy: dict[str, str | None], last: LastPlan,
+    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult, outputs: dict[str, str],
+    shape_kept: bool, warnings: tuple[Problem, ...],
+) -> None:
+    """Save what the next build needs. *racy*: `racy_digests` of the sources other than
+    articles, taken before the build read them; *outputs*: every output file and its key,
+    in plan order; *shape_kept*: whether the plan kept the shape of the one in the cache;
+    *warnings*: the sources' (a build with nothing changed repeats them)."""
+    output = options.output.resolve()
+    sources, since = scanned.files, scanned.started_ns - RACY_NS
+    marker = marker_signature(output, MARKER)
+    if not shape_kept:  # before the index, which names it: the two always match
+        names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
+        store.save(PLAN, last.shape(), names, Article)
+    # Which outputs read which entity, found now if a fresh plan left it for later: the
+    # next edit needs it (0.1 s at 10,000 articles, more than the rest of that edit's
+    # plan). The preview server finds it while the editor reads.
+    if not last.readers.known:
+        last.readers.find()
+    store.save_index(Index(
+        parse_cache.entries, outputs, marker, search_key, images.known, last.saved_keys(), parse_cache.context,
+        code_digest(),
+    ))
+    store.clean()
+    summary = (result.articles, result.pages, result.files)
+    racy = racy | {
+        name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
+    }
+    store.save(STATE, State(
+        options=options.key(), output=str(output), sources=sources, scanned_ns=scanned.started_ns, marker=marker,
+        clock=last.clock, now=options.now, summary=summary, warnings=warnings, racy=racy, notes=result.notes,
+    ))
+    live = parse_cache.entries.values()
+    store.bodies.keep(len(live), lambda: {e.article.digest for e in live if e.article is not None})
+    store.close()

@@ -1,0 +1,134 @@
+"""The quick re-plan: the last plan (`LastPlan`) brought up to date by keying again only
+the outputs whose inputs changed.
+
+It applies when the articles were only edited without moving (the same
+`newsgen.core.site.placement`) or added, and nothing else changed (config, templates,
+assets, flags: `Setting.shared`; image sizes; the clock past an embargo or out of the
+news window). Then, run by run (`newsgen.core.catalogue`):
+
+- an output of the last plan is kept, file and key, where its run's declared reads say
+  the lists it reads did not change (`newsgen.core.dependencies.carry`) and it reads no
+  edited entity (`Readers`);
+- every other output is made afresh and keyed.
+
+Anything else (a deleted, renamed or moved article, a tag renamed by an addition, more
+than `QUICK_EDITS` changes) is planned from scratch, which gives the same files.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import replace
+from typing import NamedTuple
+
+from newsgen.core.catalogue import Catalogue
+from newsgen.core.dependencies import Growth, carry
+from newsgen.core.entities import article_key, entity_keys
+from newsgen.core.models import Article
+from newsgen.core.outputs import Planned, digest
+from newsgen.core.site import placement, visible
+from newsgen.core.timeline import clock, holds
+from newsgen.incremental.feedentries import FeedEntries, WrittenFeeds
+from newsgen.incremental.inputs import Inputs, Setting, prepare
+from newsgen.incremental.memory import LastPlan
+from newsgen.incremental.siteupdate import with_added, with_edits
+
+QUICK_EDITS = 100
+"""Past this many edited or added articles (a config change re-parses them all), plan afresh."""
+
+
+class Planning(NamedTuple):
+    """A plan of every run's outputs, its memory, its setting, and how many of its first
+    outputs are HTML pages."""
+
+    plan: list[Planned]
+    memory: LastPlan
+    setting: Setting
+    pages: int
+
+
+def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
+    """The outputs of *last*'s site with the edits and additions of *inputs*, and the new
+    memory; None if anything else changed."""
+    now = inputs.options.now
+    if inputs.sizes != last.sizes or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
+        return None
+    changes = _changes(last.articles, inputs.articles)
+    if changes is None:
+        return None
+    edited, added = changes
+    if len(edited) + len(added) > QUICK_EDITS or any(placement(old) != placement(new) for old, new in edited):
+        return None
+    options = inputs.options
+    shown = [a for a in added if visible(a, now, options.drafts, options.future)]
+    grown = with_added(replace(with_edits(last.site, edited), now=now), shown)
+    if grown is None:
+        return None
+    site, growth = grown
+    setting = prepare(inputs, site)
+    if setting.shared != last.shared:
+        return None
+    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.sizes)}
+    keys.update((a.path, article_key(a, inputs.sizes)) for a in shown)
+    written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
+    entries = FeedEntries(last.entries, written)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries)
+    stale = _stale(last, catalogue, [a.path for _, a in edited], bool(shown))
+    plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
+    readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if shown else last.readers
+    memory = replace(
+        last, site=site, articles=inputs.articles, keys=keys, runs=tuple((r.name, r.count) for r in catalogue.runs),
+        outputs=tuple((item.file, item.key) for item in plan), readers=readers, entries=entries,
+        clock=clock(added, now, last.clock), token=os.urandom(16).hex() if added else last.token,
+    )
+    return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:
+    """The (old, new) versions of the edited articles and the added ones; None if one went.
+    The parse cache gives an unchanged file's article back as the very same object: only
+    the others are compared."""
+    same = set(map(id, before)) & set(map(id, after))  # C loops: run on every rebuild
+    was = {a.source: a for a in before if id(a) not in same}
+    new = [a for a in after if id(a) not in same]
+    edited = [(was[a.source], a) for a in new if a.source in was]
+    added = [a for a in new if a.source not in was]
+    return (edited, added) if len(edited) == len(was) else None
+
+
+def _stale(last: LastPlan, catalogue: Catalogue, edited: list[str], adding: bool) -> set[int]:
+    """The outputs of *last* that read an edited article (all of them, for an addition
+    after a plan whose readers were never found: they can no longer be found from it)."""
+    if not edited:
+        return set()
+    if adding and not last.readers.known:
+        return set(range(len(last.outputs)))
+    return last.readers.of(edited, catalogue.outputs)  # an edit moves nothing: the same outputs
+
+
+def _carried(
+    last: LastPlan, catalogue: Catalogue, growth: Growth, stale: set[int], keys: dict[str, str], shared: str,
+) -> tuple[list[Planned], list[int | None], dict[int, object]]:
+    """The plan of *catalogue*: each output carried from *last* where it can be, else keyed
+    afresh; where each of *last*'s outputs went (None: gone or keyed again); the outputs
+    keyed again, by position."""
+    before: dict[tuple[object, ...], tuple[int, int]] = {}
+    offset = 0
+    for name, count in last.runs:
+        before[name] = (offset, count)
+        offset += count
+    plan: list[Planned] = []
+    now_at: list[int | None] = [None] * len(last.outputs)
+    keyed: dict[int, object] = {}
+    for run in catalogue.runs:
+        start, count = before.get(run.name, (0, 0))
+        for i, old in enumerate(carry(run.reads, run.count, count, growth) if run.name in before else [None] * run.count):
+            if old is not None and start + old not in stale:
+                file, key = last.outputs[start + old]
+                now_at[start + old] = len(plan)
+                plan.append(Planned(file, key, functools.partial(catalogue.make, run.name, i)))
+            else:
+                output = run.output(i)
+                keyed[len(plan)] = output
+                plan.append(Planned(output.file, digest(shared, output.key(keys)), functools.partial(run.make, output)))
+    return plan, now_at, keyed

@@ -1,0 +1,144 @@
+"""A `Site` updated in place of being built again: edited articles swapped in, added ones
+inserted, with the `Growth` of its lists that the re-plan needs (`newsgen.core.dependencies`).
+
+Both give what `newsgen.core.site.build_site` would give for the same articles, at the
+cost of the lists they touch (the re-plan tests check the pages byte for byte).
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import replace
+from types import MappingProxyType
+from typing import TypeVar
+
+from newsgen.core.dependencies import ALL, TAGS, Growth, ListName
+from newsgen.core.models import Article, MonthArchive, Tag
+from newsgen.core.related import related_after_adding
+from newsgen.core.site import Site, in_config_order, month_archive, month_of, order, position, tag_from
+
+_Group = TypeVar("_Group", Tag, MonthArchive)
+
+
+def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
+    """*site* with each new version of *edited* (old, new) wherever the old one was. The two
+    must have the same `newsgen.core.site.placement`; the old ones are *site*'s own objects
+    (the parse cache gives an unchanged article back as the very same object)."""
+    by_id = {id(old): new for old, new in edited if old is not new}
+    if not by_id:
+        return site
+
+    def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+        if by_id.keys().isdisjoint(map(id, articles)):  # C loops: most lists hold none
+            return articles
+        return tuple([by_id.get(id(a), a) for a in articles])
+
+    def swap_in(group: _Group) -> _Group:
+        articles = swap(group.articles)
+        return group if articles is group.articles else replace(group, articles=articles)
+
+    # A related list holds only articles sharing a hashtag: look at the tag-mates' lists.
+    related = dict(site.related)
+    keys = {h.key for article in by_id.values() for h in article.hashtags} & site.tag_index.keys()
+    for mate in {a.path for key in keys for a in site.tag_index[key].articles}:
+        related[mate] = swap(related[mate])
+    tags = tuple(map(swap_in, site.tags))
+    return replace(
+        site,
+        articles=swap(site.articles),
+        tags=tags,
+        archives=tuple(map(swap_in, site.archives)),
+        related=MappingProxyType(related),
+        tag_index=MappingProxyType({t.key: t for t in tags}),
+        sections=MappingProxyType({key: swap(lst) for key, lst in site.sections.items()}),
+    )
+
+
+def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | None:
+    """*site* with the published articles *added* too (new to it, each one visible), and
+    how its lists grew; None if an addition renames a tag (its most used spelling
+    changes, and so its URL may): every page that names it must be planned again."""
+    added = sorted(added, key=order)
+    if not added:
+        return site, Growth()
+    sections = dict(site.sections)
+    for article in added:
+        sections[article.section] = _inserted(sections.get(article.section, ()), [article])
+    tag_index = dict(site.tag_index)
+    for key in dict.fromkeys(h.key for article in added for h in article.hashtags):
+        joining = [a for a in added if key in {h.key for h in a.hashtags}]
+        tag = tag_index.get(key)
+        if tag is not None and all(h.text == tag.name for a in joining for h in a.hashtags if h.key == key):
+            # The most used spelling, used once more, stays the most used: no need to count.
+            tag_index[key] = replace(tag, articles=_inserted(tag.articles, joining))
+            continue
+        grown_tag = tag_from(key, _inserted(tag.articles if tag is not None else (), joining))
+        if tag is not None and (grown_tag.name, grown_tag.slug) != (tag.name, tag.slug):
+            return None
+        tag_index[key] = grown_tag
+    archives = {(a.section.key, a.year, a.month): a for a in site.archives}
+    for article in added:
+        month = month_of(article)
+        old = archives[month].articles if month in archives else ()
+        archives[month] = month_archive(site.section_of(article), month, _inserted(old, [article]))
+    published = _inserted(site.articles, added)
+    related = related_after_adding(published, tag_index, site.related, added)
+    grown = replace(
+        site,
+        articles=published,
+        tags=tuple(tag_index[key] for key in sorted(tag_index)),
+        archives=in_config_order(site.config, archives.values()),
+        related=MappingProxyType(related),
+        tag_index=MappingProxyType(tag_index),
+        sections=MappingProxyType(sections),
+    )
+    return grown, _growth(site, grown, added)
+
+
+def lists_of(site: Site, article: Article) -> dict[ListName, tuple[Article, ...] | None]:
+    """The lists of *site* that *article* belongs to, each with its articles (None for a
+    list the site does not keep as one: a month across sections, the set of tags)."""
+    section, year, month = month_of(article)
+    archive = next((a for a in site.archives_of(section) if (a.year, a.month) == (year, month)), None)
+    found: dict[ListName, tuple[Article, ...] | None] = {
+        ALL: site.articles,
+        ("section", section): site.in_section(section),
+        ("archive", section, year, month): archive.articles if archive is not None else (),
+        ("month", year, month): None,
+    }
+    for hashtag in article.hashtags:
+        found[("tag", hashtag.key)] = site.tag_index[hashtag.key].articles
+    if article.hashtags:
+        found[TAGS] = None
+    return found
+
+
+def _growth(site: Site, grown: Site, added: list[Article]) -> Growth:
+    """Where *added* went in *grown*'s lists, and which items' related lists changed."""
+    inserted: dict[ListName, list[int]] = {}
+    lengths: dict[ListName, int] = {}
+    for article in added:
+        for name, articles in lists_of(grown, article).items():
+            places = inserted.setdefault(name, [])
+            if articles is not None:
+                places.append(position(articles, article))
+                lengths[name] = len(articles)
+    mates = {a.path: a for h in {h.key for a in added for h in a.hashtags} for a in grown.tag_index[h].articles}
+    changed = [a for a in mates.values() if grown.related[a.path] is not site.related.get(a.path)]
+    rederived: dict[ListName, list[int]] = {}
+    for article in changed:
+        for name, articles in lists_of(grown, article).items():
+            if articles is not None:
+                rederived.setdefault(name, []).append(position(articles, article))
+    return Growth(
+        {name: tuple(sorted(p)) for name, p in inserted.items()}, lengths,
+        {name: tuple(sorted(p)) for name, p in rederived.items()},
+    )
+
+
+def _inserted(articles: tuple[Article, ...], new: Iterable[Article]) -> tuple[Article, ...]:
+    """*articles* (in `order`) with *new* in their places."""
+    merged = list(articles)
+    for article in new:
+        bisect.insort(merged, article, key=order)
+    return tuple(merged)

@@ -1,0 +1,20 @@
+"""The layout of a site folder and of an output folder: which files a build reads, which
+it never reads, and the file that marks an output folder as newsgen's. Standard library
+only: the no-op check reads it before any heavy import."""
+from __future__ import annotations
+
+SOURCE_DIRS = ("content", "templates", "static")
+"""A site folder: its config file and the folders a build reads."""
+EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file or folder name in the source folders is one a build never reads (and
+    the preview never rebuilds for): hidden names, editors' swap, backup and temporary
+    files (vim's ``4913`` probe, emacs ``#autosave#``), Python's ``__pycache__``."""
+    return name.startswith((".", "#")) or name.endswith(EDITOR_LEFTOVERS) or name in ("4913", "__pycache__")
+
+
+MARKER = ".newsgen-output"
+"""The file that marks an output folder as newsgen's (and, by its inode, as this build's)."""
+MARKER_TEXT = b"Built by newsgen. This directory is replaced on every build.\n"

@@ -1,0 +1,196 @@
+"""Putting a plan into the output folder: what changed, and only that.
+
+- A first build, or one that changes most files, writes a staging folder (in ``jobs``
+  processes), indexes it for search, and swaps it in with one rename.
+- Any other build replaces just the changed files in place, all or none
+  (`newsgen.io.writer.Update`): each is written beside its place first, which is where
+  space runs out, if it does, with the site unchanged; then renames put them all in place
+  (new pages first, then the pages that link to them, deletions last, so no link ever
+  points at a missing page), undone if one fails.
+
+Any write that fails names its output file and leaves the old site byte for byte.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from newsgen.core.errors import ContentError, Problem, UsageError
+from newsgen.core.options import BuildOptions, Progress
+from newsgen.core.outputs import Planned
+from newsgen.io.layout import MARKER, MARKER_TEXT, SOURCE_DIRS
+from newsgen.io.search import INDEX_DIR, index
+from newsgen.io.workers import worker_pool
+from newsgen.io.update import PartialUpdate, Update, space_needed
+from newsgen.io.writer import Writer, staging, swap
+
+REWRITE_SHARE = 0.5
+"""Past this share of changed files, a build writes a fresh staging copy instead."""
+CHUNK = 100
+
+
+def check_output(options: BuildOptions, cache: Path | None) -> None:
+    """Refuse an output folder whose replacement would destroy sources or foreign files."""
+    output = options.output.resolve()
+    site_dir = options.site_dir.resolve()
+    protected = [site_dir, *(site_dir / d for d in SOURCE_DIRS)]
+    if any(output == p or p.is_relative_to(output) or output.is_relative_to(p) for p in protected[1:]) or (
+        site_dir.is_relative_to(output)
+    ):
+        raise UsageError(message=f"refusing to write to {options.output}: it holds or is inside the site's sources")
+    if cache is not None and output == cache.resolve():
+        raise UsageError(message=f"refusing to write to {options.output}: it is the build cache")
+    if output.exists() and not output.is_dir():
+        raise UsageError(message=f"{options.output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise UsageError(
+            message=f"refusing to replace {options.output}: it is not empty and was not built by newsgen "
+            f"(no {MARKER} file); remove it or choose another -o"
+        )
+
+
+class Trust(Protocol):
+    """What says whether the output is the one the last build's index describes: it stops
+    saying so while an update renames its files (`newsgen.incremental.store.BuildCache`)."""
+
+    def mark_dirty(self) -> None: ...
+
+    def clean(self) -> None: ...
+
+
+class _Trusting:
+    def mark_dirty(self) -> None:
+        pass
+
+    def clean(self) -> None:
+        pass
+
+
+def publish(
+    plan: Sequence[Planned], output: Path, previous: Mapping[str, str] | None, indexed: str | None, search: str,
+    options: BuildOptions, trust: Trust | None = None,
+) -> int:
+    """Write what changed of *plan* into *output*, whose files were made from the keys
+    *previous* (None: unknown) and whose search index from *indexed*; index for search
+    when *search* (its key) is set. *trust* is told while the output changes in place.
+    Returns how many files were made. An `OSError` names the output file at fault;
+    `PartialUpdate` says the output could not be put back."""
+    reserved = next((item.file for item in plan if item.file.split("/")[0] == INDEX_DIR), None) if search else None
+    if reserved:
+        raise ContentError([Problem(reserved, 0, f"{INDEX_DIR}/ is reserved for the search index")])
+    if previous is not None:
+        changed = [item for item in plan if previous.get(item.file) != item.key]
+        if len(changed) <= len(plan) * REWRITE_SHARE:
+            return _update_in_place(plan, changed, previous, output, indexed, search, trust or _Trusting())
+    _write_staged(plan, output, search, options.jobs, options.progress)
+    return len(plan)
+
+
+def _write_staged(plan: Sequence[Planned], output: Path, search: str, jobs: int, progress: Progress | None) -> None:
+    """Write every file to a staging folder beside *output*, index it, then swap it in.
+    An `OSError` names the output file it was writing."""
+    fresh = staging(output)
+    try:
+        _write_all(plan, fresh, jobs, progress)
+        if search:
+            index(fresh)
+        Writer(fresh).write(MARKER, MARKER_TEXT)
+        os.chmod(fresh, 0o755)
+        swap(fresh, output)
+    except OSError as exc:
+        name = exc.filename
+        if isinstance(name, str) and Path(name).is_relative_to(fresh):
+            name = str(output / Path(name).relative_to(fresh))
+        raise OSError(exc.errno, exc.strerror, name) from None
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _write_all(plan: Sequence[Planned], root: Path, jobs: int, progress: Progress | None) -> None:
+    """Make and write every file: this process takes every *jobs*-th chunk and forked
+    workers the rest (a worker reports the whole parent's memory as its own, so one
+    fewer worker keeps the peak low at the same speed)."""
+    chunks = [range(start, min(start + CHUNK, len(plan))) for start in range(0, len(plan), CHUNK)]
+    share = max(1, min(jobs, len(chunks)))  # this process and share - 1 workers
+    mine = chunks[::share]
+    theirs = [chunk for i, chunk in enumerate(chunks) if i % share]
+    _init_writer(plan, root)
+    with worker_pool(share - 1, _init_writer, (plan, root)) if theirs else contextlib.nullcontext() as pool:
+        pending = pool.map_async(_write_chunk, theirs) if pool is not None else None
+        for done, chunk in enumerate(mine, start=1):
+            _raise_if(_write_chunk(chunk))
+            if progress:
+                progress("writing", min(done * share * CHUNK, len(plan)), len(plan))
+        for problems in pending.get() if pending is not None else []:
+            _raise_if(problems)
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ContentError(problems)
+
+
+_WRITING: tuple[Sequence[Planned], Path] | None = None
+
+
+def _init_writer(plan: Sequence[Planned], root: Path) -> None:
+    global _WRITING
+    _WRITING = (plan, root)
+
+
+def _write_chunk(chunk: range) -> list[Problem]:
+    """Make and write some files of the plan (in a worker, or in this process)."""
+    assert _WRITING is not None
+    plan, root = _WRITING
+    writer = Writer(root)
+    try:
+        for i in chunk:
+            writer.write(plan[i].file, plan[i].make())
+    except ContentError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _update_in_place(
+    plan: Sequence[Planned], changed: list[Planned], previous: Mapping[str, str], output: Path, indexed: str | None,
+    search: str, trust: Trust,
+) -> int:
+    """Replace the *changed* files of *output* in place, all or none (`Update`), with a
+    search index made afresh if what it reads changed."""
+    if not changed and previous.keys() == {item.file for item in plan} and indexed == search:
+        return 0
+    made = {item.file: item.make() for item in changed}
+    doomed = sorted(previous.keys() - {item.file for item in plan})
+    reindex = bool(search) and indexed != search
+    space_needed(output, map(len, made.values()), len(made), _size(output / INDEX_DIR) if reindex else 0)
+    fresh = staging(output) if reindex else None
+    marked = False
+    try:
+        with Update(output) as update:
+            update.prepare(made, doomed)
+            if fresh is not None:
+                index(output, fresh, pages={item.file: made.get(item.file) for item in plan if item.file.endswith(".html")})
+            trust.mark_dirty()
+            marked = True
+            update.commit({fresh: output / INDEX_DIR} if fresh is not None else None)
+    except PartialUpdate:
+        raise
+    except BaseException:
+        if marked:
+            trust.clean()  # all undone: the output is still the one the index describes
+        raise
+    finally:
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+    if not search:
+        shutil.rmtree(output / INDEX_DIR, ignore_errors=True)
+    return len(changed)
+
+
+def _size(folder: Path) -> int:
+    """The bytes of the files below *folder* (0 if there is none)."""
+    return sum(os.path.getsize(os.path.join(at, name)) for at, _, names in os.walk(folder) for name in names)
