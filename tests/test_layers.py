@@ -19,7 +19,7 @@ LAYERS = {
     "sources": 7,
     "planning": 8,
     "build": 9,
-    "serve": 10,
+    "serve": 10, "deploy": 10,
     "cli": 11,
     "__main__": 12,
 }
@@ -40,6 +40,17 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_every_module_has_a_layer() -> None:
     assert {p.stem for p in PACKAGE.glob("*.py")} <= set(LAYERS)
+
+
+def test_the_deploy_package_imports_only_below_it() -> None:
+    """``newsgen.deploy`` (layer 10) uses the config, errors and the output marker, never the engine."""
+    upward = [
+        f"deploy/{path.name} imports {name} (layer {LAYERS[name]})"
+        for path in sorted((PACKAGE / "deploy").glob("*.py"))
+        for name in sorted(imported_modules(path) - {"deploy"})
+        if LAYERS[name] >= LAYERS["deploy"] or name in ("build", "planning", "sources", "render")
+    ]
+    assert upward == []
 
 
 def test_imports_only_point_downward() -> None:

@@ -14,7 +14,8 @@ from newsgen.models import Section
 from newsgen.options import CONFIG_FILE
 from newsgen.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search")
+KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "deploy")
+"""``deploy`` is read by ``newsgen deploy`` alone (`newsgen.deploy.settings`)."""
 SECTION_KEYS = ("title", "description")
 
 
