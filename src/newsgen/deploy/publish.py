@@ -23,7 +23,6 @@ from newsgen.deploy.plan import Plan, make_plan, purge_urls, remembered, remote_
 from newsgen.deploy.purge import command, run_hook
 from newsgen.deploy.settings import Target, load_settings, target
 from newsgen.deploy.store import Bucket
-from newsgen.errors import plural
 
 DEFAULT_JOBS = 16
 
@@ -121,10 +120,9 @@ def _list_plan(plan: Plan, err: TextIO) -> None:
 
 
 def _summary(where: Target, plan: Plan, dry_run: bool, seconds: float) -> str:
-    uploads = len(plan.uploads)
-    counts = (f"{plural(uploads, 'object')} to upload ({len(plan.new)} new), {len(plan.deletions)} to delete, "
-              f"{plan.unchanged:,} unchanged")
+    uploads, new, deletions = len(plan.uploads), len(plan.new), len(plan.deletions)
     if dry_run:
-        return f"dry run for {where}: {counts}; nothing was changed"
-    return (f"deployed to {where}: {uploads} uploaded ({len(plan.new)} new), {len(plan.deletions)} deleted, "
+        return (f"dry run for {where}: {uploads:,} object{'s' * (uploads != 1)} to upload ({new:,} new), {deletions:,} to delete, "
+                f"{plan.unchanged:,} unchanged; nothing was changed")
+    return (f"deployed to {where}: {uploads:,} uploaded ({new:,} new), {deletions:,} deleted, "
             f"{plan.unchanged:,} unchanged · {seconds:.2f} s")
