@@ -246,3 +246,18 @@ def test_store_errors_become_one_line_without_secrets() -> None:
     assert str(translate(Exception("status code: 503 Service Unavailable: <Code>SlowDown</Code>"), "uploading x",
                          "s3://b/", "", [])) == "s3://b/: HTTP 503 SlowDown while uploading x"
     assert redact("a AKIA1234 b", ["AKIA1234", "xy"]) == "a *** b"
+
+
+def test_a_file_changed_after_hashing_is_not_uploaded(tmp_path: Path) -> None:
+    from newsgen.deploy.local import read_checked, scan_output
+
+    (tmp_path / ".newsgen-output").write_text("x")
+    (tmp_path / "index.html").write_text("<p>um</p>")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "link.html").symlink_to(tmp_path / "index.html")
+    files = scan_output(tmp_path)
+    assert list(files) == ["index.html"], "no marker, no symbolic link"
+    assert read_checked(files["index.html"]) == b"<p>um</p>"
+    (tmp_path / "index.html").write_text("<p>do</p>")
+    with pytest.raises(DeployError, match="index.html changed while deploying"):
+        read_checked(files["index.html"])

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from newsgen.cache import MARKER
 from newsgen.deploy.headers import CacheRule, Headers, headers_for
+from newsgen.deploy.failures import DeployError
 from newsgen.deploy.manifest import MANIFEST, PENDING
 from newsgen.errors import UsageError
 
@@ -49,7 +50,7 @@ def read_checked(local: LocalFile) -> bytes:
     writing the output during a deploy): the manifest would otherwise record a lie."""
     data = local.file.read_bytes()
     if len(data) != local.size or hashlib.sha256(data).hexdigest() != local.sha256:
-        raise UsageError(message=f"{local.path} changed while deploying: let the build finish, then deploy again")
+        raise DeployError(message=f"{local.path} changed while deploying: let the build finish, then deploy again")
     return data
 
 
