@@ -261,3 +261,20 @@ def test_a_file_changed_after_hashing_is_not_uploaded(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<p>do</p>")
     with pytest.raises(DeployError, match="index.html changed while deploying"):
         read_checked(files["index.html"])
+
+
+def test_a_deploy_can_run_where_an_event_loop_already_runs() -> None:
+    """As under Playwright's sync API (the browser tests) or in a notebook."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsgen.deploy.publish import _run
+
+    async def answer() -> int:
+        return 42
+
+    async def inside() -> int:
+        return _run(answer())  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(1) as pool:  # a thread with no loop yet, whatever this one runs
+        assert pool.submit(asyncio.run, inside()).result() == 42

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from newsgen.deploy.credentials import find_credentials
 from newsgen.deploy.local import LocalFile, read_checked, scan_output
@@ -63,7 +64,7 @@ def deploy(options: DeployOptions, out: TextIO, err: TextIO, quiet: bool = False
     where = target(settings, options.bucket, options.prefix, options.endpoint, options.region)
     hook = command(settings.purge_hook, options.site_dir) if settings.purge_hook else None
     local = scan_output(options.output, settings.cache_rules)
-    plan = asyncio.run(_deploy(options, where, local, err if options.dry_run and not quiet else None))
+    plan = _run(_deploy(options, where, local, err if options.dry_run and not quiet else None))
     urls = tuple(purge_urls(base_url, plan.purge_paths()))
     for url in urls:
         out.write(url + "\n")
@@ -108,6 +109,17 @@ async def _deploy(options: DeployOptions, where: Target, local: dict[str, LocalF
     if changing or pending_bytes is not None:
         await bucket.delete([PENDING])
     return plan
+
+
+def _run(work: Coroutine[Any, Any, Plan]) -> Plan:
+    """Run the deploy's event loop; in a thread of its own when this thread already runs
+    one (a notebook, or Playwright's sync API earlier in the test suite)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def _list_plan(plan: Plan, err: TextIO) -> None:
