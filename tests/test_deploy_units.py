@@ -169,12 +169,17 @@ def test_settings_and_the_command_lines_overrides() -> None:
         target(read, prefix="a/../b")
     with pytest.raises(UsageError, match="--endpoint must not hold credentials"):
         target(read, endpoint="https://key:secret@example.com")
+    with pytest.raises(UsageError, match="--endpoint must be an http"):
+        target(read, endpoint="https://exa mple.com")  # object_store panics on it
+    with pytest.raises(UsageError, match="--region must be a region name"):
+        target(read, region="eu west")
+    assert target(read, endpoint="http://[::1]:9000").endpoint == "http://[::1]:9000"
 
 
 def test_every_bad_setting_is_reported_with_its_line() -> None:
     with pytest.raises(ConfigError) as raised:
         settings("deploy:\n  bucket: 'a b'\n  prefix: a//b\n  endpoint: ftp://x\n  purge_hook: \"a 'b\"\n"
-                 "  cache_control: [a]\n")
+                 "  cache_control: [a]\n  region: eu/west\n")
     assert [str(p) for p in raised.value.problems] == [
         "newsgen.yaml:2: 'bucket' must be a bucket name (letters, digits, '.', '-', '_'), not 'a b'",
         "newsgen.yaml:3: 'prefix' must be a folder such as 'noticias/' (no empty, '.' or '..' parts), not 'a//b'",
@@ -182,6 +187,7 @@ def test_every_bad_setting_is_reported_with_its_line() -> None:
         "newsgen.yaml:5: 'purge_hook' cannot be split into words: No closing quotation",
         "newsgen.yaml:6: 'cache_control' must map globs to Cache-Control values, e.g. "
         "'\"images/*\": public, max-age=86400', not a list",
+        "newsgen.yaml:7: 'region' must be a region name such as eu-west-1 or auto, not 'eu/west'",
     ]
     with pytest.raises(ConfigError, match="'deploy' must be a mapping"):
         settings("deploy: mundo\n")

@@ -28,6 +28,8 @@ from newsgen.yamldoc import Fields, Map, Scalar, Sequence, describe, load_mappin
 
 KEYS = ("bucket", "prefix", "endpoint", "region", "cache_control", "purge_hook")
 BUCKET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,254}")
+ENDPOINT = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?")
+REGION = re.compile(r"[A-Za-z0-9-]{1,64}")
 HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
 """Printable ASCII: a Cache-Control value goes into an HTTP header as it is."""
 
@@ -82,11 +84,14 @@ def parse_settings(root: Map | None, path: str = CONFIG_FILE) -> DeploySettings:
     endpoint = fields.text(block, "endpoint")
     if endpoint and (message := endpoint_problem(endpoint)):
         fields.problem(block.entries["endpoint"].line, message)
+    region = fields.text(block, "region")
+    if region and (message := region_problem(region)):
+        fields.problem(block.entries["region"].line, message)
     settings = DeploySettings(
         bucket=bucket,
         prefix=prefix,
         endpoint=endpoint,
-        region=fields.text(block, "region"),
+        region=region,
         cache_rules=_cache_rules(block, fields),
         purge_hook=_purge_hook(block, fields),
     )
@@ -156,11 +161,17 @@ def prefix_problem(prefix: str) -> str:
 
 def endpoint_problem(endpoint: str) -> str:
     """Why *endpoint* is not an S3 endpoint URL, or ``""``."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        return f"'endpoint' must be an http(s) URL such as https://s3.eu-central-1.amazonaws.com, not {endpoint!r}"
-    if parts.username or parts.password:
+    if "@" in urlsplit(endpoint).netloc:
         return "'endpoint' must not hold credentials: they come from the environment (AWS_ACCESS_KEY_ID, …)"
+    if not ENDPOINT.fullmatch(endpoint):
+        return f"'endpoint' must be an http(s) URL such as https://s3.eu-central-1.amazonaws.com, not {endpoint!r}"
+    return ""
+
+
+def region_problem(region: str) -> str:
+    """Why *region* is not a region name, or ``""``."""
+    if not REGION.fullmatch(region):
+        return f"'region' must be a region name such as eu-west-1 or auto, not {region!r}"
     return ""
 
 
@@ -170,15 +181,15 @@ def target(settings: DeploySettings, bucket: str | None = None, prefix: str | No
     bucket = settings.bucket if bucket is None else bucket
     prefix = settings.prefix if prefix is None else prefix
     endpoint = settings.endpoint if endpoint is None else endpoint
+    region = settings.region if region is None else region
     if not bucket:
         raise UsageError(message=f"no bucket to deploy to: set 'deploy: {{bucket: NAME}}' in {CONFIG_FILE} or pass --bucket")
-    for message in (bucket_problem(bucket), prefix and prefix_problem(prefix), endpoint and endpoint_problem(endpoint)):
+    for message in (bucket_problem(bucket), prefix and prefix_problem(prefix), endpoint and endpoint_problem(endpoint),
+                    region and region_problem(region)):
         if message:
-            raise UsageError(message=message.replace("'bucket'", "--bucket").replace("'prefix'", "--prefix")
-                             .replace("'endpoint'", "--endpoint"))
+            raise UsageError(message=re.sub(r"'(bucket|prefix|endpoint|region)'", r"--\1", message, count=1))
     folder = prefix.strip("/")
-    return Target(bucket, folder + "/" if folder else "", endpoint.rstrip("/"),
-                  settings.region if region is None else region)
+    return Target(bucket, folder + "/" if folder else "", endpoint.rstrip("/"), region)
 
 
 def load_settings(site_dir: Path) -> tuple[str, DeploySettings]:
