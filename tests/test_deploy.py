@@ -227,6 +227,24 @@ def test_wrong_credentials_are_a_clear_error_exit_2(deployed: Deployed, monkeypa
     assert run.err.startswith("newsgen: no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 
 
+def test_credentials_from_an_aws_profile(deployed: Deployed, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    output = deployed.build()
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    aws = tmp_path / "home" / ".aws"
+    aws.mkdir(parents=True)
+    (aws / "credentials").write_text(f"[jornal]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
+                                     "aws_session_token = SESSION-TOKEN-VALUE\n")
+    (aws / "config").write_text("[profile jornal]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_PROFILE", "jornal")
+    run = deployed.deploy()
+    assert run.code == 0, run.err
+    assert deployed.objects() == output
+    monkeypatch.setenv("AWS_PROFILE", "outro")
+    run = deployed.deploy()
+    assert run.code == 2 and "AWS_PROFILE names profile 'outro', which is in neither" in run.err
+
+
 def test_an_unreachable_endpoint_is_exit_1(deployed: Deployed) -> None:
     deployed.build()
     deployed.configure(f"http://127.0.0.1:{free_port()}")

@@ -203,7 +203,7 @@ def test_credentials_from_the_environment_first(tmp_path: Path) -> None:
     write_aws(tmp_path, "[default]\naws_access_key_id = AKPROFILE\naws_secret_access_key = SKPROFILE\n")
     found = find_credentials({"AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "SKENV",
                               "AWS_SESSION_TOKEN": "TOKEN"}, tmp_path)
-    assert found.options == {"access_key_id": "AKENV", "secret_access_key": "SKENV", "token": "TOKEN"}
+    assert found.options == {"access_key_id": "AKENV", "secret_access_key": "SKENV", "session_token": "TOKEN"}
     assert "SKENV" not in repr(found) and "TOKEN" not in repr(found)
     with pytest.raises(SetupError, match="AWS_SECRET_ACCESS_KEY is not set"):
         find_credentials({"AWS_ACCESS_KEY_ID": "AKENV"}, tmp_path)

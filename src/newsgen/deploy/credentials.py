@@ -39,7 +39,7 @@ class Credentials:
     source: str
     """Where they came from, for messages: ``the environment (AWS_ACCESS_KEY_ID)``."""
     options: Mapping[str, str] = field(default_factory=dict, repr=False)
-    """Keys for the store (``access_key_id``, ``secret_access_key``, ``token``); empty: obstore finds them."""
+    """Keys for the store (``access_key_id``, ``secret_access_key``, ``session_token``); empty: obstore finds them."""
     provider: Any = field(default=None, repr=False)
     """A credential provider (boto3's, for a profile without static keys), or None."""
     region: str = ""
@@ -57,7 +57,7 @@ def find_credentials(environ: Mapping[str, str], home: Path) -> Credentials:
     if key and secret:
         options = {"access_key_id": key, "secret_access_key": secret}
         if environ.get("AWS_SESSION_TOKEN"):
-            options["token"] = environ["AWS_SESSION_TOKEN"]
+            options["session_token"] = environ["AWS_SESSION_TOKEN"]
         return Credentials("the environment (AWS_ACCESS_KEY_ID)", options)
     if key or secret:
         missing = "AWS_SECRET_ACCESS_KEY" if key else "AWS_ACCESS_KEY_ID"
@@ -82,7 +82,7 @@ def _from_profile(name: str, profile: Mapping[str, str]) -> Credentials:
     if key and secret:
         options = {"access_key_id": key, "secret_access_key": secret}
         if profile.get("aws_session_token"):
-            options["token"] = profile["aws_session_token"]
+            options["session_token"] = profile["aws_session_token"]
         return Credentials(source, options, region=region)
     how = next((k for k in SIGN_IN_KEYS if profile.get(k)), "")
     if not how:
