@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import obstore
 import pytest
 
-from conftest import CONFIG, SiteDir, png, tree
+from conftest import CONFIG, SiteDir, tree
 from s3server import KEY, SECRET, CuttingProxy, S3Server, ci, contents, free_port, rclone
 
 RECORDS = (".newsgen-deploy.json.gz", ".newsgen-deploy.pending.json")
@@ -290,7 +292,7 @@ def test_the_purge_hook_gets_the_urls_on_stdin_without_a_shell(deployed: Deploye
                         "json.dump({'argv': sys.argv[1:], 'stdin': sys.stdin.read()}, open(sys.argv[1], 'w'))\n"
                         "print('purged')\n")
     record = tmp_path / "hook.json"
-    hook = f'  purge_hook: ["{os.sys.executable}", "purge.py", "{record}", "$(touch pwned); echo x"]\n'
+    hook = f'  purge_hook: ["{sys.executable}", "purge.py", "{record}", "$(touch pwned); echo x"]\n'
     deployed.configure(deployed.s3.url, hook)
     deployed.build()
     assert deployed.deploy().code == 0
@@ -300,8 +302,6 @@ def test_the_purge_hook_gets_the_urls_on_stdin_without_a_shell(deployed: Deploye
     run = deployed.deploy()
     assert run.code == 0, run.err
     assert "purged" in run.err
-    import json
-
     called = json.loads(record.read_text())
     assert called["argv"] == [str(record), "$(touch pwned); echo x"]
     assert called["stdin"] == run.out

@@ -41,7 +41,7 @@ def scan_output(output: Path, rules: Sequence[CacheRule] = ()) -> dict[str, Loca
         digests = list(pool.map(_digest, (file for _, file in found)))
     return {
         path: LocalFile(path, file, size, sha256, headers_for(path, paths, rules))
-        for (path, file), (size, sha256) in zip(found, digests)
+        for (path, file), (size, sha256) in zip(found, digests, strict=True)
     }
 
 

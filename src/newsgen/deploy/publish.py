@@ -81,11 +81,12 @@ async def _deploy(options: DeployOptions, where: Target, local: dict[str, LocalF
     environ = options.environ
     region = where.region or environ.get("AWS_REGION", "") or environ.get("AWS_DEFAULT_REGION", "")
     bucket = Bucket(where, find_credentials(environ, options.home.expanduser()), region, options.jobs)
-    records = await asyncio.gather(bucket.read(MANIFEST), bucket.read(PENDING), return_exceptions=True)
-    for failed in records:  # the manifest's error first, whichever came back first
-        if isinstance(failed, BaseException):
-            raise failed
-    manifest_bytes, pending_bytes = records
+    manifest_bytes, pending_bytes = await asyncio.gather(bucket.read(MANIFEST), bucket.read(PENDING),
+                                                         return_exceptions=True)
+    if isinstance(manifest_bytes, BaseException):  # the manifest's error first, whichever came back first
+        raise manifest_bytes
+    if isinstance(pending_bytes, BaseException):
+        raise pending_bytes
     manifest = load_manifest(manifest_bytes) if manifest_bytes is not None else None
     pending = load_pending(pending_bytes) if pending_bytes is not None else frozenset()
     trusted = options.trust_manifest and manifest is not None and pending is not None
