@@ -85,7 +85,7 @@ class Bucket:
 
     async def _put(self, path: str, data: bytes, headers: Headers) -> str:
         try:
-            result = await obstore.put_async(self.store, path, data, attributes=headers.attributes())  # type: ignore[arg-type]
+            result = await obstore.put_async(self.store, path, data, attributes=headers.attributes())
         except STORE_ERRORS as exc:
             raise self._error(exc, f"uploading {path}") from None
         return result.get("e_tag") or ""
