@@ -15,6 +15,7 @@ MAY_IMPORT = {
     "incremental": {"core", "io", "incremental"},
     "pipeline": {"core", "io", "incremental"},
     "preview": {"core", "io", "incremental", "pipeline", "preview"},
+    "deploy": {"core", "io", "deploy"},
     "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy"},
     "__main__": {"cli"},
     "__init__": set(),

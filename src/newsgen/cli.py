@@ -88,6 +88,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--open", dest="open_browser", action="store_true", help="open the site in the web browser")
     p.add_argument("--poll", action="store_true",
                    help="poll for changes instead of inotify (for network or container-shared folders)")
+    p = verbs.add_parser("deploy", parents=[site], help="upload the built site to S3-compatible storage",
+                         description="Upload the built output folder to an S3-compatible bucket (AWS, Cloudflare R2, "
+                         "MinIO, Backblaze B2, Google Cloud Storage): only the files whose content or headers changed, "
+                         "assets before the pages that link to them, deletions last. The target is 'deploy:' in "
+                         "newsgen.yaml; credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                         "(AWS_SESSION_TOKEN) or AWS_PROFILE. Prints the URLs to purge on stdout, one a line.")
+    p.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                   help="the built folder to upload (default: build/ in the site folder)")
+    p.add_argument("--bucket", help="the bucket (overrides deploy.bucket)")
+    p.add_argument("--prefix", help="the folder in the bucket, e.g. noticias/ (overrides deploy.prefix)")
+    p.add_argument("--endpoint", metavar="URL", help="the S3 endpoint, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
+                   "(overrides deploy.endpoint; default: AWS)")
+    p.add_argument("--region", help="the bucket's region (overrides deploy.region; default: AWS_REGION or us-east-1)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be uploaded and deleted; change nothing")
+    p.add_argument("--trust-manifest", action="store_true",
+                   help="skip listing the bucket to check the deploy manifest against it (quicker for big sites)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", default=16, help="requests in flight (default: 16)")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
                          description="Write content/<section>/<date>-<slug>.md stamped with the current time "
                          "and print its path. The article is a draft until you set draft: false.")
@@ -117,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args, site_dir)
         if args.verb == "serve":
             return _serve(args, site_dir)
+        if args.verb == "deploy":
+            return _deploy(args, site_dir)
         if args.jobs < 1:
             raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
         building = args.verb == "build"
@@ -259,6 +278,24 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
         serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    return 0
+
+
+def _deploy(args: argparse.Namespace, site_dir: Path) -> int:
+    from newsgen.deploy import DeployOptions, deploy
+
+    if args.jobs < 1:
+        raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
+    options = DeployOptions(
+        site_dir=site_dir, output=args.output or site_dir / "build", bucket=args.bucket, prefix=args.prefix,
+        endpoint=args.endpoint, region=args.region, dry_run=args.dry_run, trust_manifest=args.trust_manifest,
+        jobs=args.jobs, environ=os.environ, home=Path.home(),
+    )
+    try:
+        deploy(options, sys.stdout, sys.stderr, quiet=getattr(args, "quiet", False))
+    except KeyboardInterrupt:
+        print("newsgen: deploy interrupted; run it again to finish (nothing half-done is claimed)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,7 +1,6 @@
 """``newsgen.yaml`` text → a validated `SiteConfig`; every bad key reported with its line."""
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,12 +8,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from newsgen.core import urls
-from newsgen.core.errors import ConfigError, Problem
+from newsgen.core.deploysettings import read_deploy
+from newsgen.core.errors import ConfigError, Problem, did_you_mean
 from newsgen.core.models import Section
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts")
+KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts",
+        "deploy")
+"""``deploy`` is checked here (`core.deploysettings`) but kept out of `SiteConfig`: only
+``newsgen deploy`` uses it, and a change to it re-renders nothing."""
 SECTION_KEYS = ("title", "description")
 HTML_POLICIES = ("sanitize", "trusted", "forbid")
 """What raw HTML in a body may do: cut down to an allowlist, pass as written, or nothing at all."""
@@ -45,12 +48,6 @@ class SiteConfig:
         return next((s for s in self.sections if s.key == key), None)
 
 
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     """Validate the config text; raise `ConfigError` listing every problem."""
     root, problems = load_mapping(text, path, invisible="error")
@@ -69,6 +66,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     search = reader.flag(root, "search", default=True)
     html = reader.html_policy(root)
     iframe_hosts = reader.iframe_hosts(root)
+    read_deploy(root, reader)
     if problems:
         raise ConfigError(problems)
     return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts)

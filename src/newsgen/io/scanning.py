@@ -24,6 +24,9 @@ from newsgen.io.layout import SOURCE_DIRS, is_leftover
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
 """`scan` names newsgen's own files ``newsgen:<path in the package>``."""
+NOT_BUILD_CODE = ("deploy/", "starter/")
+"""Parts of newsgen a build never runs (``newsgen deploy``, ``newsgen init``'s files):
+outside the scan and `newsgen.io.sources.code_digest`, so editing them rebuilds nothing."""
 RACY_NS = 2_000_000_000
 """A file changed this close to a scan may change again within one mtime tick: hash it."""
 
@@ -77,7 +80,9 @@ def scan(site_dir: Path) -> Sources:
     linked = False
     for name in SOURCE_DIRS:
         linked |= _walk(site_dir / name, f"{name}/", inside, files, refused)
-    _walk(PACKAGE, PACKAGE_PREFIX, None, files, refused)  # newsgen's own files are trusted
+    code: dict[str, Signature] = {}
+    _walk(PACKAGE, PACKAGE_PREFIX, None, code, refused)  # newsgen's own files are trusted
+    files.update(item for item in code.items() if is_build_code(item[0].removeprefix(PACKAGE_PREFIX)))
     config = site_dir / CONFIG_FILE
     why = refusal(config, inside)
     if why is not None:
@@ -100,6 +105,11 @@ def scan_tree(root: Path, prefix: str = "", inside: str | None = None) -> Source
     refused: dict[str, str] = {}
     linked = _walk(root, prefix, inside, files, refused)
     return Sources(files, refused, linked)
+
+
+def is_build_code(name: str) -> bool:
+    """Whether newsgen's file *name* (``core/site.py``) is code or theme a build runs."""
+    return not name.startswith(NOT_BUILD_CODE)
 
 
 def refusal(path: Path, inside: str) -> str | None:
