@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/ in the site folder)")
     p.add_argument("--progress", action="store_true",
                    help="print progress lines even when stderr is not a terminal or CI is set")
+    p.add_argument("--changes", type=Path, metavar="FILE",
+                   help="write a change manifest (JSON): every output file added, changed, deleted or unchanged "
+                   "since the baseline, with its SHA-256 and size, and the URLs a CDN must purge")
+    p.add_argument("--since", type=Path, metavar="MANIFEST",
+                   help="the baseline for --changes: an earlier change manifest, or the deploy manifest "
+                   "(.newsgen-deploy.json.gz) of the bucket (default: the output the last --changes build described)")
     p = verbs.add_parser("check", parents=[site, filters, base, jobs], help="report every problem without writing",
                          description="Parse and render everything, print every problem as path:line: message, "
                          "write nothing. Exit 1 when there are errors.")
@@ -153,10 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
             base_url=_base_url(args),
+            changes=getattr(args, "changes", None),
+            since=getattr(args, "since", None),
         )
+        if options.since is not None and options.changes is None:
+            raise UsageError(message="--since names the baseline of a change manifest: give --changes FILE too")
         with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
             scanned = scan_now(site_dir) if building else None
             result = noop(options, scanned) if scanned else None
+            if result is not None and options.changes is not None:
+                from newsgen.incremental.changes import note_unchanged
+
+                result = result if note_unchanged(options) else None
             if result is None:
                 from newsgen.pipeline import build, check
 

@@ -31,6 +31,7 @@ from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
+from newsgen.incremental.changes import baseline, contents_after, note_changes, note_unchanged, recorded
 from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.noop import noop
@@ -40,13 +41,14 @@ from newsgen.incremental.remember import recall, remember
 from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache
+from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSizes
 from newsgen.io.lock import building, hold
-from newsgen.io.publish import check_output, publish
+from newsgen.io.publish import check_output, publish, token_of
 from newsgen.io.update import PartialUpdate
 from newsgen.io.writer import clean_debris
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import Scan, Sources, file_signature, marker_signature, racy_digests, scan_now
+from newsgen.io.scanning import Scan, Sources, output_token, racy_digests, scan_now
 from newsgen.io.sources import is_article, source_name
 
 __all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
@@ -90,7 +92,7 @@ def collector_paused() -> Iterator[None]:
 def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
     scanned: Sources | None = None, last: LastPlan | None = None,
-    written: Callable[[str], bytes | None] | None = None,
+    written: Callable[[str], bytes | None] | None = None, digests: FileDigests | None = None,
 ) -> Gathered:
     """Read, parse and check the site and plan every output file; raise every problem at
     once, those of the `scan` first: an entry it refused (a symlink out of the site, a
@@ -98,14 +100,17 @@ def gather(
     already made; *last*: the last plan,
     kept where its inputs did not change. *cache* must give back the very article objects
     of *last* for the files that did not change. *written* reads a file of the output the
-    last build wrote, if it holds what *last* planned."""
-    inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written)
+    last build wrote, if it holds what *last* planned. *digests*: those of the files
+    published as they are, which key them (their content, never their signature)."""
+    digests = digests if digests is not None else FileDigests()
+    digests.begin()
+    inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written, digests)
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     _check_clashes(plan, setting.published, options.site_dir)
     search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
     plan += [
-        Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
+        Planned(path, digest("as it is", digests.of(file)), file.read_bytes)
         for path, file in sorted(setting.published.items())
     ]
     return Gathered(tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None)
@@ -159,7 +164,7 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
         if scanned is None:
             scanned = scan_now(options.site_dir)
             unchanged = noop(options, scanned)
-            if unchanged is not None:
+            if unchanged is not None and (options.changes is None or note_unchanged(options)):
                 return unchanged
         try:
             return _build(options, scanned)
@@ -190,14 +195,23 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     store, index = recalled.store, recalled.index
     parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
     images = ImageSizes(index.images)
-    trusted = store is not None and index.output_marker is not None and index.output_marker == marker_signature(output, MARKER)
+    digests = FileDigests(index.digests)
+    # The output the index describes, by the token its marker names: also after a CI job
+    # restored it with the cache (every inode and mtime new).
+    trusted = store is not None and index.output_token != "" and output_token(output, MARKER) == index.output_token
+    last_contents = recorded(store) if options.changes is not None else None
+    since = baseline(options, last_contents) if options.changes is not None else None
     written = functools.partial(_written, output) if trusted else None
-    gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written)
+    gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, digests)
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
     previous = index.outputs if trusted else None
+    token = token_of(gathered.plan, search_key)
+    hashes: dict[str, tuple[str, int]] | None = {} if options.changes is not None else None
     try:
-        rewritten = publish(gathered.plan, output, previous, index.search if trusted else None, search_key, options, store)
+        rewritten = publish(
+            gathered.plan, output, previous, index.search if trusted else None, search_key, options, store, hashes, token,
+        )
     except PartialUpdate as exc:
         raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
                          "updated, and the next build rewrites it in full") from None
@@ -214,12 +228,20 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
         try:
             remember(
                 store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-                gathered.warnings,
+                gathered.warnings, token, digests,
             )
         except (CacheError, OSError) as exc:  # the site is built: only the next build pays
             store.discard()
             said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
             result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
+    if options.changes is not None and hashes is not None:
+        described = last_contents if trusted and last_contents is not None and last_contents.token == index.output_token else None
+        contents = contents_after(output, [item.file for item in gathered.plan], hashes, described, index.search == search_key)
+        try:
+            note_changes(store, options.changes, token, contents, since, gathered.site.config.base_url)
+        except OSError as exc:
+            raise WriteError(message=f"{exc.strerror or exc}: {_shown(exc.filename or options.changes)}; the site is built, "
+                             "but its change manifest is not written") from None
     return result
 
 

@@ -163,12 +163,25 @@ def write_archive(site: SiteDir) -> None:
     site.write(EMBARGOED_PHOTO, png(8, 6))
 
 
+def checkout_in_place(site: SiteDir) -> None:
+    """Every source file and output file written again with the same bytes: new inodes and
+    times, as a fresh clone with its output restored from a CI cache has."""
+    for name in (*SOURCES, "build"):
+        top = site.root / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                path.unlink()
+                path.write_bytes(data)
+
+
 def pages(site: SiteDir) -> dict[str, str]:
     """Every HTML file of the last build, as text."""
     return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
 
 
-EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config")
+EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
+         "checkout")
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -204,6 +217,9 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
     elif kind == "css":
         css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
         site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")
+        return kind
+    elif kind == "checkout":  # a CI job: the sources checked out and the output restored, every file anew
+        checkout_in_place(site)
         return kind
     elif kind == "template":
         override = site.root / "templates/article.html"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import quote
 
+from newsgen.core import urls
 from newsgen.deploy.headers import ENCODINGS
 from newsgen.deploy.local import LocalFile
 from newsgen.deploy.manifest import Stored, normal_etag
@@ -128,14 +128,9 @@ def wave(path: str) -> tuple[int, int]:
 
 
 def purge_urls(base_url: str, paths: Iterable[str]) -> list[str]:
-    """The public URLs of *paths* (``base_url`` + path); a folder's ``index.html`` is also
-    served as the folder's URL (``mundo/``), so both are listed."""
-    urls = set()
-    for path in paths:
-        urls.add(base_url + quote(path))
-        if path == "index.html" or path.endswith("/index.html"):
-            urls.add(base_url + quote(path.removesuffix("index.html")))
-    return sorted(urls)
+    """The public URLs of *paths* (`newsgen.core.urls.purge_urls`: a folder's
+    ``index.html`` and the folder both)."""
+    return urls.purge_urls(base_url, paths)
 
 
 def _same_etag(listed: str, stored: str) -> bool:

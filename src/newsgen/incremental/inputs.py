@@ -7,7 +7,7 @@ every problem of every file is raised at once, before anything is planned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
@@ -22,8 +22,9 @@ from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSizes
-from newsgen.io.scanning import Sources, file_digest, scan
+from newsgen.io.scanning import Sources, scan
 from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
 
 
@@ -46,15 +47,18 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    digests: FileDigests = field(default_factory=FileDigests)
+    """The SHA-256 of the files published as they are."""
 
 
 def read_inputs(
     options: BuildOptions, cache: ParseCache, images: ImageSizes, scanned: Sources | None = None,
-    written: Callable[[str], bytes | None] | None = None,
+    written: Callable[[str], bytes | None] | None = None, digests: FileDigests | None = None,
 ) -> Inputs:
     """Read, parse and check the site; raise every problem at once, those of the `scan`
     first: an entry it refused (a symlink out of the site, a FIFO) is an error, and is
-    never read. *scanned*: a `scan` of the site the caller already made."""
+    never read. *scanned*: a `scan` of the site the caller already made; *digests*: those
+    of the published files an earlier build knew."""
     site_dir = options.site_dir
     config = load_config(site_dir, options.base_url)
     if not (site_dir / "content").is_dir():
@@ -81,7 +85,7 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written,
+        templates_digest(site_dir, files), written, digests if digests is not None else FileDigests(),
     )
 
 
@@ -100,7 +104,7 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
     published = _published_assets(site, inputs.static, inputs.content)
-    digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+    digests = {path: inputs.digests.of(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(

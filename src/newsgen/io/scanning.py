@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import newsgen
 from newsgen.core.options import CONFIG_FILE
-from newsgen.io.layout import SOURCE_DIRS, is_leftover
+from newsgen.io.layout import SOURCE_DIRS, is_leftover, marker_token
 
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
@@ -266,6 +266,16 @@ def marker_signature(output: Path, marker: str) -> Signature | None:
         return signature(os.stat(output / marker))
     except OSError:
         return None
+
+
+def output_token(output: Path, marker: str) -> str:
+    """The token the output folder's marker names (`newsgen.io.layout.marker_text`);
+    ``""`` when there is none."""
+    try:
+        with open(output / marker, "rb") as file:
+            return marker_token(file.read(4096))
+    except OSError:
+        return ""
 
 
 def file_digest(path: Path) -> str:
