@@ -329,3 +329,44 @@ def test_a_bad_deploy_block_is_reported_with_its_lines_by_build_and_deploy(
         run = deployed.cli(verb)
         assert run.code == 2, verb
         assert run.err.splitlines() == lines, verb
+
+
+def test_with_the_build_s_change_manifest_only_what_is_uploaded_is_read(
+        deployed: Deployed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsgen.deploy import local
+
+    cache, changes = deployed.site.root / ".newsgen-cache", tmp_path / "changes.json"
+    deployed.site.build(cache=cache, changes=changes)
+    read: list[str] = []
+    digest = local._digest
+    monkeypatch.setattr(local, "_digest", lambda file: read.append(file.name) or digest(file))
+    assert deployed.deploy("--changes", str(changes)).code == 0
+    assert read == [], "every hash from the manifest"
+    before = {p: d for p, d in tree(deployed.site.out).items() if p != ".newsgen-output"}
+    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.site.build(cache=cache, changes=changes)
+    after = {p: d for p, d in tree(deployed.site.out).items() if p != ".newsgen-output"}
+    changed = sorted(p for p in after if before.get(p) != after[p])
+    mark = deployed.s3.mark()
+    run = deployed.deploy("--changes", str(changes))
+    assert run.code == 0, run.err
+    assert sorted(uploaded(deployed.s3.events(mark, deployed.prefix))) == changed
+    assert deployed.objects() == after and read == []
+    assert json.loads(changes.read_text())["written"] == changed, "the manifest and the deploy agree"
+
+    deployed.site.article("a", headline="Kim recebe Shoigu", body="Outra correção.")
+    deployed.site.build()  # without the cache: the manifest now describes another output
+    run = deployed.deploy("--changes", str(changes))
+    assert run.code == 0 and "describes another build" in run.err and len(read) == len(after)
+
+
+def test_an_output_left_half_updated_is_not_deployed(deployed: Deployed) -> None:
+    cache = deployed.site.root / ".newsgen-cache"
+    deployed.site.build(cache=cache)
+    (cache / "state").unlink()  # what an update killed while it renamed files leaves (BuildCache.mark_dirty)
+    (cache / "dirty").touch()
+    run = deployed.deploy()
+    assert run.code == 2 and "partly updated" in run.err and "newsgen build" in run.err
+    assert deployed.objects() == {}
+    deployed.site.build(cache=cache)
+    assert not (cache / "dirty").exists() and deployed.deploy().code == 0

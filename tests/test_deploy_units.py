@@ -265,7 +265,7 @@ def test_a_file_changed_after_hashing_is_not_uploaded(tmp_path: Path) -> None:
     assert list(files) == ["index.html"], "no marker, no symbolic link"
     assert read_checked(files["index.html"]) == b"<p>um</p>"
     (tmp_path / "index.html").write_text("<p>do</p>")
-    with pytest.raises(DeployError, match="index.html changed while deploying"):
+    with pytest.raises(DeployError, match="index.html is not what was hashed"):
         read_checked(files["index.html"])
 
 

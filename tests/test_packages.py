@@ -16,7 +16,8 @@ MAY_IMPORT = {
     "pipeline": {"core", "io", "incremental"},
     "preview": {"core", "io", "incremental", "pipeline", "preview"},
     "deploy": {"core", "io", "deploy"},
-    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy"},
+    "starter": {"core"},
+    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy", "starter", "theme"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -111,6 +111,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--trust-manifest", action="store_true",
                    help="skip listing the bucket to check the deploy manifest against it (quicker for big sites)")
     p.add_argument("-j", "--jobs", type=int, metavar="N", default=16, help="requests in flight (default: 16)")
+    p.add_argument("--changes", type=Path, metavar="FILE",
+                   help="the change manifest of the build (newsgen build --changes FILE): its hashes spare "
+                   "reading the whole output")
+    p = verbs.add_parser("init", parents=[site], help="start a new site in DIR, ready to build and publish",
+                         description="Write a new site into DIR (default: the current folder): newsgen.yaml with "
+                         "comments, one sample article, .gitignore, requirements.txt, a GitHub Actions workflow that "
+                         "builds and deploys it, and a README for the newsroom. Files already there are left as "
+                         "they are. Then: newsgen build -C DIR.")
+    p.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                   help="the new site's folder (made if missing)")
+    p = verbs.add_parser("theme", parents=[site], help="list the theme's files, or copy one into the site to change it",
+                         description="Without FILE, list the theme's templates and static files (those the site "
+                         "overrides marked). With FILE (e.g. templates/article.html), copy it into the site, where "
+                         "it overrides the theme's: edit the copy.")
+    p.add_argument("file", nargs="?", metavar="FILE", help="a file of the theme, as listed")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
                          description="Write content/<section>/<date>-<slug>.md stamped with the current time "
                          "and print its path. The article is a draft until you set draft: false.")
@@ -142,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args, site_dir)
         if args.verb == "deploy":
             return _deploy(args, site_dir)
+        if args.verb == "init":
+            return _init(args, site_dir)
+        if args.verb == "theme":
+            return _theme(args, site_dir)
         if args.jobs < 1:
             raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
         building = args.verb == "build"
@@ -303,13 +322,63 @@ def _deploy(args: argparse.Namespace, site_dir: Path) -> int:
     options = DeployOptions(
         site_dir=site_dir, output=args.output or site_dir / "build", bucket=args.bucket, prefix=args.prefix,
         endpoint=args.endpoint, region=args.region, dry_run=args.dry_run, trust_manifest=args.trust_manifest,
-        jobs=args.jobs, environ=os.environ, home=Path.home(),
+        jobs=args.jobs, environ=os.environ, home=Path.home(), changes=args.changes,
     )
     try:
         deploy(options, sys.stdout, sys.stderr, quiet=getattr(args, "quiet", False))
     except KeyboardInterrupt:
         print("newsgen: deploy interrupted; run it again to finish (nothing half-done is claimed)", file=sys.stderr)
         return 1
+    return 0
+
+
+def _init(args: argparse.Namespace, site_dir: Path) -> int:
+    from zoneinfo import ZoneInfo
+
+    from newsgen.starter import WORKFLOW, starter_files, write_site
+
+    target = site_dir / args.directory
+    now = clock().astimezone(ZoneInfo("Europe/Lisbon"))
+    files = starter_files(now, newsgen.__version__, with_next="next" in _verbs())
+    written, kept = write_site(target, files)
+    if not getattr(args, "quiet", False):
+        shown = os.path.relpath(target)
+        print(f"new site in {shown}/: {', '.join(written)}")
+        if kept:
+            print(f"left as they were: {', '.join(kept)}")
+        where = "" if shown == "." else f" -C {shown}"
+        print(f"next: newsgen serve{where} (the preview), newsgen build{where}; then commit and push: "
+              f"{WORKFLOW} publishes it (its README says how)")
+    return 0
+
+
+def _verbs() -> tuple[str, ...]:
+    """The verbs this newsgen knows."""
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return tuple(action.choices)
+
+
+def _theme(args: argparse.Namespace, site_dir: Path) -> int:
+    from newsgen.io.sources import walk_names
+    from newsgen.theme import THEME
+
+    files = [f"{folder}/{name}" for folder in ("templates", "static") for name in walk_names(THEME / folder)]
+    if args.file is None:
+        for name in files:
+            print(f"{name}  (overridden by the site)" if (site_dir / name).is_file() else name)
+        return 0
+    name = args.file.strip("/")
+    if name not in files:
+        raise UsageError(message=f"{args.file} is not a file of the theme; newsgen theme lists them")
+    target = site_dir / name
+    if target.exists():
+        raise UsageError(message=f"{os.path.relpath(target)} already exists: the site already overrides it")
+    why = refusal(target.parent, os.path.realpath(site_dir)) if target.parent.exists() else None
+    if why is not None:  # never write through a symlink out of the site
+        raise ContentError([Problem(os.path.dirname(name), 0, why)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes((THEME / name).read_bytes())
+    print(os.path.relpath(target))
     return 0
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -29,16 +29,23 @@ class LocalFile(NamedTuple):
     headers: Headers
 
 
-def scan_output(output: Path, rules: Sequence[CacheRule] = ()) -> dict[str, LocalFile]:
+def scan_output(
+    output: Path, rules: Sequence[CacheRule] = (), known: Mapping[str, tuple[str, int]] | None = None,
+) -> dict[str, LocalFile]:
     """Every regular file of a newsgen output folder, by path, sorted; refuse a folder that
-    is not one (no ``.newsgen-output`` marker): deploying it would delete the site."""
+    is not one (no ``.newsgen-output`` marker): deploying it would delete the site. Files
+    *known* (the build's change manifest: SHA-256 and size) are not read here; each is
+    checked against what it claims when uploaded (`read_checked`)."""
     if not (output / MARKER).is_file():
         raise UsageError(message=f"{os.path.relpath(output)} is not a newsgen build (no {MARKER} file): "
                          "run newsgen build first, or name the output with -o")
     found = sorted(_regular_files(output, ""))
     paths = frozenset(path for path, _ in found)
+    known = known or {}
+    unknown = [file for path, file in found if path not in known]
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        digests = list(pool.map(_digest, (file for _, file in found)))
+        hashed = dict(zip(unknown, pool.map(_digest, unknown), strict=True))
+    digests = [_known(known.get(path)) or hashed[file] for path, file in found]
     return {
         path: LocalFile(path, file, size, sha256, headers_for(path, paths, rules))
         for (path, file), (size, sha256) in zip(found, digests, strict=True)
@@ -50,7 +57,8 @@ def read_checked(local: LocalFile) -> bytes:
     writing the output during a deploy): the manifest would otherwise record a lie."""
     data = local.file.read_bytes()
     if len(data) != local.size or hashlib.sha256(data).hexdigest() != local.sha256:
-        raise DeployError(message=f"{local.path} changed while deploying: let the build finish, then deploy again")
+        raise DeployError(message=f"{local.path} is not what was hashed (it changed after the build or while "
+                          "deploying): let the build finish, then deploy again")
     return data
 
 
@@ -64,6 +72,10 @@ def _regular_files(folder: Path, relative: str) -> Iterator[tuple[str, Path]]:
                 yield from _regular_files(Path(entry.path), path + "/")
             elif entry.is_file(follow_symlinks=False) and path not in SKIPPED:
                 yield path, Path(entry.path)
+
+
+def _known(entry: tuple[str, int] | None) -> tuple[int, str] | None:
+    return (entry[1], entry[0]) if entry is not None else None
 
 
 def _digest(file: Path) -> tuple[int, str]:

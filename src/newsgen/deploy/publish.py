@@ -8,6 +8,7 @@ failure, Ctrl-C, a killed runner) is finished by the next one.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsgen.core.errors import UsageError
+from newsgen.deploy.changes import build_hashes
 from newsgen.deploy.credentials import find_credentials
 from newsgen.deploy.local import LocalFile, read_checked, scan_output
 from newsgen.deploy.manifest import (MANIFEST, MANIFEST_HEADERS, PENDING, PENDING_HEADERS, dump_manifest,
@@ -24,6 +27,8 @@ from newsgen.deploy.plan import Plan, make_plan, purge_urls, remembered, remote_
 from newsgen.deploy.purge import command, run_hook
 from newsgen.deploy.settings import Target, load_settings, target
 from newsgen.deploy.store import Bucket
+from newsgen.io.layout import CACHE_DIR
+from newsgen.io.lock import cut_short
 
 DEFAULT_JOBS = 16
 
@@ -42,6 +47,9 @@ class DeployOptions:
     """Skip the listing that checks the manifest against the bucket (quicker for a big site)."""
     jobs: int = DEFAULT_JOBS
     """Requests in flight."""
+    changes: Path | None = None
+    """The build's change manifest (``newsgen build --changes FILE``): its hashes spare
+    reading the whole output, when it describes this output."""
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Where credentials and the region are looked for (the CLI passes ``os.environ``)."""
     home: Path = Path("~")
@@ -63,7 +71,11 @@ def deploy(options: DeployOptions, out: TextIO, err: TextIO, quiet: bool = False
     base_url, settings = load_settings(options.site_dir)
     where = target(settings, options.bucket, options.prefix, options.endpoint, options.region)
     hook = command(settings.purge_hook, options.site_dir) if settings.purge_hook else None
-    local = scan_output(options.output, settings.cache_rules)
+    why = cut_short(options.site_dir / CACHE_DIR)
+    if why:
+        raise UsageError(message=f"refusing to deploy {os.path.relpath(options.output)}: {why}; run newsgen build first")
+    known = build_hashes(options.changes, options.output, err) if options.changes is not None else None
+    local = scan_output(options.output, settings.cache_rules, known)
     plan = _run(_deploy(options, where, local, err if options.dry_run and not quiet else None))
     urls = tuple(purge_urls(base_url, plan.purge_paths()))
     for url in urls:

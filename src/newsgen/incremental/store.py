@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 import newsgen
 from newsgen.incremental.bodies import Bodies
 from newsgen.incremental.errors import CacheError
-from newsgen.io.lock import LOCK
+from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
+from newsgen.io.lock import DIRTY, LOCK
 from newsgen.io.scanning import Signature
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-CACHE_DIR = ".newsgen-cache"
 FORMAT = 9
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
@@ -129,13 +129,13 @@ class BuildCache:
         """Before the output changes in place: until `clean`, no build may trust what the
         index says the output holds (an interrupted update is then rewritten whole)."""
         (self.folder / "state").unlink(missing_ok=True)
-        (self.folder / "dirty").touch()
+        (self.folder / DIRTY).touch()
 
     def dirty(self) -> bool:
-        return (self.folder / "dirty").exists()
+        return (self.folder / DIRTY).exists()
 
     def clean(self) -> None:
-        (self.folder / "dirty").unlink(missing_ok=True)
+        (self.folder / DIRTY).unlink(missing_ok=True)
 
     # --- index -------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ it never reads, and the file that marks an output folder as newsgen's. Standard 
 only: the no-op check reads it before any heavy import."""
 from __future__ import annotations
 
+CACHE_DIR = ".newsgen-cache"
+"""The build cache, in the site folder (`newsgen.incremental.store`)."""
 SOURCE_DIRS = ("content", "templates", "static")
 """A site folder: its config file and the folders a build reads."""
 EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
