@@ -31,7 +31,7 @@ from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
-from newsgen.incremental.changes import baseline, contents_after, note_changes, note_unchanged, recorded
+from newsgen.incremental.changes import ChangeNote, note_unchanged
 from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.noop import noop
@@ -199,18 +199,17 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     # The output the index describes, by the token its marker names: also after a CI job
     # restored it with the cache (every inode and mtime new).
     trusted = store is not None and index.output_token != "" and output_token(output, MARKER) == index.output_token
-    last_contents = recorded(store) if options.changes is not None else None
-    since = baseline(options, last_contents) if options.changes is not None else None
+    note = ChangeNote(options, store) if options.changes is not None else None  # reads --since before writing
     written = functools.partial(_written, output) if trusted else None
     gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, digests)
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
     previous = index.outputs if trusted else None
     token = token_of(gathered.plan, search_key)
-    hashes: dict[str, tuple[str, int]] | None = {} if options.changes is not None else None
     try:
         rewritten = publish(
-            gathered.plan, output, previous, index.search if trusted else None, search_key, options, store, hashes, token,
+            gathered.plan, output, previous, index.search if trusted else None, search_key, options, store,
+            note.hashes if note is not None else None, token,
         )
     except PartialUpdate as exc:
         raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
@@ -234,11 +233,10 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
             store.discard()
             said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
             result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
-    if options.changes is not None and hashes is not None:
-        described = last_contents if trusted and last_contents is not None and last_contents.token == index.output_token else None
-        contents = contents_after(output, [item.file for item in gathered.plan], hashes, described, index.search == search_key)
+    if note is not None:
         try:
-            note_changes(store, options.changes, token, contents, since, gathered.site.config.base_url)
+            note.write(output, [item.file for item in gathered.plan], index.output_token if trusted else "",
+                       index.search == search_key, token, gathered.site.config.base_url)
         except OSError as exc:
             raise WriteError(message=f"{exc.strerror or exc}: {_shown(exc.filename or options.changes)}; the site is built, "
                              "but its change manifest is not written") from None

@@ -95,6 +95,28 @@ def note_changes(
         store.save(CONTENTS, Contents(token, contents, base_url))
 
 
+class ChangeNote:
+    """A build's change manifest, from the build's start (the baseline, read before anything
+    is written) to its end (`write`); *hashes* receives those of the files the build writes."""
+
+    def __init__(self, options: BuildOptions, store: BuildCache | None) -> None:
+        assert options.changes is not None
+        self.changes = options.changes
+        self.store = store
+        self.last = recorded(store)
+        self.since = baseline(options, self.last)
+        self.hashes: dict[str, tuple[str, int]] = {}
+
+    def write(self, output: Path, planned: Collection[str], described: str, search_kept: bool, token: str,
+              base_url: str) -> None:
+        """Write the manifest of *output*, now marked *token*. *described*: the token of the
+        output the build started from, if it trusted it (``""``: it did not); the cache's
+        record gives the hashes of the files it left only if it describes that output."""
+        kept = self.last if described and self.last is not None and self.last.token == described else None
+        contents = contents_after(output, planned, self.hashes, kept, search_kept)
+        note_changes(self.store, self.changes, token, contents, self.since, base_url)
+
+
 def note_unchanged(options: BuildOptions) -> bool:
     """After a build found nothing to do: write its manifest if the cache's record describes
     the output (the last build wrote a manifest too), and say so; False: the engine must

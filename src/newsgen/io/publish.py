@@ -85,10 +85,11 @@ def publish(
 ) -> int:
     """Write what changed of *plan* into *output*, whose files were made from the keys
     *previous* (None: unknown) and whose search index from *indexed*; index for search
-    when *search* (its key) is set; mark it with `token_of` the plan. *trust* is told while
-    the output changes in place; *hashes*, if given, receives the SHA-256 of every file of
-    the plan written; *token*: `token_of` the plan, if the caller has it. Returns how many files were made. An `OSError` names the output file
-    at fault; `PartialUpdate` says the output could not be put back."""
+    when *search* (its key) is set; mark it with *token* (`token_of` the plan, worked out
+    here if not given). *trust* is told while the output changes in place; *hashes*, if
+    given, receives the SHA-256 and size of every file of the plan written. Returns how
+    many files were made. An `OSError` names the output file at fault; `PartialUpdate`
+    says the output could not be put back."""
     reserved = next((item.file for item in plan if item.file.split("/")[0] == INDEX_DIR), None) if search else None
     if reserved:
         raise ContentError([Problem(reserved, 0, f"{INDEX_DIR}/ is reserved for the search index")])
