@@ -1,0 +1,1 @@
+"""Everything that touches the disk or runs a tool (DESIGN.md, "Packages")."""
