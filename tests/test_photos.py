@@ -17,6 +17,7 @@ from PIL import Image, ImageCms, ImageDraw
 from PIL.ExifTags import GPS, IFD, Base
 
 import newsgen.core
+from newsgen.cli import main
 from newsgen.core.picture_html import SIZES, picture, schema_images, social_meta
 from newsgen.core.pictures import LADDER, PhotoSet, PhotoText, Source, crop_box, feedback, ladder_widths, plan
 from newsgen.io import photos
@@ -301,6 +302,14 @@ def test_animations_pass_through_and_still_gifs_become_graphics(tmp_path: Path) 
     assert inspect(tmp_path / "anim.gif").kind == "original"
     still = planned(tmp_path / "still.gif")
     assert still.source.kind == "graphic" and still.fallback.format == "png"
+
+
+def test_version_names_the_image_encoders(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("newsgen ") and "WebP " in out and ("AVIF " in out if avif_available() else "AVIF unavailable" in out)
 
 
 def test_the_core_does_no_io() -> None:
