@@ -3,6 +3,7 @@ makes: every format and width, upright, in sRGB, without EXIF or GPS, with the c
 from __future__ import annotations
 
 import ast
+import io
 import json
 import math
 import shutil
@@ -23,7 +24,7 @@ from newsgen.core.pictures import LADDER, PhotoSet, PhotoText, Source, crop_box,
 from newsgen.io import photos
 from newsgen.io.photo_metadata import xmp_packet
 from newsgen.io.photo_store import MediaStore, ensure
-from newsgen.io.photos import avif_available, inspect
+from newsgen.io.photos import avif_available, inspect, plan_photo
 
 TEXT = PhotoText(credit="KCNA via KNS/AP", caption='Kim e Shoigu em «Pyongyang» & <amigos> "x"', rights="© AP 2025")
 SERIAL = "SERIAL-4711-SECRET"
@@ -63,7 +64,7 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (600, 400), orientation: int
 
 
 def planned(file: Path, lead: bool = False, text: PhotoText = TEXT, focus: tuple[float, float] = (0.5, 0.5)) -> PhotoSet:
-    return plan(f"images/{file.name}", inspect(file), text, focus, lead=lead, avif=avif_available())
+    return plan_photo(file, f"images/{file.name}", text, focus, lead=lead)
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +150,19 @@ def test_the_exif_orientation_is_applied(tmp_path: Path) -> None:
         assert image.size == (400, 600)
         red, green, blue = image.convert("RGB").getpixel((390, 10))  # type: ignore[misc]
         assert red > 200 and green < 60 and blue < 60
+
+
+def test_a_small_copy_decodes_a_jpeg_at_a_fraction_of_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[tuple[int, int]] = []
+    real = photos.to_srgb
+    monkeypatch.setattr(photos, "to_srgb", lambda image: decoded.append(image.size) or real(image))
+    photo = planned(camera_jpeg(tmp_path / "big.jpg", (2400, 1600)))
+    smallest = photo.ladder[0]
+    made: dict[str, bytes] = {}
+    photos.make((tmp_path / "big.jpg").read_bytes(), 2400, [(smallest, TEXT)], lambda r, data: made.update({r.name: data}))
+    assert decoded == [(300, 200)]  # JPEG's 1/8 scale: the 2400 px are never decoded
+    with Image.open(io.BytesIO(made[smallest.name])) as image:
+        assert image.size == (240, 160)
 
 
 def test_a_cmyk_image_is_converted_through_its_profile(tmp_path: Path) -> None:

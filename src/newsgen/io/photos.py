@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, PngImagePlugin, features
 
-from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoText, Rendition, Source
+from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoSet, PhotoText, Rendition, Source, plan
 from newsgen.io.photo_metadata import xmp_packet
 from newsgen.media import image_size
 
@@ -80,6 +80,13 @@ def inspect(file: Path) -> Source:
         return Source(digest, width, height, "original", size,
                       (f"cannot read the image ({error or type(error).__name__}); published as is",))
     return Source(digest, width, height, kind, size, notes)
+
+
+def plan_photo(file: Path, src: str, text: PhotoText = PhotoText(), focus: tuple[float, float] = (0.5, 0.5),
+               *, lead: bool = False) -> PhotoSet:
+    """`inspect` then `core.pictures.plan`, with AVIF when this Pillow can encode it. (The
+    engine should keep each `Source` by the file's signature: inspecting decodes the file.)"""
+    return plan(src, inspect(file), text, focus, lead=lead, avif=avif_available())
 
 
 def make(data: bytes, width: int, files: Iterable[tuple[Rendition, PhotoText]],
