@@ -137,6 +137,7 @@ def test_the_xmp_packet_is_well_formed_whatever_the_text() -> None:
     assert root.findtext(".//dc:description/rdf:Alt/rdf:li", namespaces=XMP_NS) == "bell ]]> <!--"
     assert root.find(".//dc:rights", XMP_NS) is None
     assert xmp_packet(PhotoText()) == b""
+    assert len(xmp_packet(PhotoText(caption="«" * 40_000))) < 65_000  # fits a JPEG's XMP segment
 
 
 def test_the_exif_orientation_is_applied(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ NS = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_CHARS = 2000
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -52,4 +53,6 @@ def _q(prefix: str, name: str) -> str:
 
 
 def _clean(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    """*value* without what XML cannot hold, at most 2,000 characters (IPTC's caption limit;
+    a JPEG's XMP segment holds 64 KB in all)."""
+    return _NOT_XML.sub("", value)[:MAX_CHARS]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeErr
 SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 MODES = frozenset({"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "CMYK", *SIXTEEN_BIT})
 ORIENTATION = 0x0112
+_OPENING = threading.Lock()
 REDUCING_GAP = 3.0
 """Shrink by whole factors (box filter) until 3× the target, then Lanczos: as sharp as
 Lanczos all the way (Pillow's documentation: "indistinguishable"), and faster."""
@@ -59,7 +61,7 @@ def inspect(file: Path) -> Source:
         return Source(digest, *dims, "original", size, () if dims[0] else ("an SVG without width and height",))
     width = height = 0
     try:
-        with warnings.catch_warnings():
+        with _OPENING, warnings.catch_warnings():  # the warnings filter is process-wide
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
         with image:
@@ -94,6 +96,8 @@ def make(data: bytes, width: int, files: Iterable[tuple[Rendition, PhotoText]],
     """Encode *files* (renditions of one source whose upright width is *width*, each with the
     text to embed) from the source's bytes *data*; hand each to *write*. Returns the count."""
     files = list(files)
+    if not files:
+        return 0
     need = max(r.width / (r.box[2] - r.box[0]) for r, _ in files)
     base = _decode(data, need)
     scale = base.width / width
