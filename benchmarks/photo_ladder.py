@@ -45,7 +45,7 @@ def _content(v: float) -> float:
 
 
 PLACEMENTS: dict[str, Callable[[float], float]] = {
-    "lead": lambda v: v if v < 640 else min(v - 48, 736),
+    "lead": lambda v: v - 32 if v < 640 else min(v - 48, 736),
     "front-lead": lambda v: v if v < 640 else (_content(v) if v < 896 else (_content(v) - 32) * 0.6),
     "card": lambda v: 104 if v < 640 else ((_content(v) - 24) / 2 if v < 1024 else (_content(v) - 48) / 3),
     "related": lambda v: 104 if v < 640 else ((_content(v) - 24) / 2 if v < 1024 else (_content(v) - 72) / 4),

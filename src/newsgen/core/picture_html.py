@@ -21,9 +21,11 @@ Url = Callable[[str], str]
 # 1152 px from 75em (1200 px) up. When a slot is capped by the text measure (`.article-body`
 # is 65ch), the size given is the cap of the slot around it: a little more, never less.
 SIZES: dict[Placement, str] = {
-    # article.html `.figure-lead` in `.story` (max-width 46rem): bleeds to the screen's
-    # edges below 40em (margin 0 -1rem), then the column, at most 736 px (from 49em).
-    "lead": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), 100vw",
+    # article.html `.figure-lead` in `.story` (max-width 46rem): the column, at most 736 px
+    # (from 49em). Its margin 0 -1rem would bleed it to the screen's edges below 40em, but
+    # the later `.figure { margin: 0 0 1.5rem }` wins (same specificity): when the theme
+    # fixes that, this becomes 100vw below 40em (tests/test_photo_sizes.py will say so).
+    "lead": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
     # `.figure` (and Markdown images in `.article-body`) in `.story`: the column.
     "figure": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
     # home/section `.card-lead .card-media`: edge to edge below 40em, the content width up
