@@ -12,7 +12,7 @@ from newsgen.core.picture_html import SIZES
 from conftest import CONFIG, SiteDir, new_page, png, serve_directory
 
 pytestmark = pytest.mark.browser
-VIEWPORTS = (320, 360, 412, 430, 640, 700, 800, 896, 1000, 1024, 1100, 1200, 1280, 1440, 1920)
+VIEWPORTS = (360, 412, 700, 800, 960, 1100, 1280, 1920)  # each span between site.css breakpoints
 # Each placement: the page, and the image's selector on it.
 PLACES = {
     "lead": ("article", ".figure-lead img"),
