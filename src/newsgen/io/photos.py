@@ -43,7 +43,7 @@ def avif_available() -> bool:
 
 
 def codecs() -> str:
-    """``WebP 1.6.0, AVIF 1.4.2`` (or ``AVIF unavailable``): for ``newsgen --version``."""
+    """``Pillow 13.0.0 (WebP 1.6.0, AVIF 1.4.2)``, or ``AVIF unavailable``: for ``--version``."""
     from PIL import __version__
 
     avif = f"AVIF {features.version('avif')}" if features.check("avif") else "AVIF unavailable"
