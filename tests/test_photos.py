@@ -17,11 +17,13 @@ from PIL import Image, ImageCms, ImageDraw
 from PIL.ExifTags import GPS, IFD, Base
 
 from newsgen.cli import main
+from newsgen.core.urls import url_path
+from newsgen.core.photoplan import Wanted
 from newsgen.core.picture_html import SIZES, picture, schema_images, social_meta
 from newsgen.core.pictures import LADDER, PhotoSet, PhotoText, Source, crop_box, feedback, ladder_widths, plan
 from newsgen.io import photos
 from newsgen.io.photo_metadata import xmp_packet
-from newsgen.io.photo_store import MediaStore, ensure
+from newsgen.io.photo_store import MediaStore, ensure, wanted_of
 from newsgen.io.photos import avif_available, inspect, plan_photo
 
 TEXT = PhotoText(credit="KCNA via KNS/AP", caption='Kim e Shoigu em «Pyongyang» & <amigos> "x"', rights="© AP 2025")
@@ -72,7 +74,7 @@ def encoded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PhotoSet, M
     source = camera_jpeg(root / "kim.jpg")
     photo = planned(source, lead=True)
     store = MediaStore(root / "store")
-    result = ensure(store, [(source, photo)])
+    result = ensure(store, pairs([(source, photo)]))
     assert result.problems == () and result.files == len(photo.files()) == len(FORMATS) * 4 + 4
     return source, photo, store
 
@@ -144,7 +146,7 @@ def test_the_exif_orientation_is_applied(tmp_path: Path) -> None:
     photo = planned(camera_jpeg(tmp_path / "side.jpg", orientation=6))
     assert (photo.source.width, photo.source.height) == (400, 600)
     store = MediaStore(tmp_path / "store")
-    ensure(store, [(tmp_path / "side.jpg", photo)])
+    ensure(store, pairs([(tmp_path / "side.jpg", photo)]))
     with Image.open(store.path(photo.fallback.name)) as image:
         assert image.size == (400, 600)
         red, green, blue = image.convert("RGB").getpixel((390, 10))  # type: ignore[misc]
@@ -175,7 +177,7 @@ def test_a_cmyk_image_is_converted_through_its_profile(tmp_path: Path) -> None:
     photo = planned(tmp_path / "print.jpg")
     assert any("CMYK" in note and "through its colour profile" in note for note in photo.source.notes)
     store = MediaStore(tmp_path / "store")
-    ensure(store, [(tmp_path / "print.jpg", photo)])
+    ensure(store, pairs([(tmp_path / "print.jpg", photo)]))
     with Image.open(store.path(photo.fallback.name)) as out:
         scale = out.width / image.width
         got = [out.getpixel((round((40 * i + 20) * scale), round(20 * scale))) for i in range(len(patches))]
@@ -192,22 +194,22 @@ def test_a_sixteen_bit_image_is_converted_to_eight(tmp_path: Path) -> None:
     photo = planned(tmp_path / "scan.png")
     assert photo.source.kind == "graphic" and any("16-bit" in note for note in photo.source.notes)
     store = MediaStore(tmp_path / "store")
-    ensure(store, [(tmp_path / "scan.png", photo)])
+    ensure(store, pairs([(tmp_path / "scan.png", photo)]))
     with Image.open(store.path(photo.fallback.name)) as out:
         assert out.format == "PNG" and out.mode == "RGB"
         assert [out.getpixel((x, 16))[0] for x in (0, 128, 255)] == [0, 128, 255]  # type: ignore[index]
 
 
-def test_a_truncated_file_is_a_warning_and_published_as_is(tmp_path: Path) -> None:
+def test_a_truncated_file_is_an_error_never_published(tmp_path: Path) -> None:
+    """Its bytes would carry its GPS block: the editor must replace it."""
     whole = camera_jpeg(tmp_path / "whole.jpg").read_bytes()
     (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) * 2 // 3])
     photo = planned(tmp_path / "cut.jpg", lead=True)
-    assert photo.source.kind == "original" and not photo.processed and photo.files() == ()
-    problems = feedback(photo, "content/mundo/kim.md", 8, lead=True)
-    assert all(p.severity == "warning" and (p.path, p.line) == ("content/mundo/kim.md", 8) for p in problems)
-    assert any("images/cut.jpg: cannot read the image" in p.message for p in problems)
-    assert ensure(MediaStore(tmp_path / "store"), [(tmp_path / "cut.jpg", photo)]).files == 0
-    assert picture(photo, "lead", "Kim", lambda p: "/" + p).startswith('<img src="/images/cut.jpg"')
+    assert photo.source.kind == "broken" and not photo.processed and photo.files() == ()
+    assert photo.source.gps  # what publishing it as it is would have leaked
+    problems = feedback(photo.src, photo.source, "content/mundo/kim.md", 8, lead=True)
+    assert [(p.severity, p.path, p.line, p.message) for p in problems] == [
+        ("error", "content/mundo/kim.md", 8, "images/cut.jpg: the file is cut short: replace it")]
 
 
 def test_a_decompression_bomb_is_refused_without_decoding(tmp_path: Path) -> None:
@@ -218,7 +220,7 @@ def test_a_decompression_bomb_is_refused_without_decoding(tmp_path: Path) -> Non
             struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data)) for kind, data in chunks)
         (tmp_path / "bomb.png").write_bytes(png)
         source = inspect(tmp_path / "bomb.png")
-        assert source.kind == "original" and "too large to process" in source.notes[0]
+        assert source.kind == "broken" and "too large to decode safely" in source.notes[0]
 
 
 def test_a_rebuild_encodes_only_new_or_changed_pictures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,12 +230,12 @@ def test_a_rebuild_encodes_only_new_or_changed_pictures(tmp_path: Path, monkeypa
     a, b = camera_jpeg(tmp_path / "a.jpg", (300, 200)), camera_jpeg(tmp_path / "b.jpg", (320, 200))
     store = MediaStore(tmp_path / "store")
     first = [(a, planned(a)), (b, planned(b))]
-    assert ensure(store, first).files == len(encodes) == 2 * 2 * len(FORMATS)
+    assert ensure(store, pairs(first)).files == len(encodes) == 2 * 2 * len(FORMATS)
     encodes.clear()
-    assert ensure(store, [(a, planned(a)), (b, planned(b))]).files == 0 and encodes == []
+    assert ensure(store, pairs([(a, planned(a)), (b, planned(b))])).files == 0 and encodes == []
     scene((320, 200)).rotate(180).save(b, quality=90)  # b replaced; a's credit corrected
     again = [(a, planned(a, text=PhotoText(credit="AP"))), (b, planned(b))]
-    assert ensure(store, again).files == len(encodes) == 2 * 2 * len(FORMATS)
+    assert ensure(store, pairs(again)).files == len(encodes) == 2 * 2 * len(FORMATS)
     assert store.prune(r.name for _, photo in again for r in photo.files()) == 2 * 2 * len(FORMATS)
 
 
@@ -242,7 +244,7 @@ def test_the_bytes_are_the_same_for_any_number_of_jobs(tmp_path: Path) -> None:
     made = {}
     for jobs in (1, 2):
         store, calls = MediaStore(tmp_path / f"store-{jobs}"), []
-        ensure(store, [(f, planned(f)) for f in files], jobs=jobs, progress=lambda *a: calls.append(a))
+        ensure(store, pairs([(f, planned(f)) for f in files]), jobs=jobs, progress=lambda *a: calls.append(a))
         assert sorted(calls) == [("photos", n, 3) for n in (1, 2, 3)]
         made[jobs] = {p.name: p.read_bytes() for p in store.root.iterdir()}
     assert made[1] == made[2] and len(made[1]) == 3 * 2 * len(FORMATS)  # 240 and the source's width
@@ -250,12 +252,12 @@ def test_the_bytes_are_the_same_for_any_number_of_jobs(tmp_path: Path) -> None:
 
 def test_the_markup_matches_the_layout_and_every_url_resolves(encoded: tuple[Path, PhotoSet, MediaStore]) -> None:
     _, photo, store = encoded
-    lead = picture(photo, "lead", 'Kim "e" <Shoigu>', lambda p: "/" + p)
+    lead = picture(photo, "lead", 'Kim "e" <Shoigu>', lambda p: "/" + url_path(p))
     assert 'fetchpriority="high"' in lead and "loading=" not in lead
     assert 'alt="Kim &quot;e&quot; &lt;Shoigu&gt;"' in lead and f'sizes="{SIZES["lead"]}"' in lead
     assert f'width="{photo.fallback.width}" height="{photo.fallback.height}"' in lead
     assert lead.count("<source ") == len(FORMATS) - 1 and '<source type="image/webp"' in lead
-    card = picture(photo, "card", "", lambda p: "/" + p)
+    card = picture(photo, "card", "", lambda p: "/" + url_path(p))
     assert 'loading="lazy" decoding="async"' in card and "fetchpriority" not in card
     urls = [candidate.split()[0] for srcset in _attributes(lead, "srcset") for candidate in srcset.split(", ")]
     assert len(urls) == len(photo.ladder)
@@ -266,8 +268,8 @@ def test_paths_are_percent_encoded(tmp_path: Path) -> None:
     svg = tmp_path / "mapa.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"/>')
     photo = plan("images/mapa da região, 2025.svg", inspect(svg))
-    html = picture(photo, "figure", "Mapa", lambda p: "/" + p)
-    assert html == ('<img src="/images/mapa%20da%20regi%C3%A3o%2C%202025.svg" alt="Mapa" width="300" '
+    html = picture(photo, "figure", "Mapa", lambda p: "/" + url_path(p))
+    assert html == ('<img src="/images/mapa%20da%20regi%C3%A3o,%202025.svg" alt="Mapa" width="300" '
                     'height="200" loading="lazy" decoding="async">')
 
 
@@ -282,9 +284,9 @@ def test_social_and_schema_crops_keep_the_focus() -> None:
     left = plan("a.jpg", wide, TEXT, (0.0, 0.5), lead=True)
     assert left.social is not None and left.social.name != photo.social.name  # the focus is in the name
     assert left.ladder == photo.ladder  # but not in the ladder's
-    tags = dict((name, content) for _, name, content in social_meta(photo, "Kim", lambda p: "https://x.pt/" + p))
+    tags = dict((name, content) for _, name, content in social_meta(photo, "Kim", lambda p: "https://x.pt/" + url_path(p)))
     assert tags["og:image"] == f"https://x.pt/{photo.social.name}" and tags["og:image:width"] == "1200"
-    objects = schema_images(photo, lambda p: "https://x.pt/" + p)
+    objects = schema_images(photo, lambda p: "https://x.pt/" + url_path(p))
     assert [(o["width"], o["height"]) for o in objects] == [(1200, 675), (1200, 900), (1000, 1000)]
     assert objects[0]["creditText"] == TEXT.credit
 
@@ -299,11 +301,11 @@ def test_names_change_with_every_input_that_changes_the_bytes() -> None:
 
 def test_the_editor_hears_about_small_huge_and_heavy_pictures() -> None:
     small = plan("p.jpg", Source("d", 800, 600, "photo", 1), lead=True)
-    assert [p.message for p in feedback(small, "a.md", 3, lead=True)] == [
+    assert [p.message for p in feedback(small.src, small.source, "a.md", 3, lead=True)] == [
         "p.jpg: a lead image 800 px wide: social cards and Google Discover want 1200 px or more"]
-    assert feedback(small, "a.md", 3) == ()
+    assert feedback(small.src, small.source, "a.md", 3) == ()
     huge = plan("h.jpg", Source("d", 6000, 4500, "photo", 21_500_000), lead=True)
-    assert [p.message for p in feedback(huge, "a.md", 3, lead=True)] == [
+    assert [p.message for p in feedback(huge.src, huge.source, "a.md", 3, lead=True)] == [
         "h.jpg: 27 megapixels (more than 25): resize it before publishing",
         "h.jpg: the file is 21.5 MB (more than 20)"]
 
@@ -323,6 +325,11 @@ def test_version_names_the_image_encoders(capsys: pytest.CaptureFixture[str]) ->
     assert exit.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("newsgen ") and "WebP " in out and ("AVIF " in out if avif_available() else "AVIF unavailable" in out)
+
+
+def pairs(photos: list[tuple[Path, PhotoSet]]) -> list[tuple[Path, Wanted]]:
+    """Every file of each photo with its source, as `ensure` takes them."""
+    return [(file, copy) for file, photo in photos for copy in wanted_of(photo)]
 
 
 def _attributes(html: str, name: str) -> list[str]:

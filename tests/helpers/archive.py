@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta
@@ -157,10 +158,21 @@ def edit(site: SiteDir, path: str, **changes: object) -> None:
     write_article(site, path, **{**ARTICLES[path], **changes})
 
 
+PHOTO = png(1200, 4)
+"""The archive's photographs: as wide as a lead image should be (no warning), and cheap
+to encode (its copies are 240 to 1200 px wide, 1 to 4 px high)."""
+
+
 def write_archive(site: SiteDir) -> None:
     for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
         write_article(site, path, **fields)
-    site.write(EMBARGOED_PHOTO, png(8, 6))
+    site.write("static/images/foto.png", PHOTO)
+    site.write(EMBARGOED_PHOTO, png(1200, 3))
+
+
+def media_urls(html: str) -> set[str]:
+    """The site paths of the photo copies a page points at (``media/…``)."""
+    return set(re.findall(r'/(media/[0-9a-f]{20}-[0-9x]+\.(?:avif|webp|jpg|png))', html))
 
 
 def pages(site: SiteDir) -> dict[str, str]:

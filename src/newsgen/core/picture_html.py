@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from typing import Any, Literal
-from urllib.parse import quote
 
 from newsgen.core.pictures import MIME, Format, PhotoSet
 
 Placement = Literal["lead", "front-lead", "figure", "card", "related", "thumb"]
 Url = Callable[[str], str]
-"""A site path (``media/…``) → the URL to write: the renderer's ``url`` or ``absolute``."""
+"""A site path (``media/…``) → the URL to write, percent-encoded: the renderer's ``url``
+or ``absolute``."""
 
 # The width each placement takes, from theme/static/css/site.css (1rem = 16 px; a media
 # query's em is 16 px too). The page: `.wrap` is at most 75rem wide with 1rem of padding on
@@ -22,10 +22,8 @@ Url = Callable[[str], str]
 # is 65ch), the size given is the cap of the slot around it: a little more, never less.
 SIZES: dict[Placement, str] = {
     # article.html `.figure-lead` in `.story` (max-width 46rem): the column, at most 736 px
-    # (from 49em). Its margin 0 -1rem would bleed it to the screen's edges below 40em, but
-    # the later `.figure { margin: 0 0 1.5rem }` wins (same specificity): when the theme
-    # fixes that, this becomes 100vw below 40em (tests/test_photo_sizes.py will say so).
-    "lead": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
+    # (from 49em); below 40em its margin 0 -1rem bleeds it to the screen's edges.
+    "lead": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), 100vw",
     # `.figure` (and Markdown images in `.article-body`) in `.story`: the column.
     "figure": "(min-width: 49em) 736px, (min-width: 40em) calc(100vw - 3rem), calc(100vw - 2rem)",
     # home/section `.card-lead .card-media`: edge to edge below 40em, the content width up
@@ -75,7 +73,7 @@ def social_meta(photo: PhotoSet, alt: str, absolute: Url) -> tuple[tuple[str, st
     card = photo.social
     if card is None:
         return ()
-    link = absolute(quote(card.name))
+    link = absolute(card.name)
     return (
         ("property", "og:image", link),
         ("property", "og:image:type", MIME[card.format]),
@@ -92,19 +90,21 @@ def meta_tags(tags: tuple[tuple[str, str, str], ...]) -> str:
     return "".join(f'<meta {kind}="{escape(name)}" content="{escape(content)}">\n' for kind, name, content in tags)
 
 
-def schema_images(photo: PhotoSet, absolute: Url) -> list[dict[str, Any]]:
+def schema_images(photo: PhotoSet, absolute: Url, caption: str | None = None) -> list[dict[str, Any]]:
     """JSON-LD ``ImageObject``s: the 16:9, 4:3 and 1:1 crops of a lead image (else its
-    largest copy, else the original), with width, height, caption, credit and copyright."""
+    largest copy, else the original), with width, height, caption (*caption*, else the
+    file's), credit and copyright."""
     text = photo.text
-    extra = {key: value for key, value in (("caption", text.caption), ("creditText", text.credit),
+    shown = text.caption if caption is None else caption
+    extra = {key: value for key, value in (("caption", shown), ("creditText", text.credit),
                                            ("copyrightNotice", text.rights)) if value}
     if photo.schema or photo.processed:
         files = photo.schema or (photo.fallback,)
-        return [{"@type": "ImageObject", "url": absolute(quote(r.name)), "width": r.width, "height": r.height, **extra}
+        return [{"@type": "ImageObject", "url": absolute(r.name), "width": r.width, "height": r.height, **extra}
                 for r in files]
     size = {"width": photo.source.width, "height": photo.source.height} if photo.source.width else {}
-    return [{"@type": "ImageObject", "url": absolute(quote(photo.src)), **size, **extra}]
+    return [{"@type": "ImageObject", "url": absolute(photo.src), **size, **extra}]
 
 
 def _attr(url: Url, path: str) -> str:
-    return escape(url(quote(path)))
+    return escape(url(path))

@@ -19,9 +19,11 @@ from typing import Literal
 from newsgen.core.errors import Problem, warning
 
 Format = Literal["avif", "webp", "jpeg", "png"]
-Kind = Literal["photo", "graphic", "original"]
+Kind = Literal["photo", "graphic", "original", "broken"]
 """``photo``: JPEG fallback; ``graphic`` (PNG, GIF, transparency): PNG fallback;
-``original``: published as it is (SVG, animations, files too large or unreadable)."""
+``original``: published as it is (SVG, animations); ``broken``: never published (a file
+that cannot be read whole, too large to decode safely, or in a colour mode we cannot
+convert): publishing its bytes could leak what its metadata holds."""
 Box = tuple[float, float, float, float]
 
 LADDER = (240, 320, 480, 640, 960, 1440)
@@ -76,6 +78,18 @@ class Source:
     """Bytes."""
     notes: tuple[str, ...] = ()
     """What the editor should hear about: conversions done, or why it is published as is."""
+    gps: bool = False
+    """Whether its metadata (EXIF or XMP) holds a position: never published."""
+    caption: str = ""
+    """The caption the file carries (IPTC or XMP), kept in every copy."""
+    rights: str = ""
+    """The copyright notice the file carries (IPTC or XMP), kept unless the article gives one."""
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Everything a page can show of this source, as plain values (for a digest)."""
+        return (self.digest, self.width, self.height, self.kind, self.size, self.notes, self.gps, self.caption,
+                self.rights)
 
 
 @dataclass(frozen=True)
@@ -140,7 +154,7 @@ def plan(src: str, source: Source, text: PhotoText = PhotoText(), focus: tuple[f
     """The files that publish *source*; *lead* adds the social and JSON-LD crops, *avif*
     says whether the AVIF encoder is there (``newsgen.io.photos.avif_available()``)."""
     focus = (min(max(focus[0], 0.0), 1.0), min(max(focus[1], 0.0), 1.0))
-    if source.kind == "original":
+    if source.kind in ("original", "broken"):
         return PhotoSet(src, source, text, focus)
     stem = _stem(source.digest, text)
     fallback: Format = "png" if source.kind == "graphic" else "jpeg"
@@ -156,6 +170,24 @@ def plan(src: str, source: Source, text: PhotoText = PhotoText(), focus: tuple[f
     social = _crop(crop_stem, source, SOCIAL, SOCIAL[0], focus)
     schema = tuple(_crop(crop_stem, source, ratio, SCHEMA_WIDTH, focus) for ratio in SCHEMA_RATIOS)
     return PhotoSet(src, source, text, focus, ladder, social, schema)
+
+
+def focus_point(text: str) -> tuple[float, float] | None:
+    """A ``focus`` as written: ``0.3,0.4`` or ``30%,40%`` (or ``30% 40%``) → (0.3, 0.4); None unless both are in 0..1."""
+    parts = text.replace(",", " ").split()
+    if len(parts) != 2:
+        return None
+    values = []
+    for part in parts:
+        scale = 100.0 if part.endswith("%") else 1.0
+        try:
+            value = float(part.removesuffix("%")) / scale
+        except ValueError:
+            return None
+        if not 0.0 <= value <= 1.0:
+            return None
+        values.append(value)
+    return values[0], values[1]
 
 
 def ladder_widths(width: int) -> tuple[int, ...]:
@@ -191,11 +223,18 @@ def _stem(*parts: object) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def feedback(photo: PhotoSet, path: str, line: int, *, lead: bool = False) -> tuple[Problem, ...]:
-    """Warnings for the editor, at the article's *path* and *line* (``--strict`` makes them errors)."""
-    source, found = photo.source, []
+def feedback(src: str, source: Source, path: str, line: int, *, lead: bool = False) -> tuple[Problem, ...]:
+    """What the editor hears about the image *src* an article shows, at its *path* and
+    *line*: errors for a file that cannot be published, warnings (``--strict``: errors)
+    for what weakens it."""
+    if source.kind == "broken":
+        return tuple(Problem(path, line, f"{src}: {note}") for note in source.notes)
+    found = []
+    if source.kind == "original" and source.gps:
+        found.append(Problem(path, line, f"{src}: its metadata holds a GPS position and it would be published as it "
+                                         "is (an SVG or an animation): remove the position from the file"))
     notes = list(source.notes)
-    if lead and not photo.processed:
+    if lead and source.kind == "original":
         notes.append("a lead image published as is: social cards and Google Discover need a JPEG, PNG or "
                      "WebP photograph")
     elif lead and source.width < LEAD_MIN_WIDTH:
@@ -206,6 +245,5 @@ def feedback(photo: PhotoSet, path: str, line: int, *, lead: bool = False) -> tu
                      "resize it before publishing")
     if source.size > MAX_BYTES:
         notes.append(f"the file is {source.size / 1e6:.1f} MB (more than {MAX_BYTES // 1_000_000})")
-    for note in notes:
-        found.append(warning(path, line, f"{photo.src}: {note}"))
+    found += [warning(path, line, f"{src}: {note}") for note in notes]
     return tuple(found)

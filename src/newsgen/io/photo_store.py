@@ -1,4 +1,5 @@
 """The encoded copies of photos, kept in the build cache (``.newsgen-cache/media/``).
+Importing it imports no Pillow: a build with nothing to encode never loads it.
 
 A copy's name says everything its bytes depend on (`newsgen.core.pictures`), so a file in
 the store is never stale: `ensure` makes only the names that are missing, so a rebuild
@@ -14,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from newsgen.core.pictures import PhotoSet, PhotoText, Rendition
-from newsgen.core.errors import Problem, warning
-from newsgen.io.photos import DECODE_ERRORS, make
+from newsgen.core.errors import Problem
 from newsgen.core.options import Progress
+from newsgen.core.photoplan import Wanted
+from newsgen.core.pictures import PhotoSet, PhotoText, Rendition
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,15 @@ class MediaStore:
     def has(self, name: str) -> bool:
         return self.path(name).is_file()
 
-    def missing(self, photo: PhotoSet) -> tuple[Rendition, ...]:
-        return tuple(r for r in photo.files() if not self.has(r.name))
+    def names(self) -> set[str]:
+        """The names of every copy in the store (one listing, not a stat per copy)."""
+        try:
+            return {f"media/{entry}" for entry in os.listdir(self.root) if not entry.startswith(".")}
+        except FileNotFoundError:
+            return set()
+
+    def read(self, name: str) -> bytes:
+        return self.path(name).read_bytes()
 
     def write(self, name: str, data: bytes) -> None:
         """Write-and-rename: a crash leaves no half file under a good name."""
@@ -52,7 +60,8 @@ class MediaStore:
         os.replace(temporary, target)
 
     def prune(self, keep: Iterable[str]) -> int:
-        """Delete the copies no longer named in *keep*; returns how many."""
+        """Delete the copies no longer named in *keep* (and what a killed build left half
+        written); returns how many."""
         wanted = {PurePosixPath(name).name for name in keep}
         removed = 0
         for path in self.root.glob("*") if self.root.is_dir() else ():
@@ -73,18 +82,24 @@ class _Job:
     files: tuple[tuple[Rendition, PhotoText], ...]
 
 
-def ensure(store: MediaStore, photos: Sequence[tuple[Path, PhotoSet]], *, jobs: int = 1,
+def wanted_of(photo: PhotoSet) -> list[Wanted]:
+    """Every file of *photo*, as `ensure` takes them."""
+    return [Wanted(rendition, photo.text, photo.src, photo.source) for rendition in photo.files()]
+
+
+def ensure(store: MediaStore, wanted: Sequence[tuple[Path, Wanted]], *, jobs: int = 1,
            progress: Progress | None = None) -> Encoded:
-    """Make every copy of *photos* (each with its source file) that *store* lacks, in *jobs*
+    """Make every copy of *wanted* (each with its source file) that *store* lacks, in *jobs*
     threads (Pillow decodes, resizes and encodes without the GIL), one source at a time
     each. The bytes do not depend on *jobs*. Reports ``progress("photos", done, total)``."""
-    pending: dict[str, tuple[Path, PhotoSet, dict[str, tuple[Rendition, PhotoText]]]] = {}
-    for file, photo in photos:
-        for rendition in store.missing(photo):
-            entry = pending.setdefault(photo.source.digest, (file, photo, {}))
-            entry[2].setdefault(rendition.name, (rendition, photo.text))
-    work = [_Job(file, photo.src, digest, photo.source.width, tuple(files.values()))
-            for digest, (file, photo, files) in sorted(pending.items())]
+    present = store.names()
+    pending: dict[str, tuple[Path, Wanted, dict[str, tuple[Rendition, PhotoText]]]] = {}
+    for file, copy in wanted:
+        if copy.rendition.name not in present:
+            entry = pending.setdefault(copy.source.digest, (file, copy, {}))
+            entry[2].setdefault(copy.rendition.name, (copy.rendition, copy.text))
+    work = [_Job(file, copy.src, digest, copy.source.width, tuple(files.values()))
+            for digest, (file, copy, files) in sorted(pending.items())]
     if not work:
         return Encoded(0, 0)
     store.root.mkdir(parents=True, exist_ok=True)
@@ -100,13 +115,15 @@ def ensure(store: MediaStore, photos: Sequence[tuple[Path, PhotoSet]], *, jobs: 
 
 
 def _run(store: MediaStore, job: _Job) -> tuple[int, Problem | None]:
+    from newsgen.io.photos import DECODE_ERRORS, make  # Pillow: only when there is something to make
+
     try:
         data = job.file.read_bytes()
     except OSError as error:
-        return 0, warning(job.src, 0, f"cannot read the image: {error.strerror or error}")
+        return 0, Problem(job.src, 0, f"cannot read the image: {error.strerror or error}")
     if hashlib.sha256(data).hexdigest() != job.digest:
-        return 0, warning(job.src, 0, "the image changed during the build; build again")
+        return 0, Problem(job.src, 0, "the image changed during the build; build again")
     try:
         return make(data, job.width, job.files, lambda r, encoded: store.write(r.name, encoded)), None
     except DECODE_ERRORS as error:
-        return 0, warning(job.src, 0, f"cannot make its copies ({error})")
+        return 0, Problem(job.src, 0, f"cannot make its copies ({error}); replace the file")

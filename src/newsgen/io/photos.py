@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image, ImageCms, PngImagePlugin, features
 
 from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoSet, PhotoText, Rendition, Source, plan
-from newsgen.io.photo_metadata import xmp_packet
+from newsgen.io.photo_metadata import embedded_text, has_position, xmp_packet
 from newsgen.io.images import image_size
 
 # What a damaged or hostile file can make Pillow raise (its fuzzers' list).
@@ -52,14 +52,17 @@ def codecs() -> str:
 
 
 def inspect(file: Path) -> Source:
-    """What the plan needs to know of *file*; a file that cannot be read, or that is too
-    large to decode safely, comes back as kind ``original`` with the reason in ``notes``."""
+    """What the plan needs to know of *file*. A raster that cannot be published safely
+    (unreadable, truncated, too large to decode, a colour mode we cannot convert) comes
+    back as kind ``broken`` with the reason in ``notes``: its bytes are never published,
+    since its metadata (GPS, serial numbers) would go with them."""
     data = file.read_bytes()
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
     if file.suffix.lower() == ".svg":
         dims = image_size(file) or (0, 0)
         return Source(digest, *dims, "original", size, () if dims[0] else ("an SVG without width and height",))
     width = height = 0
+    gps = False
     try:
         with _OPENING, warnings.catch_warnings():  # the warnings filter is process-wide
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -67,21 +70,27 @@ def inspect(file: Path) -> Source:
         with image:
             width, height = _upright_size(image)
             notes = _conversions(image)
-            if getattr(image, "n_frames", 1) > 1:
-                return Source(digest, width, height, "original", size, ())  # an animation: as it is
+            gps = has_position(image)
+            caption, rights = embedded_text(image)
+            if getattr(image, "n_frames", 1) > 1:  # an animation: as it is
+                return Source(digest, width, height, "original", size, (), gps, caption, rights)
             if image.mode not in MODES:
-                return Source(digest, width, height, "original", size,
-                              (f"an image in the {image.mode} colour mode: published as is",))
+                return Source(digest, width, height, "broken", size,
+                              (f"an image in the {image.mode} colour mode, which newsgen cannot convert: "
+                               "save it as an RGB JPEG or PNG",), gps)
             kind: Kind = "graphic" if image.format in ("PNG", "GIF") or _has_alpha(image) else "photo"
             if image.format == "JPEG":
                 image.draft(None, (1, 1))  # decodes every byte, at 1/8 scale
             image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        return Source(digest, width, height, "original", size, (f"too large to process ({error}); published as is",))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        return Source(digest, width, height, "broken", size,
+                      (f"too large to decode safely (over {limit:.0f} megapixels): resize it",))
     except DECODE_ERRORS as error:
-        return Source(digest, width, height, "original", size,
-                      (f"cannot read the image ({error or type(error).__name__}); published as is",))
-    return Source(digest, width, height, kind, size, notes)
+        said = str(error) or type(error).__name__
+        why = "the file is cut short" if "truncated" in said else f"cannot read the image ({said})"
+        return Source(digest, width, height, "broken", size, (f"{why}: replace it",), gps)
+    return Source(digest, width, height, kind, size, notes, gps, caption, rights)
 
 
 def plan_photo(file: Path, src: str, text: PhotoText = PhotoText(), focus: tuple[float, float] = (0.5, 0.5),
