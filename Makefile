@@ -33,7 +33,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(PYTHON) benchmarks/compare.py
 
-# Lighthouse (npm, into .tools/) on Chromium, mobile preset: the sample site's home and an
+# Lighthouse (npm, into .tools/lighthouse/) on Chromium, mobile preset: the sample site's home and an
 # article page, whose lead images are 4000x2667 JPEGs; fails under 95 for performance.
 lighthouse: $(STAMP)
 	scripts/install-browser
