@@ -78,10 +78,11 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def sample(tmp_path_factory: pytest.TempPathFactory, sample_cache: Path) -> Iterator[Served]:
     """The repository's sample site, built as of 13 July 2025 (no search index) and served."""
     out = tmp_path_factory.mktemp("reader-sample") / "build"
-    build(BuildOptions(site_dir=REPO, output=out, now=datetime(2025, 7, 13, 12, tzinfo=LISBON), search=False))
+    build(BuildOptions(site_dir=REPO, output=out, now=datetime(2025, 7, 13, 12, tzinfo=LISBON), search=False,
+                       cache=sample_cache))
     with serve_directory(out) as url:
         yield Served(out, url)
     shutil.rmtree(out, ignore_errors=True)

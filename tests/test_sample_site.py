@@ -16,9 +16,9 @@ LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-rec
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, sample_cache: Path) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
-    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True))
+    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True, cache=sample_cache))
     assert result.articles == 2
     return output
 
