@@ -85,8 +85,9 @@ def read_inputs(
     articles = tuple(parsed)
     problems += found
     problems += _social_image(config, photos)
-    used = {path for article in articles for path in article.assets}
-    problems += published_as_is(photos, static, used | _social_src(config), site_dir)
+    if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
+        used = {path for article in articles for path in article.assets}
+        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
     problems += url_collisions(articles)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]

@@ -88,7 +88,7 @@ def inspect(file: Path) -> Source:
                       (f"too large to decode safely (over {limit:.0f} megapixels): resize it",))
     except DECODE_ERRORS as error:
         said = str(error) or type(error).__name__
-        why = "the file is cut short" if "truncated" in said else f"cannot read the image ({said})"
+        why = "the file is cut short" if "truncated" in said.lower() else f"cannot read the image ({said})"
         return Source(digest, width, height, "broken", size, (f"{why}: replace it",), gps)
     return Source(digest, width, height, kind, size, notes, gps, caption, rights)
 
