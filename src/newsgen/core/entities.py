@@ -2,7 +2,8 @@
 show of each. An output's key reads the keys of the entities it shows (`Keys`), so an
 edit re-keys exactly the outputs that show the edited entity (`newsgen.core.dependencies`).
 
-- an article, by its path: its file, URL, bytes and the sizes of the images it shows;
+- an article, by its path: its file, URL, bytes and what it shows of its image files
+  (their inspection: digest, size, kind; so a replaced photograph re-keys its pages);
 - a tag, by ``#`` and its key: the display name and slug (its pages' URL).
 """
 from __future__ import annotations
@@ -14,11 +15,13 @@ from newsgen.core.outputs import digest
 
 Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""
+Shown = Mapping[str, object]
+"""What a page can show of each image file (its inspection, as plain values), by site path."""
 
 
-def article_key(article: Article, sizes: Sizes) -> str:
-    """Everything a page can show of *article*: its file, URL, bytes and image sizes."""
-    return digest(article.source, article.path, article.digest, tuple(sizes.get(p) for p in article.assets))
+def article_key(article: Article, shown: Shown) -> str:
+    """Everything a page can show of *article*: its file, URL, bytes and image files."""
+    return digest(article.source, article.path, article.digest, tuple(shown.get(p) for p in article.assets))
 
 
 def tag_id(key: str) -> str:
@@ -30,8 +33,8 @@ def tag_key(tag: Tag) -> str:
     return digest(tag.name, tag.slug)
 
 
-def entity_keys(articles: Iterable[Article], tags: Iterable[Tag], sizes: Sizes) -> dict[str, str]:
+def entity_keys(articles: Iterable[Article], tags: Iterable[Tag], shown: Shown) -> dict[str, str]:
     """The keys of a site's published articles and of its tags."""
-    keys = {a.path: article_key(a, sizes) for a in articles}
+    keys = {a.path: article_key(a, shown) for a in articles}
     keys.update((tag_id(t.key), tag_key(t)) for t in tags)
     return keys
