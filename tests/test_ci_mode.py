@@ -139,15 +139,32 @@ def test_an_output_from_another_build_than_the_cache_is_not_trusted(built: SiteD
     assert result.rewritten == result.files
 
 
-def test_a_touched_static_file_is_kept_and_an_edited_one_written(built: SiteDir, tmp_path: Path) -> None:
+def test_a_touched_photo_and_stylesheet_are_kept_and_edited_ones_written(built: SiteDir, tmp_path: Path) -> None:
+    """A photograph's copies (``media/<hash>-<width>.<ext>``) and a stylesheet published as
+    it is: touched, nothing is written; with other bytes, the new copies are added, the old
+    ones deleted, and every page that shows or links them changed."""
     clone = checkout(built, tmp_path / "clone")
+    clone.write("static/css/extra.css", "p { color: #222; }\n")
+    build(clone, tmp_path / "a.json")
     os.utime(clone.root / "static/images/foto.png", ns=(1, 1))
-    assert build(clone, tmp_path / "a.json").rewritten == 0
-    clone.write("static/images/foto.png", png(20, 9))
-    result = build(clone, tmp_path / "b.json")
-    assert tree_diff(tree(clone.out), cold_tree(clone)) == []
-    manifest = read(tmp_path / "b.json")
-    assert "images/foto.png" in manifest["changed"] and result.rewritten >= 1
+    os.utime(clone.root / "static/css/extra.css", ns=(1, 1))
+    assert build(clone, tmp_path / "b.json").rewritten == 0
+    assert read(tmp_path / "b.json")["written"] == []
+    old = tree(clone.out)
+    copies = {p for p in old if p.startswith("media/")}
+    assert copies, "the archive's photograph is published as copies"
+    clone.write("static/images/foto.png", png(1200, 4, colour=b"\x10\x20\x30"))
+    clone.write("static/css/extra.css", "p { color: #333; }\n")
+    result = build(clone, tmp_path / "c.json")
+    new = tree(clone.out)
+    assert tree_diff(new, cold_tree(clone)) == []
+    manifest = read(tmp_path / "c.json")
+    assert_manifest_tells(manifest, old, new)
+    assert sorted(manifest["deleted"]) == sorted(copies), "every copy of the old pixels goes"
+    added = {p for p in manifest["added"] if p.startswith("media/")}
+    assert len(added) == len(copies) and added.isdisjoint(copies), "new pixels, new names"
+    assert "css/extra.css" in manifest["changed"] and result.rewritten >= len(added) + 1
+    assert {f"https://example.pt/{p}" for p in copies} <= set(manifest["purge"])
 
 
 def test_a_manifest_since_an_older_one_tells_every_change_since_then(built: SiteDir, tmp_path: Path) -> None:

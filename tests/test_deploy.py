@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import obstore
 import pytest
 
-from helpers.sites import CONFIG, SiteDir, tree
+from helpers.sites import CONFIG, SiteDir, png, tree
 from helpers.s3server import KEY, SECRET, CuttingProxy, S3Server, ci, contents, free_port, rclone
 
 RECORDS = (".newsgen-deploy.json.gz", ".newsgen-deploy.pending.json")
@@ -51,6 +52,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
 
 
+LEAD = {"src": "images/lead.png", "alt": "Kim e Shoigu", "credit": "Lusa"}
+
+
 class Deployed:
     """A small site set up to deploy under its own prefix of the test server."""
 
@@ -59,11 +63,15 @@ class Deployed:
         self.prefix = next(PREFIXES)
         self.store = s3.store(self.prefix)
         self.configure(s3.url)
-        site.write("static/media/3f2a9c-480.jpg", b"\xff\xd8\xff\xe0 not really a photo")
+        site.write("static/images/lead.png", png(1200, 4))  # published as copies: media/<hash>-<width>.<ext>
         site.write("static/data/dados.txt", "linha\n" * 50)
         site.write("static/data/dados.txt.gz", gzip.compress(b"linha\n" * 50, mtime=0))
-        site.article("a", headline="Kim recebe Shoigu")
+        self.edit_a()
         site.article("b", headline="Cimeira em Haia", timestamp="2025-06-05T10:00+01:00", hashtags=["NATO"])
+
+    def edit_a(self, **fields: object) -> None:
+        """Write article ``a`` (its lead photograph kept), with *fields* changed."""
+        self.site.article("a", headline="Kim recebe Shoigu", **{"images": [LEAD], **fields})
 
     def configure(self, endpoint: str, extra: str = "") -> None:
         self.site.write("newsgen.yaml", CONFIG + f"deploy:\n  bucket: site\n  prefix: {self.prefix}\n"
@@ -108,14 +116,20 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_rules(deployed:
     assert headers["css/site.css"] == {"Content-Type": "text/css; charset=utf-8", "Cache-Control": ASSET}
     assert headers["js/relative-time.js"]["Content-Type"] == "text/javascript; charset=utf-8"
     assert headers["images/foto.png"] == {"Content-Type": "image/png", "Cache-Control": ASSET}
-    assert headers["media/3f2a9c-480.jpg"] == {"Content-Type": "image/jpeg", "Cache-Control": IMMUTABLE}
+    copies = [p for p in stored if p.startswith("media/")]
+    assert len(copies) >= 3 and "images/lead.png" not in stored, "the photograph goes out as its copies only"
+    types = {".avif": "image/avif", ".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png"}
+    for path in copies:
+        assert re.fullmatch(r"media/[0-9a-f]{20}-[0-9x]+\.(avif|webp|jpg|png)", path), path
+        assert headers[path] == {"Content-Type": types[path[path.rindex("."):]], "Cache-Control": IMMUTABLE}, path
     assert headers["data/dados.txt.gz"] == {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": SHORT,
                                             "Content-Encoding": "gzip"}, "a precompressed sibling"
     events = deployed.s3.events(mark, deployed.prefix)
     assert sorted(uploaded(events)) == sorted(output), "each file uploaded once"
     order = uploaded(events)
     pages = [p for p in order if p.endswith(".html")]
-    assert max(order.index(p) for p in order if p.endswith((".css", ".js", ".png", ".jpg"))) < order.index(pages[0])
+    assert max(order.index(p) for p in order if p.endswith((".css", ".js", ".png", ".jpg", ".webp", ".avif"))) < order.index(
+        pages[0]), "photos and styles before the pages that show them"
     assert order.index("mundo/2025/06/04/a/index.html") < order.index("mundo/index.html") < order.index("index.html")
     assert max(order.index(p) for p in pages) < order.index("feed.xml"), "feeds after the pages they link to"
     assert [kind for kind, path in events if path in RECORDS] == ["create", "create"]
@@ -126,7 +140,7 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_rules(deployed:
 def test_one_article_changed_uploads_exactly_the_changed_objects(deployed: Deployed) -> None:
     before = deployed.build()
     assert deployed.deploy().code == 0
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.edit_a(body="Texto corrigido do artigo.")
     after = deployed.build()
     changed = sorted(p for p in after if before.get(p) != after[p])
     assert "mundo/2025/06/04/a/index.html" in changed and len(changed) < len(after) / 2
@@ -176,7 +190,7 @@ def test_an_interrupted_deploy_is_finished_by_the_next(deployed: Deployed, rerun
     assert deployed.deploy().code == 0
     manifest = obstore.get(deployed.store, RECORDS[0]).bytes()
     old_sources = tree(deployed.site.root / "content")
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.edit_a(body="Texto corrigido do artigo.")
     deployed.site.article("c", headline="Eleições na Roménia", timestamp="2025-06-06T09:00+01:00")
     (deployed.site.root / "content/mundo/b.md").unlink()
     second = deployed.build()
@@ -259,7 +273,7 @@ def test_dry_run_lists_what_it_would_do_and_changes_nothing(deployed: Deployed) 
     deployed.build()
     assert deployed.deploy().code == 0
     held = contents(deployed.store)
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.edit_a(body="Texto corrigido do artigo.")
     (deployed.site.root / "content/mundo/b.md").unlink()
     deployed.build()
     mark = deployed.s3.mark()
@@ -297,7 +311,7 @@ def test_the_purge_hook_gets_the_urls_on_stdin_without_a_shell(deployed: Deploye
     deployed.build()
     assert deployed.deploy().code == 0
     assert not record.exists(), "nothing to purge after a first deploy: the hook does not run"
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.edit_a(body="Texto corrigido do artigo.")
     deployed.build()
     run = deployed.deploy()
     assert run.code == 0, run.err
@@ -343,7 +357,7 @@ def test_with_the_build_s_change_manifest_only_what_is_uploaded_is_read(
     assert deployed.deploy("--changes", str(changes)).code == 0
     assert read == [], "every hash from the manifest"
     before = {p: d for p, d in tree(deployed.site.out).items() if p != ".newsgen-output"}
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Texto corrigido do artigo.")
+    deployed.edit_a(body="Texto corrigido do artigo.")
     deployed.site.build(cache=cache, changes=changes)
     after = {p: d for p, d in tree(deployed.site.out).items() if p != ".newsgen-output"}
     changed = sorted(p for p in after if before.get(p) != after[p])
@@ -354,7 +368,7 @@ def test_with_the_build_s_change_manifest_only_what_is_uploaded_is_read(
     assert deployed.objects() == after and read == []
     assert json.loads(changes.read_text())["written"] == changed, "the manifest and the deploy agree"
 
-    deployed.site.article("a", headline="Kim recebe Shoigu", body="Outra correção.")
+    deployed.edit_a(body="Outra correção.")
     deployed.site.build()  # without the cache: the manifest now describes another output
     run = deployed.deploy("--changes", str(changes))
     assert run.code == 0 and "describes another build" in run.err and len(read) == len(after)
