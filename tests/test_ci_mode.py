@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.io import photos
+
 from helpers.archive import CACHE, PATHS, SOURCES, assert_same_as_cold, cold_tree, tree_diff, url_of, write_archive, write_article
 from helpers.sites import CONFIG, SiteDir, png, tree
 
@@ -78,10 +80,26 @@ def assert_manifest_tells(manifest: dict, before: dict[str, bytes], after: dict[
     assert manifest["summary"] == {kind: len(manifest[kind]) for kind in ("added", "changed", "deleted", "unchanged")}
 
 
-def test_a_fresh_clone_with_its_cache_and_output_rewrites_nothing(built: SiteDir, tmp_path: Path) -> None:
+def inspected(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The image files the next builds inspect (decode), by name."""
+    seen: list[str] = []
+    real = photos.inspect
+
+    def spy(file: Path):
+        seen.append(file.name)
+        return real(file)
+
+    monkeypatch.setattr(photos, "inspect", spy)
+    return seen
+
+
+def test_a_fresh_clone_with_its_cache_and_output_rewrites_nothing(
+        built: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clone = checkout(built, tmp_path / "clone")
     before = inodes(clone.out)
+    decoded = inspected(monkeypatch)
     result = build(clone, tmp_path / "changes.json")
+    assert decoded == [], "the photographs are known by their bytes: hashed, not decoded again"
     assert result.rewritten == 0, "sources trusted by content, the output by the token its marker names"
     assert inodes(clone.out) == before, "not one file written, the stylesheet and the image included"
     manifest = read(tmp_path / "changes.json")
@@ -139,7 +157,8 @@ def test_an_output_from_another_build_than_the_cache_is_not_trusted(built: SiteD
     assert result.rewritten == result.files
 
 
-def test_a_touched_photo_and_stylesheet_are_kept_and_edited_ones_written(built: SiteDir, tmp_path: Path) -> None:
+def test_a_touched_photo_and_stylesheet_are_kept_and_edited_ones_written(
+        built: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A photograph's copies (``media/<hash>-<width>.<ext>``) and a stylesheet published as
     it is: touched, nothing is written; with other bytes, the new copies are added, the old
     ones deleted, and every page that shows or links them changed."""
@@ -155,7 +174,9 @@ def test_a_touched_photo_and_stylesheet_are_kept_and_edited_ones_written(built: 
     assert copies, "the archive's photograph is published as copies"
     clone.write("static/images/foto.png", png(1200, 4, colour=b"\x10\x20\x30"))
     clone.write("static/css/extra.css", "p { color: #333; }\n")
+    decoded = inspected(monkeypatch)
     result = build(clone, tmp_path / "c.json")
+    assert decoded == ["foto.png"], "new bytes: inspected"
     new = tree(clone.out)
     assert tree_diff(new, cold_tree(clone)) == []
     manifest = read(tmp_path / "c.json")
