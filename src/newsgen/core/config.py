@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -12,9 +12,13 @@ from newsgen.core import urls
 from newsgen.core.errors import ConfigError, Problem
 from newsgen.core.models import Section
 from newsgen.core.options import CONFIG_FILE
-from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
+from newsgen.core.publisher import Publisher, PublisherReader
+from newsgen.core.yamldoc import Map, Scalar, describe, load_mapping
 
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts")
+KEYS = (
+    "title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts",
+    "publisher", "footer", "correction_box",
+)
 SECTION_KEYS = ("title", "description")
 HTML_POLICIES = ("sanitize", "trusted", "forbid")
 """What raw HTML in a body may do: cut down to an allowlist, pass as written, or nothing at all."""
@@ -35,6 +39,23 @@ class SiteConfig:
     """Raw HTML in bodies: one of `HTML_POLICIES`."""
     iframe_hosts: tuple[str, ...] = ()
     """The hosts whose https pages a body may embed in an iframe (with ``html: sanitize``)."""
+    publisher: Publisher | None = None
+    """The newspaper (`newsgen.core.publisher`); None: the site's title stands for it."""
+    footer: tuple[str, ...] = ()
+    """The standalone pages (slugs) the footer links to."""
+    correction_box: str = "end"
+    """Where an article shows its «Correção» boxes: ``end`` or ``top``."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """The line of each value that names a file or a page (``publisher.logo``,
+    ``footer:ficha-tecnica``), for the checks made once the site is read."""
+
+    @property
+    def publisher_name(self) -> str:
+        """The registered publication name: the publisher's, else the site's title."""
+        return self.publisher.name if self.publisher else self.title
+
+    def line_of(self, what: str) -> int:
+        return dict(self.lines).get(what, 0)
 
     @property
     def locale(self) -> str:
@@ -69,12 +90,18 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     search = reader.flag(root, "search", default=True)
     html = reader.html_policy(root)
     iframe_hosts = reader.iframe_hosts(root)
+    publisher = reader.publisher(root)
+    footer = reader.footer(root)
+    correction_box = reader.correction_box(root)
     if problems:
         raise ConfigError(problems)
-    return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts)
+    return SiteConfig(
+        title, description, base_url, language, timezone, sections, search, html, iframe_hosts, publisher, footer,
+        correction_box, tuple(reader.lines.items()),
+    )
 
 
-class _Reader(Fields):
+class _Reader(PublisherReader):
     """The config's own fields, on top of the shared text readers."""
 
     def base_url(self, root: Map) -> str:

@@ -13,7 +13,9 @@ from datetime import datetime
 from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import urls
+from newsgen.core.bylines import AuthorIndex, read_byline
 from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.corrections import read_corrections
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
@@ -26,7 +28,7 @@ from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
-    "images", "slug", "draft", "byline", "sources",
+    "images", "slug", "draft", "byline", "sources", "corrections",
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 # What `newsgen new` writes; a published article still holding it is an error.
@@ -45,6 +47,8 @@ class ParseContext:
     url_prefix: str = "/"
     image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Width and height of the image assets whose size could be read."""
+    authors: AuthorIndex = AuthorIndex()
+    """The authors a byline may name (``content/autores/``)."""
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -120,8 +124,9 @@ class _Article(Fields):
         hashtags = self.hashtags()
         images = self.images()
         slug = self.slug(headline)
-        byline = self.text(self.table, "byline")
+        byline, credits = read_byline(self, self.table, self.ctx.authors)
         sources = self.sources()
+        corrections = read_corrections(self, self.table, self.tz, published)
         config = self.ctx.config
         body = render_body(
             self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
@@ -148,6 +153,8 @@ class _Article(Fields):
             path=urls.article_path(section, published.date(), slug),
             digest=self.digest,
             assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
+            credits=credits,
+            corrections=corrections,
         )
 
     def typographic(self, key: str, required: bool = False) -> str:

@@ -25,7 +25,8 @@ from newsgen.core.errors import ContentError, Problem
 from newsgen.core.models import Article, MonthArchive
 from newsgen.core.pages import ArticleContext, PageSpec
 from newsgen.core.site import Site
-from newsgen.core.structured import iso, news_article, script_json
+from newsgen.core.corrections import modified, shown
+from newsgen.core.structured import iso, news_article, profile_page, publisher_page, script_json
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -88,7 +89,16 @@ class Renderer:
             asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
             absolute=self.absolute,
             size=(image_sizes or {}).get,
-            news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
+            news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section, site.desk, site.now))),
+            publisher_ld=lambda: Markup(script_json(publisher_page(site.config, site.desk))),
+            profile_ld=lambda author: Markup(script_json(profile_page(site.config, author, site.desk))),
+            publisher=site.config.publisher_name,
+            brand=site.desk.brand,
+            footer_links=site.desk.footer(site.config),
+            portrait=lambda author: site.desk.portraits.get(author.key, ()),
+            credits=self.credits,
+            modified=lambda article: modified(article, site.now),
+            corrections_of=lambda article: tuple(enumerate(shown(article, site.now), start=1)),
         )
         self.env.filters.update(
             datetime_long=self.datetime_long,
@@ -98,6 +108,15 @@ class Renderer:
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
         )
+
+    def credits(self, article: Article) -> list[tuple[str, str | None]]:
+        """Each name of *article*'s byline and its author page's site path (None for free text)."""
+        authors = self.site.desk.authors
+        found = []
+        for credit in article.credits:
+            author = authors.get(credit.key) if credit.key else None
+            found.append((author.name, author.path) if author is not None else (credit.text, None))
+        return found
 
     def url(self, path: str) -> str:
         """The URL of the site path *path*, from the host's root: ``/noticias/mundo/``."""

@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsgen.core import urls
+from newsgen.core.authors import index_of
 from newsgen.core.config import SiteConfig
+from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.entities import Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.models import Article
@@ -22,9 +24,12 @@ from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.desk import Pictures, check_references, read_desk
 from newsgen.io.images import ImageSizes
 from newsgen.io.scanning import Sources, file_digest, scan
-from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
+from newsgen.io.sources import (
+    SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, templates_digest,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    desk: Desk = EMPTY_DESK
+    """The authors, the standalone pages, the publisher's pictures (`newsgen.core.desk`)."""
+    pictures: dict[str, Path] | None = None
+    """The file of each picture the desk's renditions are made from, by source."""
 
 
 def read_inputs(
@@ -62,6 +71,7 @@ def read_inputs(
     scanned = scan(site_dir) if scanned is None else scanned
     files = scanned.files
     sources, content_names = list_content(files)
+    author_files, page_files = list_desk(files)
     content = {path: site_dir / name for path, name in content_names.items()}
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
@@ -70,6 +80,12 @@ def read_inputs(
     sizes, unreadable = images.measure(assets, site_dir)
     problems += unreadable
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    authors, pages, found = read_desk(site_dir, author_files, page_files, ctx)
+    problems += found + check_references(config, pages)
+    pictures = Pictures(config, assets, sizes)
+    desk = pictures.desk(authors, pages, frozenset(static))
+    problems += pictures.problems
+    ctx = replace(ctx, authors=index_of(authors))
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
@@ -81,7 +97,7 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written,
+        templates_digest(site_dir, files), written, desk, pictures.files,
     )
 
 
@@ -101,7 +117,10 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     options = inputs.options
     published = _published_assets(site, inputs.static, inputs.content)
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-    shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
+    shared = digest(
+        code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
+        site.desk.shared(site.config),
+    )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
         site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
@@ -117,7 +136,9 @@ def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Pr
 
 
 def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article shows them
-    (so an embargoed article's photo is not published before it)."""
+    """All static files; content files only when a published article, an author's bio or
+    a standalone page shows them (so an embargoed article's photo is not published before it)."""
     used = {path for article in site.articles for path in article.assets}
+    used.update(path for author in site.desk.authors.values() for path in author.assets)
+    used.update(path for page in site.desk.pages for path in page.assets)
     return {**static, **{path: file for path, file in content.items() if path in used}}
