@@ -13,6 +13,7 @@ from pathlib import Path
 import newsgen
 from newsgen.core.options import BuildResult
 
+from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
@@ -168,7 +169,7 @@ def pages(site: SiteDir) -> dict[str, str]:
     return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
 
 
-EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config")
+EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config", *NEWSROOM_EDITS)
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -198,6 +199,11 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
         live[path] = {**fields, "draft": not fields.get("draft", False)}
     elif kind == "hashtags":
         live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
+    elif kind in NEWSROOM_EDITS:
+        changed = newsroom_edit(site, rng, kind, path, fields)
+        if changed is None:
+            return kind
+        live[path] = changed
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind

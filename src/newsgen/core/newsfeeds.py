@@ -15,7 +15,7 @@ from newsgen.core.entities import byline_id
 from newsgen.core.feeds import ATOM_NS, EMPTY_UPDATED, FEED_FILE, FEED_SIZE, FeedSpec, Feeds
 from newsgen.core.newsroom import CORRECTIONS, lists_corrections
 from newsgen.core.outputs import Keys, Run
-from newsgen.core.structured import iso
+from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 
 
@@ -34,13 +34,15 @@ class AuthorFeed(NamedTuple):
 
 
 class CorrectionsFeed(NamedTuple):
-    """The newest corrections: (article path, number in it, its key reads), and their dates."""
+    """The newest corrections, each as its article's path and its number there, and the
+    feed's ``<updated>`` (the newest correction's time; without any, the site's newest change)."""
 
     shown: tuple[tuple[str, int], ...]
+    updated: datetime | None
     file: str = urls.CORRECTIONS + FEED_FILE
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return tuple((keys[path], i) for path, i in self.shown)
+        return (instant(self.updated), *((keys[path], i) for path, i in self.shown))
 
 
 class NewsroomFeeds:
@@ -58,9 +60,11 @@ class NewsroomFeeds:
             reads = Head(("author", key), FEED_SIZE) if articles else Whole((ALL,))
             feed = AuthorFeed(key, spec)
             yield Run(("feed", "author", key), 1, lambda _, feed=feed: feed, reads, self.author_xml)
-        corrections = CorrectionsFeed(tuple((a.path, i) for a, i in site.corrected[:FEED_SIZE]))
-        count = int(lists_corrections(site))
-        yield Run(("feed", "corrections"), count, lambda _: corrections, Whole((CORRECTIONS,)), self.corrections_xml)
+        shown = site.corrected[:FEED_SIZE]
+        updated = shown[0][0].corrections[shown[0][1]].at if shown else self.feeds.site_newest
+        corrections = CorrectionsFeed(tuple((a.path, i) for a, i in shown), updated)
+        reads = Whole((CORRECTIONS,)) if shown else Whole((ALL,))
+        yield Run(("feed", "corrections"), int(lists_corrections(site)), lambda _: corrections, reads, self.corrections_xml)
 
     def author_xml(self, feed: AuthorFeed) -> bytes:
         return self.feeds.xml(feed.spec)
@@ -71,8 +75,7 @@ class NewsroomFeeds:
         tz, base = site.config.timezone, site.config.base_url
         page_url = base + urls.url_path(urls.CORRECTIONS)
         by_path = {a.path: a for a, _ in site.corrected[:FEED_SIZE]}
-        dates = [by_path[path].corrections[i].at for path, i in feed.shown]
-        updated: datetime | None = max(dates, default=None) or feeds.site_newest
+        updated = feed.updated
         lines = [
             f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attribute(site.config.language)}">',
             xml_line(1, "id", page_url),
