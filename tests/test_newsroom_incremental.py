@@ -3,11 +3,12 @@ policy page, each edited, rewrites the files that show it and no other (by inode
 rewritten file is a new one), and leaves what a build from scratch writes."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from helpers.archive import assert_same_as_cold
+from helpers.archive import CACHE, assert_same_as_cold
 from helpers.newsroom import BIO, PAGES, page_text, write_authors, write_newsroom
 from helpers.sites import SiteDir, article_text
 
@@ -20,6 +21,7 @@ ARTICLES = [
     ("2025-06-20-cinco", "Ana Sousa", "2025-06-20T10:00", ["Gaza"]),
     ("2025-07-01-seis", "redacao", "2025-07-01T10:00", ["Eleições"]),
 ]
+LATER = datetime(2025, 7, 21, 12, tzinfo=UTC)
 EDITED = "content/mundo/2025-06-03-tres.md"
 EDITED_URL = "mundo/2025/06/03/tres/"
 
@@ -95,7 +97,8 @@ def test_retitling_a_page_in_the_footer_rewrites_every_page(newsroom: SiteDir) -
     title, body = PAGES["ficha-tecnica"]
     newsroom.write("content/paginas/ficha-tecnica.md", page_text("Quem somos", body))
     files = rewritten(newsroom)
-    assert all(shows(newsroom, f, ">Quem somos</a>") for f in files if f.endswith(".html") and f != "404.html" or f == "404.html")
+    pages = {p.relative_to(newsroom.out).as_posix() for p in newsroom.out.rglob("*.html")}
+    assert pages <= files and all(shows(newsroom, page, ">Quem somos</a>") for page in pages), "the footer of every page"
 
 
 def test_new_authors_and_pages_come_and_go(newsroom: SiteDir) -> None:
@@ -108,3 +111,28 @@ def test_new_authors_and_pages_come_and_go(newsroom: SiteDir) -> None:
     write(newsroom, "2025-07-02-sete", "redacao", "2025-07-02T10:00", ["NATO"])
     rewritten(newsroom)
     assert not (newsroom.out / "autor/rui-lopes").exists() and not Path(newsroom.out / "contactos").exists()
+
+
+def test_a_reworded_correction_reaches_its_article_and_the_corrections_page(newsroom: SiteDir) -> None:
+    write(newsroom, *ARTICLES[2], corrections=[{"at": "2025-06-04T09:00", "text": "O número estava errado."}])
+    rewritten(newsroom)
+    write(newsroom, *ARTICLES[2], corrections=[{"at": "2025-06-04T09:00", "text": "O número e a data estavam errados."}])
+    files = rewritten(newsroom)
+    assert {f"{EDITED_URL}index.html", "correcoes/index.html", "correcoes/feed.xml"} <= files
+    assert "O número e a data estavam errados." in newsroom.page("correcoes/")
+
+
+def test_a_held_back_correction_appears_when_the_clock_reaches_it(newsroom: SiteDir) -> None:
+    write(newsroom, *ARTICLES[-1], corrections=[{"at": "2025-07-20T09:00", "text": "Corrigido mais tarde."}])
+    rewritten(newsroom)
+    assert "Corrigido mais tarde." not in newsroom.page("mundo/2025/07/01/seis/")
+    assert newsroom.build(cache=newsroom.root / CACHE, now=LATER - timedelta(days=2)).rewritten == 0  # still held back
+    assert_same_as_cold(newsroom, now=LATER)
+    assert "Corrigido mais tarde." in newsroom.page("mundo/2025/07/01/seis/")
+
+
+def test_a_new_article_joins_its_author_s_pages_and_feed(newsroom: SiteDir) -> None:
+    write(newsroom, "2025-07-05-oito", "ana-sousa", "2025-07-05T10:00", ["NATO"])
+    files = rewritten(newsroom)
+    assert {"autor/ana-sousa/index.html", "autor/ana-sousa/feed.xml"} <= files and "autor/redacao/index.html" not in files
+    assert "Notícia oito" in newsroom.page("autor/ana-sousa/")
