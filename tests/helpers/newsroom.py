@@ -77,6 +77,8 @@ def newsroom_edit(site: SiteDir, rng: random.Random, kind: str, path: str, field
         choices: list[object] = ["ana-sousa", "redacao", ["ana-sousa", "redacao"], "Ana Sousa"] if authors else ["Rui Lopes", "Ana Sousa"]
         return {**fields, "byline": rng.choice(choices)}
     if kind == "bio":
+        if not (site.root / "static/images/ana.png").exists():  # the first bio edit brings the authors in
+            site.write("static/images/ana.png", png(120, 120))
         write_authors(site, bio=f"{BIO} Revisto {rng.randrange(10**6)}.", role=rng.choice(["Jornalista", "Editora"]))
         return None
     site.write("content/paginas/sobre.md", page_text("Sobre nós", f"Texto {rng.randrange(10**6)}.\n"))

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsgen.core import urls
-from newsgen.core.bylines import AUTHORS_FOLDER, AuthorIndex
+from newsgen.core.bylines import AUTHORS_FOLDER
 from newsgen.core.config import did_you_mean
 from newsgen.core.documents import Document, read_document
 from newsgen.core.errors import Problem, errors_in
@@ -33,8 +33,7 @@ KINDS = {"person": "Person", "organization": "Organization"}
 """An author's ``type`` and its schema.org type."""
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(NamedTuple):
     """One author: a journalist, or an organisation credited as one («Redação», «Lusa»)."""
 
     key: str
@@ -106,11 +105,6 @@ def _read(doc: Document, key: str) -> Author:
     body = doc.rendered()
     return Author(key, name, role, kind, body.html, photo, tuple(same_as), doc.path, urls.author_path(key),
                   tuple(dict.fromkeys([i.site_path for i in body.images if i.site_path] + list(body.files))))
-
-
-def index_of(authors: Iterable[Author]) -> AuthorIndex:
-    """What bylines need of *authors*: their keys and names."""
-    return AuthorIndex(tuple(sorted((a.key, a.name) for a in authors)))
 
 
 def same_names(authors: Mapping[str, Author]) -> list[Problem]:

@@ -18,7 +18,6 @@ and ``/apple-touch-icon.png`` by name): a new icon rewrites those files, never a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import NamedTuple
 
 RECIPE = 1
@@ -60,8 +59,7 @@ class Rendition(NamedTuple):
         return (RECIPE, self.source.digest, self.kind, self.width, self.height, self.background)
 
 
-@dataclass(frozen=True)
-class Brand:
+class Brand(NamedTuple):
     """The publisher's icons and logos, planned."""
 
     favicons: tuple[Rendition, ...] = ()

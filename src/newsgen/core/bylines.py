@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from typing import Protocol
 
 from newsgen.core import urls
 from newsgen.core.errors import warning
@@ -30,27 +31,52 @@ NEAR = 0.85
 """How alike (difflib's ratio of their slugs) a name must be to an author's to be taken for a typo."""
 
 
+class Named(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 def fold(text: str) -> str:
     """A name as compared: case and runs of spaces ignored (accents kept)."""
     return " ".join(text.casefold().split())
 
 
-@dataclass(frozen=True)
 class AuthorIndex:
-    """The site's authors as a byline names them: each key with its display name."""
+    """The site's authors as a byline names them: each key with its display name. (A plain
+    class: a dataclass costs every build a millisecond to define.)"""
 
-    names: tuple[tuple[str, str], ...] = ()
-    """(key, name) of every author, by key."""
-    _by_key: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    _by_name: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("names", "_by_key", "_by_name")
 
-    def __post_init__(self) -> None:
-        self._by_key.update((key, key) for key, _ in self.names)
-        for key, name in self.names:
+    def __init__(self, names: tuple[tuple[str, str], ...] = ()) -> None:
+        self.names = names
+        """(key, name) of every author, by key."""
+        self._by_key = {key: key for key, _ in names}
+        self._by_name: dict[str, str] = {}
+        for key, name in names:
             self._by_name.setdefault(fold(name), key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AuthorIndex) and other.names == self.names
+
+    def __hash__(self) -> int:
+        return hash(self.names)
+
+    def __repr__(self) -> str:
+        return f"AuthorIndex({self.names!r})"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (AuthorIndex, (self.names,))
 
     def __bool__(self) -> bool:
         return bool(self.names)
+
+    @classmethod
+    def of(cls, authors: Iterable[Named]) -> AuthorIndex:
+        """What bylines need of *authors* (`newsgen.core.authors.Author`): keys and names."""
+        return cls(tuple(sorted((a.key, a.name) for a in authors)))
 
     def classify(self, text: str) -> str:
         """What *text* names: an author's key; ``~key`` for a name or key close to that

@@ -8,29 +8,32 @@ and pages are entities (`newsgen.core.entities`), read by the outputs that show 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from newsgen.core import urls
-from newsgen.core.authors import Author
 from newsgen.core.brand import Brand, Rendition
-from newsgen.core.config import SiteConfig
 from newsgen.core.publisher import CORRECTIONS_PAGE, target_path, target_slug
-from newsgen.core.standalone import StandalonePage
+
+if TYPE_CHECKING:  # a site without authors or pages never imports their readers
+    from newsgen.core.authors import Author
+    from newsgen.core.config import SiteConfig
+    from newsgen.core.standalone import StandalonePage
+
+PAGES_FOLDER = "content/paginas/"
+"""The standalone pages' files (`newsgen.core.standalone`)."""
 
 
-def _empty() -> Mapping[str, object]:
-    return MappingProxyType({})
+NOTHING: Mapping[str, object] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Desk:
-    authors: Mapping[str, Author] = field(default_factory=_empty)  # type: ignore[arg-type]
+class Desk(NamedTuple):
+    authors: Mapping[str, Author] = NOTHING  # type: ignore[assignment]
     """By key."""
     pages: tuple[StandalonePage, ...] = ()
     """By slug."""
     brand: Brand = Brand()
-    portraits: Mapping[str, tuple[Rendition, ...]] = field(default_factory=_empty)  # type: ignore[arg-type]
+    portraits: Mapping[str, tuple[Rendition, ...]] = NOTHING  # type: ignore[assignment]
     """Each author's photo files (1×, 2×), by author key."""
 
     def identity(self) -> tuple[object, ...]:

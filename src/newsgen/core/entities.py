@@ -17,13 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from newsgen.core.authors import Author
-from newsgen.core.brand import Rendition
-from newsgen.core.desk import Desk
 from newsgen.core.models import Article, Tag
 from newsgen.core.outputs import digest
-from newsgen.core.standalone import StandalonePage
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.brand import Rendition
+    from newsgen.core.desk import Desk
+    from newsgen.core.standalone import StandalonePage
 
 Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""

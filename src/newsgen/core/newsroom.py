@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
+
+from typing import TYPE_CHECKING
 
 from newsgen.core import urls
-from newsgen.core.authors import Author
 from newsgen.core.dependencies import Paged, Whole
 from newsgen.core.entities import author_id, byline_id, page_id
 from newsgen.core.models import Article, Correction
@@ -24,7 +25,10 @@ from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.pages import PageSpec
 from newsgen.core.publisher import CORRECTIONS_PAGE, target_slug
 from newsgen.core.site import TAG_PAGE_SIZE, AuthorPage, Site
-from newsgen.core.standalone import StandalonePage
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.standalone import StandalonePage
 
 CORRECTIONS: tuple[object, ...] = ("corrections",)
 """The list of the articles with a published correction."""
@@ -43,8 +47,7 @@ def _key(keys: Keys, article: Article | None) -> str | None:
     return keys[article.path] if article is not None else None
 
 
-@dataclass(frozen=True)
-class AuthorContext:
+class AuthorContext(NamedTuple):
     """An author's newest page (with the bio, and every page listed) or a numbered one
     (with its neighbours)."""
 
@@ -64,16 +67,14 @@ class AuthorContext:
         return (shown, self.page.number, total, keys_of(keys, self.page.articles), listed, neighbours)
 
 
-@dataclass(frozen=True)
-class StandaloneContext:
+class StandaloneContext(NamedTuple):
     page: StandalonePage
 
     def key(self, keys: Keys) -> tuple[object, ...]:
         return (keys[page_id(self.page.slug)],)
 
 
-@dataclass(frozen=True)
-class CorrectionsContext:
+class CorrectionsContext(NamedTuple):
     """Every published correction, newest first, with its article."""
 
     corrected: tuple[tuple[Article, int], ...]

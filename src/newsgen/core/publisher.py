@@ -23,7 +23,7 @@ checked once the pages are read (`newsgen.incremental.inputs`), at the line give
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.errors import Problem
@@ -48,8 +48,7 @@ CORRECTIONS_PAGE = "correcoes"
 CORRECTION_BOXES = ("end", "top")
 
 
-@dataclass(frozen=True)
-class Publisher:
+class Publisher(NamedTuple):
     name: str
     url: str = ""
     """The organisation's own site; ``""``: the site's ``base_url``."""

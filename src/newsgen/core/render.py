@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 from babel import Locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
@@ -97,6 +97,7 @@ class Renderer:
             footer_links=site.desk.footer(site.config),
             portrait=lambda author: site.desk.portraits.get(author.key, ()),
             credits=self.credits,
+            byline=self.byline,
             modified=lambda article: modified(article, site.now),
             corrections_of=lambda article: tuple(enumerate(shown(article, site.now), start=1)),
         )
@@ -117,6 +118,15 @@ class Renderer:
             author = authors.get(credit.key) if credit.key else None
             found.append((author.name, author.path) if author is not None else (credit.text, None))
         return found
+
+    def byline(self, article: Article, strong: bool = False) -> Markup:
+        """«Ana Sousa e Redação»: each name linked to its author page (free text stays text),
+        as HTML. (Python, not a macro: every card of every list shows one.)"""
+        names = []
+        for name, path in self.credits(article):
+            shown = f'<a href="{escape(self.url(path))}" rel="author">{escape(name)}</a>' if path else escape(name)
+            names.append(f"<strong>{shown}</strong>" if strong else shown)
+        return Markup(", ".join(names[:-1]) + " e " + names[-1] if len(names) > 1 else "".join(names))
 
     def url(self, path: str) -> str:
         """The URL of the site path *path*, from the host's root: ``/noticias/mundo/``."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from types import MappingProxyType
+from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
@@ -35,8 +36,7 @@ class TagPage:
     path: str
 
 
-@dataclass(frozen=True)
-class AuthorPage:
+class AuthorPage(NamedTuple):
     """One page of an author: page 0 is ``autor/<key>/`` (newest, with the bio); pages 1…
     count from the oldest, as a tag's do."""
 

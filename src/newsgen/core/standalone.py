@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
+from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.documents import read_document
 from newsgen.core.errors import Problem, errors_in, warning
 from newsgen.core.parse import ParseContext
 from newsgen.core.typography import smarten
 
-PAGES_FOLDER = "content/paginas/"
 FIELDS = ("title",)
 
 
-@dataclass(frozen=True)
-class StandalonePage:
+class StandalonePage(NamedTuple):
     slug: str
     title: str
     body_html: str

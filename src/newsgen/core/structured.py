@@ -12,13 +12,17 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from newsgen.core import urls
-from newsgen.core.authors import Author
-from newsgen.core.brand import Rendition
 from newsgen.core.config import SiteConfig
 from newsgen.core.corrections import modified, shown
 from newsgen.core.desk import Desk
 from newsgen.core.models import Article, Section
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.brand import Rendition
 
 # Inside <script>, "</script>" or "<!--" in a string would end or confuse the element;
 # JSON allows escaping these characters, so the text means the same to a JSON parser.

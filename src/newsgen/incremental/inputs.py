@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsgen.core import urls
-from newsgen.core.authors import index_of
+from newsgen.core.bylines import AuthorIndex
 from newsgen.core.config import SiteConfig
 from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.entities import Sizes
@@ -85,7 +85,7 @@ def read_inputs(
     pictures = Pictures(config, assets, sizes)
     desk = pictures.desk(authors, pages, frozenset(static))
     problems += pictures.problems
-    ctx = replace(ctx, authors=index_of(authors))
+    ctx = replace(ctx, authors=AuthorIndex.of(authors))
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found

@@ -9,10 +9,10 @@ import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+
+from typing import TYPE_CHECKING, TypeVar
 
 from newsgen.core import brand, urls
-from newsgen.core.authors import Author, parse_author, same_names
 from newsgen.core.brand import Brand, ImageSource
 from newsgen.core.config import SiteConfig, did_you_mean
 from newsgen.core.desk import Desk
@@ -21,10 +21,13 @@ from newsgen.core.options import CONFIG_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
 from newsgen.core.publisher import CORRECTIONS_PAGE, POLICIES, target_slug
-from newsgen.core.standalone import StandalonePage, clashes, parse_page
 from newsgen.io import budget
 from newsgen.io.scanning import file_digest
 from newsgen.theme import THEME
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.standalone import StandalonePage
 
 DEFAULT_ICON = THEME / "brand" / "icon.png"
 DEFAULT_SVG = THEME / "brand" / "icon.svg"
@@ -43,6 +46,10 @@ def read_desk(
     """The authors and the standalone pages of these files, with every problem in them."""
     if not (author_files or page_files):
         return (), (), []
+    # Imported here: a site without authors or pages never pays for defining them.
+    from newsgen.core.authors import parse_author, same_names
+    from newsgen.core.standalone import clashes, parse_page
+
     context = digest(ctx.config, ctx.url_prefix, sorted(ctx.assets), sorted(ctx.image_sizes.items()))
     problems: list[Problem] = []
     authors = [a for name in author_files if (a := _parsed(site_dir, name, ctx, context, parse_author, problems))]

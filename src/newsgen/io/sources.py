@@ -16,7 +16,7 @@ from newsgen.core.config import SiteConfig, parse_config
 from newsgen.core.errors import ConfigError, ContentError, Problem
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.outputs import digest
-from newsgen.core.standalone import PAGES_FOLDER
+from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.urls import is_article_file
 from newsgen.io.scanning import PACKAGE, Signature, file_digest, refusal, scan_tree
 from newsgen.theme import THEME
@@ -62,7 +62,7 @@ def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str,
 def list_desk(scanned: Mapping[str, Signature]) -> tuple[list[str], list[str]]:
     """From a `scan`: the authors' files (``content/autores/*.md``) and the standalone pages'
     (``content/paginas/*.md``), sorted."""
-    names = sorted(n for n in scanned if is_desk_file(n))
+    names = sorted(n for n in scanned if n.startswith(DESK_FOLDERS) and is_article_file(n))  # C loops first
     return [n for n in names if n.startswith(AUTHORS_FOLDER)], [n for n in names if n.startswith(PAGES_FOLDER)]
 
 
