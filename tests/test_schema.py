@@ -41,10 +41,11 @@ REQUIRED: dict[str, dict[str, str]] = {
     "WebPage": {"@id": "url"},
 }
 OPTIONAL: dict[str, dict[str, str]] = {
-    "NewsArticle": {"image": "urls", "correction": "things", "keywords": "texts", "wordCount": "int"},
+    "NewsArticle": {"image": "images", "correction": "things", "keywords": "texts", "wordCount": "int"},
     "Person": {"jobTitle": "text", "sameAs": "urls", "image": "thing"},
     "Organization": {"description": "text", "sameAs": "urls"},
     "CorrectionComment": {"url": "url"},
+    "ImageObject": {"caption": "text", "creditText": "text"},
 }
 """Properties that may be absent, but hold the right kind of value when present."""
 
@@ -134,6 +135,9 @@ def schema_problems(data: dict[str, Any]) -> list[str]:
                 "date": isinstance(value, str) and ISO.fullmatch(value) is not None,
                 "url": isinstance(value, str) and URL.fullmatch(value) is not None,
                 "urls": isinstance(value, list) and value != [] and all(isinstance(v, str) and URL.fullmatch(v) for v in value),
+                "images": isinstance(value, list) and value != [] and all(
+                    (isinstance(v, str) and URL.fullmatch(v)) or (isinstance(v, dict) and v.get("@type") == "ImageObject")
+                    for v in value),
                 "texts": isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value),
                 "int": isinstance(value, int) and value > 0,
                 "thing": isinstance(value, dict) and "@type" in value,

@@ -2,7 +2,8 @@
 show of each. An output's key reads the keys of the entities it shows (`Keys`), so an
 edit re-keys exactly the outputs that show the edited entity (`newsgen.core.dependencies`).
 
-- an article, by its path: its file, URL, bytes and the sizes of the images it shows;
+- an article, by its path: its file, URL, bytes and what it shows of its image files
+  (their inspection: digest, size, kind; so a replaced photograph re-keys its pages);
 - a tag, by ``#`` and its key: the display name and slug (its pages' URL);
 - an author, by ``author:`` and its key: everything the author page shows (bio, photo…),
   and by ``byline:`` and its key: what a byline shows (name, role, type, links), which an
@@ -30,21 +31,23 @@ if TYPE_CHECKING:
 
 Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""
+Shown = Mapping[str, object]
+"""What a page can show of each image file (its inspection, as plain values), by site path."""
 
 
-def article_key(article: Article, sizes: Sizes, bylines: Mapping[str, str] | None = None, now: datetime | None = None) -> str:
-    """Everything a page can show of *article*: its file, URL, bytes and image sizes; the
+def article_key(article: Article, shown: Shown, bylines: Mapping[str, str] | None = None, now: datetime | None = None) -> str:
+    """Everything a page can show of *article*: its file, URL, bytes and image files; the
     `byline_key` of each of its authors (*bylines*, by author key) and how many of its
     corrections a build at *now* shows."""
-    shown = tuple(sizes.get(p) for p in article.assets)
+    images = tuple(shown.get(p) for p in article.assets)
     extra: tuple[object, ...] = ()
     if article.credits and bylines:
         extra += tuple(bylines.get(c.key) for c in article.credits if c.key)
     if article.corrections and now is not None:
         extra += (sum(c.at <= now for c in article.corrections),)
     if extra:
-        return digest(article.source, article.path, article.digest, shown, extra)
-    return digest(article.source, article.path, article.digest, shown)
+        return digest(article.source, article.path, article.digest, images, extra)
+    return digest(article.source, article.path, article.digest, images)
 
 
 def author_id(key: str) -> str:
@@ -68,22 +71,22 @@ def byline_key(author: Author) -> str:
     return digest(author.name, author.role, author.kind, author.path, author.same_as)
 
 
-def author_key(author: Author, portrait: tuple[Rendition, ...], sizes: Sizes) -> str:
+def author_key(author: Author, portrait: tuple[Rendition, ...], shown: Shown) -> str:
     photo = tuple((r.path, r.width, r.height) for r in portrait)
-    return digest(byline_key(author), author.bio_html, photo, tuple(sizes.get(p) for p in author.assets))
+    return digest(byline_key(author), author.bio_html, photo, tuple(shown.get(p) for p in author.assets))
 
 
-def page_key(page: StandalonePage, sizes: Sizes) -> str:
-    return digest(page.title, page.path, page.body_html, tuple(sizes.get(p) for p in page.assets))
+def page_key(page: StandalonePage, shown: Shown) -> str:
+    return digest(page.title, page.path, page.body_html, tuple(shown.get(p) for p in page.assets))
 
 
-def desk_keys(desk: Desk, sizes: Sizes) -> dict[str, str]:
+def desk_keys(desk: Desk, shown: Shown) -> dict[str, str]:
     """The keys of the authors (both kinds) and of the standalone pages."""
     keys = {}
     for key, author in desk.authors.items():
         keys[byline_id(key)] = byline_key(author)
-        keys[author_id(key)] = author_key(author, desk.portraits.get(key, ()), sizes)
-    keys.update((page_id(p.slug), page_key(p, sizes)) for p in desk.pages)
+        keys[author_id(key)] = author_key(author, desk.portraits.get(key, ()), shown)
+    keys.update((page_id(p.slug), page_key(p, shown)) for p in desk.pages)
     return keys
 
 
@@ -102,12 +105,12 @@ def tag_key(tag: Tag) -> str:
 
 
 def entity_keys(
-    articles: Iterable[Article], tags: Iterable[Tag], sizes: Sizes, desk: Desk | None = None, now: datetime | None = None,
+    articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, desk: Desk | None = None, now: datetime | None = None,
 ) -> dict[str, str]:
     """The keys of a site's published articles and of its tags (and of its *desk*'s
     authors and pages; articles' corrections counted at *now*)."""
-    keys = desk_keys(desk, sizes) if desk is not None else {}
+    keys = desk_keys(desk, shown) if desk is not None else {}
     bylines = bylines_of(keys, desk) if desk is not None else None
-    keys.update((a.path, article_key(a, sizes, bylines, now)) for a in articles)
+    keys.update((a.path, article_key(a, shown, bylines, now)) for a in articles)
     keys.update((tag_id(t.key), tag_key(t)) for t in tags)
     return keys

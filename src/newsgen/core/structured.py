@@ -101,10 +101,13 @@ def publisher_page(config: SiteConfig, desk: Desk) -> dict[str, Any]:
     return {"@context": "https://schema.org", **organization(config, desk)}
 
 
-def news_article(config: SiteConfig, article: Article, section: Section, desk: Desk | None = None,
-                 now: datetime | None = None) -> dict[str, Any]:
+def news_article(
+    config: SiteConfig, article: Article, section: Section, desk: Desk | None = None, now: datetime | None = None,
+    images: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The ``NewsArticle`` of an article page (*now*: the build clock, which says which
-    corrections are published)."""
+    corrections are published); *images*: its ``ImageObject``s (else the URLs of its
+    image files)."""
     desk = desk or Desk()
     url = config.base_url + urls.url_path(article.path)
     publisher = organization(config, desk)
@@ -124,7 +127,9 @@ def news_article(config: SiteConfig, article: Article, section: Section, desk: D
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "wordCount": article.words,
     }
-    if article.images:
+    if images:
+        data["image"] = images
+    elif article.images:
         data["image"] = [config.base_url + urls.url_path(image.src) for image in article.images]
     published = shown(article, now) if now is not None else ()
     if published:

@@ -6,8 +6,10 @@ every problem of every file is raised at once, before anything is planned.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import functools
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
@@ -17,15 +19,17 @@ from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.entities import Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.models import Article
-from newsgen.core.options import BuildOptions
+from newsgen.core.options import CONFIG_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
+from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
+from newsgen.core.pictures import Source, feedback
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.desk import Pictures, check_references, read_desk
-from newsgen.io.images import ImageSizes
+from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.scanning import Sources, file_digest, scan
 from newsgen.io.sources import (
     SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, templates_digest,
@@ -55,10 +59,17 @@ class Inputs:
     """The authors, the standalone pages, the publisher's pictures (`newsgen.core.desk`)."""
     pictures: dict[str, Path] | None = None
     """The file of each picture the desk's renditions are made from, by source."""
+    photos: Mapping[str, Source] = field(default_factory=dict)
+    """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
+
+    @functools.cached_property
+    def shown(self) -> dict[str, object]:
+        """What a page can show of each image file, for the articles' keys."""
+        return {path: source.key for path, source in self.photos.items()}
 
 
 def read_inputs(
-    options: BuildOptions, cache: ParseCache, images: ImageSizes, scanned: Sources | None = None,
+    options: BuildOptions, cache: ParseCache, images: ImageSources, scanned: Sources | None = None,
     written: Callable[[str], bytes | None] | None = None,
 ) -> Inputs:
     """Read, parse and check the site; raise every problem at once, those of the `scan`
@@ -77,18 +88,22 @@ def read_inputs(
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
-    sizes, unreadable = images.measure(assets, site_dir)
-    problems += unreadable
-    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    photos = images.inspect(assets, site_dir)
+    sizes = sizes_of(photos)
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes, photos)
     authors, pages, found = read_desk(site_dir, author_files, page_files, ctx)
     problems += found + check_references(config, pages)
-    pictures = Pictures(config, assets, sizes)
+    pictures = Pictures(config, assets, photos)
     desk = pictures.desk(authors, pages, frozenset(static))
     problems += pictures.problems
     ctx = replace(ctx, authors=AuthorIndex.of(authors))
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
+    problems += _social_image(config, photos)
+    if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
+        used = {path for article in articles for path in article.assets}
+        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
     problems += url_collisions(articles)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -97,8 +112,25 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written, desk, pictures.files,
+        templates_digest(site_dir, files), written, desk=desk, pictures=pictures.files, photos=photos,
     )
+
+
+def _social_src(config: SiteConfig) -> set[str]:
+    return {config.social_image.src} if config.social_image is not None else set()
+
+
+def _social_image(config: SiteConfig, photos: Mapping[str, Source]) -> list[Problem]:
+    """newsgen.yaml's ``social_image`` must be a photograph of the site."""
+    image, line = config.social_image, config.social_image_line
+    if image is None:
+        return []
+    source = photos.get(image.src)
+    if source is None:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} is not an image in static/ or content/")]
+    if source.kind not in PROCESSED:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} must be a JPEG, PNG or WebP photograph")]
+    return list(feedback(image.src, source, CONFIG_FILE, line, lead=True))
 
 
 @dataclass(frozen=True)
@@ -110,22 +142,43 @@ class Setting:
     published: dict[str, Path]
     shared: str
     renderer: Renderer
+    photos: PhotoPlan = field(default_factory=lambda: PhotoPlan({}, avif=False))
+    media: dict[str, Wanted] = field(default_factory=dict)
+    """The copies of photographs the published articles show, by name (``media/…``)."""
+    encode: dict[str, Wanted] = field(default_factory=dict)
+    """The copies every parsed article needs (drafts and embargoed ones too): made ahead,
+    kept in the store, published with their article."""
 
 
 def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
-    published = _published_assets(site, inputs.static, inputs.content)
+    photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
+    unpublished = photos.unpublished(inputs.articles)
+    published = {
+        path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
+        if path not in unpublished
+    }
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(
         code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
-        site.desk.shared(site.config),
+        photos.key(), site.desk.shared(site.config),
     )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
-        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
+        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
-    return Setting(published, shared, renderer)
+    return Setting(published, shared, renderer, photos, photos.wanted(site.articles), photos.wanted(inputs.articles))
+
+
+def _avif(sources: Mapping[str, Source]) -> bool:
+    """Whether this Pillow encodes AVIF (asked only of a site with photographs: importing
+    Pillow costs a build without any 10 ms)."""
+    if not any(source.kind in PROCESSED for source in sources.values()):
+        return False
+    from newsgen.io.photos import avif_available
+
+    return avif_available()
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:

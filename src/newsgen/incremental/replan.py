@@ -3,7 +3,7 @@ the outputs whose inputs changed.
 
 It applies when the articles were only edited without moving (the same
 `newsgen.core.site.placement`) or added, and nothing else changed (config, templates,
-assets, flags: `Setting.shared`; image sizes; the clock past an embargo or out of the
+assets, flags: `Setting.shared`; the size of an image; the clock past an embargo or out of the
 news window). Then, run by run (`newsgen.core.catalogue`):
 
 - an output of the last plan is kept, file and key, where its run's declared reads say
@@ -51,7 +51,7 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     """The outputs of *last*'s site with the edits and additions of *inputs*, and the new
     memory; None if anything else changed."""
     now = inputs.options.now
-    if inputs.sizes != last.sizes or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
+    if _resized(last, inputs) or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
         return None
     if inputs.desk.identity() != last.site.desk.identity():
         return None  # an author or a page came or went: runs come or go
@@ -71,13 +71,13 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     if setting.shared != last.shared:
         return None
     # An edited author's name or role (``byline:``) is in the key of every article they wrote.
-    touched = [e for e, key in desk_keys(site.desk, inputs.sizes).items() if last.keys.get(e) != key]
+    touched = [e for e, key in desk_keys(site.desk, inputs.shown).items() if last.keys.get(e) != key]
     rekeyed = [a for _, a in edited if a.path in last.keys]
     rekeyed += [a for e in touched if e.startswith(BYLINE) for a in site.by_author(e.removeprefix(BYLINE))]
-    keys = {**last.keys, **entity_keys([*rekeyed, *shown], site.tags, inputs.sizes, site.desk, now)}
+    keys = {**last.keys, **entity_keys([*rekeyed, *shown], site.tags, inputs.shown, site.desk, now)}
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries, setting.photos)
     stale = _stale(last, catalogue, [*dict.fromkeys(a.path for a in rekeyed), *touched], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if shown else last.readers
@@ -87,6 +87,14 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
         clock=clock(added, now, last.clock), token=os.urandom(16).hex() if added else last.token,
     )
     return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def _resized(last: LastPlan, inputs: Inputs) -> bool:
+    """Whether an image the last plan knew changed size or went (a template may show any
+    image's size). A new image, or a photograph replaced at the same size, is for its
+    articles to show: they are parsed again (`ParseCache`), so they count as edited."""
+    sizes = inputs.sizes
+    return any(sizes.get(path) != size for path, size in last.sizes.items())
 
 
 def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:

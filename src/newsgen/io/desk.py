@@ -20,6 +20,7 @@ from newsgen.core.errors import Problem, warning
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
+from newsgen.core.pictures import Source
 from newsgen.core.publisher import CORRECTIONS_PAGE, POLICIES, target_slug
 from newsgen.io import budget
 from newsgen.io.scanning import file_digest
@@ -90,11 +91,12 @@ def _twice(named: list[tuple[str, str]], what: str) -> list[Problem]:
 
 class Pictures:
     """Finds the publisher's and the authors' pictures among the site's files (*assets*:
-    site path → file) and describes them (*sizes*: those Pillow or the SVG reader could
-    measure); `files` maps every source to its file, for `newsgen.io.brand`."""
+    site path → file) and describes them from what the photo pipeline's inspection found
+    (*photos*: digest, upright size, kind; `newsgen.io.images.ImageSources`); `files` maps
+    every source to its file, for `newsgen.io.brand`."""
 
-    def __init__(self, config: SiteConfig, assets: Mapping[str, Path], sizes: Mapping[str, tuple[int, int]]) -> None:
-        self.config, self.assets, self.sizes = config, assets, sizes
+    def __init__(self, config: SiteConfig, assets: Mapping[str, Path], photos: Mapping[str, Source]) -> None:
+        self.config, self.assets, self.photos = config, assets, photos
         self.files: dict[str, Path] = {}
         self.problems: list[Problem] = []
 
@@ -140,16 +142,16 @@ class Pictures:
         return source
 
     def source(self, src: str, path: str, line: int, what: str) -> ImageSource | None:
-        file = self.assets[src]
-        size = self.sizes.get(src)
-        if size is None and not src.lower().endswith(".svg"):
+        svg = src.lower().endswith(".svg")
+        photo = self.photos.get(src)
+        if photo is None or (not svg and (photo.kind == "broken" or not photo.width)):
             self.problems.append(Problem(path, line, f"{what} {src!r} is not a readable image"))
             return None
-        if not src.lower().endswith(".svg") and not src.lower().endswith(RASTERS):
+        if not svg and not src.lower().endswith(RASTERS):
             self.problems.append(Problem(path, line, f"{what} {src!r} must be a PNG, JPEG, WebP or GIF file"))
             return None
-        self.files[src] = file
-        return ImageSource(src, file_digest(file), *(size or (0, 0)))
+        self.files[src] = self.assets[src]
+        return ImageSource(src, photo.digest, photo.width, photo.height)
 
     def default(self, file: Path) -> ImageSource:
         src = f"(newsgen theme) brand/{file.name}"
