@@ -222,6 +222,13 @@ def test_the_favicon_set_and_the_logos_have_the_sizes_browsers_and_google_ask_fo
     assert '<img src="/logo.png" alt="Diário Exemplo" width="240" height="30"' in head
 
 
+def test_the_publisher_s_and_the_authors_pictures_are_published_only_as_their_copies(built: SiteDir) -> None:
+    """As an article's photographs are: the originals (with whatever their metadata holds) stay home."""
+    published = {p.relative_to(built.out).as_posix() for p in built.out.rglob("*")}
+    assert {"favicon.ico", "logo.png"} <= published and any(p.startswith("media/") and p.endswith("-192.jpg") for p in published)
+    assert not {"images/marca/logo.png", "images/marca/icone.png", "images/ana.png"} & published
+
+
 def test_without_a_favicon_the_theme_s_icon_is_published_unless_the_site_has_its_own(site: SiteDir) -> None:
     site.article("a")
     site.build()

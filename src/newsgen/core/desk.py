@@ -40,6 +40,14 @@ class Desk(NamedTuple):
         """Which authors and pages there are: a change adds or removes pages of the site."""
         return tuple(self.authors), tuple(p.slug for p in self.pages)
 
+    @property
+    def sources(self) -> frozenset[str]:
+        """The site's pictures the publisher's and the authors' files are made from: like an
+        article's photographs, published only as those copies, never as they are (an SVG
+        icon is copied, so it stays)."""
+        made = [*self.brand.files(), *(r for copies in self.portraits.values() for r in copies)]
+        return frozenset(r.source.src for r in made if r.kind != "copy")
+
     def page(self, slug: str) -> StandalonePage | None:
         return next((p for p in self.pages if p.slug == slug), None)
 

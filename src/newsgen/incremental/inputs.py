@@ -103,7 +103,7 @@ def read_inputs(
     problems += _social_image(config, photos)
     if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
         used = {path for article in articles for path in article.assets}
-        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
+        problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -154,7 +154,9 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
     photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
-    unpublished = photos.unpublished(inputs.articles)
+    # The publisher's and the authors' pictures, like the articles' photographs, are
+    # published only as the copies made of them (`newsgen.io.brand`), never as they are.
+    unpublished = photos.unpublished(inputs.articles) | inputs.desk.sources
     published = {
         path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
         if path not in unpublished
