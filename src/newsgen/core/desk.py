@@ -43,10 +43,10 @@ class Desk(NamedTuple):
     @property
     def sources(self) -> frozenset[str]:
         """The site's pictures the publisher's and the authors' files are made from: like an
-        article's photographs, published only as those copies, never as they are (an SVG
-        icon is copied, so it stays)."""
+        article's photographs, published only as those files (``/logo.png``, ``/icon.svg``,
+        ``/media/…``), never at their own address."""
         made = [*self.brand.files(), *(r for copies in self.portraits.values() for r in copies)]
-        return frozenset(r.source.src for r in made if r.kind != "copy")
+        return frozenset(r.source.src for r in made)
 
     def page(self, slug: str) -> StandalonePage | None:
         return next((p for p in self.pages if p.slug == slug), None)
