@@ -18,8 +18,10 @@ build and its workers, the largest process's peak RSS, and what was encoded):
 3. one new article with a new 4000×2667 lead photograph;
 4. one article's photograph replaced (the same file name, other pixels).
 
-Prints a Markdown table, with the store's size (``.newsgen-cache/media/``) and the load
-average before and after each build. WORK is reused: the photos are made once.
+Prints a Markdown table, with the store's size (``.newsgen-cache/media/``), the published
+copies' (``build/media/``) and the load average before and after each build. WORK is
+reused: the photos are made once. ``--warm`` skips the cold build (keeps the last run's
+cache); ``--rounds N`` adds and replaces N times, going back to the generated site between.
 """
 from __future__ import annotations
 
@@ -143,6 +145,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--bench", type=Path, default=REPO.parent.parent / "shared" / "bench")
+    parser.add_argument("--warm", action="store_true",
+                        help="keep the cache of the last run: no cold build, only the incremental ones")
+    parser.add_argument("--rounds", type=int, default=1, help="times to add one and replace one (default 1)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     site = make_site(args.work, args.articles, args.bench)
@@ -150,23 +155,32 @@ def main() -> int:
     added = site / "content" / "mundo" / "2026-09-01-uma-nova-fotografia.md"
     target = site / "static" / "images" / "foto-0000.jpg"
     pristine = args.work / "foto-0000.jpg"
-    added.unlink(missing_ok=True)  # a second run starts from the generated site again
-    (site / "static" / "images" / f"foto-{n:04d}.jpg").unlink(missing_ok=True)
-    shutil.copyfile(pristine, target)
-    shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
-    shutil.rmtree(site / "build", ignore_errors=True)
-    rows = [("cold", build(site, args.jobs)), ("no-op", build(site, args.jobs))]
+    new_photo = site / "static" / "images" / f"foto-{n:04d}.jpg"
+    rows = []
+    for round in range(args.rounds):
+        if round or args.warm:  # back to the generated site: foto-0000 restored, the new article gone
+            added.unlink(missing_ok=True)
+            new_photo.unlink(missing_ok=True)
+            shutil.copyfile(pristine, target)
+            rows.append(("back to the generated site", build(site, args.jobs)))
+        else:
+            added.unlink(missing_ok=True)  # a second run starts from the generated site again
+            new_photo.unlink(missing_ok=True)
+            shutil.copyfile(pristine, target)
+            shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
+            shutil.rmtree(site / "build", ignore_errors=True)
+            rows += [("cold", build(site, args.jobs)), ("no-op", build(site, args.jobs))]
 
-    make_photos(site / "static" / "images", 1, start=n)
-    added.write_text(
-        f'---\nheadline: "Uma nova fotografia"\nstandfirst: "Um artigo novo com uma fotografia nova."\n'
-        f"section: mundo\ntimestamp: 2026-09-01T10:00:00+01:00\nhashtags: [Ucrânia]\n"
-        f"{lead_block(n, None)}---\nTexto.\n", encoding="utf-8")
-    rows.append(("add an article with a new photo", build(site, args.jobs)))
+        make_photos(site / "static" / "images", 1, start=n)
+        added.write_text(
+            f'---\nheadline: "Uma nova fotografia"\nstandfirst: "Um artigo novo com uma fotografia nova."\n'
+            f"section: mundo\ntimestamp: 2026-09-01T10:00:00+01:00\nhashtags: [Ucrânia]\n"
+            f"{lead_block(n, None)}---\nTexto.\n", encoding="utf-8")
+        rows.append(("add an article with a new photo", build(site, args.jobs)))
 
-    replacement = make_photos(args.work / "replacement", 1, start=n + 1)[0]
-    shutil.copyfile(replacement, target)
-    rows.append(("replace one photo (same file name)", build(site, args.jobs)))
+        replacement = make_photos(args.work / "replacement", 1, start=n + 1)[0]
+        shutil.copyfile(replacement, target)
+        rows.append(("replace one photo (same file name)", build(site, args.jobs)))
 
     print(f"\n{n} articles, a 4000×2667 photo each, --jobs {args.jobs}, {os.cpu_count()} CPUs\n")
     print("| build | wall s | CPU s | peak RSS MB | files encoded | files dropped | store MB | store files | build/media MB | load before / after |")
