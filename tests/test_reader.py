@@ -50,9 +50,12 @@ PAGES = {
     "article": KIM,
     "article-2": LAVROV,
     "404": "404.html",
+    "author": "autor/ana-sousa/",
+    "page": "estatuto-editorial/",
+    "corrections": "correcoes/",
 }
-AXE_PAGES = ("home", "section", "archive", "tag", "article", "404", "search")
-NARROW_PAGES = ("home", "section", "article", "article-2", "tag", "search")
+AXE_PAGES = ("home", "section", "archive", "tag", "article", "404", "search", "author", "page", "corrections")
+NARROW_PAGES = ("home", "section", "article", "article-2", "tag", "search", "author", "corrections")
 
 # Bytes of HTML + CSS + JS an article page may transfer (uncompressed, images excluded).
 BUDGET = 50_000

@@ -16,6 +16,7 @@ from PIL import Image
 import newsgen
 from newsgen.core.options import BuildResult
 
+from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
@@ -195,10 +196,11 @@ def pages(site: SiteDir) -> dict[str, str]:
 
 
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "photo", "credit", "focus", "checkout")
+         "photo", "credit", "focus", *NEWSROOM_EDITS, "checkout")
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
-the same size; ``credit`` and ``focus`` edit an article's lead image. ``checkout``: a CI
-job's fresh clone with its output restored (every file written anew, same bytes)."""
+the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the
+authors, bylines, corrections and pages; ``checkout``: a CI job's fresh clone with its
+output restored (every file written anew, same bytes)."""
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -228,6 +230,11 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
         live[path] = {**fields, "draft": not fields.get("draft", False)}
     elif kind == "hashtags":
         live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
+    elif kind in NEWSROOM_EDITS:
+        changed = newsroom_edit(site, rng, kind, path, fields)
+        if changed is None:
+            return kind
+        live[path] = changed
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind

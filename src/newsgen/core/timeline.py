@@ -1,9 +1,11 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
-article leaving the news sitemap's 48 hours. Between two such instants the same sources
-give the same output, whatever the build clock says."""
+article leaving the news sitemap's 48 hours, a correction coming due. Between two such
+instants the same sources give the same output, whatever the build clock says.
+
+Each article's instants come from `instants`: a new kind of timed change adds its own there."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from newsgen.core.models import Article
@@ -13,13 +15,22 @@ Clock = tuple[datetime | None, datetime | None]
 """The instants around a build's clock between which its output holds (None: unbounded)."""
 
 
+def instants(article: Article) -> Iterator[datetime]:
+    """Every instant at which *article* changes the output by itself: it appears (its
+    embargo lifts), it leaves the news sitemap's window, each correction comes due."""
+    yield article.published
+    yield article.published + NEWS_WINDOW
+    for correction in article.corrections:
+        yield correction.at
+
+
 def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None)) -> Clock:
-    """The instants around *now* at which an article appears (embargo) or leaves the news
-    sitemap's window: between them the output cannot change. *around*: those of other
+    """The instants (`instants`) around *now* at which the articles change the output by
+    themselves: between them the output cannot change. *around*: those of other
     articles, to narrow."""
     low, high = around
     for article in articles:
-        for moment in (article.published, article.published + NEWS_WINDOW):
+        for moment in instants(article):
             if moment <= now:
                 low = moment if low is None or moment > low else low
             elif high is None or moment < high:
