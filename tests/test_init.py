@@ -3,6 +3,7 @@ Actions workflow passes actionlint; ``newsgen theme`` overrides the theme file b
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -119,3 +120,16 @@ def test_init_and_build_from_an_installed_wheel(tmp_path: Path) -> None:
     done = newsgen("build", "-C", "jornal", "--no-search")
     assert done.returncode == 0 and "built 1 article" in done.stderr, done.stderr
     assert (tmp_path / "jornal/build" / ARTICLE).is_file()
+
+
+def test_the_commented_blocks_of_newsgen_yaml_work_once_uncommented() -> None:
+    """The starter's ``publisher:`` and ``deploy:`` examples are valid settings (the
+    storage's account id filled in), so an editor only removes the ``#``s."""
+    from newsgen.core.config import parse_config  # which checks the deploy: block too
+
+    text = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3", True)["newsgen.yaml"]
+    text = re.sub(r"^# (publisher|deploy):", r"\1:", text, flags=re.M)
+    text = re.sub(r"^#(   \w)", r"\1", text, flags=re.M).replace("ACCOUNT_ID", "0123456789abcdef")
+    config = parse_config(text)
+    assert config.publisher is not None and config.publisher.name == "Diário Exemplo"
+    assert re.search(r"^deploy:\n   bucket: ", text, flags=re.M)
