@@ -21,7 +21,7 @@ from newsgen.incremental.noop import noop
 from newsgen.core.errors import ContentError
 
 from helpers.archive import (
-    ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, pages, random_edit, tree_diff, url_of, write_archive, write_article,
+    ARCHIVE_CONFIG, ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, pages, random_edit, tree_diff, url_of, write_archive, write_article,
 )
 from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
@@ -230,7 +230,7 @@ def test_a_template_override_reaches_every_article_and_its_removal_restores_the_
 
 def test_a_renamed_section_shows_everywhere(archive: SiteDir) -> None:
     """A section title edited in newsgen.yaml reaches its front and its articles."""
-    archive.write("newsgen.yaml", CONFIG.replace("{title: Europa}", "{title: União Europeia}"))
+    archive.write("newsgen.yaml", ARCHIVE_CONFIG.replace("{title: Europa}", "{title: União Europeia}"))
     assert_same_as_cold(archive)
     assert "União Europeia" in archive.page("europa/")
     assert "União Europeia" in archive.page(url_of(PATHS[2]))

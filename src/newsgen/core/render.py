@@ -22,10 +22,18 @@ from markupsafe import Markup
 
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
-from newsgen.core.models import Article, MonthArchive
+from newsgen.core.labels import Labels
+from newsgen.core.models import Article, Hashtag, MonthArchive, Tag
 from newsgen.core.pages import ArticleContext, PageSpec
+from newsgen.core.plurals import other_forms
 from newsgen.core.site import Site
-from newsgen.core.structured import iso, news_article, script_json
+from newsgen.core.structured import breadcrumb_list, iso, news_article, script_json
+
+
+def breakable(text: str) -> Markup:
+    """*text* with a line-break opportunity (``<wbr>``) between the words a hashtag runs
+    together: ``#CooperaçãoMilitar`` breaks as «#Cooperação|Militar», never inside a word."""
+    return Markup("<wbr>").join(Markup.escape(word) for word in urls.split_camel_case(text).split(" ")) if " " not in text else Markup.escape(text)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -89,6 +97,12 @@ class Renderer:
             absolute=self.absolute,
             size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
+            breadcrumb_ld=lambda trail: Markup(script_json(breadcrumb_list(site.config, tuple(trail)))),
+            lineage=site.config.lineage,
+            label=Labels(site).of,
+            tag_name=self.tag_name,
+            hashtag_name=self.hashtag_name,
+            other_forms=lambda article: other_forms(article.headline, article.standfirst, article.body_html),
         )
         self.env.filters.update(
             datetime_long=self.datetime_long,
@@ -97,7 +111,18 @@ class Renderer:
             iso=lambda dt: iso(dt, self.tz),
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
+            breakable=breakable,
         )
+
+    def tag_name(self, tag: Tag) -> str:
+        """A tag as pages name it: its topic's display name, else ``#`` and its spelling."""
+        topic = self.site.topic(tag.key)
+        return topic.name if topic is not None else f"#{tag.name}"
+
+    def hashtag_name(self, hashtag: Hashtag) -> str:
+        """A hashtag of an article as its page names it: its topic's name, else as written."""
+        topic = self.site.topic(hashtag.key)
+        return topic.name if topic is not None else f"#{hashtag.text}"
 
     def url(self, path: str) -> str:
         """The URL of the site path *path*, from the host's root: ``/noticias/mundo/``."""

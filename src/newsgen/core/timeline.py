@@ -1,6 +1,6 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
-article leaving the news sitemap's 48 hours. Between two such instants the same sources
-give the same output, whatever the build clock says."""
+article leaving the news sitemap's 48 hours, a priority ending (``until``). Between two
+such instants the same sources give the same output, whatever the build clock says."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -13,13 +13,19 @@ Clock = tuple[datetime | None, datetime | None]
 """The instants around a build's clock between which its output holds (None: unbounded)."""
 
 
+def front_moments(article: Article) -> tuple[datetime, ...]:
+    """The instants at which *article*'s place on the fronts changes by itself: the end of
+    its priority (``until``), when it falls back into the newest-first order."""
+    return (article.until,) if article.until is not None and article.priority else ()
+
+
 def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None)) -> Clock:
-    """The instants around *now* at which an article appears (embargo) or leaves the news
-    sitemap's window: between them the output cannot change. *around*: those of other
-    articles, to narrow."""
+    """The instants around *now* at which an article appears (embargo), leaves the news
+    sitemap's window or leaves its place on the fronts (`front_moments`): between them the
+    output cannot change. *around*: those of other articles, to narrow."""
     low, high = around
     for article in articles:
-        for moment in (article.published, article.published + NEWS_WINDOW):
+        for moment in (article.published, article.published + NEWS_WINDOW, *front_moments(article)):
             if moment <= now:
                 low = moment if low is None or moment > low else low
             elif high is None or moment < high:

@@ -7,24 +7,25 @@ every problem of every file is raised at once, before anything is planned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
 from newsgen.core.entities import Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
-from newsgen.core.models import Article
-from newsgen.core.options import BuildOptions
+from newsgen.core.models import Article, Topic
+from newsgen.core.options import TOPICS_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
+from newsgen.core.topics import parse_topics
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.images import ImageSizes
 from newsgen.io.scanning import Sources, file_digest, scan
-from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
+from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, read_topics, templates_digest
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    topics: dict[str, Topic] = field(default_factory=dict)
+    """What ``topics.yaml`` says, by hashtag key."""
 
 
 def read_inputs(
@@ -74,6 +77,12 @@ def read_inputs(
     articles = tuple(parsed)
     problems += found
     problems += url_collisions(articles)
+    topics: dict[str, Topic] = {}
+    if TOPICS_FILE in files:
+        text = read_topics(site_dir)
+        if text is not None:
+            topics, found = parse_topics(text, frozenset(assets), frozenset(sources))
+            problems += found
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
@@ -81,7 +90,7 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written,
+        templates_digest(site_dir, files), written, topics,
     )
 
 
@@ -117,7 +126,8 @@ def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Pr
 
 
 def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article shows them
-    (so an embargoed article's photo is not published before it)."""
+    """All static files; content files only when a published article or a topic page
+    shows them (so an embargoed article's photo is not published before it)."""
     used = {path for article in site.articles for path in article.assets}
+    used.update(t.image.src for key, t in site.topics.items() if t.image is not None and key in site.tag_index)
     return {**static, **{path: file for path, file in content.items() if path in used}}

@@ -13,7 +13,7 @@ import jinja2
 
 from newsgen.core.config import SiteConfig, parse_config
 from newsgen.core.errors import ConfigError, ContentError, Problem
-from newsgen.core.options import CONFIG_FILE
+from newsgen.core.options import CONFIG_FILE, TOPICS_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.urls import is_article_file
 from newsgen.io.scanning import PACKAGE, Signature, file_digest, refusal, scan_tree
@@ -38,6 +38,19 @@ def _read_config(site_dir: Path) -> SiteConfig:
     except UnicodeDecodeError:
         raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
     return parse_config(text.replace("\r\n", "\n"))
+
+
+def read_topics(site_dir: Path) -> str | None:
+    """The text of the site's ``topics.yaml``, or None when there is none. (The scan has
+    refused it if it is a symlink out of the site or not a regular file.)"""
+    try:
+        raw = (site_dir / TOPICS_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise ContentError([Problem(TOPICS_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
 
 
 def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str, str]]:
