@@ -103,8 +103,8 @@ KURSK = 20
 ASIA = (4, 13, 31, 40)
 """The articles of the region nested in Mundo (``mundo/asia``)."""
 MANCHETE, DESTAQUE, KICKER = 45, 42, 44
-UNTIL = "2025-07-14T12:00"
-"""When the destaque ends: after `NOW`, before `LATER`."""
+UNTIL = "2025-07-14T06:00"
+"""When the destaque ends (Lisbon time): after `NOW`, before the embargo lifts and `LATER`."""
 ARCHIVE_CONFIG = CONFIG.replace("""    description: Notícias internacionais.
 """, """    description: Notícias internacionais.
     sections:
