@@ -97,7 +97,7 @@ class Renderer:
             absolute=self.absolute,
             size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
-            breadcrumb_ld=lambda trail: Markup(script_json(breadcrumb_list(site.config, tuple(trail)))),
+            breadcrumb_ld=self.breadcrumb_ld,
             lineage=site.config.lineage,
             label=Labels(site).of,
             tag_name=self.tag_name,
@@ -113,6 +113,15 @@ class Renderer:
             number=lambda n: localized.number(n, self.locale),
             breakable=breakable,
         )
+
+    def breadcrumb_ld(self, section: str, name: str | None = None) -> Markup:
+        """The BreadcrumbList JSON of a page in *section*: its sections, then *name*, the page
+        itself; without *name*, the page is the section's front (the trail's last)."""
+        lineage = self.site.config.lineage(section)
+        trail = [(s.title, None if name is None and s is lineage[-1] else s.path) for s in lineage]
+        if name is not None:
+            trail.append((name, None))
+        return Markup(script_json(breadcrumb_list(self.site.config, tuple(trail))))
 
     def tag_name(self, tag: Tag) -> str:
         """A tag as pages name it: its topic's display name, else ``#`` and its spelling."""
