@@ -2,6 +2,8 @@
 by a description, a lead image and pinned stories; every mistake named at its line."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsgen.core.errors import ContentError
@@ -37,7 +39,11 @@ def test_a_topic_page_is_titled_by_its_name_and_opens_with_its_description_photo
     assert "<h1>Cooperação militar</h1>" in html and "<title>Cooperação militar — Mundo de Teste</title>" in html
     assert '<p class="page-lede">A aliança entre Moscovo e Pyongyang, «sem limites».</p>' in html
     assert '<meta name="description" content="A aliança entre Moscovo e Pyongyang, «sem limites».">' in html
-    assert 'src="/fotos/kim.png"' in html and (topical.out / "fotos/kim.png").is_file(), "its photo is published"
+    figure = html.split('<figure class="figure figure-lead"')[1].split("</figure>")[0]
+    copies = re.findall(r'/(media/[0-9a-f]{20}-\d+\.(?:webp|png|avif))', figure)
+    assert copies and all((topical.out / c).is_file() for c in copies), "its photo is published as copies"
+    assert 'alt="Kim e Shoigu"' in figure and "KCNA via KNS/AP" in figure
+    assert not (topical.out / "fotos/kim.png").exists(), "never the file itself (its metadata may hold a position)"
     pinned, rest = html.split('id="em-destaque"')[1].split("</section>", 1)
     assert "Kim recebe Shoigu" in pinned and "Kim recebe Shoigu" not in rest, "pinned above, not repeated below"
     assert rest.index("Notícia do dia 8") < rest.index("Notícia do dia 5")

@@ -18,7 +18,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -36,11 +36,13 @@ from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.readers import Readers
-from newsgen.incremental.remember import recall, remember
+from newsgen.incremental.remember import Remembered, recall, remember
 from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
-from newsgen.incremental.store import CACHE_DIR, BuildCache
-from newsgen.io.images import ImageSizes
+from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.io.images import ImageSources
+from newsgen.io.photo_copies import Photos, copy_of, encode, media_store
+from newsgen.io.photo_store import MediaStore
 from newsgen.io.lock import building, hold
 from newsgen.io.publish import check_output, publish
 from newsgen.io.update import PartialUpdate
@@ -67,6 +69,8 @@ class Gathered:
     """How many of the plan's first outputs are HTML pages."""
     quick: bool
     """Whether this plan was made from the last one (else from scratch)."""
+    photos: Photos = field(default_factory=Photos)
+    """The copies of photographs to publish and to make."""
 
     @property
     def site(self) -> Site:
@@ -88,9 +92,9 @@ def collector_paused() -> Iterator[None]:
 
 
 def gather(
-    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
+    options: BuildOptions, cache: ParseCache | None = None, images: ImageSources | None = None,
     scanned: Sources | None = None, last: LastPlan | None = None,
-    written: Callable[[str], bytes | None] | None = None,
+    written: Callable[[str], bytes | None] | None = None, store: MediaStore | None = None,
 ) -> Gathered:
     """Read, parse and check the site and plan every output file; raise every problem at
     once, those of the `scan` first: an entry it refused (a symlink out of the site, a
@@ -98,8 +102,9 @@ def gather(
     already made; *last*: the last plan,
     kept where its inputs did not change. *cache* must give back the very article objects
     of *last* for the files that did not change. *written* reads a file of the output the
-    last build wrote, if it holds what *last* planned."""
-    inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written)
+    last build wrote, if it holds what *last* planned. *store*: where the copies of
+    photographs are, once `encode` made them (a copy missing there is made when written)."""
+    inputs = read_inputs(options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written)
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     _check_clashes(plan, setting.published, options.site_dir)
@@ -108,7 +113,15 @@ def gather(
         Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
         for path, file in sorted(setting.published.items())
     ]
-    return Gathered(tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None)
+    files = {**inputs.static, **inputs.content}
+    plan += [
+        Planned(name, digest("media", name), functools.partial(copy_of, store, copy, files[copy.src]))
+        for name, copy in sorted(setting.media.items())
+    ]
+    return Gathered(
+        tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None,
+        Photos(setting.media, setting.encode, files),
+    )
 
 
 def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
@@ -117,9 +130,9 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     options = inputs.options
     site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related, inputs.topics)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.sizes, site.topics)
-    keys.update(editorial_keys(site, inputs.sizes))
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full)
+    keys = entity_keys(site.articles, site.tags, inputs.shown, site.topics)
+    keys.update(editorial_keys(site, inputs.shown))
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, photos=setting.photos)
     plan, outputs = fresh_plan(catalogue.runs, keys, setting.shared)
     memory = LastPlan(
         os.urandom(16).hex(), site, inputs.articles, keys, setting.shared,
@@ -190,10 +203,23 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     recalled = recall(options.cache)
     store, index = recalled.store, recalled.index
     parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
-    images = ImageSizes(index.images)
+    images = ImageSources(index.images, options.jobs)
     trusted = store is not None and index.output_marker is not None and index.output_marker == marker_signature(output, MARKER)
     written = functools.partial(_written, output) if trusted else None
-    gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written)
+    with media_store(options.cache) as copies:
+        gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, copies)
+        encode(gathered.photos, copies, options.site_dir, options.jobs, options.progress)
+        result = _publish(options, gathered, output, store, index, trusted, started)
+        if store is not None:
+            result = _remember(options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies)
+    return result
+
+
+def _publish(
+    options: BuildOptions, gathered: Gathered, output: Path, store: BuildCache | None, index: Index, trusted: bool,
+    started: float,
+) -> BuildResult:
+    """Write what changed of *gathered* into *output*: the result, or a `WriteError`."""
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
     previous = index.outputs if trusted else None
@@ -207,20 +233,28 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
             raise
         where = _shown(exc.filename) if exc.filename else _shown(options.output)
         raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
-    result = _result(gathered, time.perf_counter() - started, rewritten)
+    return _result(gathered, time.perf_counter() - started, rewritten)
+
+
+def _remember(
+    options: BuildOptions, scanned: Scan, racy: dict[str, str], gathered: Gathered, recalled: Remembered,
+    parse_cache: ParseCache, images: ImageSources, result: BuildResult, store: BuildCache, copies: MediaStore,
+) -> BuildResult:
+    """Save what the next build needs, and drop the copies of photographs no article uses."""
     result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
-    if store is not None:
-        kept = recalled.last is not None and recalled.last.token == gathered.memory.token
-        outputs = {item.file: item.key for item in gathered.plan}
-        try:
-            remember(
-                store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-                gathered.warnings,
-            )
-        except (CacheError, OSError) as exc:  # the site is built: only the next build pays
-            store.discard()
-            said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
-            result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
+    kept = recalled.last is not None and recalled.last.token == gathered.memory.token
+    outputs = {item.file: item.key for item in gathered.plan}
+    search_key = gathered.search if options.search and gathered.site.config.search else ""
+    try:
+        remember(
+            store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
+            gathered.warnings,
+        )
+        copies.prune(gathered.photos.encode)
+    except (CacheError, OSError) as exc:  # the site is built: only the next build pays
+        store.discard()
+        said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
+        result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
     return result
 
 

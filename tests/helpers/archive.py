@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from PIL import Image
 
 import newsgen
 from newsgen.core.options import BuildResult
@@ -185,12 +188,23 @@ def edit(site: SiteDir, path: str, **changes: object) -> None:
     write_article(site, path, **{**ARTICLES[path], **changes})
 
 
+PHOTO = png(1200, 4)
+"""The archive's photographs: as wide as a lead image should be (no warning), and cheap
+to encode (its copies are 240 to 1200 px wide, 1 to 4 px high)."""
+
+
 def write_archive(site: SiteDir) -> None:
     site.write("newsgen.yaml", ARCHIVE_CONFIG)
     site.write("topics.yaml", topics_text())
     for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
         write_article(site, path, **fields)
-    site.write(EMBARGOED_PHOTO, png(8, 6))
+    site.write("static/images/foto.png", PHOTO)
+    site.write(EMBARGOED_PHOTO, png(1200, 3))
+
+
+def media_urls(html: str) -> set[str]:
+    """The site paths of the photo copies a page points at (``media/…``)."""
+    return set(re.findall(r'/(media/[0-9a-f]{20}-[0-9x]+\.(?:avif|webp|jpg|png))', html))
 
 
 def pages(site: SiteDir) -> dict[str, str]:
@@ -199,7 +213,11 @@ def pages(site: SiteDir) -> dict[str, str]:
 
 
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "priority", "topic", "section")
+         "priority", "topic", "section", "photo", "credit", "focus")
+"""Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
+the same size; ``credit`` and ``focus`` edit an article's lead image. Editors' decisions:
+``priority`` gives or takes a rank (with ``until``), ``topic`` edits topics.yaml,
+``section`` moves a story between sections and regions."""
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -248,6 +266,21 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind
+    elif kind == "photo":
+        with Image.open(site.root / "static/images/foto.png") as image:
+            size = image.size
+        site.write("static/images/foto.png", png(*size, colour=bytes(rng.randrange(256) for _ in range(3))))
+        return kind
+    elif kind in ("credit", "focus"):
+        shown = sorted(p for p, f in live.items() if f.get("images"))
+        if not shown:
+            return f"{kind}: no article shows a photo"
+        path = rng.choice(shown)
+        fields = live[path]
+        [image] = fields["images"]  # type: ignore[misc]
+        change = {"credit": f"Agência {rng.randrange(100)}"} if kind == "credit" else {
+            "focus": f"{rng.randrange(101)}%,{rng.randrange(101)}%"}
+        live[path] = {**fields, "images": [{**image, **change}]}  # type: ignore[dict-item]
     elif kind == "css":
         css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
         site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")

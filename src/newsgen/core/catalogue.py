@@ -17,6 +17,7 @@ from newsgen.core.feeds import EntryCache, Feeds
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Planned, Run, digest
 from newsgen.core.pages import Pages, PageSpec
+from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.site import Site
 from newsgen.core.sitemaps import Sitemaps
 
@@ -24,15 +25,16 @@ from newsgen.core.sitemaps import Sitemaps
 class Catalogue:
     """The runs of one site. *render* makes a page; *keys*: the entity keys (feeds remember
     their entries by them); *full* gives an article its body; *entries*: feed entries an
-    earlier plan made."""
+    earlier plan made; *photos*: the copies of photographs (feeds show one)."""
 
     def __init__(
         self, site: Site, render: Callable[[PageSpec], bytes], keys: Keys,
         full: Callable[[Article], Article] | None = None, entries: EntryCache | None = None,
+        photos: PhotoPlan | None = None,
     ) -> None:
         self.site = site
         self.pages = Pages(site, Locale.parse(site.config.locale), render)
-        self.feeds = Feeds(site, keys, full, entries)
+        self.feeds = Feeds(site, keys, full, entries, photos)
         self.sitemaps = Sitemaps(site)
 
     @functools.cached_property

@@ -14,7 +14,9 @@ separators do not matter). Never raises for bad input.
 """
 from __future__ import annotations
 
-from newsgen.core import urls
+from collections.abc import Mapping
+
+from newsgen.core import pictures, urls
 from newsgen.core.config import did_you_mean
 from newsgen.core.errors import Problem, warning
 from newsgen.core.hashtags import HASHTAG_RE
@@ -24,18 +26,20 @@ from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 TOPIC_FIELDS = ("name", "description", "image", "pinned")
-IMAGE_FIELDS = ("src", "alt", "caption", "credit")
+IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
 
 
 def parse_topics(
     text: str, assets: frozenset[str], articles: frozenset[str], path: str = TOPICS_FILE,
+    photos: Mapping[str, pictures.Source] | None = None,
 ) -> tuple[dict[str, Topic], list[Problem]]:
     """The topics of *text* by hashtag key, and every problem. *assets*: the site paths of
-    the files an image may be; *articles*: the article files (``content/…``) a pin may name."""
+    the files an image may be; *articles*: the article files (``content/…``) a pin may name;
+    *photos*: what inspecting each image found (the editor hears about a weak one)."""
     root, problems = load_mapping(text, path)
     if root is None:
         return {}, problems
-    reader = _Reader(path, problems, assets, articles)
+    reader = _Reader(path, problems, assets, articles, photos or {})
     topics: dict[str, Topic] = {}
     written: dict[str, str] = {}
     for hashtag, entry in root.entries.items():
@@ -58,9 +62,10 @@ def parse_topics(
 
 
 class _Reader(Fields):
-    def __init__(self, path: str, problems: list[Problem], assets: frozenset[str], articles: frozenset[str]) -> None:
+    def __init__(self, path: str, problems: list[Problem], assets: frozenset[str], articles: frozenset[str],
+                 photos: Mapping[str, pictures.Source]) -> None:
         super().__init__(path, problems)
-        self.assets, self.articles = assets, articles
+        self.assets, self.articles, self.photos = assets, articles, photos
 
     def topic(self, key: str, table: Map) -> Topic | None:
         for field, entry in table.entries.items():
@@ -97,7 +102,16 @@ class _Reader(Fields):
         if src and site_path not in self.assets:
             self.problem(item.entries["src"].line, f"image {src!r} not found in static/ or content/ (a path from the site's root)")
             return None
-        return Image(site_path, alt, caption, credit) if site_path and alt and credit else None
+        focus = None
+        if "focus" in item.entries:
+            focus = pictures.focus_point(self.text(item, "focus"))
+            if focus is None:
+                self.problem(item.entries["focus"].line, "focus must be two fractions (0.3,0.4) or percentages (30%,40%)")
+        source = self.photos.get(site_path) if site_path else None
+        if source is not None and site_path:
+            self.problems += pictures.feedback(site_path, source, self.path, item.entries["src"].line)
+        rights = self.text(item, "rights")
+        return Image(site_path, alt, caption, credit, focus, rights) if site_path and alt and credit else None
 
     def pinned(self, table: Map) -> tuple[str, ...]:
         found: list[str] = []

@@ -6,7 +6,9 @@ every problem of every file is raised at once, before anything is planned.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,15 +17,17 @@ from newsgen.core.config import SiteConfig
 from newsgen.core.entities import Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.models import Article, Topic
-from newsgen.core.options import TOPICS_FILE, BuildOptions
+from newsgen.core.options import CONFIG_FILE, TOPICS_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
+from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
+from newsgen.core.pictures import Source, feedback
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.core.topics import parse_topics
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
-from newsgen.io.images import ImageSizes
+from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.scanning import Sources, file_digest, scan
 from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, read_topics, templates_digest
 
@@ -49,10 +53,17 @@ class Inputs:
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
     topics: dict[str, Topic] = field(default_factory=dict)
     """What ``topics.yaml`` says, by hashtag key."""
+    photos: Mapping[str, Source] = field(default_factory=dict)
+    """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
+
+    @functools.cached_property
+    def shown(self) -> dict[str, object]:
+        """What a page can show of each image file, for the articles' keys."""
+        return {path: source.key for path, source in self.photos.items()}
 
 
 def read_inputs(
-    options: BuildOptions, cache: ParseCache, images: ImageSizes, scanned: Sources | None = None,
+    options: BuildOptions, cache: ParseCache, images: ImageSources, scanned: Sources | None = None,
     written: Callable[[str], bytes | None] | None = None,
 ) -> Inputs:
     """Read, parse and check the site; raise every problem at once, those of the `scan`
@@ -70,19 +81,24 @@ def read_inputs(
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
-    sizes, unreadable = images.measure(assets, site_dir)
-    problems += unreadable
-    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    photos = images.inspect(assets, site_dir)
+    sizes = sizes_of(photos)
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes, photos)
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
-    problems += url_collisions(articles)
+    problems += _social_image(config, photos)
     topics: dict[str, Topic] = {}
     if TOPICS_FILE in files:
         text = read_topics(site_dir)
         if text is not None:
-            topics, found = parse_topics(text, frozenset(assets), frozenset(sources))
+            topics, found = parse_topics(text, frozenset(assets), frozenset(sources), photos=photos)
             problems += found
+    if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
+        used = {path for article in articles for path in article.assets}
+        used.update(t.image.src for t in topics.values() if t.image is not None)
+        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
+    problems += url_collisions(articles)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
@@ -90,8 +106,25 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written, topics,
+        templates_digest(site_dir, files), written, topics, photos,
     )
+
+
+def _social_src(config: SiteConfig) -> set[str]:
+    return {config.social_image.src} if config.social_image is not None else set()
+
+
+def _social_image(config: SiteConfig, photos: Mapping[str, Source]) -> list[Problem]:
+    """newsgen.yaml's ``social_image`` must be a photograph of the site."""
+    image, line = config.social_image, config.social_image_line
+    if image is None:
+        return []
+    source = photos.get(image.src)
+    if source is None:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} is not an image in static/ or content/")]
+    if source.kind not in PROCESSED:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} must be a JPEG, PNG or WebP photograph")]
+    return list(feedback(image.src, source, CONFIG_FILE, line, lead=True))
 
 
 @dataclass(frozen=True)
@@ -103,19 +136,46 @@ class Setting:
     published: dict[str, Path]
     shared: str
     renderer: Renderer
+    photos: PhotoPlan = field(default_factory=lambda: PhotoPlan({}, avif=False))
+    media: dict[str, Wanted] = field(default_factory=dict)
+    """The copies of photographs the published articles show, by name (``media/…``)."""
+    encode: dict[str, Wanted] = field(default_factory=dict)
+    """The copies every parsed article needs (drafts and embargoed ones too): made ahead,
+    kept in the store, published with their article."""
 
 
 def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
-    published = _published_assets(site, inputs.static, inputs.content)
+    photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
+    topical = [t.image for t in inputs.topics.values() if t.image is not None]
+    unpublished = photos.unpublished(inputs.articles, topical)
+    published = {
+        path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
+        if path not in unpublished
+    }
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-    shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
+    shared = digest(
+        code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
+        photos.key(),
+    )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
-        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
+        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
-    return Setting(published, shared, renderer)
+    shown = [t.image for key, t in site.topics.items() if t.image is not None and key in site.tag_index]
+    return Setting(published, shared, renderer, photos, photos.wanted(site.articles, images=shown),
+                   photos.wanted(inputs.articles, images=topical))
+
+
+def _avif(sources: Mapping[str, Source]) -> bool:
+    """Whether this Pillow encodes AVIF (asked only of a site with photographs: importing
+    Pillow costs a build without any 10 ms)."""
+    if not any(source.kind in PROCESSED for source in sources.values()):
+        return False
+    from newsgen.io.photos import avif_available
+
+    return avif_available()
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:

@@ -3,9 +3,9 @@ the outputs whose inputs changed.
 
 It applies when the articles were only edited without moving (the same
 `newsgen.core.site.placement`) or added, and nothing else changed (config, templates,
-assets, flags: `Setting.shared`; image sizes; the clock past an embargo, a priority's
-``until`` or out of the news window); ``topics.yaml`` may have changed. Then, run by run
-(`newsgen.core.catalogue`):
+assets, flags: `Setting.shared`; the size of an image; the clock past an embargo, a
+priority's ``until`` or out of the news window); ``topics.yaml`` may have changed. Then,
+run by run (`newsgen.core.catalogue`):
 
 - an output of the last plan is kept, file and key, where its run's declared reads say
   the lists it reads did not change (`newsgen.core.dependencies.carry`) and it reads no
@@ -54,7 +54,7 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     """The outputs of *last*'s site with the edits and additions of *inputs*, and the new
     memory; None if anything else changed."""
     now = inputs.options.now
-    if inputs.sizes != last.sizes or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
+    if _resized(last, inputs) or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
         return None
     changes = _changes(last.articles, inputs.articles)
     if changes is None:
@@ -72,14 +72,14 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     setting = prepare(inputs, site)
     if setting.shared != last.shared:
         return None
-    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), (), inputs.sizes)}
-    keys.update((a.path, article_key(a, inputs.sizes)) for a in shown)
-    named = entity_keys((), site.tags, inputs.sizes, site.topics) | editorial_keys(site, inputs.sizes)
+    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), (), inputs.shown)}
+    keys.update((a.path, article_key(a, inputs.shown)) for a in shown)
+    named = entity_keys((), site.tags, inputs.shown, site.topics) | editorial_keys(site, inputs.shown)
     renamed = [entity for entity, key in named.items() if last.keys.get(entity) != key]  # a topic, a priority
     keys.update(named)
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries, setting.photos)
     stale = _stale(last, catalogue, [a.path for _, a in edited] + renamed, bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     # What the outputs keyed again read may have changed (a front's new lead): note it.
@@ -92,6 +92,14 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
         token=os.urandom(16).hex() if added else last.token,
     )
     return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def _resized(last: LastPlan, inputs: Inputs) -> bool:
+    """Whether an image the last plan knew changed size or went (a template may show any
+    image's size). A new image, or a photograph replaced at the same size, is for its
+    articles to show: they are parsed again (`ParseCache`), so they count as edited."""
+    sizes = inputs.sizes
+    return any(sizes.get(path) != size for path, size in last.sizes.items())
 
 
 def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:

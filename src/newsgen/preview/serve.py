@@ -58,6 +58,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     signals.check()
                     batch = watcher.next_batch(timeout=IDLE_SECONDS)
                     if batch is None:
+                        session.take_copies()
                         batch = session.tidy()
                         if not batch:
                             continue
@@ -68,6 +69,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
         finally:
             signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
             session.indexer.stop()
+            session.encoder.stop()
             server.hub.close()
             if http.is_alive():
                 server.shutdown()
