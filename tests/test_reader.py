@@ -449,6 +449,14 @@ def test_the_lead_photo_spans_a_phone_and_its_caption_lines_up_with_the_text(
     assert found["credit"] == "none" and found["creditText"].endswith("Ilustração newsgen"), found
 
 
+LOAD_ALL = """async () => {
+  // A full-page shot does not scroll: lazy images below the first screen would be blank.
+  for (const img of document.images) img.loading = 'eager';
+  await Promise.all([...document.images].map((img) => img.complete ? null
+    : new Promise((done) => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [360, 1280])
 def test_screenshots(tab: Callable[..., Any], sample: Served, width: int) -> None:
@@ -460,6 +468,7 @@ def test_screenshots(tab: Callable[..., Any], sample: Served, width: int) -> Non
         _goto(page, sample.url + PAGES[name] + ("?q=eleição" if name == "search" else ""))
         if name == "search":
             page.locator(".search-results li").first.wait_for()
+        page.evaluate(LOAD_ALL)
         page.evaluate("() => document.fonts.ready")
         shot = SCREENSHOTS / f"{name.split('-')[0]}-{width}.png"
         page.screenshot(path=str(shot), full_page=True)
