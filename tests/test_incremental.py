@@ -516,6 +516,22 @@ def test_topic_edits_equal_a_cold_build(archive: SiteDir, text: str) -> None:
     assert_same_as_cold(archive)
 
 
+def test_a_topic_photo_replaced_equals_a_cold_build(archive: SiteDir) -> None:
+    """A topic's photo is published as copies, like an article's: new pixels at the same
+    size re-key its page (and only the file's copies change); the file itself never ships."""
+    archive.write("topics.yaml", topics_text(extra="Gaza:\n  name: Faixa de Gaza\n"
+                                                   "  image: {src: images/mapa.png, alt: Gaza, credit: AFP}\n"))
+    archive.write("static/images/mapa.png", png(640, 4))
+    assert_same_as_cold(archive)
+    before = media_urls(archive.page("tag/gaza/"))
+    archive.write("static/images/mapa.png", png(640, 4, colour=b"\x10\x20\x30"))
+    assert_same_as_cold(archive)
+    after = media_urls(archive.page("tag/gaza/"))
+    assert before and after and not before & after, "new pixels, new copies"
+    assert all((archive.out / name).is_file() for name in after)
+    assert not (archive.out / "images/mapa.png").exists(), "never the file itself"
+
+
 def test_a_deleted_topics_file_equals_a_cold_build(archive: SiteDir) -> None:
     (archive.root / "topics.yaml").unlink()
     assert_same_as_cold(archive)
