@@ -54,9 +54,14 @@ PAGES = {
     "article-2": LAVROV,
     "article-3": KYIV,
     "404": "404.html",
+    "author": "autor/ana-sousa/",
+    "page": "estatuto-editorial/",
+    "corrections": "correcoes/",
 }
-AXE_PAGES = ("home", "section", "region", "archive", "topic", "tag", "article", "article-3", "404", "search")
-NARROW_PAGES = ("home", "section", "region", "article", "article-2", "article-3", "topic", "tag", "search", "404")
+AXE_PAGES = ("home", "section", "region", "archive", "topic", "tag", "article", "article-3", "404", "search", "author",
+             "page", "corrections")
+NARROW_PAGES = ("home", "section", "region", "article", "article-2", "article-3", "topic", "tag", "search", "404",
+                "author", "corrections")
 SCREENSHOT_PAGES = ("home", "section", "topic", "article-3", "search", "404")
 
 # Bytes of HTML + CSS + JS an article page may transfer (uncompressed, images excluded).

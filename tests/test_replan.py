@@ -17,6 +17,7 @@ from newsgen.pipeline import Gathered, gather
 from newsgen.preview.overlay import Status
 from newsgen.preview.session import ServeOptions, Session
 
+from helpers.newsroom import page_text, write_authors, write_newsroom
 from helpers.sites import NOW, SiteDir, tree
 from helpers.archive import ARTICLES, assert_same_as_cold, CACHE, cold_tree, DESTAQUE, edit, EDITS, PATHS, random_edit, topics_text, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
@@ -460,3 +461,30 @@ def test_a_topic_edit_re_keys_only_the_pages_that_show_it(
     names = ("Guerra na Ucrânia", "Ucrânia em guerra", "Aliança Atlântica", "#NATO", "Faixa de Gaza", "#Gaza")
     shows = [f for f in changed if any(n.encode() in before.get(f, b"") + after.get(f, b"") for n in names)]
     assert changed and sorted(changed) == sorted(shows), "only pages that show a topic's name change"
+
+
+@pytest.mark.parametrize(("edit", "shown"), [
+    ("bio", {"autor/ana-sousa/index.html"}),
+    ("page", {"ficha-tecnica/index.html"}),
+    ("role", None),
+])
+def test_an_edited_author_or_page_joins_the_last_plan(preview: Preview, edit: str, shown: set[str] | None) -> None:
+    write_newsroom(preview.site)  # authors and pages come: planned afresh
+    preview.rebuild()
+    preview.last.memory.readers.find()  # type: ignore[union-attr]
+    before, quick = tree(preview.root), preview.quick
+    if edit == "bio":
+        write_authors(preview.site, bio="Uma biografia nova.")
+    elif edit == "role":
+        write_authors(preview.site, role="Editora de Internacional")
+    else:
+        preview.site.write("content/paginas/ficha-tecnica.md", page_text("Ficha técnica", "Diretora: Maria Exemplo.\n"))
+    preview.rebuild()
+    assert preview.quick == quick + 1
+    preview.assert_same_as_fresh()
+    changed = {file for file, body in tree(preview.root).items() if before.get(file) != body}
+    if shown is not None:
+        assert changed == shown
+    else:  # every page that shows one of her bylines: the articles of hers, their lists, her pages and feed
+        assert {"autor/ana-sousa/index.html", "autor/ana-sousa/feed.xml", url_of(PATHS[1]) + "index.html"} <= changed
+        assert all("/autor/ana-sousa/" in tree(preview.root)[file].decode() for file in changed)

@@ -139,13 +139,13 @@ def test_two_regions_with_their_breadcrumbs(out: Path) -> None:
         assert re.findall(r">([^<>]+)</a>", crumbs) == ["Mundo", region]
         assert '"@type":"BreadcrumbList"' in html
     europa = read(out, "mundo/europa/index.html")
-    assert "<title>Europa — Mundo</title>" in europa and "Bruxelas prepara" in europa and "Negociações" not in europa
+    assert "<title>Europa — Diário Exemplo</title>" in europa and "Bruxelas prepara" in europa and "Negociações" not in europa
     assert 'aria-label="Secções de Mundo"' in read(out, "mundo/index.html")
 
 
 def test_the_topic_page_is_titled_with_its_display_name(out: Path) -> None:
     html = read(out, "tag/cooperacao-militar/index.html")
-    assert "<h1>Cooperação militar</h1>" in html and "<title>Cooperação militar — Mundo</title>" in html
+    assert "<h1>Cooperação militar</h1>" in html and "<title>Cooperação militar — Diário Exemplo</title>" in html
     assert "A aliança entre Moscovo e Pyongyang" in html
     pinned = html.split('id="em-destaque"')[1].split("</section>")[0]
     assert "Kim Jong-un reitera" in pinned and "Colaboração entre Rússia" not in pinned
@@ -157,3 +157,11 @@ def test_every_page_is_pt_pt(out: Path) -> None:
     for name, data in tree(out).items():
         if name.endswith(".html"):
             assert '<html lang="pt-PT"' in data.decode(), name
+
+
+def test_the_tab_names_the_publication_never_mundo_twice(out: Path) -> None:
+    """The home page's title is the publication's name (newsgen.yaml's publisher); a
+    section's is «Mundo — Diário Exemplo» (it read «Mundo · Mundo»)."""
+    assert "<title>Diário Exemplo</title>" in read(out, "index.html")
+    assert "<title>Mundo — Diário Exemplo</title>" in read(out, "mundo/index.html")
+    assert f"<title>Kim Jong-un reitera «apoio incondicional» à Rússia perante Shoigu — Diário Exemplo</title>" in read(out, KIM)

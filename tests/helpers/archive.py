@@ -17,6 +17,7 @@ from PIL import Image
 import newsgen
 from newsgen.core.options import BuildResult
 
+from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
@@ -213,11 +214,12 @@ def pages(site: SiteDir) -> dict[str, str]:
 
 
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "priority", "topic", "section", "photo", "credit", "focus")
+         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS)
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
-the same size; ``credit`` and ``focus`` edit an article's lead image. Editors' decisions:
-``priority`` gives or takes a rank (with ``until``), ``topic`` edits topics.yaml,
-``section`` moves a story between sections and regions."""
+the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the
+authors, bylines, corrections and pages. Editors' decisions: ``priority`` gives or takes a
+rank (with ``until``), ``topic`` edits topics.yaml, ``section`` moves a story between
+sections and regions."""
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -263,6 +265,11 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
             topics_text(extra="Gaza:\n  name: Faixa de Gaza\n  description: O cerco e as tréguas.\n"),
         ]))
         return kind
+    elif kind in NEWSROOM_EDITS:
+        changed = newsroom_edit(site, rng, kind, path, fields)
+        if changed is None:
+            return kind
+        live[path] = changed
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind

@@ -15,6 +15,8 @@ from babel import Locale
 
 from newsgen.core.feeds import EntryCache, Feeds
 from newsgen.core.models import Article
+from newsgen.core.newsfeeds import NewsroomFeeds
+from newsgen.core.newsroom import Newsroom
 from newsgen.core.outputs import Keys, Planned, Run, digest
 from newsgen.core.pages import Pages, PageSpec
 from newsgen.core.photoplan import PhotoPlan
@@ -36,16 +38,18 @@ class Catalogue:
         self.pages = Pages(site, Locale.parse(site.config.locale), render)
         self.feeds = Feeds(site, keys, full, entries, photos)
         self.sitemaps = Sitemaps(site)
+        self.newsroom = Newsroom(site, render)
 
     @functools.cached_property
     def page_runs(self) -> tuple[Run, ...]:
-        """The HTML pages, article pages first (the search index reads them)."""
-        return tuple(self.pages.runs())
+        """The HTML pages, article pages first (the search index reads them), then the
+        newsroom's (authors, standalone pages, corrections)."""
+        return (*self.pages.runs(), *self.newsroom.runs())
 
     @functools.cached_property
     def runs(self) -> tuple[Run, ...]:
         """The pages, then the feeds and the sitemaps."""
-        return (*self.page_runs, *self.feeds.runs(), *self.sitemaps.runs())
+        return (*self.page_runs, *self.feeds.runs(), *NewsroomFeeds(self.feeds).runs(), *self.sitemaps.runs())
 
     @functools.cached_property
     def page_count(self) -> int:

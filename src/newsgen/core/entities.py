@@ -10,16 +10,31 @@ edit re-keys exactly the outputs that show the edited entity (`newsgen.core.depe
   image and what it shows of its file, pinned stories): only that page reads it;
 - a front's ranking, by ``!`` and its section key (``!`` alone: the home page): every
   priority given in the articles it lists. A priority change re-keys the fronts that
-  list the article, and only those.
+  list the article, and only those;
+- an author, by ``author:`` and its key: everything the author page shows (bio, photo…),
+  and by ``byline:`` and its key: what a byline shows (name, role, type, links), which an
+  article's own key digests too, so every page that shows the article shows it afresh;
+- a standalone page, by ``page:`` and its slug: its title and body.
+
+An article's key also counts its corrections the build clock has reached: a correction
+coming due changes every page that shows the article (`newsgen.core.corrections`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from newsgen.core.models import Article, Tag, Topic
 from newsgen.core.outputs import digest
 from newsgen.core.site import Site
 from newsgen.core.structured import instant
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.brand import Rendition
+    from newsgen.core.desk import Desk
+    from newsgen.core.standalone import StandalonePage
 
 Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""
@@ -27,9 +42,64 @@ Shown = Mapping[str, object]
 """What a page can show of each image file (its inspection, as plain values), by site path."""
 
 
-def article_key(article: Article, shown: Shown) -> str:
-    """Everything a page can show of *article*: its file, URL, bytes and image files."""
-    return digest(article.source, article.path, article.digest, tuple(shown.get(p) for p in article.assets))
+def article_key(article: Article, shown: Shown, bylines: Mapping[str, str] | None = None, now: datetime | None = None) -> str:
+    """Everything a page can show of *article*: its file, URL, bytes and image files; the
+    `byline_key` of each of its authors (*bylines*, by author key) and how many of its
+    corrections a build at *now* shows."""
+    images = tuple(shown.get(p) for p in article.assets)
+    extra: tuple[object, ...] = ()
+    if article.credits and bylines:
+        extra += tuple(bylines.get(c.key) for c in article.credits if c.key)
+    if article.corrections and now is not None:
+        extra += (sum(c.at <= now for c in article.corrections),)
+    if extra:
+        return digest(article.source, article.path, article.digest, images, extra)
+    return digest(article.source, article.path, article.digest, images)
+
+
+def author_id(key: str) -> str:
+    """The entity id of the author *key*'s page (bio, photo…)."""
+    return f"author:{key}"
+
+
+BYLINE = "byline:"
+
+
+def byline_id(key: str) -> str:
+    """The entity id of what a byline shows of the author *key*."""
+    return f"{BYLINE}{key}"
+
+
+def page_id(slug: str) -> str:
+    return f"page:{slug}"
+
+
+def byline_key(author: Author) -> str:
+    return digest(author.name, author.role, author.kind, author.path, author.same_as)
+
+
+def author_key(author: Author, portrait: tuple[Rendition, ...], shown: Shown) -> str:
+    photo = tuple((r.path, r.width, r.height) for r in portrait)
+    return digest(byline_key(author), author.bio_html, photo, tuple(shown.get(p) for p in author.assets))
+
+
+def page_key(page: StandalonePage, shown: Shown) -> str:
+    return digest(page.title, page.path, page.body_html, tuple(shown.get(p) for p in page.assets))
+
+
+def desk_keys(desk: Desk, shown: Shown) -> dict[str, str]:
+    """The keys of the authors (both kinds) and of the standalone pages."""
+    keys = {}
+    for key, author in desk.authors.items():
+        keys[byline_id(key)] = byline_key(author)
+        keys[author_id(key)] = author_key(author, desk.portraits.get(key, ()), shown)
+    keys.update((page_id(p.slug), page_key(p, shown)) for p in desk.pages)
+    return keys
+
+
+def bylines_of(keys: Mapping[str, str], desk: Desk) -> dict[str, str]:
+    """The `byline_key` of each author, by author key, from *keys*."""
+    return {key: keys[byline_id(key)] for key in desk.authors}
 
 
 def tag_id(key: str) -> str:
@@ -52,11 +122,15 @@ def front_id(section: str | None) -> str:
 
 
 def entity_keys(
-    articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, topics: Mapping[str, Topic] | None = None,
+    articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, desk: Desk | None = None, now: datetime | None = None,
+    topics: Mapping[str, Topic] | None = None,
 ) -> dict[str, str]:
-    """The keys of a site's published articles and of its tags (named by their *topics*)."""
+    """The keys of a site's published articles and of its tags, named by their *topics*
+    (and of its *desk*'s authors and pages; articles' corrections counted at *now*)."""
+    keys = desk_keys(desk, shown) if desk is not None else {}
+    bylines = bylines_of(keys, desk) if desk is not None else None
+    keys.update((a.path, article_key(a, shown, bylines, now)) for a in articles)
     topics = topics or {}
-    keys = {a.path: article_key(a, shown) for a in articles}
     keys.update((tag_id(t.key), tag_key(t, topics.get(t.key))) for t in tags)
     return keys
 

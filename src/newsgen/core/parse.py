@@ -13,7 +13,9 @@ from datetime import datetime
 from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import pictures, urls
+from newsgen.core.bylines import AuthorIndex, read_byline
 from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.corrections import read_corrections
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
@@ -26,7 +28,7 @@ from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
-    "images", "slug", "draft", "byline", "sources", "kicker", "priority", "until",
+    "images", "slug", "draft", "byline", "sources", "corrections", "kicker", "priority", "until",
 )
 PRIORITIES = ("manchete", "destaque", "normal")
 """An article's rank on the fronts (``priority``): the lead story, a highlighted one, or
@@ -51,6 +53,8 @@ class ParseContext:
     photos: Mapping[str, pictures.Source] = field(default_factory=dict)
     """What inspecting each image asset found (`newsgen.io.photos.inspect`): the editor
     hears, at the line that shows it, about a file that cannot be published or is weak."""
+    authors: AuthorIndex = AuthorIndex()
+    """The authors a byline may name (``content/autores/``)."""
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -126,8 +130,9 @@ class _Article(Fields):
         hashtags = self.hashtags()
         images = self.images()
         slug = self.slug(headline)
-        byline = self.text(self.table, "byline")
+        byline, credits = read_byline(self, self.table, self.ctx.authors)
         sources = self.sources()
+        corrections = read_corrections(self, self.table, self.tz, published)
         kicker = self.typographic("kicker")
         priority, until = self.priority(published)
         config = self.ctx.config
@@ -157,6 +162,8 @@ class _Article(Fields):
             digest=self.digest,
             assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
             figures=tuple(Image(i.site_path, i.alt, i.caption, i.credit) for i in body.images if i.site_path),
+            credits=credits,
+            corrections=corrections,
             kicker=kicker,
             priority=priority,
             until=until,

@@ -1,9 +1,12 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
-article leaving the news sitemap's 48 hours, a priority ending (``until``). Between two
-such instants the same sources give the same output, whatever the build clock says."""
+article leaving the news sitemap's 48 hours, a correction coming due, a priority ending
+(``until``). Between two such instants the same sources give the same output, whatever
+the build clock says.
+
+Each article's instants come from `instants`: a new kind of timed change adds its own there."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from newsgen.core.models import Article
@@ -19,13 +22,24 @@ def front_moments(article: Article) -> tuple[datetime, ...]:
     return (article.until,) if article.until is not None and article.priority else ()
 
 
+def instants(article: Article) -> Iterator[datetime]:
+    """Every instant at which *article* changes the output by itself: it appears (its
+    embargo lifts), it leaves the news sitemap's window, each correction comes due, its
+    priority on the fronts ends (`front_moments`)."""
+    yield article.published
+    yield article.published + NEWS_WINDOW
+    for correction in article.corrections:
+        yield correction.at
+    yield from front_moments(article)
+
+
 def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None)) -> Clock:
-    """The instants around *now* at which an article appears (embargo), leaves the news
-    sitemap's window or leaves its place on the fronts (`front_moments`): between them the
-    output cannot change. *around*: those of other articles, to narrow."""
+    """The instants (`instants`) around *now* at which the articles change the output by
+    themselves: between them the output cannot change. *around*: those of other
+    articles, to narrow."""
     low, high = around
     for article in articles:
-        for moment in (article.published, article.published + NEWS_WINDOW, *front_moments(article)):
+        for moment in instants(article):
             if moment <= now:
                 low = moment if low is None or moment > low else low
             elif high is None or moment < high:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
+from newsgen.core.bylines import AuthorIndex
 from newsgen.core.config import SiteConfig
+from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.entities import Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.models import Article, Topic
@@ -27,9 +29,12 @@ from newsgen.core.site import Site, url_collisions
 from newsgen.core.topics import parse_topics
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.desk import Pictures, check_references, read_desk
 from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.scanning import Sources, file_digest, scan
-from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, read_topics, templates_digest
+from newsgen.io.sources import (
+    SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, read_topics, templates_digest,
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,10 @@ class Inputs:
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
     topics: dict[str, Topic] = field(default_factory=dict)
     """What ``topics.yaml`` says, by hashtag key."""
+    desk: Desk = EMPTY_DESK
+    """The authors, the standalone pages, the publisher's pictures (`newsgen.core.desk`)."""
+    pictures: dict[str, Path] | None = None
+    """The file of each picture the desk's renditions are made from, by source."""
     photos: Mapping[str, Source] = field(default_factory=dict)
     """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
 
@@ -76,6 +85,7 @@ def read_inputs(
     scanned = scan(site_dir) if scanned is None else scanned
     files = scanned.files
     sources, content_names = list_content(files)
+    author_files, page_files = list_desk(files)
     content = {path: site_dir / name for path, name in content_names.items()}
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
@@ -84,6 +94,12 @@ def read_inputs(
     photos = images.inspect(assets, site_dir)
     sizes = sizes_of(photos)
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes, photos)
+    authors, pages, found = read_desk(site_dir, author_files, page_files, ctx)
+    problems += found + check_references(config, pages)
+    pictures = Pictures(config, assets, photos)
+    desk = pictures.desk(authors, pages, frozenset(static))
+    problems += pictures.problems
+    ctx = replace(ctx, authors=AuthorIndex.of(authors))
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
@@ -97,7 +113,7 @@ def read_inputs(
     if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
         used = {path for article in articles for path in article.assets}
         used.update(t.image.src for t in topics.values() if t.image is not None)
-        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
+        problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
@@ -106,7 +122,7 @@ def read_inputs(
     warnings = tuple(p for p in problems if p.severity == "warning")
     return Inputs(
         options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written, topics, photos,
+        templates_digest(site_dir, files), written, topics=topics, desk=desk, pictures=pictures.files, photos=photos,
     )
 
 
@@ -149,7 +165,9 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     options = inputs.options
     photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
     topical = [t.image for t in inputs.topics.values() if t.image is not None]
-    unpublished = photos.unpublished(inputs.articles, topical)
+    # The publisher's and the authors' pictures, like the articles' photographs, are
+    # published only as the copies made of them (`newsgen.io.brand`), never as they are.
+    unpublished = photos.unpublished(inputs.articles, topical) | inputs.desk.sources
     published = {
         path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
         if path not in unpublished
@@ -157,7 +175,7 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(
         code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
-        photos.key(),
+        photos.key(), site.desk.shared(site.config),
     )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
@@ -186,8 +204,11 @@ def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Pr
 
 
 def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article or a topic page
-    shows them (so an embargoed article's photo is not published before it)."""
+    """All static files; content files only when a published article, a topic page, an
+    author's bio or a standalone page shows them (so an embargoed article's photo is not
+    published before it)."""
     used = {path for article in site.articles for path in article.assets}
     used.update(t.image.src for key, t in site.topics.items() if t.image is not None and key in site.tag_index)
+    used.update(path for author in site.desk.authors.values() for path in author.assets)
+    used.update(path for page in site.desk.pages for path in page.assets)
     return {**static, **{path: file for path, file in content.items() if path in used}}
