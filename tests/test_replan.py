@@ -19,7 +19,7 @@ from newsgen.preview.session import ServeOptions, Session
 
 from helpers.newsroom import page_text, write_authors, write_newsroom
 from helpers.sites import NOW, SiteDir, tree
-from helpers.archive import ARTICLES, assert_same_as_cold, CACHE, cold_tree, DESTAQUE, edit, EDITS, PATHS, random_edit, topics_text, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
+from helpers.archive import ARCHIVE_CONFIG, ARTICLES, assert_same_as_cold, CACHE, cold_tree, DESTAQUE, edit, EDITS, PATHS, random_edit, topics_text, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
 
 class Preview:
@@ -469,7 +469,7 @@ def test_a_topic_edit_re_keys_only_the_pages_that_show_it(
     ("role", None),
 ])
 def test_an_edited_author_or_page_joins_the_last_plan(preview: Preview, edit: str, shown: set[str] | None) -> None:
-    write_newsroom(preview.site)  # authors and pages come: planned afresh
+    write_newsroom(preview.site, ARCHIVE_CONFIG)  # authors and pages come: planned afresh
     preview.rebuild()
     preview.last.memory.readers.find()  # type: ignore[union-attr]
     before, quick = tree(preview.root), preview.quick
