@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("newsgen.yaml", "content", "static", "templates")
+SOURCES = ("newsgen.yaml", "topics.yaml", "content", "static", "templates")
 ADDED = "content/mundo/2099-01-01-ci-mode-added.md"
 ARTICLE = """---
 headline: Artigo acrescentado pela medição do modo CI
