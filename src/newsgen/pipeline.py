@@ -15,25 +15,30 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 from newsgen.core import urls
 from newsgen.core.catalogue import Catalogue, fresh_plan
 from newsgen.core.entities import entity_keys
-from newsgen.core.errors import ContentError, Problem, WriteError, warning
-from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.core.errors import ContentError, Problem, WriteError, errors_in, warning
+from newsgen.core.ledger import Entry, describe_changes, format_ledger
+from newsgen.core.linkcheck import LinkCheck
+from newsgen.core.links import site_link_problems
+from newsgen.core.options import LEDGER_FILE, BuildOptions, BuildResult
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
-from newsgen.incremental.inputs import Inputs, prepare, read_inputs
+from newsgen.incremental.inputs import Inputs, Setting, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
-from newsgen.incremental.noop import noop
+from newsgen.incremental.noop import known_clock, noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.readers import Readers
 from newsgen.incremental.remember import recall, remember
@@ -41,6 +46,7 @@ from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.images import ImageSizes
+from newsgen.io.ledger import write_ledger
 from newsgen.io.lock import building, hold
 from newsgen.io.publish import check_output, publish
 from newsgen.io.update import PartialUpdate
@@ -67,6 +73,15 @@ class Gathered:
     """How many of the plan's first outputs are HTML pages."""
     quick: bool
     """Whether this plan was made from the last one (else from scratch)."""
+    ledger: dict[str, Entry] | None = None
+    """The URL ledger as this build leaves it, when it differs from ``urls.lock``."""
+    ledger_found: bool = True
+    """Whether the site has a ``urls.lock`` yet."""
+    ledger_was: Mapping[str, Entry] = field(default_factory=dict)
+    """The URL ledger as ``urls.lock`` holds it."""
+    changes: tuple[Problem, ...] = ()
+    """The warnings about URLs that moved or went (among `warnings`): said once, by the
+    build that records them in the ledger."""
 
     @property
     def site(self) -> Site:
@@ -102,13 +117,35 @@ def gather(
     inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written)
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
-    _check_clashes(plan, setting.published, options.site_dir)
+    made = _check_clashes(plan, setting.published, options.site_dir)
+    warnings = inputs.warnings + _addresses(memory.site, setting, made | setting.published.keys(), options.strict)
     search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
     plan += [
         Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
         for path, file in sorted(setting.published.items())
     ]
-    return Gathered(tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None)
+    ledger = setting.reckoning.ledger
+    return Gathered(
+        tuple(plan), warnings, search, replace(memory, published=setting.published), pages, again is not None,
+        None if ledger == inputs.ledger.entries else ledger, inputs.ledger_found, inputs.ledger.entries,
+        setting.reckoning.problems,
+    )
+
+
+def _addresses(site: Site, setting: Setting, files: set[str], strict: bool) -> tuple[Problem, ...]:
+    """What this plan says of the site's addresses: URLs that moved or went (warnings), an
+    alias over a page (an error), absolute links to the site that reach no page."""
+    fates = {fate.path: fate for fate in setting.reckoning.fates}
+    links = site_link_problems(site.articles, files, fates)
+    if strict:
+        links = [replace(p, severity="error") for p in links]
+    # A URL that moved or went is handled (a redirect, a notice) and said once, when the
+    # ledger learns it: --strict does not stop the build that records it.
+    problems = [*setting.reckoning.problems, *links]
+    errors = errors_in(problems)
+    if errors:
+        raise ContentError(errors)
+    return tuple(problems)
 
 
 def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
@@ -117,18 +154,19 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     options = inputs.options
     site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.sizes)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full)
+    keys = entity_keys(site.articles, site.tags, inputs.sizes, inputs.shown)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, fates=setting.reckoning.fates)
     plan, outputs = fresh_plan(catalogue.runs, keys, setting.shared)
     memory = LastPlan(
         os.urandom(16).hex(), site, inputs.articles, keys, setting.shared,
         tuple((run.name, run.count) for run in catalogue.runs), tuple((item.file, item.key) for item in plan),
-        clock(inputs.articles, options.now), inputs.sizes, setting.published, Readers(lambda: outputs),
+        clock(inputs.articles, options.now, drafts=options.drafts), inputs.sizes, setting.published, Readers(lambda: outputs),
     )
     return Planning(plan, memory, setting, catalogue.page_count)
 
 
-def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> None:
+def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> set[str]:
+    """Every file of *plan*, once no static file would overwrite one of them."""
     made = {item.file for item in plan}
     clashes = [
         Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
@@ -136,16 +174,62 @@ def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Pa
     ]
     if clashes:
         raise ContentError(clashes)
+    return made
 
 
-def check(options: BuildOptions) -> BuildResult:
-    """Everything a build does except writing: parse, index, render."""
+def next_change(options: BuildOptions) -> datetime | None:
+    """The next instant after ``options.now`` at which a build of the unchanged sources
+    would write something else (`newsgen.core.timeline`), or None. From the last build's
+    state when nothing changed since; else the sources are read, with the parse cache's
+    articles where their files did not change (the cache itself is left as it is)."""
+    scanned = scan_now(options.site_dir)
+    known = known_clock(options, scanned)
+    if known is not None:
+        return known[1]
+    entries, context, sizes = {}, "", {}
+    if options.cache is not None:
+        with contextlib.suppress(CacheError, OSError):
+            index = BuildCache(options.cache).load_index()
+            entries, context, sizes = index.articles, index.parse_context, index.images
+    with collector_paused():
+        parse_cache = ParseCache(entries, None, options.jobs, context=context)
+        inputs = read_inputs(options, parse_cache, ImageSizes(sizes), scanned.sources)
+        return clock(inputs.articles, options.now, drafts=options.drafts)[1]
+
+
+def check(options: BuildOptions, links: bool = False) -> BuildResult:
+    """Everything a build does except writing: parse, index, render; and the URL ledger must
+    be what the build would leave (`newsgen.core.ledger`). *links*: also follow every
+    internal link and anchor of the pages (`newsgen.core.linkcheck`)."""
     with collector_paused():
         started = time.perf_counter()
         gathered = gather(options, ParseCache(jobs=options.jobs))
+        pages = LinkCheck(gathered.site.config.base_url) if links else None
         for item in gathered.plan[: gathered.pages]:
-            item.make()
-        return _result(gathered, time.perf_counter() - started, 0)
+            html = item.make()
+            if pages is not None:
+                pages.read(item.file, html)
+        result = _result(gathered, time.perf_counter() - started, 0)
+        problems = list(_stale_ledger(gathered, options))
+        if pages is not None:
+            sources = {urls.output_file(a.path): a.source for a in gathered.site.articles}
+            problems += pages.problems({item.file for item in gathered.plan}, sources)
+        if errors_in(problems):
+            raise ContentError([*result.warnings, *problems])
+        return replace(result, warnings=(*result.warnings, *problems))
+
+
+def _stale_ledger(gathered: Gathered, options: BuildOptions) -> Iterator[Problem]:
+    """An error when ``urls.lock`` is not what a build would leave (a warning when the site
+    has none yet); nothing for a preview of drafts or embargoed articles."""
+    if gathered.ledger is None or options.drafts or options.future:
+        return
+    if not gathered.ledger_found:
+        yield warning(LEDGER_FILE, 0, "the site has no URL ledger yet: newsgen build writes it; commit it, so that "
+                      "moved and deleted articles keep their addresses")
+        return
+    yield Problem(LEDGER_FILE, 0, f"is out of date ({describe_changes(dict(gathered.ledger_was), gathered.ledger)}): "
+                  "run newsgen build and commit urls.lock")
 
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
@@ -208,19 +292,44 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
         raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
     result = _result(gathered, time.perf_counter() - started, rewritten)
     result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
+    said = gathered.warnings
+    if gathered.ledger is not None and not (options.drafts or options.future):
+        scanned, racy, trouble = _write_ledger(options.site_dir, gathered.ledger, scanned, racy)
+        if trouble is None:
+            said = tuple(p for p in said if p not in gathered.changes)  # recorded: a no-op build need not repeat them
+        else:
+            result = replace(result, warnings=(*result.warnings, trouble))
     if store is not None:
         kept = recalled.last is not None and recalled.last.token == gathered.memory.token
         outputs = {item.file: item.key for item in gathered.plan}
         try:
             remember(
                 store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-                gathered.warnings,
+                said,
             )
         except (CacheError, OSError) as exc:  # the site is built: only the next build pays
             store.discard()
             said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
             result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
     return result
+
+
+def _write_ledger(
+    site_dir: Path, ledger: dict[str, Entry], scanned: Scan, racy: dict[str, str | None],
+) -> tuple[Scan, dict[str, str | None], Problem | None]:
+    """Write the URL ledger once the output is written; the scan and the digests the no-op
+    check keeps, as if they had seen it (a build that wrote it is no reason for another).
+    A ledger that cannot be written is a warning, and the next build tries again."""
+    try:
+        data = write_ledger(site_dir, format_ledger(ledger))
+        signature = file_signature(site_dir / LEDGER_FILE)
+    except OSError as exc:
+        files = {**scanned.files, LEDGER_FILE: (-1, -1, -1)}  # never what the next scan finds: not a no-op
+        said = f"could not write it ({exc.strerror or exc}); the next build tries again"
+        return Scan(scanned.started_ns, scanned.sources._replace(files=files)), racy, warning(LEDGER_FILE, 0, said)
+    files = {**scanned.files, LEDGER_FILE: signature}
+    digest_of = {**racy, LEDGER_FILE: hashlib.sha256(data).hexdigest()}
+    return Scan(scanned.started_ns, scanned.sources._replace(files=files)), digest_of, None
 
 
 def _from_cache(exc: Exception, folder: Path) -> bool:

@@ -16,7 +16,7 @@ from newsgen.core.options import BuildResult
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
-SOURCES = ("newsgen.yaml", "content", "static", "templates")
+SOURCES = ("newsgen.yaml", "urls.lock", "content", "static", "templates")
 """What a site's author edits; never ``build/`` nor the cache."""
 THEME = Path(newsgen.__file__).parent / "theme"
 LATER = datetime(2025, 7, 15, 12, 0, tzinfo=UTC)

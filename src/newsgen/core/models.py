@@ -55,6 +55,53 @@ class Source:
     url: str = ""
 
 
+class Retraction(NamedTuple):
+    """``retracted: {at, reason}``: from *at* on, the article is withdrawn and its URL
+    serves a notice giving *reason* (`newsgen.core.lifecycle`)."""
+
+    at: datetime
+    reason: str
+
+
+class LiveEntry(NamedTuple):
+    """One timestamped entry of a live page (``## 14:32 Title``), by its permanent anchor."""
+
+    at: datetime
+    anchor: str
+    title: str
+    """Empty for an entry without one; titled entries are the key events."""
+    text: str
+    """The entry's text, plain, for the structured data."""
+
+
+class Live(NamedTuple):
+    """``live: true``: a live page, «Em direto» until *ends* (None: until an end is given)."""
+
+    ends: datetime | None
+    entries: tuple[LiveEntry, ...]
+    """Newest first."""
+
+
+class Link(NamedTuple):
+    """A link in the body to an article by its file (``../2025-06-04-kim.md``, ``mundo:kim``:
+    *kind* ``article``, *target* the file's site path or ``section:slug``), or an absolute
+    link to the site's own address (*kind* ``site``, *target* the site path)."""
+
+    kind: str
+    target: str
+    fragment: str
+    line: int
+    href: str
+    """As written, for messages."""
+
+
+class Alias(NamedTuple):
+    """An earlier address of an article (``aliases:``), a site path, which redirects to it."""
+
+    path: str
+    line: int
+
+
 class Article(NamedTuple):
     """One parsed, valid article. Text fields already carry pt-PT typography. (A named
     tuple, not a dataclass: the build cache loads 10,000 of them on every rebuild, a
@@ -79,6 +126,16 @@ class Article(NamedTuple):
     """SHA-256 of the source file's bytes."""
     assets: tuple[str, ...]
     """Site paths of every file the article shows (lead and body images)."""
+    expires: datetime | None = None
+    """From this instant on the article is withdrawn (`newsgen.core.lifecycle`)."""
+    retracted: Retraction | None = None
+    live: Live | None = None
+    aliases: tuple[Alias, ...] = ()
+    links: tuple[Link, ...] = ()
+    """Links of the body resolved after parsing, in order: the body's HTML names each
+    article link by its place here (`newsgen.core.links`)."""
+    lines: tuple[tuple[str, int], ...] = ()
+    """The line of each front-matter field that a later check may name (``timestamp``…)."""
 
     @property
     def lead_image(self) -> Image | None:
@@ -87,6 +144,10 @@ class Article(NamedTuple):
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    def line_of(self, field: str) -> int:
+        """The line of a front-matter *field* (`lines`), or 0."""
+        return next((line for name, line in self.lines if name == field), 0)
 
 
 class SharedValues:

@@ -18,15 +18,20 @@ from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
 from newsgen.core.hashtags import read_hashtags
+from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
+from newsgen.core.lifefields import LINED, read_life
+from newsgen.core.links import link_target
+from newsgen.core.liveblog import LiveDay
 from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
-from newsgen.core.models import Article, Hashtag, Image, Source
+from newsgen.core.models import Article, Hashtag, Image, Live, Source
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
     "images", "slug", "draft", "byline", "sources",
+    *LIFE_FIELDS,
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
 # What `newsgen new` writes; a published article still holding it is an error.
@@ -123,9 +128,13 @@ class _Article(Fields):
         byline = self.text(self.table, "byline")
         sources = self.sources()
         config = self.ctx.config
+        life = read_life(self, self.table, self.moment, published, self.tz, config.base_url)
+        sections = frozenset(s.key for s in config.sections)
         body = render_body(
             self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
             config.html, frozenset(config.iframe_hosts),
+            lambda href: link_target(href, self.path, sections, config.base_url),
+            LiveDay(published.astimezone(self.tz).date(), self.tz) if life.live and published else None,
         )
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
@@ -148,6 +157,12 @@ class _Article(Fields):
             path=urls.article_path(section, published.date(), slug),
             digest=self.digest,
             assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
+            expires=life.expires,
+            retracted=life.retracted,
+            live=Live(life.ends, body.entries) if life.live else None,
+            aliases=life.aliases,
+            links=tuple(link._replace(line=self.body_line + link.line) for link in body.links),
+            lines=tuple((key, self.table.entries[key].line) for key in LINED if key in self.table.entries),
         )
 
     def typographic(self, key: str, required: bool = False) -> str:

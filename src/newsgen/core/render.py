@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
+from newsgen.core.lifecycle import is_live
 from newsgen.core.models import Article, MonthArchive
 from newsgen.core.pages import ArticleContext, PageSpec
 from newsgen.core.site import Site
@@ -89,6 +90,7 @@ class Renderer:
             absolute=self.absolute,
             size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
+            live_now=lambda article: is_live(article, site.now),
         )
         self.env.filters.update(
             datetime_long=self.datetime_long,
@@ -97,6 +99,7 @@ class Renderer:
             iso=lambda dt: iso(dt, self.tz),
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
+            hour_minute=lambda dt: dt.astimezone(self.tz).strftime("%H:%M"),
         )
 
     def url(self, path: str) -> str:

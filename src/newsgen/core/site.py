@@ -17,6 +17,7 @@ from types import MappingProxyType
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
 from newsgen.core.errors import ContentError, Problem
+from newsgen.core.lifecycle import is_withdrawn
 from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag
 from newsgen.core.related import RelatedMemo, related_articles
 
@@ -87,7 +88,8 @@ def placement(article: Article) -> tuple[object, ...]:
     """Everything of an article that decides which pages, feeds and sitemaps list it, where,
     and beside what: two versions with one placement differ only in what they say."""
     a = article
-    return (a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets)
+    return (a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets,
+            a.expires, a.retracted)
 
 
 def first_changed_page(place: int) -> int:
@@ -107,8 +109,9 @@ def newest(articles: Iterable[Article]) -> datetime | None:
 
 
 def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
-    """Whether a site built at *now* with these flags publishes *article*."""
-    return (drafts or not article.draft) and (future or article.published <= now)
+    """Whether a site built at *now* with these flags publishes *article* (a withdrawn one
+    only as a notice: `newsgen.core.lifecycle`)."""
+    return (drafts or not article.draft) and (future or article.published <= now) and not is_withdrawn(article, now)
 
 
 def position(articles: tuple[Article, ...], article: Article) -> int:

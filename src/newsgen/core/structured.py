@@ -52,6 +52,32 @@ def news_article(config: SiteConfig, article: Article, section: Section) -> dict
     }
     if article.images:
         data["image"] = [config.base_url + urls.url_path(image.src) for image in article.images]
+    if article.live is not None:
+        data.update(live_blog(article, url, config.timezone))
+    return data
+
+
+def live_blog(article: Article, url: str, tz: tzinfo) -> dict[str, Any]:
+    """What makes a live page's ``NewsArticle`` a ``LiveBlogPosting``: when the coverage
+    runs, each entry as a ``BlogPosting`` at its anchor, and the newest entry's time as
+    its last change."""
+    live = article.live
+    assert live is not None
+    data: dict[str, Any] = {"@type": "LiveBlogPosting", "coverageStartTime": iso(article.published, tz)}
+    if live.ends is not None:
+        data["coverageEndTime"] = iso(live.ends, tz)
+    if live.entries:
+        data["dateModified"] = iso(max(live.entries[0].at, article.updated or article.published), tz)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": entry.title or f"{article.headline} ({entry.at.astimezone(tz):%H:%M})",
+            "datePublished": iso(entry.at, tz),
+            "url": f"{url}#{entry.anchor}",
+            "articleBody": entry.text,
+        }
+        for entry in live.entries
+    ]
     return data
 
 

@@ -1,11 +1,20 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
-article leaving the news sitemap's 48 hours. Between two such instants the same sources
-give the same output, whatever the build clock says."""
+article leaving the news sitemap's 48 hours, expiring or being retracted, a live page
+ending. Between two such instants the same sources give the same output, whatever the
+build clock says.
+
+This is the one place that knows every such instant: `instants` asks each feature for
+those of one article. A feature whose output changes at a time of its own (a front page's
+``until:``, a correction held back until its time) adds one line there, a function of the
+article that yields its instants; the no-op check, the quick re-plan, ``newsgen next`` and
+the preview's timer all follow.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from newsgen.core.lifecycle import lifecycle_instants
 from newsgen.core.models import Article
 from newsgen.core.sitemaps import NEWS_WINDOW
 
@@ -13,13 +22,23 @@ Clock = tuple[datetime | None, datetime | None]
 """The instants around a build's clock between which its output holds (None: unbounded)."""
 
 
-def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None)) -> Clock:
-    """The instants around *now* at which an article appears (embargo) or leaves the news
-    sitemap's window: between them the output cannot change. *around*: those of other
-    articles, to narrow."""
+def instants(article: Article) -> Iterator[datetime]:
+    """Every instant at which *article* alone may change the output: each feature's."""
+    yield article.published  # the embargo lifts
+    yield article.published + NEWS_WINDOW  # it leaves the news sitemap
+    yield from lifecycle_instants(article)  # it expires, is retracted, its live coverage ends
+
+
+def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None), drafts: bool = True) -> Clock:
+    """The instants around *now* at which an article appears (embargo), leaves the news
+    sitemap's window, or changes in any other way (`instants`): between them the output
+    cannot change. *around*: those of other articles, to narrow; *drafts*: whether drafts
+    are shown (else their instants change nothing)."""
     low, high = around
     for article in articles:
-        for moment in (article.published, article.published + NEWS_WINDOW):
+        if article.draft and not drafts:
+            continue
+        for moment in instants(article):
             if moment <= now:
                 low = moment if low is None or moment > low else low
             elif high is None or moment < high:

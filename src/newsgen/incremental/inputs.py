@@ -12,10 +12,14 @@ from pathlib import Path
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
-from newsgen.core.entities import Sizes
+from newsgen.core.entities import Shown, Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
+from newsgen.core.fates import Reckoning, reckon
+from newsgen.core.ledger import EMPTY, Ledger, parse_ledger
+from newsgen.core.lifecycle import shown
+from newsgen.core.links import LinkTable, resolve_body
 from newsgen.core.models import Article
-from newsgen.core.options import BuildOptions
+from newsgen.core.options import LEDGER_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
 from newsgen.core.render import Renderer
@@ -23,6 +27,7 @@ from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.images import ImageSizes
+from newsgen.io.ledger import read_ledger
 from newsgen.io.scanning import Sources, file_digest, scan
 from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
 
@@ -46,6 +51,20 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    ledger: Ledger = EMPTY
+    """The URL ledger, ``urls.lock`` (`newsgen.core.ledger`)."""
+    ledger_found: bool = False
+    links: LinkTable | None = None
+    """Every article by file and slug, when a body links to one (`newsgen.core.links`)."""
+
+    @property
+    def shown(self) -> Shown:
+        """What pages show of an article that its file does not say (`newsgen.core.entities`)."""
+        return shown(self.options.now, self.links.addresses if self.links is not None else _no_addresses)
+
+
+def _no_addresses(article: Article) -> tuple[str | None, ...]:
+    return ()
 
 
 def read_inputs(
@@ -65,6 +84,9 @@ def read_inputs(
     content = {path: site_dir / name for path, name in content_names.items()}
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
+    ledger_text = read_ledger(site_dir) if not scanned.refused.keys() & {LEDGER_FILE} else None
+    ledger, found = parse_ledger(ledger_text) if ledger_text is not None else (EMPTY, [])
+    problems += found
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
     sizes, unreadable = images.measure(assets, site_dir)
@@ -74,15 +96,35 @@ def read_inputs(
     articles = tuple(parsed)
     problems += found
     problems += url_collisions(articles)
+    links = LinkTable(articles) if any(a.links for a in articles) else None
+    if links is not None:
+        for article in articles:
+            if article.links:
+                problems += links.problems(article, options.now, options.drafts, options.future)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
         raise ContentError(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
+    full = cache.full(site_dir, ctx)
+    if links is not None:
+        full = _linked(full, links, ctx.url_prefix)
     return Inputs(
-        options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
-        templates_digest(site_dir, files), written,
+        options, config, articles, sizes, static, content, full, warnings,
+        templates_digest(site_dir, files), written, ledger, ledger_text is not None, links,
     )
+
+
+def _linked(full: Callable[[Article], Article], links: LinkTable, prefix: str) -> Callable[[Article], Article]:
+    """*full*, with each link to an article by its file pointing at its URL."""
+
+    def load(article: Article) -> Article:
+        whole = full(article)
+        if not whole.links:
+            return whole
+        return whole._replace(body_html=resolve_body(whole.body_html, whole, links.path, prefix))
+
+    return load
 
 
 @dataclass(frozen=True)
@@ -94,11 +136,15 @@ class Setting:
     published: dict[str, Path]
     shared: str
     renderer: Renderer
+    reckoning: Reckoning
+    """What every address the site ever published serves now, and the ledger after this
+    build (`newsgen.core.fates`)."""
 
 
 def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
+    reckoning = reckon(inputs.ledger, inputs.articles, site.articles, options.now, options.drafts, options.future)
     published = _published_assets(site, inputs.static, inputs.content)
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
@@ -106,7 +152,7 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     renderer = Renderer(
         site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
     )
-    return Setting(published, shared, renderer)
+    return Setting(published, shared, renderer, reckoning)
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:

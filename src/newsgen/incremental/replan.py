@@ -68,18 +68,20 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     setting = prepare(inputs, site)
     if setting.shared != last.shared:
         return None
-    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.sizes)}
-    keys.update((a.path, article_key(a, inputs.sizes)) for a in shown)
+    facts = inputs.shown
+    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.sizes, facts)}
+    keys.update((a.path, article_key(a, inputs.sizes, facts)) for a in shown)
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries)
+    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries, setting.reckoning.fates)
     stale = _stale(last, catalogue, [a.path for _, a in edited], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if shown else last.readers
     memory = replace(
         last, site=site, articles=inputs.articles, keys=keys, runs=tuple((r.name, r.count) for r in catalogue.runs),
         outputs=tuple((item.file, item.key) for item in plan), readers=readers, entries=entries,
-        clock=clock(added, now, last.clock), token=os.urandom(16).hex() if added else last.token,
+        clock=clock([*added, *(a for _, a in edited)], now, last.clock, options.drafts),  # an edit may add an instant
+        token=os.urandom(16).hex() if added else last.token,
     )
     return Planning(plan, memory, setting, catalogue.page_count)
 

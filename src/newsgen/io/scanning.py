@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import newsgen
-from newsgen.core.options import CONFIG_FILE
+from newsgen.core.options import CONFIG_FILE, LEDGER_FILE
 from newsgen.io.layout import SOURCE_DIRS, is_leftover
 
 PACKAGE = Path(newsgen.__file__).parent
@@ -78,14 +78,15 @@ def scan(site_dir: Path) -> Sources:
     for name in SOURCE_DIRS:
         linked |= _walk(site_dir / name, f"{name}/", inside, files, refused)
     _walk(PACKAGE, PACKAGE_PREFIX, None, files, refused)  # newsgen's own files are trusted
-    config = site_dir / CONFIG_FILE
-    why = refusal(config, inside)
-    if why is not None:
-        refused[CONFIG_FILE] = why
-    else:
+    for name in (CONFIG_FILE, LEDGER_FILE):  # the files a build reads at the site's top
+        top = site_dir / name
+        why = refusal(top, inside)
+        if why is not None:
+            refused[name] = why
+            continue
         try:
-            files[CONFIG_FILE] = signature(os.stat(config))
-            linked |= config.is_symlink()
+            files[name] = signature(os.stat(top))
+            linked |= top.is_symlink()
         except OSError:
             pass
     return Sources(files, refused, linked)

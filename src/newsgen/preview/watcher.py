@@ -28,7 +28,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.core.options import CONFIG_FILE
+from newsgen.core.options import CONFIG_FILE, LEDGER_FILE
 from newsgen.io.layout import SOURCE_DIRS, is_leftover
 
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
@@ -38,9 +38,9 @@ _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
 def is_source(rel: str) -> bool:
     """Whether a path relative to the site folder is a source whose change needs a rebuild."""
     parts = PurePosixPath(rel).parts
-    if not parts or parts[0] not in (*SOURCE_DIRS, CONFIG_FILE):
+    if not parts or parts[0] not in (*SOURCE_DIRS, CONFIG_FILE, LEDGER_FILE):
         return False
-    if parts[0] == CONFIG_FILE:
+    if parts[0] in (CONFIG_FILE, LEDGER_FILE):
         return len(parts) == 1
     return not any(is_leftover(name) for name in parts[1:])
 
