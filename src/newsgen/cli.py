@@ -286,7 +286,7 @@ def _next(args: argparse.Namespace, site_dir: Path) -> int:
     if known is not None:
         moment = known[1]
     else:
-        from newsgen.pipeline import next_change
+        from newsgen.incremental.schedule import next_change
 
         moment = next_change(options)
     if moment is None:

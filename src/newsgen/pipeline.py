@@ -15,12 +15,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -28,17 +26,18 @@ from newsgen.core import urls
 from newsgen.core.catalogue import Catalogue, fresh_plan
 from newsgen.core.entities import entity_keys
 from newsgen.core.errors import ContentError, Problem, WriteError, errors_in, warning
-from newsgen.core.ledger import Entry, describe_changes, format_ledger
+from newsgen.core.addresses import address_problems, stale_ledger
+from newsgen.core.ledger import EMPTY as EMPTY_LEDGER
+from newsgen.core.ledger import Ledger, format_ledger
 from newsgen.core.linkcheck import LinkCheck
-from newsgen.core.links import site_link_problems
 from newsgen.core.options import LEDGER_FILE, BuildOptions, BuildResult
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
-from newsgen.incremental.inputs import Inputs, Setting, prepare, read_inputs
+from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
-from newsgen.incremental.noop import known_clock, noop
+from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.readers import Readers
 from newsgen.incremental.remember import recall, remember
@@ -46,7 +45,7 @@ from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.images import ImageSizes
-from newsgen.io.ledger import write_ledger
+from newsgen.io.ledger import record_ledger
 from newsgen.io.lock import building, hold
 from newsgen.io.publish import check_output, publish
 from newsgen.io.update import PartialUpdate
@@ -73,11 +72,11 @@ class Gathered:
     """How many of the plan's first outputs are HTML pages."""
     quick: bool
     """Whether this plan was made from the last one (else from scratch)."""
-    ledger: dict[str, Entry] | None = None
+    ledger: Ledger | None = None
     """The URL ledger as this build leaves it, when it differs from ``urls.lock``."""
     ledger_found: bool = True
     """Whether the site has a ``urls.lock`` yet."""
-    ledger_was: Mapping[str, Entry] = field(default_factory=dict)
+    ledger_was: Ledger = EMPTY_LEDGER
     """The URL ledger as ``urls.lock`` holds it."""
     changes: tuple[Problem, ...] = ()
     """The warnings about URLs that moved or went (among `warnings`): said once, by the
@@ -118,7 +117,9 @@ def gather(
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     made = _check_clashes(plan, setting.published, options.site_dir)
-    warnings = inputs.warnings + _addresses(memory.site, setting, made | setting.published.keys(), options.strict)
+    warnings = inputs.warnings + address_problems(
+        memory.site, setting.reckoning, plan, made, setting.published, options.strict, inputs.links is not None,
+    )
     search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
     plan += [
         Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
@@ -127,25 +128,9 @@ def gather(
     ledger = setting.reckoning.ledger
     return Gathered(
         tuple(plan), warnings, search, replace(memory, published=setting.published), pages, again is not None,
-        None if ledger == inputs.ledger.entries else ledger, inputs.ledger_found, inputs.ledger.entries,
+        None if ledger.same(inputs.ledger) else ledger, inputs.ledger_found, inputs.ledger,
         setting.reckoning.problems,
     )
-
-
-def _addresses(site: Site, setting: Setting, files: set[str], strict: bool) -> tuple[Problem, ...]:
-    """What this plan says of the site's addresses: URLs that moved or went (warnings), an
-    alias over a page (an error), absolute links to the site that reach no page."""
-    fates = {fate.path: fate for fate in setting.reckoning.fates}
-    links = site_link_problems(site.articles, files, fates)
-    if strict:
-        links = [replace(p, severity="error") for p in links]
-    # A URL that moved or went is handled (a redirect, a notice) and said once, when the
-    # ledger learns it: --strict does not stop the build that records it.
-    problems = [*setting.reckoning.problems, *links]
-    errors = errors_in(problems)
-    if errors:
-        raise ContentError(errors)
-    return tuple(problems)
 
 
 def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
@@ -177,26 +162,6 @@ def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Pa
     return made
 
 
-def next_change(options: BuildOptions) -> datetime | None:
-    """The next instant after ``options.now`` at which a build of the unchanged sources
-    would write something else (`newsgen.core.timeline`), or None. From the last build's
-    state when nothing changed since; else the sources are read, with the parse cache's
-    articles where their files did not change (the cache itself is left as it is)."""
-    scanned = scan_now(options.site_dir)
-    known = known_clock(options, scanned)
-    if known is not None:
-        return known[1]
-    entries, context, sizes = {}, "", {}
-    if options.cache is not None:
-        with contextlib.suppress(CacheError, OSError):
-            index = BuildCache(options.cache).load_index()
-            entries, context, sizes = index.articles, index.parse_context, index.images
-    with collector_paused():
-        parse_cache = ParseCache(entries, None, options.jobs, context=context)
-        inputs = read_inputs(options, parse_cache, ImageSizes(sizes), scanned.sources)
-        return clock(inputs.articles, options.now, drafts=options.drafts)[1]
-
-
 def check(options: BuildOptions, links: bool = False) -> BuildResult:
     """Everything a build does except writing: parse, index, render; and the URL ledger must
     be what the build would leave (`newsgen.core.ledger`). *links*: also follow every
@@ -210,26 +175,14 @@ def check(options: BuildOptions, links: bool = False) -> BuildResult:
             if pages is not None:
                 pages.read(item.file, html)
         result = _result(gathered, time.perf_counter() - started, 0)
-        problems = list(_stale_ledger(gathered, options))
+        preview = options.drafts or options.future  # a preview of what is not published: no ledger
+        problems = [] if preview else list(stale_ledger(gathered.ledger_was, gathered.ledger, gathered.ledger_found))
         if pages is not None:
             sources = {urls.output_file(a.path): a.source for a in gathered.site.articles}
             problems += pages.problems({item.file for item in gathered.plan}, sources)
         if errors_in(problems):
             raise ContentError([*result.warnings, *problems])
         return replace(result, warnings=(*result.warnings, *problems))
-
-
-def _stale_ledger(gathered: Gathered, options: BuildOptions) -> Iterator[Problem]:
-    """An error when ``urls.lock`` is not what a build would leave (a warning when the site
-    has none yet); nothing for a preview of drafts or embargoed articles."""
-    if gathered.ledger is None or options.drafts or options.future:
-        return
-    if not gathered.ledger_found:
-        yield warning(LEDGER_FILE, 0, "the site has no URL ledger yet: newsgen build writes it; commit it, so that "
-                      "moved and deleted articles keep their addresses")
-        return
-    yield Problem(LEDGER_FILE, 0, f"is out of date ({describe_changes(dict(gathered.ledger_was), gathered.ledger)}): "
-                  "run newsgen build and commit urls.lock")
 
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
@@ -294,11 +247,12 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
     said = gathered.warnings
     if gathered.ledger is not None and not (options.drafts or options.future):
-        scanned, racy, trouble = _write_ledger(options.site_dir, gathered.ledger, scanned, racy)
+        scanned, racy, trouble = record_ledger(options.site_dir, format_ledger(gathered.ledger), scanned, racy)
         if trouble is None:
             said = tuple(p for p in said if p not in gathered.changes)  # recorded: a no-op build need not repeat them
         else:
-            result = replace(result, warnings=(*result.warnings, trouble))
+            message = f"could not write it ({trouble}); the next build tries again"
+            result = replace(result, warnings=(*result.warnings, warning(LEDGER_FILE, 0, message)))
     if store is not None:
         kept = recalled.last is not None and recalled.last.token == gathered.memory.token
         outputs = {item.file: item.key for item in gathered.plan}
@@ -312,24 +266,6 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
             said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
             result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
     return result
-
-
-def _write_ledger(
-    site_dir: Path, ledger: dict[str, Entry], scanned: Scan, racy: dict[str, str | None],
-) -> tuple[Scan, dict[str, str | None], Problem | None]:
-    """Write the URL ledger once the output is written; the scan and the digests the no-op
-    check keeps, as if they had seen it (a build that wrote it is no reason for another).
-    A ledger that cannot be written is a warning, and the next build tries again."""
-    try:
-        data = write_ledger(site_dir, format_ledger(ledger))
-        signature = file_signature(site_dir / LEDGER_FILE)
-    except OSError as exc:
-        files = {**scanned.files, LEDGER_FILE: (-1, -1, -1)}  # never what the next scan finds: not a no-op
-        said = f"could not write it ({exc.strerror or exc}); the next build tries again"
-        return Scan(scanned.started_ns, scanned.sources._replace(files=files)), racy, warning(LEDGER_FILE, 0, said)
-    files = {**scanned.files, LEDGER_FILE: signature}
-    digest_of = {**racy, LEDGER_FILE: hashlib.sha256(data).hexdigest()}
-    return Scan(scanned.started_ns, scanned.sources._replace(files=files)), digest_of, None
 
 
 def _from_cache(exc: Exception, folder: Path) -> bool:

@@ -30,6 +30,10 @@ HEADER = (
 )
 ENTRY_FIELDS = ("source", "gone", "redirect_to")
 _PLAIN = re.compile(r"[A-Za-z0-9_./~+-]+")
+_SPECIAL = ("", "{", '"', "'", "[", "&", "*", "!", "|", ">")
+"""How a value that is not a plain file name starts (nothing: no value)."""
+_UNSAFE_SIGNS = ("/.", "//", "\\", "\x00")
+"""What any unsafe site path holds (`urls.is_safe_path`): a text without them has none."""
 _FIELD = re.compile(r'\s*([a-z_]+)\s*:\s*("(?:[^"\\]|\\.)*"|[^,}]*?)\s*(?:,|$)')
 
 
@@ -42,13 +46,27 @@ class Entry(NamedTuple):
 
 
 class Ledger(NamedTuple):
-    """The ledger's entries by site path, and the line of each (for problems)."""
+    """The ledger: the source of each URL, by site path (`plain`: nearly all of them), and
+    the entries that say more (`marked`: ``gone``, ``redirect_to``). Two plain dicts, not
+    one of `Entry` values: every build compares 10,000 of them with the site's articles,
+    and C compares plain dicts and their item sets in a few milliseconds."""
 
-    entries: dict[str, Entry]
-    lines: dict[str, int]
+    plain: dict[str, str]
+    marked: dict[str, Entry]
+    text: str = ""
+    """As read, to find a URL's line for a problem."""
 
     def line(self, path: str) -> int:
-        return self.lines.get(path, 0)
+        """The line of *path* in the text read, or 0."""
+        at = self.text.find(f"\n/{path}: ")
+        return self.text.count("\n", 0, at) + 2 if at >= 0 else (1 if self.text.startswith(f"/{path}: ") else 0)
+
+    def same(self, other: Ledger) -> bool:
+        return self.plain == other.plain and self.marked == other.marked
+
+    def entries(self) -> dict[str, Entry]:
+        """Every entry (slower: for messages and writing)."""
+        return {**{path: Entry(source) for path, source in self.plain.items()}, **self.marked}
 
 
 EMPTY = Ledger({}, {})
@@ -56,8 +74,24 @@ EMPTY = Ledger({}, {})
 
 def parse_ledger(text: str) -> tuple[Ledger, list[Problem]]:
     """The ledger *text* as written by `format_ledger` (or by hand in the same shape);
-    every line it cannot read is an error at that line."""
-    entries: dict[str, Entry] = {}
+    every line it cannot read is an error at that line. A ledger of plain lines only (the
+    usual) is read in one quick pass: 5 ms for 10,000."""
+    plain: dict[str, str] = {}
+    for line in text.split("\n"):  # a loop in Python beats a regular expression here
+        if not line or line[0] == "#":
+            continue
+        key, _, value = line.partition(": ")
+        if key[:1] != "/" or value[:1] in _SPECIAL or key[1:] in plain:
+            return _parse_slowly(text)
+        plain[key[1:]] = value
+    if not any(sign in text for sign in _UNSAFE_SIGNS) or all(map(urls.is_safe_path, plain)):
+        return Ledger(plain, {}, text), []
+    return _parse_slowly(text)
+
+
+def _parse_slowly(text: str) -> tuple[Ledger, list[Problem]]:
+    plain: dict[str, str] = {}
+    marked: dict[str, Entry] = {}
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -72,11 +106,15 @@ def parse_ledger(text: str) -> tuple[Ledger, list[Problem]]:
         entry, problem = _entry(value.strip())
         if entry is None:
             problems.append(Problem(LEDGER_FILE, number, problem))
-        elif path in entries:
+        elif path in lines:
             problems.append(Problem(LEDGER_FILE, number, f"/{path} is listed twice (first on line {lines[path]})"))
         else:
-            entries[path], lines[path] = entry, number
-    return Ledger(entries, lines), problems
+            lines[path] = number
+            if entry.gone or entry.redirect_to:
+                marked[path] = entry
+            else:
+                plain[path] = entry.source
+    return Ledger(plain, marked, text), problems
 
 
 def _site_path(key: str | None) -> str | None:
@@ -123,9 +161,10 @@ def _entry(value: str) -> tuple[Entry | None, str]:
     return Entry(fields["source"], gone == "true", target), ""
 
 
-def format_ledger(entries: dict[str, Entry]) -> str:
-    """The text of the ledger of *entries*: the header, then one line per URL, sorted."""
+def format_ledger(ledger: Ledger) -> str:
+    """The text of *ledger*: the header, then one line per URL, sorted."""
     out = [HEADER]
+    entries = ledger.entries()
     for path in sorted(entries):
         entry = entries[path]
         source = _written(entry.source)
@@ -145,8 +184,9 @@ def _written(text: str) -> str:
     return text if _PLAIN.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
-def describe_changes(before: dict[str, Entry], after: dict[str, Entry]) -> str:
+def describe_changes(was: Ledger, now: Ledger) -> str:
     """``2 new URLs, 1 changed`` between two ledgers, for a message."""
+    before, after = was.entries(), now.entries()
     added = len(after.keys() - before.keys())
     changed = sum(1 for path in after.keys() & before.keys() if after[path] != before[path])
     removed = len(before.keys() - after.keys())

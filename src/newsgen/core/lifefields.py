@@ -92,4 +92,6 @@ def alias_path(text: str, base_url: str) -> str | None:
     path = text.lstrip("/")
     if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
-    return path if path and urls.is_safe_path(path) else None
+    if not path or not urls.is_safe_path(path) or path.split("/", 1)[0] == "pagefind":  # the search index's
+        return None
+    return path

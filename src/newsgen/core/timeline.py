@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from newsgen.core.lifecycle import lifecycle_instants
+from newsgen.core.lifecycle import lifecycle_instants, withdrawn_at
 from newsgen.core.models import Article
 from newsgen.core.sitemaps import NEWS_WINDOW
 
@@ -29,6 +29,12 @@ def instants(article: Article) -> Iterator[datetime]:
     yield from lifecycle_instants(article)  # it expires, is retracted, its live coverage ends
 
 
+def _until_withdrawn(article: Article) -> Iterator[datetime]:
+    """`instants`, but none after the article is withdrawn: its notice never changes."""
+    end = withdrawn_at(article)
+    return instants(article) if end is None else (m for m in instants(article) if m <= end)
+
+
 def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None), drafts: bool = True) -> Clock:
     """The instants around *now* at which an article appears (embargo), leaves the news
     sitemap's window, or changes in any other way (`instants`): between them the output
@@ -38,7 +44,7 @@ def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, Non
     for article in articles:
         if article.draft and not drafts:
             continue
-        for moment in instants(article):
+        for moment in _until_withdrawn(article):
             if moment <= now:
                 low = moment if low is None or moment > low else low
             elif high is None or moment < high:

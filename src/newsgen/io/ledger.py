@@ -5,13 +5,14 @@ over the old one, so a killed build leaves the old ledger or the new, never half
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.options import LEDGER_FILE
-from newsgen.io.scanning import refusal
+from newsgen.io.scanning import Scan, file_signature, refusal
 
 
 def read_ledger(site_dir: Path) -> str | None:
@@ -51,3 +52,21 @@ def write_ledger(site_dir: Path, text: str) -> bytes:
             os.unlink(temporary)
         raise
     return data
+
+
+def record_ledger(
+    site_dir: Path, text: str, scanned: Scan, racy: dict[str, str | None],
+) -> tuple[Scan, dict[str, str | None], str | None]:
+    """Write the ledger *text* (once the output is written); return the scan and the
+    digests the no-op check keeps as if they had seen it (a build that wrote it is no
+    reason for another), and why it could not be written (None: it was). A ledger that
+    cannot be written is a warning, and the next build tries again."""
+    try:
+        data = write_ledger(site_dir, text)
+        signature = file_signature(site_dir / LEDGER_FILE)
+    except OSError as exc:
+        files = {**scanned.files, LEDGER_FILE: (-1, -1, -1)}  # never what the next scan finds: not a no-op
+        return Scan(scanned.started_ns, scanned.sources._replace(files=files)), racy, str(exc.strerror or exc)
+    files = {**scanned.files, LEDGER_FILE: signature}
+    digests = {**racy, LEDGER_FILE: hashlib.sha256(data).hexdigest()}
+    return Scan(scanned.started_ns, scanned.sources._replace(files=files)), digests, None
