@@ -420,7 +420,9 @@ def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir,
     done: list[str] = []
     now = NOW
     tick = rng.randrange(8)
-    for step, kind in enumerate(rng.sample(EDITS, 8)):
+    every = random.Random(0).sample(EDITS, len(EDITS))  # the two seeds share them out
+    kinds = rng.sample(every[:8] if seed == 2 else every[8:], min(8, len(every) - 8) if seed != 2 else 8)
+    for step, kind in enumerate(kinds):
         done.append(random_edit(archive, rng, kind, live))
         if step == tick:  # the embargo lifts
             now += timedelta(days=1)

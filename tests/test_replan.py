@@ -154,7 +154,7 @@ def test_a_random_sequence_of_saves_always_gives_the_fresh_site(preview: Preview
     rng = random.Random(seed)
     live = {**ARTICLES, **UNPUBLISHED}
     done: list[str] = []
-    for kind in rng.sample(EDITS * 2, 12) + ["headline", "body", "headline"]:
+    for kind in rng.sample(EDITS * 2, 12) + ["headline", "live", "body", "headline"]:
         done.append(random_edit(preview.site, rng, kind, live))
         preview.rebuild()
         try:
