@@ -12,7 +12,7 @@ import pytest
 from newsgen.core.errors import ContentError
 
 from helpers.archive import CACHE, assert_same_as_cold
-from helpers.sites import SiteDir
+from helpers.sites import SiteDir, article_text
 
 KIM = "content/mundo/2025-06-04-kim.md"
 
@@ -20,6 +20,14 @@ KIM = "content/mundo/2025-06-04-kim.md"
 def _linking(site: SiteDir, body: str, **fields: object) -> None:
     site.article("2025-06-04-kim", headline="Kim recebe Shoigu", timestamp="2025-06-04T23:30")
     site.article("2025-06-10-lavrov", headline="Lavrov em Wonsan", timestamp="2025-06-10T10:00", body=body, **fields)
+
+
+def _apart(site: SiteDir, body: str) -> None:
+    """A linking article that shows nothing else of the linked one: another section (no
+    pager between them), another hashtag (not related): only the link ties them."""
+    site.article("2025-06-04-kim", headline="Kim recebe Shoigu", timestamp="2025-06-04T23:30", hashtags=["Coreia"])
+    site.write("content/europa/2025-06-10-lavrov.md", article_text(
+        headline="Lavrov em Wonsan", section="europa", timestamp="2025-06-10T10:00", hashtags=["Rússia"], body=body))
 
 
 def _body(html: str) -> str:
@@ -38,18 +46,18 @@ def _problems(site: SiteDir, **options: object) -> list[tuple[str, int, str]]:
 
 
 def test_links_by_file_and_by_slug_follow_the_article_when_it_moves(site: SiteDir) -> None:
-    _linking(site, "Ver [a reunião](2025-06-04-kim.md), [o mesmo](mundo:kim#contexto) e [de novo](/content/mundo/2025-06-04-kim.md).")
+    _apart(site, "Ver [a reunião](../mundo/2025-06-04-kim.md), [o mesmo](mundo:kim#contexto) e [de novo](/content/mundo/2025-06-04-kim.md).")
     site.build(cache=site.root / CACHE)
-    page = _body(site.page("mundo/2025/06/10/lavrov/"))
+    page = _body(site.page("europa/2025/06/10/lavrov/"))
     assert page.count('href="/mundo/2025/06/04/kim/"') == 2 and 'href="/mundo/2025/06/04/kim/#contexto"' in page
     assert 'href="https://example.pt/mundo/2025/06/04/kim/"' in (site.out / "feed.xml").read_text(), "absolute in feeds"
 
-    site.article("2025-06-04-kim", headline="Kim recebe Shoigu", timestamp="2025-06-05T00:30")  # crosses midnight
-    assert_same_as_cold(site)
-    page = site.page("mundo/2025/06/10/lavrov/")
+    site.article("2025-06-04-kim", headline="Kim recebe Shoigu", timestamp="2025-06-05T00:30", hashtags=["Coreia"])
+    assert_same_as_cold(site)  # it crossed midnight
+    page = site.page("europa/2025/06/10/lavrov/")
     assert _body(page).count('href="/mundo/2025/06/05/kim/"') == 2 and 'href="/mundo/2025/06/05/kim/#contexto"' in page
     assert "/mundo/2025/06/04/kim/" not in page
-    assert 'href="https://example.pt/mundo/2025/06/05/kim/"' in (site.out / "feed.xml").read_text()
+    assert 'href="https://example.pt/mundo/2025/06/05/kim/"' in (site.out / "europa/feed.xml").read_text()
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,8 @@ class _Reckoner:
         """A ledger URL that is no article's page now."""
         article = self.by_source.get(entry.source)
         if entry.redirect_to:
-            self.fates[path] = Fate(path, REDIRECT, entry.redirect_to)
+            target = entry.redirect_to
+            self.fates[path] = Fate(path, REDIRECT, target if target.startswith(("https://", "http://")) else target[1:])
         elif article is None:
             self.fates[path] = Fate(path, GONE)
             if not entry.gone:
