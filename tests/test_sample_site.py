@@ -1,4 +1,5 @@
-"""The repository's own site: the two seed articles become a complete Mundo section."""
+"""The repository's own site: the two seed articles become a complete Mundo section, beside a
+live page of three entries and an article whose timestamp was fixed (its old URL redirects)."""
 from __future__ import annotations
 
 import re
@@ -13,13 +14,17 @@ from helpers.sites import REPO, tree
 
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/index.html"
 LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-recaptura-de-kursk/index.html"
+LIVE = "mundo/2025/07/12/em-direto-lavrov-na-coreia-do-norte/index.html"
+MOVED_FROM = "mundo/2025/06/04/seul-e-toquio-condenam-cooperacao-militar-entre-moscovo-e-pyongyang/"
+MOVED_TO = "mundo/2025/06/05/seul-e-toquio-condenam-cooperacao-militar-entre-moscovo-e-pyongyang/"
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
     result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True))
-    assert result.articles == 2
+    assert result.articles == 4
+    assert result.warnings == (), "the ledger (urls.lock) is up to date"
     return output
 
 
@@ -64,7 +69,7 @@ def test_the_kim_article_has_its_lead_figure_and_fixed_subheading(out: Path) -> 
 
 
 def test_articles_relate_through_shared_hashtags(out: Path) -> None:
-    assert "/mundo/2025/07/12/colaboracao-entre-russia" in read(out, KIM)
+    assert "/mundo/2025/06/05/seul-e-toquio" in read(out, KIM), "the next article"
     assert "/mundo/2025/06/04/kim-jong-un-reitera" in read(out, LAVROV)
 
 
@@ -73,8 +78,21 @@ def test_fronts_and_archives_list_newest_first(out: Path) -> None:
         html = read(out, page)
         assert html.index("Colaboração entre Rússia") < html.index("Kim Jong-un reitera")
     assert "junho de 2025" in read(out, "mundo/2025/06/index.html")
-    assert "1 artigo" in read(out, "mundo/2025/07/index.html")
-    assert "2 artigos" in read(out, "tag/cooperacao-militar/index.html")
+    assert "2 artigos" in read(out, "mundo/2025/07/index.html")
+    assert "4 artigos" in read(out, "tag/cooperacao-militar/index.html")
+
+
+def test_the_live_page_has_three_entries_and_has_ended(out: Path) -> None:
+    html = read(out, LIVE)
+    assert html.count('class="live-entry"') == 3 and "Momentos-chave" in html
+    assert ">13 de julho, 10:15</time>" in html and ">14:40</time>" in html, "a later day's entry says its day"
+    assert "Cobertura terminada" in html and "js/live.js" not in html, "built in 2026: the coverage ended in 2025"
+
+
+def test_the_moved_article_s_old_url_redirects(out: Path) -> None:
+    assert f'url=/{MOVED_TO}"' in read(out, MOVED_FROM + "index.html")
+    assert f"/{MOVED_FROM} /{MOVED_TO} 301" in read(out, "_redirects")
+    assert 'href="/mundo/2025/06/04/kim-jong-un-reitera' in read(out, MOVED_TO + "index.html"), "a link by file"
 
 
 def test_every_page_is_pt_pt(out: Path) -> None:

@@ -17,8 +17,10 @@ from datetime import date, datetime, time
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from markdown.treeprocessors import Treeprocessor
 
+from newsgen.core.localized import day_month
 from newsgen.core.models import LiveEntry
 from newsgen.core.moments import localize
 
@@ -28,10 +30,12 @@ ENTRY_CLASS = "live-entry"
 
 
 class LiveDay(NamedTuple):
-    """What reading a live body needs: the day its times fall on, and the zone."""
+    """What reading a live body needs: the day its times fall on, the zone, and the
+    language its dates are written in."""
 
     day: date
     tz: ZoneInfo
+    locale: Locale
 
 
 class EntryProblem(NamedTuple):
@@ -69,13 +73,14 @@ class LiveTreeprocessor(Treeprocessor):
             seen[anchor] = seen.get(anchor, 0) + 1
             anchor += f"-{seen[anchor]}" if seen[anchor] > 1 else ""
             wrapper = etree.Element("div", {"class": ENTRY_CLASS, "id": anchor})
-            title = _retitle(heading, match, when, anchor)
+            shown = f"{when:%H:%M}" if when.date() == day.day else f"{day_month(when.date(), day.locale)}, {when:%H:%M}"
+            title = _retitle(heading, match, when, anchor, shown)
             wrapper.append(heading)
             for child in children[start + 1 : end]:
                 wrapper.append(child)
             wrapper.tail = "\n"
             text = " ".join("".join(child.itertext()) for child in children[start + 1 : end]).split()
-            entries.append((LiveEntry(when, anchor, title, " ".join(text)), wrapper))
+            entries.append((LiveEntry(when, anchor, title, " ".join(text), shown), wrapper))
         for child in children[starts[0][0]:]:
             root.remove(child)
         ordered = sorted(entries, key=lambda pair: pair[0].at, reverse=True)  # stable: source order on ties
@@ -108,14 +113,14 @@ def _entry_heading(heading: etree.Element) -> re.Match[str] | None:
     return HEADING.match(heading.text or "") if heading.text else None
 
 
-def _retitle(heading: etree.Element, match: re.Match[str], when: datetime, anchor: str) -> str:
+def _retitle(heading: etree.Element, match: re.Match[str], when: datetime, anchor: str, shown: str) -> str:
     """The heading as ``<a href="#anchor"><time>14:32</time></a> Title``; returns the title."""
     rest = match.group(4) or ""
     title = " ".join((rest + "".join(etree.tostring(c, encoding="unicode", method="text") for c in heading)).split())
     heading.set("class", "live-entry-heading")
     link = etree.Element("a", {"class": "live-entry-time", "href": f"#{anchor}"})
     stamp = etree.SubElement(link, "time", {"datetime": when.isoformat(timespec="seconds")})
-    stamp.text = f"{when:%H:%M}"
+    stamp.text = shown
     children = list(heading)
     for child in children:
         heading.remove(child)

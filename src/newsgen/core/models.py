@@ -72,6 +72,9 @@ class LiveEntry(NamedTuple):
     """Empty for an entry without one; titled entries are the key events."""
     text: str
     """The entry's text, plain, for the structured data."""
+    when: str = ""
+    """Its time as the page shows it: ``14:32``, or ``5 de junho, 00:15`` on another day
+    than the page's ``timestamp``."""
 
 
 class Live(NamedTuple):

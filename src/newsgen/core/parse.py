@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel import Locale
 from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import urls
@@ -134,7 +135,7 @@ class _Article(Fields):
             self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
             config.html, frozenset(config.iframe_hosts),
             lambda href: link_target(href, self.path, sections, config.base_url),
-            LiveDay(published.astimezone(self.tz).date(), self.tz) if life.live and published else None,
+            LiveDay(published.astimezone(self.tz).date(), self.tz, Locale.parse(config.locale)) if life.live and published else None,
         )
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):

@@ -99,7 +99,6 @@ class Renderer:
             iso=lambda dt: iso(dt, self.tz),
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
-            hour_minute=lambda dt: dt.astimezone(self.tz).strftime("%H:%M"),
         )
 
     def url(self, path: str) -> str:
