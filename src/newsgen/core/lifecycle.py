@@ -7,7 +7,7 @@ A withdrawn article leaves every list, feed, sitemap, related list and the searc
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 
 from newsgen.core.models import Article
@@ -44,15 +44,13 @@ def is_live(article: Article, now: datetime) -> bool:
     return live is not None and (live.ends is None or now < live.ends)
 
 
-def lifecycle_instants(article: Article) -> Iterator[datetime]:
+def lifecycle_instants(article: Article) -> tuple[datetime, ...]:
     """The instants at which *article*'s life changes what a site shows: it expires, it
     is retracted, its live coverage ends."""
-    if article.expires is not None:
-        yield article.expires
-    if article.retracted is not None:
-        yield article.retracted.at
-    if article.live is not None and article.live.ends is not None:
-        yield article.live.ends
+    if article.expires is None and article.retracted is None and article.live is None:
+        return ()
+    found = (article.expires, article.retracted.at if article.retracted else None, article.live.ends if article.live else None)
+    return tuple(m for m in found if m is not None)
 
 
 def shown(now: datetime, addresses: Callable[[Article], tuple[str | None, ...]]) -> Callable[[Article], object]:

@@ -11,7 +11,7 @@ the preview's timer all follow.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 
 from newsgen.core.lifecycle import lifecycle_instants, withdrawn_at
@@ -22,17 +22,24 @@ Clock = tuple[datetime | None, datetime | None]
 """The instants around a build's clock between which its output holds (None: unbounded)."""
 
 
-def instants(article: Article) -> Iterator[datetime]:
-    """Every instant at which *article* alone may change the output: each feature's."""
-    yield article.published  # the embargo lifts
-    yield article.published + NEWS_WINDOW  # it leaves the news sitemap
-    yield from lifecycle_instants(article)  # it expires, is retracted, its live coverage ends
+def instants(article: Article) -> tuple[datetime, ...]:
+    """Every instant at which *article* alone may change the output: each feature's. (A
+    tuple, each feature's part one too, empty for an article that has none: this runs for
+    every article of every plan made afresh.)"""
+    return (
+        article.published,  # the embargo lifts
+        article.published + NEWS_WINDOW,  # it leaves the news sitemap
+        *lifecycle_instants(article),  # it expires, is retracted, its live coverage ends
+    )
 
 
-def _until_withdrawn(article: Article) -> Iterator[datetime]:
+def _until_withdrawn(article: Article) -> tuple[datetime, ...]:
     """`instants`, but none after the article is withdrawn: its notice never changes."""
+    found = instants(article)
+    if article.expires is None and article.retracted is None:
+        return found
     end = withdrawn_at(article)
-    return instants(article) if end is None else (m for m in instants(article) if m <= end)
+    return found if end is None else tuple(m for m in found if m <= end)
 
 
 def clock(articles: Iterable[Article], now: datetime, around: Clock = (None, None), drafts: bool = True) -> Clock:
