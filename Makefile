@@ -4,7 +4,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check serve test golden bench clean
+.PHONY: build check serve test golden bench lighthouse clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,12 @@ golden: $(STAMP)
 # newsgen beside Pelican and Hugo on 1,000 and 10,000 articles (../shared/bench; ~15 min).
 bench: $(STAMP)
 	$(PYTHON) benchmarks/compare.py
+
+# Lighthouse (npm, into .tools/lighthouse/) on Chromium, mobile preset: the sample site's home and an
+# article page, whose lead images are 4000x2667 JPEGs; fails under 95 for performance.
+lighthouse: $(STAMP)
+	scripts/install-browser
+	$(PYTHON) scripts/lighthouse
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .hypothesis test-results

@@ -63,6 +63,13 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def sample_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build cache for the tests that build the repository's sample site: its two
+    4000×2667 photographs are encoded once (2 s of CPU), not in every module."""
+    return tmp_path_factory.mktemp("sample-cache") / ".newsgen-cache"
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteDir:
     s = SiteDir(tmp_path / "site")

@@ -38,7 +38,7 @@ def test_the_flag_puts_the_preview_address_everywhere(preview_site: SiteDir, cli
         assert PREVIEW.encode() in (preview_site.out / file).read_bytes(), file
     article = next(preview_site.out.glob("mundo/*/*/*/kim/index.html")).read_text(encoding="utf-8")
     for tag in ('<link rel="canonical" href="https://preview.example/pr-12/mundo/', '"url":"https://preview.example/pr-12/mundo/',
-                '<meta property="og:image" content="https://preview.example/pr-12/images/foto.png"'):
+                '<meta property="og:image" content="https://preview.example/pr-12/media/'):
         assert tag in article, tag
     links = re.findall(r'(?:href|src|action|data-bundle|data-base)="(/[^"]*)"', article)
     assert links and all(link.startswith("/pr-12/") for link in links), [l for l in links if not l.startswith("/pr-12/")]

@@ -12,6 +12,7 @@ from newsgen.pipeline import MARKER
 from newsgen.io.writer import Writer
 from newsgen.core.errors import ContentError, UsageError
 
+from helpers.archive import media_urls
 from helpers.sites import article_text, NOW, png, REPO, SiteDir, tree
 
 
@@ -140,7 +141,9 @@ def test_embargoed_and_draft_articles_leak_nowhere(site: SiteDir) -> None:
     site.build(future=True, drafts=True)
     everything = b"".join(tree(site.out).values()).decode("utf-8", "replace").lower()
     assert "cimeira secreta" in everything and "rascunho confidencial" in everything
-    assert (site.out / "mundo/segredo/foto-secreta.png").is_file()
+    copies = media_urls(site.page("mundo/2025/07/14/b/"))
+    assert copies and all((site.out / name).is_file() for name in copies)  # its photo, as copies only
+    assert not (site.out / "mundo/segredo/foto-secreta.png").exists()
 
 
 def test_a_static_file_cannot_overwrite_a_page(site: SiteDir) -> None:

@@ -19,9 +19,10 @@ from newsgen.incremental import store as cache
 from newsgen.io import scanning
 from newsgen.incremental.noop import noop
 from newsgen.core.errors import ContentError
+from newsgen.io.photos import avif_available
 
 from helpers.archive import (
-    ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, pages, random_edit, tree_diff, url_of, write_archive, write_article,
+    ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, media_urls, pages, random_edit, tree_diff, url_of, write_archive, write_article,
 )
 from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
@@ -286,29 +287,36 @@ def test_a_draft_is_published_then_withdrawn(archive: SiteDir) -> None:
 
 
 def test_the_embargo_lifts_when_the_clock_passes_it(archive: SiteDir) -> None:
-    """With no file changed, a later build publishes the embargoed article and its photo."""
+    """With no file changed, a later build publishes the embargoed article and the copies
+    of its photo (never the file itself), and an earlier one takes them back."""
     assert assert_same_as_cold(archive, now=NOW).rewritten == 0
     assert_same_as_cold(archive, now=LATER)
-    assert "Cimeira extraordinária em Bruxelas" in archive.page("europa/2025/07/14/cimeira/")
-    assert (archive.out / "europa/fotos/cimeira.png").read_bytes() == png(8, 6)
+    page = archive.page("europa/2025/07/14/cimeira/")
+    assert "Cimeira extraordinária em Bruxelas" in page
+    copies = media_urls(page.split('<figure class="figure figure-lead"', 1)[1].split("</figure>", 1)[0])
+    assert len(copies) == 6 * (3 if avif_available() else 2) and all((archive.out / name).is_file() for name in copies)
+    assert not (archive.out / "europa/fotos").exists()
     assert (archive.out / "tag/cimeira/index.html").is_file()
     assert assert_same_as_cold(archive, now=LATER).rewritten == 0
 
     assert_same_as_cold(archive, now=MUCH_LATER)  # featured hashtags and "recent" lists change
     assert_same_as_cold(archive, now=NOW)  # a build pinned to an earlier time hides it again…
     assert "Cimeira" not in archive.page("europa/2025/07/14/cimeira/")  # …behind a notice: its URL was published
-    assert not (archive.out / "europa/fotos").exists()
+    assert not any((archive.out / name).exists() for name in copies)
 
 
 def test_a_replaced_image_changes_its_size_everywhere(archive: SiteDir) -> None:
-    """A photo replaced by a bigger one: every <img> of it gets the new width and height."""
-    archive.write("static/images/foto.png", png(32, 18))
+    """A photo replaced by a narrower one: every <img> of it gets the new width and
+    height, every copy its new name, and the old copies go."""
+    old = media_urls(pages(archive)[url_of(PATHS[6]) + "index.html"])
+    archive.write("static/images/foto.png", png(1000, 5))
     assert_same_as_cold(archive)
     html = pages(archive)
-    assert 'width="32" height="18"' in html[url_of(PATHS[6]) + "index.html"]  # lead image
-    assert 'width="32" height="18"' in html[url_of(PATHS[3]) + "index.html"]  # image in the body
-    assert not [p for p, text in html.items() if 'width="16" height="9"' in text]
-    assert (archive.out / "images/foto.png").read_bytes() == png(32, 18)
+    assert 'width="1000" height="5"' in html[url_of(PATHS[6]) + "index.html"]  # lead image
+    assert 'width="1000" height="5"' in html[url_of(PATHS[3]) + "index.html"]  # image in the body
+    assert not [p for p, text in html.items() if 'width="1200" height="4"' in text]
+    assert old and not any((archive.out / name).exists() for name in old)
+    assert not (archive.out / "images/foto.png").exists()
 
 
 def test_an_overridden_stylesheet_is_published_and_linked(archive: SiteDir) -> None:

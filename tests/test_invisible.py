@@ -10,7 +10,7 @@ from newsgen.core.config import parse_config
 from newsgen.core.errors import ConfigError
 from newsgen.core.parse import ParseContext, parse_article
 
-from helpers.sites import CONFIG, SiteDir, tree
+from helpers.sites import CONFIG, SiteDir, png, tree
 
 CTX = ParseContext(parse_config(CONFIG), frozenset({"images/foto.png"}))
 PATH = "content/mundo/2025-06-04-kim.md"
@@ -79,6 +79,7 @@ def test_every_text_field_loses_its_invisible_characters_with_a_warning_naming_t
 
 def test_no_page_feed_or_index_shows_them_and_strict_refuses_them(site: SiteDir, cli) -> None:
     site.write(PATH, ARTICLE)
+    site.write("static/images/foto.png", png(1200, 4))  # wide enough for a lead image: no warning of its own
     run = cli("-C", str(site.root), "build")
     assert run.code == 0, run.err
     assert run.err.count("warning: ") == len(EXPECTED)

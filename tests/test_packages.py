@@ -82,3 +82,15 @@ def test_the_core_does_no_io_of_its_own() -> None:
             if needle in text:
                 offenders.append(f"{path.name}: {needle}")
     assert offenders == []
+
+
+def test_the_core_decodes_no_image() -> None:
+    """Pillow (decoding, encoding) is I/O's: the core plans pictures from their inspected sizes."""
+    offenders = [
+        path.name
+        for path in (PACKAGE / "core").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any(name.split(".")[0] == "PIL" for name in ([node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]))
+    ]
+    assert offenders == []

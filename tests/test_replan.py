@@ -39,6 +39,8 @@ class Preview:
         self.now = now
         self.session.rebuild(frozenset())
         assert self.display.status.problems == (), self.display.status.problems
+        assert self.session.encoder.wait(30), "the photos' copies were not made"
+        self.session.take_copies()  # as serve does once idle
         assert self.session.last is not None
         self.quick += self.session.last.quick
         return self.session.last
@@ -70,6 +72,7 @@ class Shown:
 
     prefix = "/"
     status = Status("0")
+    fallback: dict[str, Path] = {}
 
     def show(self, status: Status) -> None:
         self.status = status

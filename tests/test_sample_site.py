@@ -20,9 +20,9 @@ MOVED_TO = "mundo/2025/06/05/seul-e-toquio-condenam-cooperacao-militar-entre-mos
 
 
 @pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def out(tmp_path_factory: pytest.TempPathFactory, sample_cache: Path) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
-    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True))
+    result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True, cache=sample_cache))
     assert result.articles == 4
     assert result.warnings == (), "the ledger (urls.lock) is up to date"
     return output
@@ -62,8 +62,9 @@ def test_the_kim_article_has_its_lead_figure_and_fixed_subheading(out: Path) -> 
     assert html.count("<h1") == 1
     assert "Kim Jong-un reitera «apoio incondicional» à Rússia perante Shoigu" in html
     figure = html[html.index("<figure"):html.index("</figure>")]
-    assert "<figcaption" in figure and "4 de junho de 2025." in figure and "KCNA via KNS/AP" in figure
-    assert 'alt="Kim Jong-un e Sergei Shoigu reunidos em Pyongyang"' in figure
+    assert "<figcaption" in figure and "cidade portuária ao anoitecer." in figure and "Ilustração newsgen" in figure
+    assert '<picture><source type="image/' in figure and 'fetchpriority="high"' in figure
+    assert 'alt="Uma cidade portuária ao anoitecer, com as janelas dos prédios iluminadas e barcos no cais"' in figure
     assert "Cooperação «ilegal»</h2>" in html
     assert "4 de junho de 2025, 18:30" in html
 

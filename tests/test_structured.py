@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -71,7 +72,10 @@ def test_an_article_page_carries_a_news_article_that_agrees_with_the_page(built:
     assert data["datePublished"] == "2025-06-04T18:30:00+01:00"
     assert data["dateModified"] == "2025-06-05T09:15:00+01:00"
     assert {data["datePublished"], data["dateModified"]} == set(head.times[:2]), "same instants as the visible dates"
-    assert data["image"] == ["https://example.pt/images/foto.png"]
+    crops = [(o["@type"], o["width"], o["height"], o["caption"], o["creditText"]) for o in data["image"]]
+    assert crops == [("ImageObject", 16, 9, "Em Pyongyang.", "KCNA"), ("ImageObject", 12, 9, "Em Pyongyang.", "KCNA"),
+                     ("ImageObject", 9, 9, "Em Pyongyang.", "KCNA")], "16:9, 4:3 and 1:1, as wide as the photo allows"
+    assert all(re.fullmatch(r"https://example\.pt/media/[0-9a-f]{20}-\d+x\d+\.jpg", o["url"]) for o in data["image"])
     assert data["author"] == [{"@type": "Person", "name": "Ana Sousa"}]
     assert data["publisher"] == {"@type": "Organization", "name": "Mundo de Teste", "url": "https://example.pt/"}
     assert data["articleSection"] == "Mundo"
@@ -95,13 +99,16 @@ def test_open_graph_and_twitter_describe_the_article(built: SiteDir) -> None:
     assert meta["og:type"] == ["article"]
     assert meta["og:locale"] == ["pt_PT"]
     assert meta["og:url"] == ["https://example.pt/" + KIM]
-    assert meta["og:image"] == ["https://example.pt/images/foto.png"]
+    [image] = meta["og:image"]
+    assert re.fullmatch(r"https://example\.pt/media/[0-9a-f]{20}-16x8\.jpg", image), "1.91:1, a JPEG"
+    assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == (["16"], ["8"], ["image/jpeg"])
     assert meta["article:published_time"] == ["2025-06-04T18:30:00+01:00"]
     assert meta["article:modified_time"] == ["2025-06-05T09:15:00+01:00"]
     assert meta["article:section"] == ["Mundo"]
     assert meta["article:tag"] == ["CooperaçãoMilitar", "NATO"]
     assert meta["twitter:card"] == ["summary_large_image"]
-    assert meta["twitter:image"] == ["https://example.pt/images/foto.png"]
+    assert meta["twitter:image"] == [image]
+    assert meta["og:image:alt"] == meta["twitter:image:alt"] == ["Kim e Shoigu"]
 
 
 @pytest.mark.parametrize("path", ["", "mundo/", "mundo/2025/06/", "tag/nato/", "tags/", "pesquisa/", KIM])

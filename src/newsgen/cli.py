@@ -39,6 +39,20 @@ def clock() -> datetime:
         raise UsageError(message=f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}") from None
 
 
+class _Version(argparse.Action):
+    """``--version``: newsgen's, and Pillow's with the image formats it can encode
+    (imported only when asked: Pillow is no part of a build with nothing to do)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and the image encoders, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from newsgen.io.photos import codecs
+
+        print(f"newsgen {newsgen.__version__}\n{codecs()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     site = argparse.ArgumentParser(add_help=False)
     site.add_argument("-C", dest="site_dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
@@ -65,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Build a pt-PT news section from Markdown articles into a static site.",
         parents=[site],
     )
-    parser.add_argument("--version", action="version", version=f"newsgen {newsgen.__version__}")
+    parser.add_argument("--version", action=_Version)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = verbs.add_parser("build", parents=[site, filters, base, search, jobs], help="build the site into build/",

@@ -18,7 +18,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -40,12 +40,14 @@ from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.readers import Readers
-from newsgen.incremental.remember import recall, remember
+from newsgen.incremental.remember import Remembered, recall, remember
 from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
-from newsgen.incremental.store import CACHE_DIR, BuildCache
-from newsgen.io.images import ImageSizes
+from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.io.images import ImageSources
 from newsgen.io.ledger import record_ledger
+from newsgen.io.photo_copies import Photos, copy_of, encode, media_store
+from newsgen.io.photo_store import MediaStore
 from newsgen.io.lock import building, hold
 from newsgen.io.publish import check_output, publish
 from newsgen.io.update import PartialUpdate
@@ -72,6 +74,8 @@ class Gathered:
     """How many of the plan's first outputs are HTML pages."""
     quick: bool
     """Whether this plan was made from the last one (else from scratch)."""
+    photos: Photos = field(default_factory=Photos)
+    """The copies of photographs to publish and to make."""
     ledger: Ledger | None = None
     """The URL ledger as this build leaves it, when it differs from ``urls.lock``."""
     ledger_found: bool = True
@@ -102,9 +106,9 @@ def collector_paused() -> Iterator[None]:
 
 
 def gather(
-    options: BuildOptions, cache: ParseCache | None = None, images: ImageSizes | None = None,
+    options: BuildOptions, cache: ParseCache | None = None, images: ImageSources | None = None,
     scanned: Sources | None = None, last: LastPlan | None = None,
-    written: Callable[[str], bytes | None] | None = None,
+    written: Callable[[str], bytes | None] | None = None, store: MediaStore | None = None,
 ) -> Gathered:
     """Read, parse and check the site and plan every output file; raise every problem at
     once, those of the `scan` first: an entry it refused (a symlink out of the site, a
@@ -112,8 +116,9 @@ def gather(
     already made; *last*: the last plan,
     kept where its inputs did not change. *cache* must give back the very article objects
     of *last* for the files that did not change. *written* reads a file of the output the
-    last build wrote, if it holds what *last* planned."""
-    inputs = read_inputs(options, cache or ParseCache(), images or ImageSizes(), scanned, written)
+    last build wrote, if it holds what *last* planned. *store*: where the copies of
+    photographs are, once `encode` made them (a copy missing there is made when written)."""
+    inputs = read_inputs(options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written)
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     made = _check_clashes(plan, setting.published, options.site_dir)
@@ -125,11 +130,16 @@ def gather(
         Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
         for path, file in sorted(setting.published.items())
     ]
+    files = {**inputs.static, **inputs.content}
+    plan += [
+        Planned(name, digest("media", name), functools.partial(copy_of, store, copy, files[copy.src]))
+        for name, copy in sorted(setting.media.items())
+    ]
     ledger = setting.reckoning.ledger
     return Gathered(
         tuple(plan), warnings, search, replace(memory, published=setting.published), pages, again is not None,
-        None if ledger.same(inputs.ledger) else ledger, inputs.ledger_found, inputs.ledger,
-        setting.reckoning.problems,
+        Photos(setting.media, setting.encode, files), None if ledger.same(inputs.ledger) else ledger,
+        inputs.ledger_found, inputs.ledger, setting.reckoning.problems,
     )
 
 
@@ -139,8 +149,10 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     options = inputs.options
     site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.sizes, inputs.shown)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, fates=setting.reckoning.fates)
+    keys = entity_keys(site.articles, site.tags, inputs.shown, inputs.facts)
+    catalogue = Catalogue(
+        site, setting.renderer.render, keys, inputs.full, photos=setting.photos, fates=setting.reckoning.fates,
+    )
     plan, outputs = fresh_plan(catalogue.runs, keys, setting.shared)
     memory = LastPlan(
         os.urandom(16).hex(), site, inputs.articles, keys, setting.shared,
@@ -226,10 +238,42 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     recalled = recall(options.cache)
     store, index = recalled.store, recalled.index
     parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
-    images = ImageSizes(index.images)
+    images = ImageSources(index.images, options.jobs)
     trusted = store is not None and index.output_marker is not None and index.output_marker == marker_signature(output, MARKER)
     written = functools.partial(_written, output) if trusted else None
-    gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written)
+    with media_store(options.cache) as copies:
+        gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, copies)
+        encode(gathered.photos, copies, options.site_dir, options.jobs, options.progress)
+        result = _publish(options, gathered, output, store, index, trusted, started)
+        scanned, racy, result, said = _record(options, gathered, scanned, racy, result)
+        if store is not None:
+            result = _remember(
+                options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies, said,
+            )
+    return result
+
+
+def _record(
+    options: BuildOptions, gathered: Gathered, scanned: Scan, racy: dict[str, str], result: BuildResult,
+) -> tuple[Scan, dict[str, str], BuildResult, tuple[Problem, ...]]:
+    """Write the URL ledger as this build leaves it (never for a preview of drafts or future
+    articles), after the output: the scan and digests that now hold it, the result, and the
+    warnings the next no-op build repeats (not the moves the ledger now records)."""
+    said = gathered.warnings
+    if gathered.ledger is None or options.drafts or options.future:
+        return scanned, racy, result, said
+    scanned, racy, trouble = record_ledger(options.site_dir, format_ledger(gathered.ledger), scanned, racy)
+    if trouble is None:
+        return scanned, racy, result, tuple(p for p in said if p not in gathered.changes)
+    message = f"could not write it ({trouble}); the next build tries again"
+    return scanned, racy, replace(result, warnings=(*result.warnings, warning(LEDGER_FILE, 0, message))), said
+
+
+def _publish(
+    options: BuildOptions, gathered: Gathered, output: Path, store: BuildCache | None, index: Index, trusted: bool,
+    started: float,
+) -> BuildResult:
+    """Write what changed of *gathered* into *output*: the result, or a `WriteError`."""
     search = options.search and gathered.site.config.search
     search_key = gathered.search if search else ""
     previous = index.outputs if trusted else None
@@ -243,28 +287,29 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
             raise
         where = _shown(exc.filename) if exc.filename else _shown(options.output)
         raise WriteError(message=f"{exc.strerror or exc}: {where}; the site in {_shown(options.output)} is unchanged") from None
-    result = _result(gathered, time.perf_counter() - started, rewritten)
+    return _result(gathered, time.perf_counter() - started, rewritten)
+
+
+def _remember(
+    options: BuildOptions, scanned: Scan, racy: dict[str, str], gathered: Gathered, recalled: Remembered,
+    parse_cache: ParseCache, images: ImageSources, result: BuildResult, store: BuildCache, copies: MediaStore,
+    said: tuple[Problem, ...],
+) -> BuildResult:
+    """Save what the next build needs, and drop the copies of photographs no article uses."""
     result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
-    said = gathered.warnings
-    if gathered.ledger is not None and not (options.drafts or options.future):
-        scanned, racy, trouble = record_ledger(options.site_dir, format_ledger(gathered.ledger), scanned, racy)
-        if trouble is None:
-            said = tuple(p for p in said if p not in gathered.changes)  # recorded: a no-op build need not repeat them
-        else:
-            message = f"could not write it ({trouble}); the next build tries again"
-            result = replace(result, warnings=(*result.warnings, warning(LEDGER_FILE, 0, message)))
-    if store is not None:
-        kept = recalled.last is not None and recalled.last.token == gathered.memory.token
-        outputs = {item.file: item.key for item in gathered.plan}
-        try:
-            remember(
-                store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-                said,
-            )
-        except (CacheError, OSError) as exc:  # the site is built: only the next build pays
-            store.discard()
-            said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
-            result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
+    kept = recalled.last is not None and recalled.last.token == gathered.memory.token
+    outputs = {item.file: item.key for item in gathered.plan}
+    search_key = gathered.search if options.search and gathered.site.config.search else ""
+    try:
+        remember(
+            store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
+            said,
+        )
+        copies.prune(gathered.photos.encode)
+    except (CacheError, OSError) as exc:  # the site is built: only the next build pays
+        store.discard()
+        message = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
+        result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, message)))
     return result
 
 

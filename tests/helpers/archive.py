@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 import shutil
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from PIL import Image
 
 import newsgen
 from newsgen.core.options import BuildResult
@@ -157,10 +160,21 @@ def edit(site: SiteDir, path: str, **changes: object) -> None:
     write_article(site, path, **{**ARTICLES[path], **changes})
 
 
+PHOTO = png(1200, 4)
+"""The archive's photographs: as wide as a lead image should be (no warning), and cheap
+to encode (its copies are 240 to 1200 px wide, 1 to 4 px high)."""
+
+
 def write_archive(site: SiteDir) -> None:
     for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
         write_article(site, path, **fields)
-    site.write(EMBARGOED_PHOTO, png(8, 6))
+    site.write("static/images/foto.png", PHOTO)
+    site.write(EMBARGOED_PHOTO, png(1200, 3))
+
+
+def media_urls(html: str) -> set[str]:
+    """The site paths of the photo copies a page points at (``media/…``)."""
+    return set(re.findall(r'/(media/[0-9a-f]{20}-[0-9x]+\.(?:avif|webp|jpg|png))', html))
 
 
 def pages(site: SiteDir) -> dict[str, str]:
@@ -170,7 +184,10 @@ def pages(site: SiteDir) -> dict[str, str]:
 
 LIFE_EDITS = ("retract", "expire", "live", "alias", "link")
 """What happens to a story after publication (`newsgen.core.lifecycle`, `newsgen.core.links`)."""
-EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config", *LIFE_EDITS)
+EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
+         "photo", "credit", "focus", *LIFE_EDITS)
+"""Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
+the same size; ``credit`` and ``focus`` edit an article's lead image."""
 ANCHOR = "content/mundo/2025-04-02-ancora.md"
 """The article ``link`` edits link to, by its file or its slug (written by the first; not
 in *live*, so no other edit deletes, renames or drafts it); a later ``link`` edit may move
@@ -207,6 +224,21 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind
+    elif kind == "photo":
+        with Image.open(site.root / "static/images/foto.png") as image:
+            size = image.size
+        site.write("static/images/foto.png", png(*size, colour=bytes(rng.randrange(256) for _ in range(3))))
+        return kind
+    elif kind in ("credit", "focus"):
+        shown = sorted(p for p, f in live.items() if f.get("images"))
+        if not shown:
+            return f"{kind}: no article shows a photo"
+        path = rng.choice(shown)
+        fields = live[path]
+        [image] = fields["images"]  # type: ignore[misc]
+        change = {"credit": f"Agência {rng.randrange(100)}"} if kind == "credit" else {
+            "focus": f"{rng.randrange(101)}%,{rng.randrange(101)}%"}
+        live[path] = {**fields, "images": [{**image, **change}]}  # type: ignore[dict-item]
     elif kind == "css":
         css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
         site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")

@@ -1,6 +1,7 @@
 """Small sites built in a temporary folder, and file trees read back."""
 from __future__ import annotations
 
+import io
 import json
 import struct
 import zlib
@@ -96,15 +97,31 @@ class CliRun:
     err: str
 
 
-def png(width: int, height: int) -> bytes:
+def png(width: int, height: int, colour: bytes = b"\xd9\xd6\xcf") -> bytes:
     """A real (tiny, one-colour) PNG of the given size."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    pixels = b"".join(b"\x00" + b"\xd9\xd6\xcf" * width for _ in range(height))
+    pixels = b"".join(b"\x00" + colour * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(pixels)) + chunk(b"IEND", b"")
+
+
+def photo(width: int = 1200, height: int = 8, shade: tuple[int, int, int] = (200, 120, 40), gps: bool = True) -> bytes:
+    """A camera JPEG as agencies send them, cheap to encode (by default as wide as a lead
+    should be and 8 px high): one colour, with the camera's make and body serial number
+    and, when *gps*, a GPS position in its EXIF."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Câmara de Teste"
+    exif.get_ifd(0x8769)[0xA431] = "SN-4242"
+    if gps:
+        exif.get_ifd(0x8825).update({1: "N", 2: (38.0, 42.0, 31.0), 3: "W", 4: (9.0, 8.0, 23.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), shade).save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
 
 
 def tree(root: Path) -> dict[str, bytes]:

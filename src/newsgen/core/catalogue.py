@@ -19,6 +19,7 @@ from newsgen.core.live import live_runs
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Planned, Run, digest
 from newsgen.core.pages import Pages, PageSpec
+from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.redirects import Redirects
 from newsgen.core.site import Site
 from newsgen.core.sitemaps import Sitemaps
@@ -27,17 +28,17 @@ from newsgen.core.sitemaps import Sitemaps
 class Catalogue:
     """The runs of one site. *render* makes a page; *keys*: the entity keys (feeds remember
     their entries by them); *full* gives an article its body; *entries*: feed entries an
-    earlier plan made; *fates*: what the addresses that are no article's page serve
-    (`newsgen.core.fates`)."""
+    earlier plan made; *photos*: the copies of photographs (feeds show one); *fates*: what
+    the addresses that are no article's page serve (`newsgen.core.fates`)."""
 
     def __init__(
         self, site: Site, render: Callable[[PageSpec], bytes], keys: Keys,
         full: Callable[[Article], Article] | None = None, entries: EntryCache | None = None,
-        fates: tuple[Fate, ...] = (),
+        photos: PhotoPlan | None = None, fates: tuple[Fate, ...] = (),
     ) -> None:
         self.site = site
         self.pages = Pages(site, Locale.parse(site.config.locale), render)
-        self.feeds = Feeds(site, keys, full, entries)
+        self.feeds = Feeds(site, keys, full, entries, photos)
         self.sitemaps = Sitemaps(site)
         self.redirects = Redirects(fates, site.config.base_url, render)
 

@@ -10,11 +10,16 @@ from babel import Locale, UnknownLocaleError
 
 from newsgen.core import urls
 from newsgen.core.errors import ConfigError, Problem
-from newsgen.core.models import Section
+from newsgen.core.models import Image, Section
+from newsgen.core.pictures import focus_point
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
-KEYS = ("title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts")
+KEYS = (
+    "title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts",
+    "social_image",
+)
+SOCIAL_IMAGE_KEYS = ("src", "alt", "credit", "focus")
 SECTION_KEYS = ("title", "description")
 HTML_POLICIES = ("sanitize", "trusted", "forbid")
 """What raw HTML in a body may do: cut down to an allowlist, pass as written, or nothing at all."""
@@ -35,6 +40,10 @@ class SiteConfig:
     """Raw HTML in bodies: one of `HTML_POLICIES`."""
     iframe_hosts: tuple[str, ...] = ()
     """The hosts whose https pages a body may embed in an iframe (with ``html: sanitize``)."""
+    social_image: Image | None = None
+    """The picture social networks and search show for a page without a photograph of
+    its own (``src`` a site path, as an article's image), with its line in the file."""
+    social_image_line: int = 0
 
     @property
     def locale(self) -> str:
@@ -69,9 +78,12 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     search = reader.flag(root, "search", default=True)
     html = reader.html_policy(root)
     iframe_hosts = reader.iframe_hosts(root)
+    social_image = reader.social_image(root)
     if problems:
         raise ConfigError(problems)
-    return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts)
+    line = root.entries["social_image"].line if social_image is not None else 0
+    return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts,
+                      social_image, line)
 
 
 class _Reader(Fields):
@@ -124,6 +136,30 @@ class _Reader(Fields):
                 continue
             hosts.append(host)
         return tuple(dict.fromkeys(hosts))
+
+    def social_image(self, root: Map) -> Image | None:
+        """``social_image: {src: images/partilha.jpg, alt: …, credit: …}``; ``focus`` as an
+        article image's."""
+        entry = root.get("social_image")
+        if entry is None or (isinstance(entry.value, Scalar) and entry.value.is_null):
+            return None
+        if not isinstance(entry.value, Map):
+            self.problem(entry.line, f"'social_image' must be 'src', 'alt' and 'credit' fields, not {describe(entry.value)}")
+            return None
+        table = entry.value
+        for key, item in table.entries.items():
+            if key not in SOCIAL_IMAGE_KEYS:
+                self.problem(item.line, f"unknown key '{key}' in 'social_image'{did_you_mean(key, SOCIAL_IMAGE_KEYS)}")
+        src, alt = self.text(table, "src", required=True), self.text(table, "alt", required=True)
+        path = urls.asset_path(src) if src else None
+        if src and path is None:
+            self.problem(table.entries["src"].line, f"social_image {src!r} must be a file in static/ or content/")
+        focus = None
+        if "focus" in table.entries:
+            focus = focus_point(self.text(table, "focus"))
+            if focus is None:
+                self.problem(table.entries["focus"].line, "focus must be two fractions (0.3,0.4) or percentages (30%,40%)")
+        return Image(path, alt, "", self.text(table, "credit"), focus) if path and alt else None
 
     def sections(self, root: Map) -> tuple[Section, ...]:
         entry = root.get("sections")

@@ -20,6 +20,9 @@ from newsgen.core import urls
 from newsgen.core.dependencies import ALL, Head, ListName, Whole
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Run, keys_of
+from newsgen.core.photoplan import PhotoPlan
+from newsgen.core.photoview import fallback_img, feed_body
+from newsgen.core.pictures import MIME
 from newsgen.core.site import Site, newest
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
@@ -108,9 +111,11 @@ class Feeds:
 
     def __init__(
         self, site: Site, keys: Keys, full: Callable[[Article], Article] | None = None,
-        entries: EntryCache | None = None,
+        entries: EntryCache | None = None, photos: PhotoPlan | None = None,
     ) -> None:
         self.site = site
+        self.photos = photos or PhotoPlan({}, avif=False)
+        """Photographs are shown as their largest copy in the fallback format (JPEG)."""
         self.keys = keys
         self.full = full or (lambda article: article)
         self.config = site.config
@@ -182,9 +187,11 @@ class Feeds:
         ]
         image = article.lead_image
         if image is not None:
-            mime = image_type(image.src)
+            photo = self.photos.of(image)
+            src, mime = (photo.fallback.name, MIME[photo.fallback.format]) if photo and photo.processed else (
+                image.src, image_type(image.src))
             extra = {"type": mime} if mime else {}
-            lines.append(xml_line(2, "link", rel="enclosure", href=self.base + urls.url_path(image.src), **extra))
+            lines.append(xml_line(2, "link", rel="enclosure", href=self.base + urls.url_path(src), **extra))
         lines += [
             xml_line(2, "published", iso(article.published, self.tz)),
             xml_line(2, "updated", iso(article.updated or article.published, self.tz)),
@@ -210,9 +217,13 @@ class Feeds:
         if image is not None:
             caption = " — ".join(text for text in (image.caption, image.credit) if text)
             figcaption = f"<figcaption>{escape(caption, quote=False)}</figcaption>" if caption else ""
-            src, alt = escape(self.base + urls.url_path(image.src)), escape(image.alt)
-            parts.append(f'<figure><img src="{src}" alt="{alt}">{figcaption}</figure>')
-        parts.append(absolute_html(self.full(article).body_html, url))
+            photo = self.photos.of(image)
+            if photo is not None:
+                img = fallback_img(photo, image.alt, lambda path: self.base + urls.url_path(path))
+            else:
+                img = f'<img src="{escape(self.base + urls.url_path(image.src))}" alt="{escape(image.alt)}">'
+            parts.append(f"<figure>{img}{figcaption}</figure>")
+        parts.append(absolute_html(feed_body(self.full(article), self.photos, self.base), url))
         return "\n".join(parts)
 
 

@@ -35,6 +35,10 @@ class Image(NamedTuple):
     alt: str
     caption: str
     credit: str
+    focus: tuple[float, float] | None = None
+    """Where the subject is, as fractions of the width and height: crops keep it (``focus: 0.3,0.4``)."""
+    rights: str = ""
+    """The copyright notice written into the published copies (else the file's own)."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,9 @@ class Article(NamedTuple):
     """SHA-256 of the source file's bytes."""
     assets: tuple[str, ...]
     """Site paths of every file the article shows (lead and body images)."""
+    figures: tuple[Image, ...] = ()
+    """The images of the body, in order (their ``src`` a site path; no caption when they
+    are not a figure)."""
     expires: datetime | None = None
     """From this instant on the article is withdrawn (`newsgen.core.lifecycle`)."""
     retracted: Retraction | None = None

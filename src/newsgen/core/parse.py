@@ -13,7 +13,7 @@ from datetime import datetime
 from babel import Locale
 from frontmatter.default_handlers import YAMLHandler
 
-from newsgen.core import urls
+from newsgen.core import pictures, urls
 from newsgen.core.config import SiteConfig, did_you_mean
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
@@ -34,7 +34,7 @@ FIELDS = (
     "images", "slug", "draft", "byline", "sources",
     *LIFE_FIELDS,
 )
-IMAGE_FIELDS = ("src", "alt", "caption", "credit")
+IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
 # What `newsgen new` writes; a published article still holding it is an error.
 PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
 PLACEHOLDER_BODY = "Escreva aqui o texto do artigo."
@@ -51,6 +51,9 @@ class ParseContext:
     url_prefix: str = "/"
     image_sizes: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     """Width and height of the image assets whose size could be read."""
+    photos: Mapping[str, pictures.Source] = field(default_factory=dict)
+    """What inspecting each image asset found (`newsgen.io.photos.inspect`): the editor
+    hears, at the line that shows it, about a file that cannot be published or is weak."""
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -158,6 +161,7 @@ class _Article(Fields):
             path=urls.article_path(section, published.date(), slug),
             digest=self.digest,
             assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
+            figures=tuple(Image(i.site_path, i.alt, i.caption, i.credit) for i in body.images if i.site_path),
             expires=life.expires,
             retracted=life.retracted,
             live=Live(life.ends, body.entries) if life.live else None,
@@ -215,10 +219,31 @@ class _Article(Fields):
             caption, unbalanced = smarten(self.text(item, "caption"))
             if unbalanced:
                 self.problems.append(warning(self.path, item.line, "quotes do not balance in the image caption"))
-            site_path = self.resolve(src, item.entries["src"].line) if src else None
+            line = item.entries["src"].line if "src" in item.entries else item.line
+            site_path = self.resolve(src, line) if src else None
+            focus = self.focus(item)
+            rights = self.text(item, "rights")
             if site_path and alt and credit:
-                result.append(Image(site_path, smarten(alt)[0], caption, credit))
+                self.photo_feedback(site_path, line, lead=not result)
+                result.append(Image(site_path, smarten(alt)[0], caption, credit, focus, rights))
         return tuple(result)
+
+    def focus(self, item: Map) -> tuple[float, float] | None:
+        """``focus: 0.3,0.4`` (fractions of the width and height) or ``30%,40%``."""
+        text = self.text(item, "focus")
+        if not text:
+            return None
+        point = pictures.focus_point(text)
+        if point is None:
+            self.problem(item.entries["focus"].line, f"focus must be where the subject is, across and down, as two "
+                         f"fractions (0.3,0.4) or percentages (30%,40%), not {text!r}")
+        return point
+
+    def photo_feedback(self, site_path: str, line: int, lead: bool = False) -> None:
+        """What inspecting the image *site_path* found, said at the *line* that shows it."""
+        source = self.ctx.photos.get(site_path)
+        if source is not None:
+            self.problems += pictures.feedback(site_path, source, self.path, line, lead=lead)
 
     def locate(self, src: str, url: bool = False) -> tuple[str | None, str]:
         """The site path of an image (next to the article first, then from the site root),
@@ -301,6 +326,12 @@ class _Article(Fields):
                 self.problem(line, f"image {image.src!r} needs alt text: ![what it shows]({image.src})")
             if not image.credit:
                 self.problem(line, f'image {image.src!r} needs a credit: ![…]({image.src} "Caption"){{credit="Agency"}}')
+            if image.site_path is not None:
+                self.photo_feedback(image.site_path, line)
+        shown = {image.site_path for image in body.images}
+        for linked in body.files:
+            if linked not in shown and linked in self.ctx.photos:
+                self.photo_feedback(linked, self.body_line + _line_in(self.body, posixpath.basename(linked)))
         for snippet in body.unbalanced:
             line = self.body_line + _line_in(self.body, snippet[:30])
             self.problems.append(warning(self.path, line, f"quotes do not balance in: {snippet[:60]!r}"))

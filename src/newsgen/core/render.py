@@ -25,6 +25,8 @@ from newsgen.core.errors import ContentError, Problem
 from newsgen.core.lifecycle import is_live
 from newsgen.core.models import Article, MonthArchive
 from newsgen.core.pages import ArticleContext, PageSpec
+from newsgen.core.photoplan import PhotoPlan
+from newsgen.core.photoview import PhotoView
 from newsgen.core.site import Site
 from newsgen.core.structured import iso, news_article, script_json
 
@@ -60,10 +62,11 @@ class Renderer:
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
         full: Callable[[Article], Article] | None = None,
         compiled: jinja2.BytecodeCache | None = None,
+        photos: PhotoPlan | None = None,
     ) -> None:
         """*templates*: finds a template by name; *theme*: the theme's folder (its templates
         are named as such in problems); *compiled*: where compiled templates are kept (by
-        default, in this process)."""
+        default, in this process); *photos*: the copies of the site's photographs."""
         self.site = site
         self.theme = theme
         self.full = full or (lambda article: article)
@@ -71,6 +74,7 @@ class Renderer:
         self.base = urls.base_path(site.config.base_url)
         self.locale = Locale.parse(site.config.locale)
         self.tz = site.config.timezone
+        self.photos = PhotoView(photos or PhotoPlan({}, avif=False), self.url, self.absolute, image_sizes or {})
         self.env = jinja2.Environment(
             loader=templates,
             autoescape=True,
@@ -89,7 +93,10 @@ class Renderer:
             asset=lambda path: f"{self.url(path)}?v={asset_digests.get(path, '0')[:10]}",
             absolute=self.absolute,
             size=(image_sizes or {}).get,
-            news_article=lambda ctx: Markup(script_json(news_article(site.config, ctx.article, ctx.section))),
+            news_article=lambda ctx: Markup(script_json(news_article(
+                site.config, ctx.article, ctx.section, self.photos.schema(ctx.article)))),
+            picture=self.photos.picture,
+            share=self.photos.share,
             live_now=lambda article: is_live(article, site.now),
         )
         self.env.filters.update(
@@ -128,7 +135,7 @@ class Renderer:
         """One page's bytes, or `ContentError` naming the template line at fault."""
         context = spec.context
         if isinstance(context, ArticleContext):
-            context = replace(context, article=self.full(context.article))
+            context = replace(context, article=self.photos.body(self.full(context.article), self.base))
         try:
             html = self.env.get_template(spec.template).render(page=context, title=spec.title, path=spec.path)
         except jinja2.TemplateSyntaxError as exc:

@@ -29,8 +29,11 @@ def instant(moment: datetime | None) -> float | None:
     return moment.timestamp() if moment is not None else None
 
 
-def news_article(config: SiteConfig, article: Article, section: Section) -> dict[str, Any]:
-    """The ``NewsArticle`` of an article page."""
+def news_article(
+    config: SiteConfig, article: Article, section: Section, images: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The ``NewsArticle`` of an article page; *images*: its ``ImageObject``s (else the
+    URLs of its image files)."""
     url = config.base_url + urls.url_path(article.path)
     publisher = {"@type": "Organization", "name": config.title, "url": config.base_url}
     author = {"@type": "Person", "name": article.byline} if article.byline else publisher
@@ -50,7 +53,9 @@ def news_article(config: SiteConfig, article: Article, section: Section) -> dict
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "wordCount": article.words,
     }
-    if article.images:
+    if images:
+        data["image"] = images
+    elif article.images:
         data["image"] = [config.base_url + urls.url_path(image.src) for image in article.images]
     if article.live is not None:
         data.update(live_blog(article, url, config.timezone))

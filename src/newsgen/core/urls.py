@@ -28,7 +28,8 @@ HOME = ""
 TAG_INDEX = "tags/"
 NOT_FOUND = "404.html"
 RESERVED_TOP_LEVEL = frozenset(
-    {"tag", "tags", "pesquisa", "pagefind", "feed.xml", "404.html", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    {"tag", "tags", "pesquisa", "pagefind", "feed.xml", "404.html", "sitemap.xml", "news-sitemap.xml", "robots.txt",
+     "media"}
 )
 SEARCH = "pesquisa/"
 

@@ -6,27 +6,31 @@ every problem of every file is raised at once, before anything is planned.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import functools
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
-from newsgen.core.entities import Shown, Sizes
+from newsgen.core.entities import Facts, Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.fates import Reckoning, reckon
 from newsgen.core.ledger import EMPTY, Ledger, parse_ledger
 from newsgen.core.lifecycle import shown
 from newsgen.core.links import LinkTable, resolve_body
 from newsgen.core.models import Article
-from newsgen.core.options import LEDGER_FILE, BuildOptions
+from newsgen.core.options import CONFIG_FILE, LEDGER_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
+from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
+from newsgen.core.pictures import Source, feedback
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
-from newsgen.io.images import ImageSizes
+from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.ledger import read_ledger
 from newsgen.io.scanning import Sources, file_digest, scan
 from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
@@ -51,14 +55,21 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    photos: Mapping[str, Source] = field(default_factory=dict)
+    """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
     ledger: Ledger = EMPTY
     """The URL ledger, ``urls.lock`` (`newsgen.core.ledger`)."""
     ledger_found: bool = False
     links: LinkTable | None = None
     """Every article by file and slug, when a body links to one (`newsgen.core.links`)."""
 
+    @functools.cached_property
+    def shown(self) -> dict[str, object]:
+        """What a page can show of each image file, for the articles' keys."""
+        return {path: source.key for path, source in self.photos.items()}
+
     @property
-    def shown(self) -> Shown:
+    def facts(self) -> Facts:
         """What pages show of an article that its file does not say (`newsgen.core.entities`)."""
         return shown(self.options.now, self.links.addresses if self.links is not None else _no_addresses)
 
@@ -68,7 +79,7 @@ def _no_addresses(article: Article) -> tuple[str | None, ...]:
 
 
 def read_inputs(
-    options: BuildOptions, cache: ParseCache, images: ImageSizes, scanned: Sources | None = None,
+    options: BuildOptions, cache: ParseCache, images: ImageSources, scanned: Sources | None = None,
     written: Callable[[str], bytes | None] | None = None,
 ) -> Inputs:
     """Read, parse and check the site; raise every problem at once, those of the `scan`
@@ -89,12 +100,16 @@ def read_inputs(
     problems += found
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
-    sizes, unreadable = images.measure(assets, site_dir)
-    problems += unreadable
-    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes)
+    photos = images.inspect(assets, site_dir)
+    sizes = sizes_of(photos)
+    ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes, photos)
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
+    problems += _social_image(config, photos)
+    if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
+        used = {path for article in articles for path in article.assets}
+        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
     problems += url_collisions(articles)
     links = LinkTable(articles) if any(a.links for a in articles) else None
     if links is not None:
@@ -111,7 +126,7 @@ def read_inputs(
         full = _linked(full, links, ctx.url_prefix)
     return Inputs(
         options, config, articles, sizes, static, content, full, warnings,
-        templates_digest(site_dir, files), written, ledger, ledger_text is not None, links,
+        templates_digest(site_dir, files), written, photos, ledger, ledger_text is not None, links,
     )
 
 
@@ -127,6 +142,23 @@ def _linked(full: Callable[[Article], Article], links: LinkTable, prefix: str) -
     return load
 
 
+def _social_src(config: SiteConfig) -> set[str]:
+    return {config.social_image.src} if config.social_image is not None else set()
+
+
+def _social_image(config: SiteConfig, photos: Mapping[str, Source]) -> list[Problem]:
+    """newsgen.yaml's ``social_image`` must be a photograph of the site."""
+    image, line = config.social_image, config.social_image_line
+    if image is None:
+        return []
+    source = photos.get(image.src)
+    if source is None:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} is not an image in static/ or content/")]
+    if source.kind not in PROCESSED:
+        return [Problem(CONFIG_FILE, line, f"social_image {image.src!r} must be a JPEG, PNG or WebP photograph")]
+    return list(feedback(image.src, source, CONFIG_FILE, line, lead=True))
+
+
 @dataclass(frozen=True)
 class Setting:
     """What every output of one site shares: the files it publishes as they are, their
@@ -139,20 +171,46 @@ class Setting:
     reckoning: Reckoning
     """What every address the site ever published serves now, and the ledger after this
     build (`newsgen.core.fates`)."""
+    photos: PhotoPlan = field(default_factory=lambda: PhotoPlan({}, avif=False))
+    media: dict[str, Wanted] = field(default_factory=dict)
+    """The copies of photographs the published articles show, by name (``media/…``)."""
+    encode: dict[str, Wanted] = field(default_factory=dict)
+    """The copies every parsed article needs (drafts and embargoed ones too): made ahead,
+    kept in the store, published with their article."""
 
 
 def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
     reckoning = reckon(inputs.ledger, inputs.articles, site.articles, options.now, options.drafts, options.future)
-    published = _published_assets(site, inputs.static, inputs.content)
+    photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
+    unpublished = photos.unpublished(inputs.articles)
+    published = {
+        path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
+        if path not in unpublished
+    }
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
-    shared = digest(code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future)
+    shared = digest(
+        code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
+        photos.key(),
+    )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
-        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache),
+        site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
-    return Setting(published, shared, renderer, reckoning)
+    return Setting(
+        published, shared, renderer, reckoning, photos, photos.wanted(site.articles), photos.wanted(inputs.articles),
+    )
+
+
+def _avif(sources: Mapping[str, Source]) -> bool:
+    """Whether this Pillow encodes AVIF (asked only of a site with photographs: importing
+    Pillow costs a build without any 10 ms)."""
+    if not any(source.kind in PROCESSED for source in sources.values()):
+        return False
+    from newsgen.io.photos import avif_available
+
+    return avif_available()
 
 
 def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Problem]:

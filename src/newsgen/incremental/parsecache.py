@@ -64,7 +64,7 @@ class ParseCache:
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         inputs = functools.lru_cache(maxsize=None)(lambda assets: _inputs(setting, assets, ctx))
         # Under the context of the last update, every entry's inputs are still what they were.
-        context = digest(setting, sorted(ctx.assets), sorted(ctx.image_sizes.items()))
+        context = digest(setting, sorted(ctx.assets), sorted((p, s.key) for p, s in ctx.photos.items()))
         settled = context == self.context
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
@@ -129,5 +129,7 @@ class ParseCache:
 
 def _inputs(setting: str, assets: tuple[str, ...], ctx: ParseContext) -> str:
     """What an article's parse depends on besides its bytes: the config, the content assets
-    an image path may resolve to, and the sizes of the images it shows (*assets*)."""
-    return digest(setting, tuple((path, path in ctx.assets, ctx.image_sizes.get(path)) for path in assets))
+    an image path may resolve to, and what inspecting the images it shows found (*assets*:
+    their size, and what the editor hears about them)."""
+    photos = ctx.photos
+    return digest(setting, tuple((path, path in ctx.assets, photos[path].key if path in photos else None) for path in assets))

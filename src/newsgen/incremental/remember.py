@@ -14,7 +14,7 @@ from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
-from newsgen.io.images import ImageSizes
+from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
 from newsgen.io.scanning import RACY_NS, Scan, marker_signature
 from newsgen.io.sources import code_digest
@@ -67,7 +67,7 @@ def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> Last
 
 def remember(
     store: BuildCache, options: BuildOptions, scanned: Scan, racy: dict[str, str | None], last: LastPlan,
-    parse_cache: ParseCache, images: ImageSizes, search_key: str, result: BuildResult, outputs: dict[str, str],
+    parse_cache: ParseCache, images: ImageSources, search_key: str, result: BuildResult, outputs: dict[str, str],
     shape_kept: bool, warnings: tuple[Problem, ...],
 ) -> None:
     """Save what the next build needs. *racy*: `racy_digests` of the sources other than

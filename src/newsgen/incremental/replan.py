@@ -3,7 +3,7 @@ the outputs whose inputs changed.
 
 It applies when the articles were only edited without moving (the same
 `newsgen.core.site.placement`) or added, and nothing else changed (config, templates,
-assets, flags: `Setting.shared`; image sizes; the clock past an embargo or out of the
+assets, flags: `Setting.shared`; the size of an image; the clock past an embargo or out of the
 news window). Then, run by run (`newsgen.core.catalogue`):
 
 - an output of the last plan is kept, file and key, where its run's declared reads say
@@ -51,7 +51,7 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     """The outputs of *last*'s site with the edits and additions of *inputs*, and the new
     memory; None if anything else changed."""
     now = inputs.options.now
-    if inputs.sizes != last.sizes or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
+    if _resized(last, inputs) or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
         return None
     changes = _changes(last.articles, inputs.articles)
     if changes is None:
@@ -68,12 +68,14 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     setting = prepare(inputs, site)
     if setting.shared != last.shared:
         return None
-    facts = inputs.shown
-    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.sizes, facts)}
-    keys.update((a.path, article_key(a, inputs.sizes, facts)) for a in shown)
+    facts = inputs.facts
+    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.shown, facts)}
+    keys.update((a.path, article_key(a, inputs.shown, facts)) for a in shown)
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries, setting.reckoning.fates)
+    catalogue = Catalogue(
+        site, setting.renderer.render, keys, inputs.full, entries, setting.photos, setting.reckoning.fates,
+    )
     stale = _stale(last, catalogue, [a.path for _, a in edited], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if shown else last.readers
@@ -84,6 +86,14 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
         token=os.urandom(16).hex() if added else last.token,
     )
     return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def _resized(last: LastPlan, inputs: Inputs) -> bool:
+    """Whether an image the last plan knew changed size or went (a template may show any
+    image's size). A new image, or a photograph replaced at the same size, is for its
+    articles to show: they are parsed again (`ParseCache`), so they count as edited."""
+    sizes = inputs.sizes
+    return any(sizes.get(path) != size for path, size in last.sizes.items())
 
 
 def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:

@@ -15,7 +15,7 @@ from newsgen.incremental.inputs import read_inputs
 from newsgen.incremental.noop import known_clock
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.store import BuildCache
-from newsgen.io.images import ImageSizes
+from newsgen.io.images import ImageSources
 from newsgen.io.scanning import scan_now
 
 
@@ -26,10 +26,12 @@ def next_change(options: BuildOptions) -> datetime | None:
     known = known_clock(options, scanned)
     if known is not None:
         return known[1]
-    entries, context, sizes = {}, "", {}
+    entries, context, images = {}, "", {}
     if options.cache is not None:
         with contextlib.suppress(CacheError, OSError):
             index = BuildCache(options.cache).load_index()
-            entries, context, sizes = index.articles, index.parse_context, index.images
-    inputs = read_inputs(options, ParseCache(entries, None, options.jobs, context=context), ImageSizes(sizes), scanned.sources)
+            entries, context, images = index.articles, index.parse_context, index.images
+    inputs = read_inputs(
+        options, ParseCache(entries, None, options.jobs, context=context), ImageSources(images, options.jobs), scanned.sources,
+    )
     return clock(inputs.articles, options.now, drafts=options.drafts)[1]

@@ -46,13 +46,14 @@ from newsgen.io.lock import LOCK
 from newsgen.io.scanning import Signature
 
 if TYPE_CHECKING:
+    from newsgen.core.pictures import Source
     from newsgen.incremental.memory import PlanKeys
     from newsgen.incremental.parsecache import Entry
 
 _Record = TypeVar("_Record")
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 8
+FORMAT = 9
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
@@ -70,7 +71,8 @@ class Index:
     """The output those keys describe; a different marker means they describe nothing."""
     search: str = ""
     """The key of the search index in that output."""
-    images: dict[str, tuple[Signature, tuple[int, int] | None]] = field(default_factory=dict)
+    images: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
+    """Each image file's inspection (`newsgen.io.images.ImageSources`), by its path and signature."""
     plan: PlanKeys | None = None
     """What a quick re-plan may change of that build's plan; the rest is in ``plan``."""
     parse_context: str = ""

@@ -1,17 +1,18 @@
-"""Image dimensions, read from the files' headers, so every ``<img>`` can carry its
-``width`` and ``height`` and the page never shifts while images load.
-
-Raster formats through Pillow (it reads the header only, never decodes pixels); SVG
-from the root element's ``width``/``height`` or ``viewBox``.
+"""The image files of a site as inputs: each one inspected once per file version
+(`ImageSources`, kept in the build cache by signature), and the dimensions of an SVG or
+a raster's header (`image_size`), so every ``<img>`` carries its ``width`` and ``height``
+and the page never shifts while images load.
 """
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from newsgen.core.errors import Problem, warning
+from newsgen.core.pictures import Source
 from newsgen.io.scanning import Signature, signature
 from newsgen.io.sources import source_name
 
@@ -52,25 +53,55 @@ def _svg_size(path: Path) -> tuple[int, int] | None:
     return (round(w), round(h)) if w > 0 and h > 0 else None
 
 
-class ImageSizes:
-    """Width and height of image assets, read once per file version (by signature)."""
+class ImageSources:
+    """Every image asset inspected once per file version (by signature): its digest,
+    upright size, kind and metadata (`newsgen.io.photos.inspect`). A cold build inspects
+    in *jobs* threads (Pillow decodes without the GIL)."""
 
-    def __init__(self, known: dict[str, tuple[Signature, tuple[int, int] | None]] | None = None) -> None:
+    def __init__(self, known: dict[str, tuple[Signature, Source]] | None = None, jobs: int = 1) -> None:
         self.known = known or {}
+        self.jobs = jobs
 
-    def measure(self, assets: Mapping[str, Path], site_dir: Path) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
-        """Sizes of every image in *assets*; a warning for each one that cannot be read."""
-        sizes, problems, seen = {}, [], {}
+    def inspect(self, assets: Mapping[str, Path], site_dir: Path) -> dict[str, Source]:
+        """The `Source` of every image in *assets* (site path → file)."""
+        from newsgen.io.photos import inspect
+
+        found, seen, todo = {}, {}, []
         for path, file in assets.items():
             if file.suffix.lower() not in IMAGE_SUFFIXES:
                 continue
             sig = signature(file.stat())
             known = self.known.get(str(file))
-            size = known[1] if known and known[0] == sig else image_size(file)
-            seen[str(file)] = (sig, size)
-            if size is None:
-                problems.append(warning(source_name(file, site_dir), 0, "not a readable image: it is shown without width and height"))
+            if known is not None and known[0] == sig:
+                found[path], seen[str(file)] = known[1], known
             else:
-                sizes[path] = size
+                todo.append((path, file, sig))
+        with ThreadPoolExecutor(max(1, min(self.jobs, len(todo)))) as pool:
+            for (path, file, sig), source in zip(todo, pool.map(lambda item: inspect(item[1]), todo)):
+                found[path], seen[str(file)] = source, (sig, source)
         self.known = seen
-        return sizes, problems
+        return found
+
+
+def sizes_of(sources: Mapping[str, Source]) -> dict[str, tuple[int, int]]:
+    """Width and height of each image whose size is known."""
+    return {path: (s.width, s.height) for path, s in sources.items() if s.width > 0 and s.height > 0}
+
+
+def published_as_is(sources: Mapping[str, Source], static: Mapping[str, Path], used: set[str],
+                    site_dir: Path) -> list[Problem]:
+    """What the editor hears about a file of static/ that no article shows, so it is
+    published byte for byte: an error if its metadata holds a position, a warning if it
+    is no readable image."""
+    problems = []
+    for path in sorted(static.keys() - used):
+        source = sources.get(path)
+        if source is None:
+            continue
+        name = source_name(static[path], site_dir)
+        if source.gps:
+            problems.append(Problem(name, 0, "its metadata holds a GPS position and no article shows it, so it would "
+                                             "be published as it is: remove the position from the file"))
+        elif source.kind == "broken" or (source.width == 0 and path.endswith(".svg")):
+            problems.append(warning(name, 0, "not a readable image: it is shown without width and height"))
+    return problems

@@ -59,6 +59,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     batch = watcher.next_batch(timeout=session.wait(IDLE_SECONDS))
                     timed = batch is None and session.due()  # the clock passed an embargo, an expiry…
                     if batch is None:
+                        session.take_copies()
                         batch = frozenset() if timed else session.tidy()
                         if not batch and not timed:
                             continue
@@ -69,6 +70,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
         finally:
             signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
             session.indexer.stop()
+            session.encoder.stop()
             server.hub.close()
             if http.is_alive():
                 server.shutdown()

@@ -13,11 +13,12 @@ import queue
 import socket
 import threading
 import traceback
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import cast
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newsgen.preview.files import TYPES, content_type, locate
 from newsgen.preview.hosts import AllowedHosts
@@ -87,6 +88,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.hub = Hub()
         self.ready = ready or threading.Event()
         """Set while the served folder is current; requests wait for it."""
+        self.fallback: Mapping[str, Path] = {}
+        """A copy of a photograph not made yet (``media/…``) → the source file served meanwhile."""
 
     @property
     def port(self) -> int:
@@ -194,8 +197,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect(f"{found}?{query}" if query else str(found), send_body)
         elif kind == "file":
             self._send_file(HTTPStatus.OK, cast(Path, found), status, send_body)
+        elif (source := self._waiting(path)) is not None:
+            self._send_file(HTTPStatus.OK, source, status, send_body)
         else:
             self._not_found(status, send_body)
+
+    def _waiting(self, path: str) -> Path | None:
+        """The source file to answer a request for a copy of a photograph not made yet."""
+        prefix = self.preview.prefix
+        try:
+            name = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return None
+        return self.preview.fallback.get(name[len(prefix):]) if path.startswith(prefix) else None
 
     def _send_file(self, code: HTTPStatus, path: Path, status: Status, send_body: bool) -> None:
         try:

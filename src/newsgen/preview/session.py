@@ -9,7 +9,7 @@ import secrets
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +19,14 @@ from newsgen.core import urls
 from newsgen.core.errors import NewsgenError, Problem, plural, tally
 from newsgen.core.options import BuildOptions
 from newsgen.incremental.parsecache import ParseCache
-from newsgen.io.images import ImageSizes
+from newsgen.incremental.store import CACHE_DIR
+from newsgen.io.images import ImageSources
+from newsgen.io.photo_copies import STORE
+from newsgen.io.photo_store import MediaStore
 from newsgen.io.scanning import Sources, rescan, scan
 from newsgen.io.update import Manifest, sync
 from newsgen.pipeline import Gathered, gather
+from newsgen.preview.copies import BackgroundCopies
 from newsgen.preview.indexer import SearchIndexer
 from newsgen.preview.overlay import Status
 
@@ -61,6 +65,9 @@ class Display(Protocol):
     """Where the session shows each build's status (the preview's HTTP server)."""
 
     prefix: str
+    fallback: Mapping[str, Path]
+    """The copies of photographs not made yet (site paths ``media/…``) and the source
+    file to answer their URL with meanwhile."""
 
     def show(self, status: Status) -> None: ...
 
@@ -75,7 +82,7 @@ class Session:
     ) -> None:
         self.options, self.clock, self.console, self.display, self.root = options, clock, console, display, root
         self.cache = ParseCache(jobs=os.cpu_count() or 1, fork=False)  # threads run here: never fork
-        self.images = ImageSizes()
+        self.images = ImageSources(jobs=os.cpu_count() or 1)
         self.last: Gathered | None = None
         """The last good build: the next one keeps its plan if no article moved."""
         self.manifest: Manifest = {}
@@ -86,6 +93,8 @@ class Session:
         """Whether a rebuild ran since the garbage was last collected."""
         self.scanned: Sources | None = None
         """The sources as the last rebuild saw them."""
+        self.copies = MediaStore(options.site_dir / CACHE_DIR / STORE)
+        self.encoder = BackgroundCopies(self.copies, os.cpu_count() or 1, console)
 
     def rebuild(self, changed: frozenset[str], timed: bool = False) -> None:
         """Build what *changed* (site paths; none: look at every file) into the served folder;
@@ -152,7 +161,7 @@ class Session:
         try:
             self.scanned = self._scan(changed)
             last = self.last.memory if self.last is not None else None
-            gathered = gather(build, self.cache, self.images, scanned=self.scanned, last=last)
+            gathered = gather(build, self.cache, self.images, scanned=self.scanned, last=last, store=self.copies)
             self._write(gathered)
             self.last = gathered
         except NewsgenError as exc:
@@ -193,14 +202,33 @@ class Session:
         return names[0] if len(names) == 1 else f"{len(names)} changes"
 
     def _write(self, gathered: Gathered) -> None:
+        """Bring the served folder to *gathered*'s plan, but for the copies of photographs
+        not made yet: the server answers those with their source file, and they are asked
+        of the encoding thread (a save never waits for it)."""
+        present = self.copies.names()
+        photos = gathered.photos
+        waiting = {name for name in photos.media if name not in present}
+        plan = [item for item in gathered.plan if item.file not in waiting] if waiting else gathered.plan
         try:
-            self.manifest = sync(gathered.plan, self.root, self.manifest)
+            self.manifest = sync(plan, self.root, self.manifest)
         except OSError:
             # A file became a folder or the other way round: start the copy afresh.
             shutil.rmtree(self.root, ignore_errors=True)
             self.root.mkdir()
-            self.manifest = sync(gathered.plan, self.root, {})
+            self.manifest = sync(plan, self.root, {})
             self.indexer.forget()
+        self.display.fallback = {name: photos.files[photos.media[name].src] for name in waiting}
+        if waiting or any(name not in present for name in photos.encode):
+            self.encoder.want(photos.work())
+
+    def take_copies(self) -> bool:
+        """Put the copies of photographs made since the last rebuild into the served folder;
+        whether there were any."""
+        if not self.encoder.fresh or self.last is None:
+            return False
+        self.encoder.taken()
+        self._write(self.last)
+        return True
 
     def _failed(self, problems: Sequence[Problem]) -> None:
         kept = "still serving the last good site" if self.last is not None else "nothing to serve until it builds"
