@@ -78,9 +78,13 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     )
     stale = _stale(last, catalogue, [a.path for _, a in edited], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
-    readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if shown else last.readers
+    runs = tuple((r.name, r.count) for r in catalogue.runs)
+    # An addition moves outputs; so does an edit that adds or drops an output before others
+    # (an alias's redirect page, a live page's status file): the readers follow them.
+    moves = shown or runs != last.runs
+    readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if moves else last.readers
     memory = replace(
-        last, site=site, articles=inputs.articles, keys=keys, runs=tuple((r.name, r.count) for r in catalogue.runs),
+        last, site=site, articles=inputs.articles, keys=keys, runs=runs,
         outputs=tuple((item.file, item.key) for item in plan), readers=readers, entries=entries,
         clock=clock([*added, *(a for _, a in edited)], now, last.clock, options.drafts),  # an edit may add an instant
         token=os.urandom(16).hex() if added else last.token,
