@@ -46,6 +46,7 @@ def _everything(site: SiteDir) -> dict[str, bytes]:
 def test_a_retraction_takes_the_article_out_of_every_sink(site: SiteDir) -> None:
     _retractable(site)
     site.build(cache=site.root / CACHE, search=True)
+    assert any(p.startswith("media/") for p in tree(site.out)), "its photo's copies"
     assert any(HEADLINE.encode() in data for data in _everything(site).values())
     assert any(UNIQUE.encode() in data for data in _everything(site).values()), "found in the search index too"
 
@@ -58,6 +59,7 @@ def test_a_retraction_takes_the_article_out_of_every_sink(site: SiteDir) -> None
     for needle in (HEADLINE, UNIQUE, "fotos/ministro.png"):
         assert [p for p, data in files.items() if needle.encode() in data] == [], needle
     assert not (site.out / "mundo/fotos").exists(), "the photo only it showed is gone"
+    assert [p for p in files if p.startswith("media/")] == [], "and so are its copies"
     notice = site.page("mundo/2025/07/12/ministro/")
     assert "Este artigo foi retirado" in notice and "Por decisão do Tribunal da Relação de Lisboa." in notice
     assert "13 de julho de 2025, 10:00" in notice and '<meta name="robots" content="noindex">' in notice
