@@ -61,6 +61,20 @@ def test_entries_are_newest_first_each_with_a_permanent_anchor() -> None:
     assert html.index("Acompanhe aqui") < html.index("Zelensky") < html.index("atraso") < html.index("Chegam")
     assert html.rstrip().endswith("</div>") and html.index('class="footnote"') > html.index("Chegam"), "notes stay last"
     assert article.live.entries[1].text == "A sessão de abertura começou com vinte minutos de atraso1."
+    assert [e.when for e in article.live.entries] == ["11:05", "10:40", "09:15"], "one day: times alone"
+
+
+def test_entries_over_two_days_each_say_their_day() -> None:
+    """Newest first, a time alone below the next day's entry would read as that day's."""
+    from newsgen.core.config import parse_config
+
+    body = ENTRIES + "\n## 2025-07-14 00:20 Fim da cimeira\n\nOs líderes partem.\n"
+    text = article_text(headline="Direto", timestamp="2025-07-13T09:00", live=True, body=body)
+    article, problems = parse_article("content/mundo/x.md", text.encode(), ParseContext(parse_config(CONFIG), frozenset()))
+    assert article is not None and article.live is not None, problems
+    assert [e.when for e in article.live.entries] == [
+        "14 de julho, 00:20", "13 de julho, 11:05", "13 de julho, 10:40", "13 de julho, 09:15"]
+    assert '<time datetime="2025-07-13T10:40:00+01:00">13 de julho, 10:40</time>' in article.body_html
 
 
 @pytest.mark.parametrize(

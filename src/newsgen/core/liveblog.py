@@ -61,19 +61,25 @@ class LiveTreeprocessor(Treeprocessor):
         starts = [(i, m) for i, child in enumerate(children[:limit]) if child.tag == "h2" and (m := _entry_heading(child))]
         if not starts:
             return
-        current, seen = day.day, {}
-        entries: list[tuple[LiveEntry, etree.Element]] = []
+        current = day.day
+        timed: list[tuple[int, int, re.Match[str], datetime]] = []
         bounds = [i for i, _ in starts] + [limit]
         for (start, match), end in zip(starts, bounds[1:], strict=True):
+            when, current = self._moment(match, current, day.tz, children[start])
+            if when is not None:
+                timed.append((start, end, match, when))
+        # Read newest first, a time alone after another day's entry would seem to be on that
+        # day: once the entries span more than one day, each one says its day.
+        dated = any(when.date() != day.day for *_, when in timed)
+        seen: dict[str, int] = {}
+        entries: list[tuple[LiveEntry, etree.Element]] = []
+        for start, end, match, when in timed:
             heading = children[start]
-            when, current = self._moment(match, current, day.tz, heading)
-            if when is None:
-                continue
             anchor = f"{ANCHOR_PREFIX}{when:%Y%m%d-%H%M}"
             seen[anchor] = seen.get(anchor, 0) + 1
             anchor += f"-{seen[anchor]}" if seen[anchor] > 1 else ""
             wrapper = etree.Element("div", {"class": ENTRY_CLASS, "id": anchor})
-            shown = f"{when:%H:%M}" if when.date() == day.day else f"{day_month(when.date(), day.locale)}, {when:%H:%M}"
+            shown = f"{day_month(when.date(), day.locale)}, {when:%H:%M}" if dated else f"{when:%H:%M}"
             title = _retitle(heading, match, when, anchor, shown)
             wrapper.append(heading)
             for child in children[start + 1 : end]:

@@ -77,8 +77,8 @@ class LiveEntry(NamedTuple):
     text: str
     """The entry's text, plain, for the structured data."""
     when: str = ""
-    """Its time as the page shows it: ``14:32``, or ``5 de junho, 00:15`` on another day
-    than the page's ``timestamp``."""
+    """Its time as the page shows it: ``14:32``, or ``5 de junho, 00:15`` on a page whose
+    entries span more than one day."""
 
 
 class Live(NamedTuple):
