@@ -37,8 +37,8 @@ sections:
         "newsgen.yaml:2: base_url must be an absolute http(s) URL, not 'ftp://example.pt'",
         "newsgen.yaml:3: unknown key 'languge' (did you mean 'language'?)",
         "newsgen.yaml:4: unknown time zone 'Europe/Lisboa' (e.g. Europe/Lisbon)",
-        "newsgen.yaml:6: section key 'Mundo' must be lowercase ASCII words joined by hyphens and not one of: media, pagefind, pesquisa, tag, tags",
-        "newsgen.yaml:7: section key 'tag' must be lowercase ASCII words joined by hyphens and not one of: media, pagefind, pesquisa, tag, tags",
+        "newsgen.yaml:6: section key 'Mundo' must be lowercase ASCII words joined by hyphens and not one of: autor, correcoes, media, pagefind, pesquisa, tag, tags",
+        "newsgen.yaml:7: section key 'tag' must be lowercase ASCII words joined by hyphens and not one of: autor, correcoes, media, pagefind, pesquisa, tag, tags",
         "newsgen.yaml:8: missing required field 'title'",
         "newsgen.yaml:8: unknown key 'titel' in section 'europa' (did you mean 'title'?)",
     ]

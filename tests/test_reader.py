@@ -54,9 +54,12 @@ PAGES = {
     "article-2": LAVROV,
     "live": LIVE,
     "404": "404.html",
+    "author": "autor/ana-sousa/",
+    "page": "estatuto-editorial/",
+    "corrections": "correcoes/",
 }
-AXE_PAGES = ("home", "section", "archive", "tag", "article", "live", "404", "search")
-NARROW_PAGES = ("home", "section", "article", "article-2", "live", "tag", "search")
+AXE_PAGES = ("home", "section", "archive", "tag", "article", "live", "404", "search", "author", "page", "corrections")
+NARROW_PAGES = ("home", "section", "article", "article-2", "live", "tag", "search", "author", "corrections")
 NOTICE = "mundo/2025/06/03/retirado/"
 """A retracted article's notice, in the figures site."""
 

@@ -16,6 +16,7 @@ from newsgen.pipeline import Gathered, gather
 from newsgen.preview.overlay import Status
 from newsgen.preview.session import ServeOptions, Session
 
+from helpers.newsroom import page_text, write_authors, write_newsroom
 from helpers.sites import NOW, SiteDir, tree
 from helpers.archive import ARTICLES, assert_same_as_cold, CACHE, cold_tree, edit, EDITS, PATHS, random_edit, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
@@ -372,3 +373,30 @@ def test_a_damaged_outline_costs_a_fresh_plan_and_nothing_else(built: SiteDir, d
     assert [w.message.split(" (")[0] for w in result.warnings] == expected
     edit(built, PATHS[7], headline="E outra vez")
     assert assert_same_as_cold(built).warnings == (), "the next build saved a good outline"
+
+
+@pytest.mark.parametrize(("edit", "shown"), [
+    ("bio", {"autor/ana-sousa/index.html"}),
+    ("page", {"ficha-tecnica/index.html"}),
+    ("role", None),
+])
+def test_an_edited_author_or_page_joins_the_last_plan(preview: Preview, edit: str, shown: set[str] | None) -> None:
+    write_newsroom(preview.site)  # authors and pages come: planned afresh
+    preview.rebuild()
+    preview.last.memory.readers.find()  # type: ignore[union-attr]
+    before, quick = tree(preview.root), preview.quick
+    if edit == "bio":
+        write_authors(preview.site, bio="Uma biografia nova.")
+    elif edit == "role":
+        write_authors(preview.site, role="Editora de Internacional")
+    else:
+        preview.site.write("content/paginas/ficha-tecnica.md", page_text("Ficha técnica", "Diretora: Maria Exemplo.\n"))
+    preview.rebuild()
+    assert preview.quick == quick + 1
+    preview.assert_same_as_fresh()
+    changed = {file for file, body in tree(preview.root).items() if before.get(file) != body}
+    if shown is not None:
+        assert changed == shown
+    else:  # every page that shows one of her bylines: the articles of hers, their lists, her pages and feed
+        assert {"autor/ana-sousa/index.html", "autor/ana-sousa/feed.xml", url_of(PATHS[1]) + "index.html"} <= changed
+        assert all("/autor/ana-sousa/" in tree(preview.root)[file].decode() for file in changed)

@@ -44,6 +44,7 @@ from newsgen.incremental.remember import Remembered, recall, remember
 from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.io import brand
 from newsgen.io.images import ImageSources
 from newsgen.io.ledger import record_ledger
 from newsgen.io.photo_copies import Photos, copy_of, encode, media_store
@@ -121,6 +122,7 @@ def gather(
     inputs = read_inputs(options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written)
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
+    plan += pictures(inputs)
     made = _check_clashes(plan, setting.published, options.site_dir)
     warnings = inputs.warnings + address_problems(
         memory.site, setting.reckoning, plan, made, setting.published, options.strict, inputs.links is not None,
@@ -147,9 +149,9 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     """The plan made from scratch (*related*: an earlier plan's related lists, re-ranked
     only where they can differ)."""
     options = inputs.options
-    site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related)
+    site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related, inputs.desk)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.shown, inputs.facts)
+    keys = entity_keys(site.articles, site.tags, inputs.shown, site.desk, site.now, inputs.facts)
     catalogue = Catalogue(
         site, setting.renderer.render, keys, inputs.full, photos=setting.photos, fates=setting.reckoning.fates,
     )
@@ -160,6 +162,16 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
         clock(inputs.articles, options.now, drafts=options.drafts), inputs.sizes, setting.published, Readers(lambda: outputs),
     )
     return Planning(plan, memory, setting, catalogue.page_count)
+
+
+def pictures(inputs: Inputs) -> list[Planned]:
+    """The publisher's icons and logos and the authors' photos, each keyed by what its bytes
+    depend on (its source's digest): made only when the output does not hold it already."""
+    files = inputs.pictures or {}
+    return [
+        Planned(r.path, digest("picture", r.key()), functools.partial(brand.make, files[r.source.src], r))
+        for r in inputs.desk.files()
+    ]
 
 
 def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> set[str]:

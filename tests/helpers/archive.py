@@ -16,6 +16,7 @@ from PIL import Image
 import newsgen
 from newsgen.core.options import BuildResult
 
+from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
@@ -185,9 +186,9 @@ def pages(site: SiteDir) -> dict[str, str]:
 LIFE_EDITS = ("retract", "expire", "live", "alias", "link")
 """What happens to a story after publication (`newsgen.core.lifecycle`, `newsgen.core.links`)."""
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "photo", "credit", "focus", *LIFE_EDITS)
+         "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS)
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
-the same size; ``credit`` and ``focus`` edit an article's lead image."""
+the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the authors, bylines, corrections and pages."""
 ANCHOR = "content/mundo/2025-04-02-ancora.md"
 """The article ``link`` edits link to, by its file or its slug (written by the first; not
 in *live*, so no other edit deletes, renames or drafts it); a later ``link`` edit may move
@@ -221,6 +222,11 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
         live[path] = {**fields, "draft": not fields.get("draft", False)}
     elif kind == "hashtags":
         live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
+    elif kind in NEWSROOM_EDITS:
+        changed = newsroom_edit(site, rng, kind, path, fields)
+        if changed is None:
+            return kind
+        live[path] = changed
     elif kind == "image":
         site.write("static/images/foto.png", png(rng.randrange(10, 60), rng.randrange(5, 40)))
         return kind

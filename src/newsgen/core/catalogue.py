@@ -17,6 +17,8 @@ from newsgen.core.fates import Fate
 from newsgen.core.feeds import EntryCache, Feeds
 from newsgen.core.live import live_runs
 from newsgen.core.models import Article
+from newsgen.core.newsfeeds import NewsroomFeeds
+from newsgen.core.newsroom import Newsroom
 from newsgen.core.outputs import Keys, Planned, Run, digest
 from newsgen.core.pages import Pages, PageSpec
 from newsgen.core.photoplan import PhotoPlan
@@ -40,19 +42,22 @@ class Catalogue:
         self.pages = Pages(site, Locale.parse(site.config.locale), render)
         self.feeds = Feeds(site, keys, full, entries, photos)
         self.sitemaps = Sitemaps(site)
+        self.newsroom = Newsroom(site, render)
         self.redirects = Redirects(fates, site.config.base_url, render)
 
     @functools.cached_property
     def page_runs(self) -> tuple[Run, ...]:
-        """The HTML pages, article pages first (the search index reads them)."""
-        return (*self.pages.runs(), *self.redirects.page_runs())
+        """The HTML pages, article pages first (the search index reads them), then the
+        newsroom's (authors, standalone pages, corrections), then the pages of addresses
+        that are no article's any more (redirects, notices)."""
+        return (*self.pages.runs(), *self.newsroom.runs(), *self.redirects.page_runs())
 
     @functools.cached_property
     def runs(self) -> tuple[Run, ...]:
         """The pages, then the feeds, the sitemaps, the live pages' status files and the
         hosts' redirect rules."""
-        return (*self.page_runs, *self.feeds.runs(), *self.sitemaps.runs(), *live_runs(self.site),
-                *self.redirects.file_runs())
+        return (*self.page_runs, *self.feeds.runs(), *NewsroomFeeds(self.feeds).runs(), *self.sitemaps.runs(),
+                *live_runs(self.site), *self.redirects.file_runs())
 
     @functools.cached_property
     def page_count(self) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -13,11 +13,12 @@ from newsgen.core.errors import ConfigError, Problem
 from newsgen.core.models import Image, Section
 from newsgen.core.pictures import focus_point
 from newsgen.core.options import CONFIG_FILE
-from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
+from newsgen.core.publisher import Publisher, PublisherReader
+from newsgen.core.yamldoc import Map, Scalar, describe, load_mapping
 
 KEYS = (
     "title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts",
-    "social_image",
+    "social_image", "publisher", "footer", "correction_box",
 )
 SOCIAL_IMAGE_KEYS = ("src", "alt", "credit", "focus")
 SECTION_KEYS = ("title", "description")
@@ -44,6 +45,23 @@ class SiteConfig:
     """The picture social networks and search show for a page without a photograph of
     its own (``src`` a site path, as an article's image), with its line in the file."""
     social_image_line: int = 0
+    publisher: Publisher | None = None
+    """The newspaper (`newsgen.core.publisher`); None: the site's title stands for it."""
+    footer: tuple[str, ...] = ()
+    """The standalone pages (slugs) the footer links to."""
+    correction_box: str = "end"
+    """Where an article shows its «Correção» boxes: ``end`` or ``top``."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """The line of each value that names a file or a page (``publisher.logo``,
+    ``footer:ficha-tecnica``), for the checks made once the site is read."""
+
+    @property
+    def publisher_name(self) -> str:
+        """The registered publication name: the publisher's, else the site's title."""
+        return self.publisher.name if self.publisher else self.title
+
+    def line_of(self, what: str) -> int:
+        return dict(self.lines).get(what, 0)
 
     @property
     def locale(self) -> str:
@@ -79,14 +97,20 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     html = reader.html_policy(root)
     iframe_hosts = reader.iframe_hosts(root)
     social_image = reader.social_image(root)
+    publisher = reader.publisher(root)
+    footer = reader.footer(root)
+    correction_box = reader.correction_box(root)
     if problems:
         raise ConfigError(problems)
     line = root.entries["social_image"].line if social_image is not None else 0
-    return SiteConfig(title, description, base_url, language, timezone, sections, search, html, iframe_hosts,
-                      social_image, line)
+    return SiteConfig(
+        title, description, base_url, language, timezone, sections, search, html, iframe_hosts,
+        social_image=social_image, social_image_line=line, publisher=publisher, footer=footer,
+        correction_box=correction_box, lines=tuple(reader.lines.items()),
+    )
 
 
-class _Reader(Fields):
+class _Reader(PublisherReader):
     """The config's own fields, on top of the shared text readers."""
 
     def base_url(self, root: Map) -> str:

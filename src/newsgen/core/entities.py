@@ -6,14 +6,30 @@ edit re-keys exactly the outputs that show the edited entity (`newsgen.core.depe
   (their inspection: digest, size, kind; so a replaced photograph re-keys its pages), and
   what its pages show that its file does not say (`Facts`: where its links lead now,
   whether it is live at the build clock);
-- a tag, by ``#`` and its key: the display name and slug (its pages' URL).
+- a tag, by ``#`` and its key: the display name and slug (its pages' URL);
+- an author, by ``author:`` and its key: everything the author page shows (bio, photo…),
+  and by ``byline:`` and its key: what a byline shows (name, role, type, links), which an
+  article's own key digests too, so every page that shows the article shows it afresh;
+- a standalone page, by ``page:`` and its slug: its title and body.
+
+An article's key also counts its corrections the build clock has reached: a correction
+coming due changes every page that shows the article (`newsgen.core.corrections`).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from newsgen.core.models import Article, Tag
 from newsgen.core.outputs import digest
+
+if TYPE_CHECKING:
+    from newsgen.core.authors import Author
+    from newsgen.core.brand import Rendition
+    from newsgen.core.desk import Desk
+    from newsgen.core.standalone import StandalonePage
 
 Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""
@@ -28,11 +44,70 @@ def _nothing(article: Article) -> object:
     return None
 
 
-def article_key(article: Article, shown: Shown, facts: Facts = _nothing) -> str:
-    """Everything a page can show of *article*: its file, URL, bytes, image files and *facts*."""
-    return digest(
-        article.source, article.path, article.digest, tuple(shown.get(p) for p in article.assets), facts(article),
-    )
+def article_key(
+    article: Article, shown: Shown, bylines: Mapping[str, str] | None = None, now: datetime | None = None,
+    facts: Facts = _nothing,
+) -> str:
+    """Everything a page can show of *article*: its file, URL, bytes and image files; the
+    `byline_key` of each of its authors (*bylines*, by author key), how many of its
+    corrections a build at *now* shows, and its *facts*."""
+    images = tuple(shown.get(p) for p in article.assets)
+    extra: tuple[object, ...] = ()
+    if article.credits and bylines:
+        extra += tuple(bylines.get(c.key) for c in article.credits if c.key)
+    if article.corrections and now is not None:
+        extra += (sum(c.at <= now for c in article.corrections),)
+    fact = facts(article)
+    if fact is not None:
+        extra += (fact,)
+    if extra:
+        return digest(article.source, article.path, article.digest, images, extra)
+    return digest(article.source, article.path, article.digest, images)
+
+
+def author_id(key: str) -> str:
+    """The entity id of the author *key*'s page (bio, photo…)."""
+    return f"author:{key}"
+
+
+BYLINE = "byline:"
+
+
+def byline_id(key: str) -> str:
+    """The entity id of what a byline shows of the author *key*."""
+    return f"{BYLINE}{key}"
+
+
+def page_id(slug: str) -> str:
+    return f"page:{slug}"
+
+
+def byline_key(author: Author) -> str:
+    return digest(author.name, author.role, author.kind, author.path, author.same_as)
+
+
+def author_key(author: Author, portrait: tuple[Rendition, ...], shown: Shown) -> str:
+    photo = tuple((r.path, r.width, r.height) for r in portrait)
+    return digest(byline_key(author), author.bio_html, photo, tuple(shown.get(p) for p in author.assets))
+
+
+def page_key(page: StandalonePage, shown: Shown) -> str:
+    return digest(page.title, page.path, page.body_html, tuple(shown.get(p) for p in page.assets))
+
+
+def desk_keys(desk: Desk, shown: Shown) -> dict[str, str]:
+    """The keys of the authors (both kinds) and of the standalone pages."""
+    keys = {}
+    for key, author in desk.authors.items():
+        keys[byline_id(key)] = byline_key(author)
+        keys[author_id(key)] = author_key(author, desk.portraits.get(key, ()), shown)
+    keys.update((page_id(p.slug), page_key(p, shown)) for p in desk.pages)
+    return keys
+
+
+def bylines_of(keys: Mapping[str, str], desk: Desk) -> dict[str, str]:
+    """The `byline_key` of each author, by author key, from *keys*."""
+    return {key: keys[byline_id(key)] for key in desk.authors}
 
 
 def tag_id(key: str) -> str:
@@ -45,9 +120,14 @@ def tag_key(tag: Tag) -> str:
 
 
 def entity_keys(
-    articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, facts: Facts = _nothing,
+    articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, desk: Desk | None = None, now: datetime | None = None,
+    facts: Facts = _nothing,
 ) -> dict[str, str]:
-    """The keys of a site's published articles and of its tags."""
-    keys = {a.path: article_key(a, shown, facts) for a in articles}
+    """The keys of a site's published articles and of its tags (and of its *desk*'s
+    authors and pages; articles' corrections counted at *now*; *facts*: what pages show
+    of an article that its file does not say)."""
+    keys = desk_keys(desk, shown) if desk is not None else {}
+    bylines = bylines_of(keys, desk) if desk is not None else None
+    keys.update((a.path, article_key(a, shown, bylines, now, facts)) for a in articles)
     keys.update((tag_id(t.key), tag_key(t)) for t in tags)
     return keys

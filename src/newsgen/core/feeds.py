@@ -18,6 +18,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from newsgen.core import urls
 from newsgen.core.dependencies import ALL, Head, ListName, Whole
+from newsgen.core.corrections import modified
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.photoplan import PhotoPlan
@@ -127,17 +128,23 @@ class Feeds:
 
     @functools.cached_property
     def site_newest(self) -> datetime | None:
-        return newest(self.site.articles)
+        return newest(self.site.articles, self.site.now)
+
+    @functools.cached_property
+    def publisher(self) -> str:
+        """Who publishes the feeds: the publisher's name, else the site's title."""
+        return self.config.publisher_name
 
     def lists(self) -> Iterator[tuple[ListName, str, str, str, Sequence[Article]]]:
         """Each feed's list, page, title, subtitle and articles (newest first)."""
         site, title = self.site, self.config.title
-        yield ALL, urls.HOME, title, self.config.description, site.articles
+        by = self.publisher  # the publisher's name, else the site's title
+        yield ALL, urls.HOME, title if by == title else f"{title} · {by}", self.config.description, site.articles
         for section in self.config.sections:
             articles = site.in_section(section.key)
-            yield ("section", section.key), section.path, f"{section.title} · {title}", section.description, articles
+            yield ("section", section.key), section.path, f"{section.title} · {by}", section.description, articles
         for tag in site.tags:
-            yield ("tag", tag.key), tag.path, f"#{tag.name} · {title}", "", tag.articles
+            yield ("tag", tag.key), tag.path, f"#{tag.name} · {by}", "", tag.articles
 
     def runs(self) -> Iterator[Run]:
         """One run of one feed per list; an empty list's feed is dated by the whole site."""
@@ -148,7 +155,7 @@ class Feeds:
 
     def spec(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> FeedSpec:
         shown = tuple(articles[:FEED_SIZE])
-        return FeedSpec(page, title, subtitle, shown, newest(shown) or self.site_newest)
+        return FeedSpec(page, title, subtitle, shown, newest(shown, self.site.now) or self.site_newest)
 
     def xml(self, feed: FeedSpec) -> bytes:
         """The feed as `xml_bytes` would write its tree, written as text (a new article rewrites
@@ -164,6 +171,7 @@ class Feeds:
             xml_line(1, "link", rel="alternate", type="text/html", href=page_url),
             xml_line(1, "updated", iso(updated, self.tz) if updated else EMPTY_UPDATED),
             xml_line(1, "generator", "newsgen"),
+            *self.pictures(),
         ]
         if self.entries is not None:
             self.entries.recall(page)
@@ -194,16 +202,37 @@ class Feeds:
             lines.append(xml_line(2, "link", rel="enclosure", href=self.base + urls.url_path(src), **extra))
         lines += [
             xml_line(2, "published", iso(article.published, self.tz)),
-            xml_line(2, "updated", iso(article.updated or article.published, self.tz)),
-            "    <author>",
-            xml_line(3, "name", article.byline or self.config.title),
-            "    </author>",
+            xml_line(2, "updated", iso(modified(article, self.site.now), self.tz)),
+            *self.authors(article),
             xml_line(2, "summary", article.standfirst),
             xml_line(2, "content", self.content(article, url), type="html"),
         ]
         lines += [xml_line(2, "category", term=h.text, label=f"#{h.text}") for h in article.hashtags]
         lines.append(ENTRY_END)
         return tuple(lines)
+
+    def authors(self, article: Article) -> list[str]:
+        """One ``<author>`` per name of the byline (with the author page's address for an
+        author of the site); without a byline, the publisher."""
+        lines = []
+        for credit in article.credits or (None,):
+            author = self.site.desk.authors.get(credit.key) if credit is not None and credit.key else None
+            name = author.name if author is not None else credit.text if credit is not None else self.publisher
+            lines += ["    <author>", xml_line(3, "name", name)]
+            if author is not None:
+                lines.append(xml_line(3, "uri", self.base + urls.url_path(author.path)))
+            lines.append("    </author>")
+        return lines
+
+    def pictures(self) -> list[str]:
+        """The feed's ``<icon>`` (square) and ``<logo>`` (wide), when the site has them."""
+        brand, lines = self.site.desk.brand, []
+        icon = brand.icon("icon-192.png")
+        if icon is not None:
+            lines.append(xml_line(1, "icon", self.base + urls.url_path(icon.path)))
+        if brand.logo is not None:
+            lines.append(xml_line(1, "logo", self.base + urls.url_path(brand.logo.path)))
+        return lines
 
     def entry_id(self, article: Article) -> str:
         """``tag:host,YYYY-MM-DD:source`` (RFC 4151): headline edits never change it."""

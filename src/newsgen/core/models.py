@@ -59,6 +59,22 @@ class Source:
     url: str = ""
 
 
+class Credit(NamedTuple):
+    """One name of an article's byline: the text as written, and the key of the author it
+    names (``content/autores/<key>.md``), or ``""`` for free text (no author page)."""
+
+    text: str
+    key: str
+
+
+class Correction(NamedTuple):
+    """A published correction: when it was made and what it says (plain text, pt-PT
+    typography). Shown once the build clock reaches ``at``."""
+
+    at: datetime
+    text: str
+
+
 class Retraction(NamedTuple):
     """``retracted: {at, reason}``: from *at* on, the article is withdrawn and its URL
     serves a notice giving *reason* (`newsgen.core.lifecycle`)."""
@@ -136,6 +152,11 @@ class Article(NamedTuple):
     figures: tuple[Image, ...] = ()
     """The images of the body, in order (their ``src`` a site path; no caption when they
     are not a figure)."""
+    credits: tuple[Credit, ...] = ()
+    """The byline, one name each (`newsgen.core.bylines`); ``byline`` is the text as written
+    when it was one string."""
+    corrections: tuple[Correction, ...] = ()
+    """Every correction, oldest first, those after the build clock too (`newsgen.core.corrections`)."""
     expires: datetime | None = None
     """From this instant on the article is withdrawn (`newsgen.core.lifecycle`)."""
     retracted: Retraction | None = None
@@ -176,6 +197,7 @@ class SharedValues:
             sources=tuple([pool.setdefault(s, s) for s in article.sources]),  # type: ignore[misc]
             section=pool.setdefault(article.section, article.section),  # type: ignore[arg-type]
             byline=pool.setdefault(article.byline, article.byline),  # type: ignore[arg-type]
+            credits=pool.setdefault(article.credits, article.credits),  # type: ignore[arg-type]
             body_html=article.body_html if body_html is None else body_html,
         )
 

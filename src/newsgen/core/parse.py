@@ -14,7 +14,9 @@ from babel import Locale
 from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import pictures, urls
+from newsgen.core.bylines import AuthorIndex, read_byline
 from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.corrections import read_corrections
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
@@ -31,7 +33,7 @@ from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
-    "images", "slug", "draft", "byline", "sources",
+    "images", "slug", "draft", "byline", "sources", "corrections",
     *LIFE_FIELDS,
 )
 IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
@@ -54,6 +56,8 @@ class ParseContext:
     photos: Mapping[str, pictures.Source] = field(default_factory=dict)
     """What inspecting each image asset found (`newsgen.io.photos.inspect`): the editor
     hears, at the line that shows it, about a file that cannot be published or is weak."""
+    authors: AuthorIndex = AuthorIndex()
+    """The authors a byline may name (``content/autores/``)."""
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -129,8 +133,9 @@ class _Article(Fields):
         hashtags = self.hashtags()
         images = self.images()
         slug = self.slug(headline)
-        byline = self.text(self.table, "byline")
+        byline, credits = read_byline(self, self.table, self.ctx.authors)
         sources = self.sources()
+        corrections = read_corrections(self, self.table, self.tz, published)
         config = self.ctx.config
         life = read_life(self, self.table, self.moment, published, self.tz, config.base_url)
         sections = frozenset(s.key for s in config.sections)
@@ -162,6 +167,8 @@ class _Article(Fields):
             digest=self.digest,
             assets=tuple(dict.fromkeys([i.src for i in images] + [i.site_path for i in body.images if i.site_path] + list(body.files))),
             figures=tuple(Image(i.site_path, i.alt, i.caption, i.credit) for i in body.images if i.site_path),
+            credits=credits,
+            corrections=corrections,
             expires=life.expires,
             retracted=life.retracted,
             live=Live(life.ends, body.entries) if life.live else None,

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 from babel import Locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
@@ -28,7 +28,8 @@ from newsgen.core.pages import ArticleContext, PageSpec
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import PhotoView
 from newsgen.core.site import Site
-from newsgen.core.structured import iso, news_article, script_json
+from newsgen.core.corrections import modified, shown
+from newsgen.core.structured import iso, news_article, profile_page, publisher_page, script_json
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -94,7 +95,17 @@ class Renderer:
             absolute=self.absolute,
             size=(image_sizes or {}).get,
             news_article=lambda ctx: Markup(script_json(news_article(
-                site.config, ctx.article, ctx.section, self.photos.schema(ctx.article)))),
+                site.config, ctx.article, ctx.section, site.desk, site.now, self.photos.schema(ctx.article)))),
+            publisher_ld=lambda: Markup(script_json(publisher_page(site.config, site.desk))),
+            profile_ld=lambda author: Markup(script_json(profile_page(site.config, author, site.desk))),
+            publisher=site.config.publisher_name,
+            brand=site.desk.brand,
+            footer_links=site.desk.footer(site.config),
+            portrait=lambda author: site.desk.portraits.get(author.key, ()),
+            credits=self.credits,
+            byline=self.byline,
+            modified=lambda article: modified(article, site.now),
+            corrections_of=lambda article: tuple(enumerate(shown(article, site.now), start=1)),
             picture=self.photos.picture,
             share=self.photos.share,
             live_now=lambda article: is_live(article, site.now),
@@ -107,6 +118,24 @@ class Renderer:
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
         )
+
+    def credits(self, article: Article) -> list[tuple[str, str | None]]:
+        """Each name of *article*'s byline and its author page's site path (None for free text)."""
+        authors = self.site.desk.authors
+        found = []
+        for credit in article.credits:
+            author = authors.get(credit.key) if credit.key else None
+            found.append((author.name, author.path) if author is not None else (credit.text, None))
+        return found
+
+    def byline(self, article: Article, strong: bool = False) -> Markup:
+        """«Ana Sousa e Redação»: each name linked to its author page (free text stays text),
+        as HTML. (Python, not a macro: every card of every list shows one.)"""
+        names = []
+        for name, path in self.credits(article):
+            shown = f'<a href="{escape(self.url(path))}" rel="author">{escape(name)}</a>' if path else escape(name)
+            names.append(f"<strong>{shown}</strong>" if strong else shown)
+        return Markup(", ".join(names[:-1]) + " e " + names[-1] if len(names) > 1 else "".join(names))
 
     def url(self, path: str) -> str:
         """The URL of the site path *path*, from the host's root: ``/noticias/mundo/``."""

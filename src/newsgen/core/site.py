@@ -9,13 +9,16 @@ import bisect
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from types import MappingProxyType
+from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
+from newsgen.core.corrections import corrected, modified
+from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.lifecycle import is_withdrawn
 from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag
@@ -34,6 +37,16 @@ class TagPage:
     path: str
 
 
+class AuthorPage(NamedTuple):
+    """One page of an author: page 0 is ``autor/<key>/`` (newest, with the bio); pages 1…
+    count from the oldest, as a tag's do."""
+
+    key: str
+    number: int
+    articles: tuple[Article, ...]
+    path: str
+
+
 @dataclass(frozen=True)
 class Site:
     config: SiteConfig
@@ -47,6 +60,13 @@ class Site:
     """Tags by identity key."""
     sections: Mapping[str, tuple[Article, ...]]
     """Each section's articles, newest first, by section key."""
+    desk: Desk = EMPTY_DESK
+    """The authors, the standalone pages, the publisher's icons and logos."""
+    authored: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Each author's published articles, newest first, by author key (every author, even
+    one with none yet)."""
+    corrected: tuple[tuple[Article, int], ...] = ()
+    """Every published correction, newest first: its article and its number there."""
 
     @functools.cached_property
     def memo(self) -> RelatedMemo:
@@ -70,6 +90,21 @@ class Site:
         """The tag page an article's hashtag links to."""
         return self.tag_index[hashtag.key]
 
+    def by_author(self, key: str) -> tuple[Article, ...]:
+        return self.authored.get(key, ())
+
+    def author_pages(self, key: str) -> tuple[AuthorPage, ...]:
+        """An author's newest page, then stable numbered pages from the oldest (see `tag_pages`)."""
+        articles = self.by_author(key)
+        pages = [AuthorPage(key, 0, articles[:TAG_PAGE_SIZE], urls.author_path(key))]
+        if len(articles) > TAG_PAGE_SIZE:
+            oldest_first = articles[::-1]
+            for start in range(0, len(oldest_first), TAG_PAGE_SIZE):
+                number = start // TAG_PAGE_SIZE + 1
+                chunk = oldest_first[start : start + TAG_PAGE_SIZE][::-1]
+                pages.append(AuthorPage(key, number, chunk, urls.author_path(key, number)))
+        return tuple(pages)
+
     def tag_pages(self, tag: Tag) -> tuple[TagPage, ...]:
         """The newest page, then stable numbered pages from the oldest (a new article
         only ever changes the newest page and the last numbered one)."""
@@ -88,8 +123,10 @@ def placement(article: Article) -> tuple[object, ...]:
     """Everything of an article that decides which pages, feeds and sitemaps list it, where,
     and beside what: two versions with one placement differ only in what they say."""
     a = article
-    return (a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets,
-            a.expires, a.retracted)
+    return (
+        a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets,
+        tuple(c.key for c in a.credits if c.key), tuple(c.at for c in a.corrections), a.expires, a.retracted,
+    )
 
 
 def first_changed_page(place: int) -> int:
@@ -103,9 +140,10 @@ def order(article: Article) -> tuple[float, str]:
     return (-article.published.timestamp(), article.path)
 
 
-def newest(articles: Iterable[Article]) -> datetime | None:
-    """The latest change among *articles*: each one's ``updated``, else ``published``."""
-    return max([a.updated or a.published for a in articles], default=None)
+def newest(articles: Iterable[Article], now: datetime | None = None) -> datetime | None:
+    """The latest change among *articles*: each one's ``updated``, else ``published``, or
+    its latest correction a build at *now* shows (`newsgen.core.corrections.modified`)."""
+    return max([modified(a, now) if a.corrections else a.updated or a.published for a in articles], default=None)
 
 
 def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
@@ -126,9 +164,11 @@ def build_site(
     drafts: bool = False,
     future: bool = False,
     previous: RelatedMemo | None = None,
+    desk: Desk = EMPTY_DESK,
 ) -> Site:
     """Index the published articles; raise `ContentError` if two claim one URL.
-    *previous*: an earlier build's `Site.memo`, so only stale related lists are ranked."""
+    *previous*: an earlier build's `Site.memo`, so only stale related lists are ranked;
+    *desk*: the authors, standalone pages and publisher's pictures."""
     every = tuple(articles)
     collisions = url_collisions(every)
     if collisions:
@@ -146,7 +186,20 @@ def build_site(
         related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
         sections=MappingProxyType(_by_section(published)),
+        desk=desk,
+        authored=MappingProxyType(by_author(desk, published)),
+        corrected=corrected(published, now),
     )
+
+
+def by_author(desk: Desk, published: Iterable[Article]) -> dict[str, tuple[Article, ...]]:
+    """Each author's articles among *published* (in their order), by author key."""
+    grouped: dict[str, list[Article]] = {key: [] for key in desk.authors}
+    for article in published:
+        for credit in article.credits:
+            if credit.key in grouped:
+                grouped[credit.key].append(article)
+    return {key: tuple(articles) for key, articles in grouped.items()}
 
 
 def _by_section(published: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:

@@ -17,7 +17,9 @@ from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.dependencies import ALL, Always, ListName, Whole
+from newsgen.core.corrections import modified
 from newsgen.core.models import Article, MonthArchive, Tag
+from newsgen.core.newsroom import lists_corrections
 from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.site import Site, newest, order
 from newsgen.core.structured import instant, iso
@@ -135,7 +137,7 @@ class Sitemaps:
             tags = tuple(by_initial[initial])
             groups.append(_Group(
                 f"tags-{initial}", tuple(("tag", t.key) for t in tags), sum(len(site.tag_pages(t)) for t in tags),
-                functools.partial(_newest_of_tags, tags), functools.partial(_tag_entries, site, tags),
+                functools.partial(_newest_of_tags, tags, site.now), functools.partial(_tag_entries, site, tags),
             ))
         months: dict[tuple[int, int], list[MonthArchive]] = defaultdict(list)
         for archive in site.archives:
@@ -144,7 +146,7 @@ class Sitemaps:
             parts = tuple(archives)
             groups.append(_Group(
                 f"{year:04d}-{month:02d}", (("month", year, month),), sum(len(a.articles) for a in parts),
-                functools.partial(_newest_of_archives, parts), functools.partial(_month_entries, parts),
+                functools.partial(_newest_of_archives, parts, site.now), functools.partial(_month_entries, parts, site.now),
             ))
         return groups
 
@@ -206,7 +208,7 @@ class Sitemaps:
             xml_element(item, "loc", config.base_url + urls.url_path(article.path))
             entry = xml_element(item, "news:news")
             publication = xml_element(entry, "news:publication")
-            xml_element(publication, "news:name", config.title)
+            xml_element(publication, "news:name", config.publisher_name)
             xml_element(publication, "news:language", language)
             xml_element(entry, "news:publication_date", iso(article.published, self.tz))
             xml_element(entry, "news:title", article.headline)
@@ -223,13 +225,21 @@ def _file_name(group: str, number: int) -> str:
 
 
 def _listing(site: Site) -> Entries:
-    """The fronts and month archives, the tag index and the search page, in page order."""
+    """The fronts and month archives, the tag index and the search page, in page order;
+    then the author pages, the list of corrections and the standalone pages (undated)."""
     sections: list[tuple[str, datetime | None]] = []
     for section in site.config.sections:  # a section's newest is its months' newest, the site's its sections'
-        months = [(archive.path, _newest(archive.articles)) for archive in site.archives_of(section.key)]
+        months = [(archive.path, _newest(archive.articles, site.now)) for archive in site.archives_of(section.key)]
         sections += [(section.path, max((m for _, m in months if m is not None), default=None)), *months]
     whole = max((m for _, m in sections if m is not None), default=None)
-    return ((urls.HOME, whole), *sections, (urls.TAG_INDEX, whole), (urls.SEARCH, whole))
+    desk: list[tuple[str, datetime | None]] = []
+    for key in site.desk.authors:
+        desk += [(page.path, newest(page.articles, site.now)) for page in site.author_pages(key)]
+    if lists_corrections(site):
+        latest = site.corrected[0][0].corrections[site.corrected[0][1]].at if site.corrected else None
+        desk.append((urls.CORRECTIONS, latest))
+    desk += [(page.path, None) for page in site.desk.pages]
+    return ((urls.HOME, whole), *sections, (urls.TAG_INDEX, whole), (urls.SEARCH, whole), *desk)
 
 
 def _newest_listed(site: Site) -> datetime | None:
@@ -237,35 +247,37 @@ def _newest_listed(site: Site) -> datetime | None:
 
 
 def _tag_entries(site: Site, tags: tuple[Tag, ...]) -> Entries:
-    return tuple((page.path, newest(page.articles)) for tag in tags for page in site.tag_pages(tag))
+    return tuple((page.path, newest(page.articles, site.now)) for tag in tags for page in site.tag_pages(tag))
 
 
-def _newest_of_tags(tags: tuple[Tag, ...]) -> datetime | None:
-    return max((m for t in tags if (m := _newest(t.articles)) is not None), default=None)
+def _newest_of_tags(tags: tuple[Tag, ...], now: datetime) -> datetime | None:
+    return max((m for t in tags if (m := _newest(t.articles, now)) is not None), default=None)
 
 
-def _month_entries(archives: tuple[MonthArchive, ...]) -> Entries:
+def _month_entries(archives: tuple[MonthArchive, ...], now: datetime) -> Entries:
     articles = sorted((a for archive in archives for a in archive.articles), key=order)
-    return tuple((a.path, a.updated or a.published) for a in articles)
+    return tuple((a.path, modified(a, now)) for a in articles)
 
 
-def _newest_of_archives(archives: tuple[MonthArchive, ...]) -> datetime | None:
-    return max((m for a in archives if (m := _newest(a.articles)) is not None), default=None)
+def _newest_of_archives(archives: tuple[MonthArchive, ...], now: datetime) -> datetime | None:
+    return max((m for a in archives if (m := _newest(a.articles, now)) is not None), default=None)
 
 
 _NEWEST: dict[int, tuple[tuple[Article, ...], datetime | None]] = {}
 _NEWEST_MAX = 8192
 
 
-def _newest(articles: tuple[Article, ...]) -> datetime | None:
+def _newest(articles: tuple[Article, ...], now: datetime) -> datetime | None:
     """`newest` of an (immutable) list, remembered while the list lives on: a quick re-plan
-    keeps every list an addition did not touch, and the index needs every group's date."""
+    keeps every list an addition did not touch, and the index needs every group's date.
+    (*now* only decides which corrections count, which no quick re-plan changes: a plan
+    whose clock passes a correction's time is made afresh, with lists of its own.)"""
     found = _NEWEST.get(id(articles))
     if found is not None and found[0] is articles:
         return found[1]
     if len(_NEWEST) >= _NEWEST_MAX:
         _NEWEST.clear()
-    moment = newest(articles)
+    moment = newest(articles, now)
     _NEWEST[id(articles)] = (articles, moment)  # the list is held, so its id is not reused
     return moment
 

@@ -1,12 +1,12 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
 article leaving the news sitemap's 48 hours, expiring or being retracted, a live page
-ending. Between two such instants the same sources give the same output, whatever the
-build clock says.
+ending, a correction coming due. Between two such instants the same sources give the same
+output, whatever the build clock says.
 
 This is the one place that knows every such instant: `instants` asks each feature for
 those of one article. A feature whose output changes at a time of its own (a front page's
 ``until:``, a correction held back until its time) adds one line there, a function of the
-article that yields its instants; the no-op check, the quick re-plan, ``newsgen next`` and
+article that gives its instants; the no-op check, the quick re-plan, ``newsgen next`` and
 the preview's timer all follow.
 """
 from __future__ import annotations
@@ -30,7 +30,12 @@ def instants(article: Article) -> tuple[datetime, ...]:
         article.published,  # the embargo lifts
         article.published + NEWS_WINDOW,  # it leaves the news sitemap
         *lifecycle_instants(article),  # it expires, is retracted, its live coverage ends
+        *_corrections(article),  # a correction held back comes due (`newsgen.core.corrections`)
     )
+
+
+def _corrections(article: Article) -> tuple[datetime, ...]:
+    return tuple(c.at for c in article.corrections) if article.corrections else ()
 
 
 def _until_withdrawn(article: Article) -> tuple[datetime, ...]:

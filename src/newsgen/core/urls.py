@@ -28,10 +28,12 @@ HOME = ""
 TAG_INDEX = "tags/"
 NOT_FOUND = "404.html"
 RESERVED_TOP_LEVEL = frozenset(
-    {"tag", "tags", "pesquisa", "pagefind", "feed.xml", "404.html", "sitemap.xml", "news-sitemap.xml", "robots.txt",
-     "media"}
+    {"tag", "tags", "pesquisa", "pagefind", "feed.xml", "404.html", "sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    | {"autor", "correcoes", "media", "favicon.ico", "apple-touch-icon.png", "icon.svg", "icon-32.png", "icon-192.png"}
 )
 SEARCH = "pesquisa/"
+AUTHORS = "autor/"
+CORRECTIONS = "correcoes/"
 
 
 DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
@@ -119,6 +121,16 @@ def article_path(section: str, day: date, slug: str) -> str:
 def tag_path(slug: str, page: int = 0) -> str:
     """``tag/<slug>/`` shows the newest articles; page *n* ≥ 1 is a stable older page."""
     return f"tag/{slug}/{page}/" if page else f"tag/{slug}/"
+
+
+def author_path(key: str, page: int = 0) -> str:
+    """``autor/<key>/`` shows an author's newest articles; page *n* ≥ 1 a stable older page."""
+    return f"{AUTHORS}{key}/{page}/" if page else f"{AUTHORS}{key}/"
+
+
+def standalone_path(slug: str) -> str:
+    """A standalone page (``content/paginas/<slug>.md``) is ``<slug>/``."""
+    return f"{slug}/"
 
 
 _EMPTY_OR_DOTS = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")

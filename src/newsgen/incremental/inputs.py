@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsgen.core import urls
+from newsgen.core.bylines import AuthorIndex
 from newsgen.core.config import SiteConfig
+from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.entities import Facts, Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.fates import Reckoning, reckon
@@ -30,10 +32,13 @@ from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.io.desk import Pictures, check_references, read_desk
 from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.ledger import read_ledger
 from newsgen.io.scanning import Sources, file_digest, scan
-from newsgen.io.sources import SiteTemplates, code_digest, list_content, list_static, load_config, templates_digest
+from newsgen.io.sources import (
+    SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, templates_digest,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,10 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    desk: Desk = EMPTY_DESK
+    """The authors, the standalone pages, the publisher's pictures (`newsgen.core.desk`)."""
+    pictures: dict[str, Path] | None = None
+    """The file of each picture the desk's renditions are made from, by source."""
     photos: Mapping[str, Source] = field(default_factory=dict)
     """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
     ledger: Ledger = EMPTY
@@ -92,6 +101,7 @@ def read_inputs(
     scanned = scan(site_dir) if scanned is None else scanned
     files = scanned.files
     sources, content_names = list_content(files)
+    author_files, page_files = list_desk(files)
     content = {path: site_dir / name for path, name in content_names.items()}
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
@@ -103,13 +113,19 @@ def read_inputs(
     photos = images.inspect(assets, site_dir)
     sizes = sizes_of(photos)
     ctx = ParseContext(config, frozenset(assets), urls.base_path(config.base_url), sizes, photos)
+    authors, pages, found = read_desk(site_dir, author_files, page_files, ctx)
+    problems += found + check_references(config, pages)
+    pictures = Pictures(config, assets, photos)
+    desk = pictures.desk(authors, pages, frozenset(static))
+    problems += pictures.problems
+    ctx = replace(ctx, authors=AuthorIndex.of(authors))
     parsed, found = cache.update(site_dir, sources, files, ctx, frozenset(content), options.progress)
     articles = tuple(parsed)
     problems += found
     problems += _social_image(config, photos)
     if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
         used = {path for article in articles for path in article.assets}
-        problems += published_as_is(photos, static, used | _social_src(config), site_dir)
+        problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
     links = LinkTable(articles) if any(a.links for a in articles) else None
     if links is not None:
@@ -126,7 +142,8 @@ def read_inputs(
         full = _linked(full, links, ctx.url_prefix)
     return Inputs(
         options, config, articles, sizes, static, content, full, warnings,
-        templates_digest(site_dir, files), written, photos, ledger, ledger_text is not None, links,
+        templates_digest(site_dir, files), written, desk=desk, pictures=pictures.files, photos=photos,
+        ledger=ledger, ledger_found=ledger_text is not None, links=links,
     )
 
 
@@ -184,7 +201,9 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     options = inputs.options
     reckoning = reckon(inputs.ledger, inputs.articles, site.articles, options.now, options.drafts, options.future)
     photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
-    unpublished = photos.unpublished(inputs.articles)
+    # The publisher's and the authors' pictures, like the articles' photographs, are
+    # published only as the copies made of them (`newsgen.io.brand`), never as they are.
+    unpublished = photos.unpublished(inputs.articles) | inputs.desk.sources
     published = {
         path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
         if path not in unpublished
@@ -192,7 +211,7 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(
         code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
-        photos.key(),
+        photos.key(), site.desk.shared(site.config),
     )
     templates = SiteTemplates(options.site_dir)
     renderer = Renderer(
@@ -221,7 +240,9 @@ def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Pr
 
 
 def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article shows them
-    (so an embargoed article's photo is not published before it)."""
+    """All static files; content files only when a published article, an author's bio or
+    a standalone page shows them (so an embargoed article's photo is not published before it)."""
     used = {path for article in site.articles for path in article.assets}
+    used.update(path for author in site.desk.authors.values() for path in author.assets)
+    used.update(path for page in site.desk.pages for path in page.assets)
     return {**static, **{path: file for path, file in content.items() if path in used}}

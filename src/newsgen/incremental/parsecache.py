@@ -64,7 +64,7 @@ class ParseCache:
         setting = digest(code_digest(), ctx.config, ctx.url_prefix, sorted(content_assets))
         inputs = functools.lru_cache(maxsize=None)(lambda assets: _inputs(setting, assets, ctx))
         # Under the context of the last update, every entry's inputs are still what they were.
-        context = digest(setting, sorted(ctx.assets), sorted((p, s.key) for p, s in ctx.photos.items()))
+        context = digest(setting, sorted(ctx.assets), sorted((p, s.key) for p, s in ctx.photos.items()), ctx.authors.names)
         settled = context == self.context
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
@@ -73,7 +73,7 @@ class ParseCache:
             entry = self.entries.get(name)
             sig = signatures[name]
             trusted = sig if sig[1] < racy else None
-            if entry and entry.article is not None and (settled or entry.inputs == inputs(entry.article.assets)):
+            if entry and entry.article is not None and (settled or entry.inputs == _made_from(inputs, entry.article, ctx)):
                 if trusted is not None and entry.signature == trusted:
                     kept[name] = entry
                     continue
@@ -93,7 +93,7 @@ class ParseCache:
                     article = self.shared.article(article, body_html="")
                 else:
                     article = self.shared.article(article)
-                sha, made_from = article.digest, inputs(article.assets)  # sha == digest: keep one copy
+                sha, made_from = article.digest, _made_from(inputs, article, ctx)  # sha == digest: keep one copy
             kept[name] = Entry(sha, trusted, article, tuple(problems), made_from)
             if done % CHUNK == 0 or done == len(todo):
                 if self.store is not None:
@@ -125,6 +125,15 @@ class ParseCache:
             return article._replace(body_html=html)
 
         return load
+
+
+def _made_from(inputs: Callable[[tuple[str, ...]], str], article: Article, ctx: ParseContext) -> str:
+    """What *article*'s parse depends on besides its bytes: `_inputs` of its assets, and
+    what its byline names among the authors (`newsgen.core.bylines.AuthorIndex.state`):
+    a new author re-reads only the articles whose byline names them."""
+    made = inputs(article.assets)
+    state = ctx.authors.state(article.byline, article.credits)
+    return digest(made, state) if state else made
 
 
 def _inputs(setting: str, assets: tuple[str, ...], ctx: ParseContext) -> str:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from newsgen.core.catalogue import Catalogue
 from newsgen.core.dependencies import Growth, carry
-from newsgen.core.entities import article_key, entity_keys
+from newsgen.core.entities import BYLINE, desk_keys, entity_keys
 from newsgen.core.models import Article
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.site import placement, visible
@@ -53,6 +53,8 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     now = inputs.options.now
     if _resized(last, inputs) or inputs.config != last.site.config or not holds(last.clock, last.site.now, now):
         return None
+    if inputs.desk.identity() != last.site.desk.identity():
+        return None  # an author or a page came or went: runs come or go
     changes = _changes(last.articles, inputs.articles)
     if changes is None:
         return None
@@ -61,22 +63,24 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
         return None
     options = inputs.options
     shown = [a for a in added if visible(a, now, options.drafts, options.future)]
-    grown = with_added(replace(with_edits(last.site, edited), now=now), shown)
+    grown = with_added(replace(with_edits(last.site, edited), now=now, desk=inputs.desk), shown)
     if grown is None:
         return None
     site, growth = grown
     setting = prepare(inputs, site)
     if setting.shared != last.shared:
         return None
-    facts = inputs.facts
-    keys = {**last.keys, **entity_keys((a for _, a in edited if a.path in last.keys), site.tags, inputs.shown, facts)}
-    keys.update((a.path, article_key(a, inputs.shown, facts)) for a in shown)
+    # An edited author's name or role (``byline:``) is in the key of every article they wrote.
+    touched = [e for e, key in desk_keys(site.desk, inputs.shown).items() if last.keys.get(e) != key]
+    rekeyed = [a for _, a in edited if a.path in last.keys]
+    rekeyed += [a for e in touched if e.startswith(BYLINE) for a in site.by_author(e.removeprefix(BYLINE))]
+    keys = {**last.keys, **entity_keys([*rekeyed, *shown], site.tags, inputs.shown, site.desk, now, inputs.facts)}
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
     catalogue = Catalogue(
         site, setting.renderer.render, keys, inputs.full, entries, setting.photos, setting.reckoning.fates,
     )
-    stale = _stale(last, catalogue, [a.path for _, a in edited], bool(shown))
+    stale = _stale(last, catalogue, [*dict.fromkeys(a.path for a in rekeyed), *touched], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     runs = tuple((r.name, r.count) for r in catalogue.runs)
     # An addition moves outputs; so does an edit that adds or drops an output before others

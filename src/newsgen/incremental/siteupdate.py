@@ -12,8 +12,10 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import TypeVar
 
+from newsgen.core.corrections import corrected, shown
 from newsgen.core.dependencies import ALL, TAGS, Growth, ListName
 from newsgen.core.models import Article, MonthArchive, Tag
+from newsgen.core.newsroom import CORRECTIONS
 from newsgen.core.related import related_after_adding
 from newsgen.core.site import Site, in_config_order, month_archive, month_of, order, position, tag_from
 
@@ -43,8 +45,11 @@ def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
     for mate in {a.path for key in keys for a in site.tag_index[key].articles}:
         related[mate] = swap(related[mate])
     tags = tuple(map(swap_in, site.tags))
+    swapped = tuple((by_id.get(id(a), a), i) for a, i in site.corrected)
     return replace(
         site,
+        authored=MappingProxyType({key: swap(lst) for key, lst in site.authored.items()}),
+        corrected=swapped,
         articles=swap(site.articles),
         tags=tags,
         archives=tuple(map(swap_in, site.archives)),
@@ -83,8 +88,14 @@ def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | No
         archives[month] = month_archive(site.section_of(article), month, _inserted(old, [article]))
     published = _inserted(site.articles, added)
     related = related_after_adding(published, tag_index, site.related, added)
+    authored = dict(site.authored)
+    for article in added:
+        for key in dict.fromkeys(c.key for c in article.credits if c.key in authored):
+            authored[key] = _inserted(authored[key], [article])
     grown = replace(
         site,
+        authored=MappingProxyType(authored),
+        corrected=corrected(published, site.now) if any(a.corrections for a in added) else site.corrected,
         articles=published,
         tags=tuple(tag_index[key] for key in sorted(tag_index)),
         archives=in_config_order(site.config, archives.values()),
@@ -110,6 +121,11 @@ def lists_of(site: Site, article: Article) -> dict[ListName, tuple[Article, ...]
         found[("tag", hashtag.key)] = site.tag_index[hashtag.key].articles
     if article.hashtags:
         found[TAGS] = None
+    for credit in article.credits:
+        if credit.key in site.authored:
+            found[("author", credit.key)] = site.authored[credit.key]
+    if shown(article, site.now):
+        found[CORRECTIONS] = None
     return found
 
 

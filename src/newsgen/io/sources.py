@@ -11,10 +11,12 @@ from pathlib import Path
 
 import jinja2
 
+from newsgen.core.bylines import AUTHORS_FOLDER
 from newsgen.core.config import SiteConfig, parse_config
 from newsgen.core.errors import ConfigError, ContentError, Problem
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.outputs import digest
+from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.urls import is_article_file
 from newsgen.io.scanning import PACKAGE, Signature, file_digest, refusal, scan_tree
 from newsgen.theme import THEME
@@ -40,21 +42,39 @@ def _read_config(site_dir: Path) -> SiteConfig:
     return parse_config(text.replace("\r\n", "\n"))
 
 
+DESK_FOLDERS = (AUTHORS_FOLDER, PAGES_FOLDER)
+"""Where the Markdown files are authors and standalone pages, not articles."""
+
+
 def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str, str]]:
     """From a `scan`: the article files (``content/mundo/x.md``), and every other file of
-    content/ as an asset, its site path (``images/x.png``) → its file."""
+    content/ as an asset, its site path (``images/x.png``) → its file. The authors' and
+    standalone pages' files are neither (`list_desk`)."""
     articles, assets = [], {}
     for name in sorted(n for n in scanned if n.startswith("content/")):
         if is_article(name):
             articles.append(name)
-        else:
+        elif not is_desk_file(name):
             assets[name.removeprefix("content/")] = name
     return articles, assets
 
 
+def list_desk(scanned: Mapping[str, Signature]) -> tuple[list[str], list[str]]:
+    """From a `scan`: the authors' files (``content/autores/*.md``) and the standalone pages'
+    (``content/paginas/*.md``), sorted."""
+    names = sorted(n for n in scanned if n.startswith(DESK_FOLDERS) and is_article_file(n))  # C loops first
+    return [n for n in names if n.startswith(AUTHORS_FOLDER)], [n for n in names if n.startswith(PAGES_FOLDER)]
+
+
+def is_desk_file(name: str) -> bool:
+    """Whether the `scan` name *name* is an author's or a standalone page's file."""
+    return name.startswith(DESK_FOLDERS) and is_article_file(name)
+
+
 def is_article(name: str) -> bool:
-    """Whether the `scan` name *name* is an article file (``.md`` or ``.markdown``, in any case)."""
-    return name.startswith("content/") and is_article_file(name)
+    """Whether the `scan` name *name* is an article file (``.md`` or ``.markdown``, in any
+    case, under content/ but not among the authors or the standalone pages)."""
+    return name.startswith("content/") and is_article_file(name) and not name.startswith(DESK_FOLDERS)
 
 
 def list_static(site_dir: Path, scanned: Mapping[str, Signature]) -> dict[str, Path]:

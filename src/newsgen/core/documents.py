@@ -1,0 +1,112 @@
+"""Files of ``content/`` that are not articles: a front matter of a few fields and a
+Markdown body, read as an article is (the same YAML reader, the same removal of invisible
+characters, the same Markdown, sanitizer and image checks), for the authors
+(`newsgen.core.authors`) and the standalone pages (`newsgen.core.standalone`).
+
+Never raises for bad input: a `Document` reads its fields and records every problem.
+"""
+from __future__ import annotations
+
+import posixpath
+
+from frontmatter.default_handlers import YAMLHandler
+
+from newsgen.core import urls
+from newsgen.core.config import did_you_mean
+from newsgen.core.errors import OverBudget, Problem, warning
+from newsgen.core.invisible import removal_message
+from newsgen.core.invisible import strip as strip_invisible
+from newsgen.core.markup import Body, render_body
+from newsgen.core.parse import ParseContext, decode
+from newsgen.core.yamldoc import Fields, Map, load_mapping
+
+_FRONT_MATTER = YAMLHandler()
+
+
+class Document(Fields):
+    """One file's front matter (`table`) and body, read against the site (*ctx*)."""
+
+    def __init__(self, path: str, table: Map, body: str, body_line: int, ctx: ParseContext, problems: list[Problem]) -> None:
+        super().__init__(path, problems)
+        self.table, self.body, self.body_line, self.ctx = table, body, body_line, ctx
+
+    def only(self, fields: tuple[str, ...], what: str) -> None:
+        """A warning for each field not in *fields* (*what*: ``an author``, ``a page``)."""
+        for key, entry in self.table.entries.items():
+            if key not in fields:
+                self.problems.append(warning(self.path, entry.line, f"unknown field '{key}' for {what}{did_you_mean(key, fields)}"))
+
+    def line_of(self, key: str) -> int:
+        entry = self.table.get(key)
+        return entry.line if entry else self.table.line
+
+    def rendered(self) -> Body:
+        """The body as HTML, through the articles' Markdown and sanitizer; every image must
+        be a file of the site, with alt text and a credit."""
+        config = self.ctx.config
+        body = render_body(
+            self.body, lambda src: self.locate(src), self.ctx.url_prefix, self.ctx.image_sizes.get,
+            config.html, frozenset(config.iframe_hosts),
+        )
+        for note in body.notes:
+            self.problems.append(Problem(self.path, self.body_line + note.line, note.message, note.severity))
+        for image in body.images:
+            line = self.body_line + _line_in(self.body, image.src)
+            if image.site_path is None:
+                self.problem(line, f"image {image.src!r} not found in static/ or content/")
+            if not image.alt:
+                self.problem(line, f"image {image.src!r} needs alt text: ![what it shows]({image.src})")
+            if not image.credit:
+                self.problem(line, f'image {image.src!r} needs a credit: ![…]({image.src} "Caption"){{credit="Agency"}}')
+        return body
+
+    def locate(self, src: str) -> str | None:
+        """The site path of a file the document names: beside it first, then from the site's
+        root (as an article's images are found); its percent-escapes decoded first."""
+        plain = urls.decoded(src)
+        for name in [src] if plain is None else [plain, src]:
+            folder = posixpath.dirname(self.path.removeprefix("content/"))
+            if not name.startswith("/"):
+                beside = urls.asset_path(posixpath.join(folder, name))
+                if beside in self.ctx.assets:
+                    return beside
+            rooted = urls.asset_path(name)
+            if rooted in self.ctx.assets:
+                return rooted
+        return None
+
+
+def read_document(path: str, raw: bytes, ctx: ParseContext) -> tuple[Document | None, list[Problem]]:
+    """The front matter and body of *raw* (the file *path*), or None and why not."""
+    try:
+        return _read(path, raw, ctx)
+    except OverBudget as exc:
+        return None, [Problem(path, 1, f"the file took over {exc.seconds:g} s to read; simplify it")]
+
+
+def _read(path: str, raw: bytes, ctx: ParseContext) -> tuple[Document | None, list[Problem]]:
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    start = _FRONT_MATTER.FM_BOUNDARY.match(text)
+    if not start:
+        return None, [Problem(path, 1, "missing front matter: start the file with a '---' line")]
+    try:
+        front, body = _FRONT_MATTER.split(text)
+    except ValueError:
+        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after the fields")]
+    first_line = text.count("\n", 0, start.end()) + 1
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    table, problems = load_mapping(front, path, first_line)
+    body, invisible = strip_invisible(body)
+    found = dict.fromkeys((r.line, r.char) for r in invisible)
+    problems += [warning(path, body_line + line, removal_message(char, "the body")) for line, char in found]
+    if table is None:
+        return None, problems
+    return Document(path, table, body, body_line, ctx, problems), problems
+
+
+def _line_in(text: str, needle: str) -> int:
+    """0-based line of the first *needle* in *text*, or 0."""
+    at = text.find(needle)
+    return text.count("\n", 0, at) if at > 0 else 0
