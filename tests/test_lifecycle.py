@@ -6,6 +6,7 @@ incremental and checked against a build from scratch."""
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from newsgen.cli import next_line
 from newsgen.incremental.schedule import next_change
 
 from helpers.archive import CACHE, assert_same_as_cold
+from helpers.newsroom import write_newsroom
 from helpers.sites import NOW, SiteDir, png, tree
 
 HEADLINE = "Ministro acusado de corrupção em Kyiv"
@@ -21,15 +23,25 @@ UNIQUE = "quimbombó"
 """A word of the retracted article's body that no other text holds."""
 
 
+CORRECTION = "A idade do ministro estava errada."
+MINISTRO = {
+    "headline": HEADLINE, "timestamp": "2025-07-12T09:00", "hashtags": ["Ucrânia", "Corrupção"],
+    "body": f"O ministro, conhecido pelo seu {UNIQUE}, nega tudo.", "byline": "ana-sousa",
+    "images": [{"src": "fotos/ministro.png", "alt": "O ministro", "credit": "Lusa"}],
+    "corrections": [{"at": "2025-07-12T18:00", "text": CORRECTION}],
+}
+"""The article to retract: a photo of its own under content/, a word no other text holds,
+an author (her page and feed list it) and a correction (the corrections page and feed)."""
+
+
 def _retractable(site: SiteDir) -> None:
-    """Three articles sharing hashtags (so each lists the others as related), the middle
-    one with a photo of its own under content/ and a word no other text holds."""
+    """Three articles sharing hashtags (so each lists the others as related) in a site with
+    a newsroom (authors, pages, the corrections page), the middle one `MINISTRO`."""
+    write_newsroom(site)
     site.article("2025-07-10-antes", headline="Reunião em Bruxelas", timestamp="2025-07-10T10:00",
-                 hashtags=["Ucrânia", "Corrupção"])
+                 hashtags=["Ucrânia", "Corrupção"], byline="ana-sousa")
     site.write("content/mundo/fotos/ministro.png", png(8, 6))
-    site.article("2025-07-12-ministro", headline=HEADLINE, timestamp="2025-07-12T09:00", hashtags=["Ucrânia", "Corrupção"],
-                 body=f"O ministro, conhecido pelo seu {UNIQUE}, nega tudo.",
-                 images=[{"src": "fotos/ministro.png", "alt": "O ministro", "credit": "Lusa"}])
+    site.article("2025-07-12-ministro", **MINISTRO)
     site.article("2025-07-13-depois", headline="Kyiv reage às acusações", timestamp="2025-07-13T08:00",
                  hashtags=["Ucrânia", "Corrupção"])
 
@@ -46,20 +58,21 @@ def _everything(site: SiteDir) -> dict[str, bytes]:
 def test_a_retraction_takes_the_article_out_of_every_sink(site: SiteDir) -> None:
     _retractable(site)
     site.build(cache=site.root / CACHE, search=True)
-    assert any(p.startswith("media/") for p in tree(site.out)), "its photo's copies"
-    assert any(HEADLINE.encode() in data for data in _everything(site).values())
-    assert any(UNIQUE.encode() in data for data in _everything(site).values()), "found in the search index too"
+    copies = set(re.findall(r"media/[\w.-]+", site.page("mundo/2025/07/12/ministro/").split("<figure", 1)[1].split("</figure>", 1)[0]))
+    assert copies and all((site.out / copy).is_file() for copy in copies), "its photo's copies"
+    files = _everything(site)
+    for needle, where in ((HEADLINE, "autor/ana-sousa/feed.xml"), (UNIQUE, "pagefind/"), (CORRECTION, "correcoes/")):
+        assert any(p.startswith(where) and needle.encode() in data for p, data in files.items()), (needle, where)
 
-    site.article("2025-07-12-ministro", headline=HEADLINE, timestamp="2025-07-12T09:00", hashtags=["Ucrânia", "Corrupção"],
-                 body=f"O ministro, conhecido pelo seu {UNIQUE}, nega tudo.",
-                 images=[{"src": "fotos/ministro.png", "alt": "O ministro", "credit": "Lusa"}],
+    site.article("2025-07-12-ministro", **MINISTRO,
                  retracted={"at": "2025-07-13T10:00", "reason": "Por decisão do Tribunal da Relação de Lisboa."})
     assert_same_as_cold(site, search=True)
     files = _everything(site)
-    for needle in (HEADLINE, UNIQUE, "fotos/ministro.png"):
+    assert "Reunião em Bruxelas" in site.page("autor/ana-sousa/"), "her other article stays"
+    for needle in (HEADLINE, UNIQUE, CORRECTION, "fotos/ministro.png"):
         assert [p for p, data in files.items() if needle.encode() in data] == [], needle
     assert not (site.out / "mundo/fotos").exists(), "the photo only it showed is gone"
-    assert [p for p in files if p.startswith("media/")] == [], "and so are its copies"
+    assert [copy for copy in copies if copy in files] == [], "and so are its copies"
     notice = site.page("mundo/2025/07/12/ministro/")
     assert "Este artigo foi retirado" in notice and "Por decisão do Tribunal da Relação de Lisboa." in notice
     assert "13 de julho de 2025, 10:00" in notice and '<meta name="robots" content="noindex">' in notice
@@ -119,6 +132,7 @@ STEPS = [  # every instant the output changes at, in order, and what changes the
     (T + timedelta(hours=2), "an article leaves the news sitemap's 48 hours"),
     (T + timedelta(hours=3), "an article expires"),
     (T + timedelta(hours=4), "a live page ends"),
+    (T + timedelta(hours=5), "a correction held back until its time comes due"),
 ]
 
 
@@ -130,12 +144,14 @@ def _timed(site: SiteDir) -> None:
     site.article("2025-07-13-direto", headline="Em direto: cimeira", timestamp="2025-07-13T08:00", live=True,
                  ends=lisbon(STEPS[3][0]), body="Introdução.\n\n## 09:15 Começa a cimeira\n\nTexto.\n")
     site.article("2025-07-13-rascunho", headline="Rascunho", timestamp=lisbon(T + timedelta(minutes=30)), draft=True)
+    site.article("2025-07-10-corrigida", headline="Corrigida mais tarde", timestamp="2025-07-10T09:00",
+                 corrections=[{"at": lisbon(STEPS[4][0]), "text": "O nome do ministro estava errado."}])
 
 
 def test_next_names_each_instant_the_output_changes_at_and_it_changes_only_there(site: SiteDir) -> None:
-    """Across an embargo, the news sitemap's window, an expiry and a live page's end (the
-    front-page ``until:`` of issue 26 is not in this branch): at each instant `next`
-    names, the output changes; a second before, it is the output of the last instant."""
+    """Across an embargo, the news sitemap's window, an expiry, a live page's end and a
+    correction held back until its time (issue 25): at each instant `next` names, the
+    output changes; a second before, it is the output of the last instant."""
     _timed(site)
     now = T
     assert_same_as_cold(site, now=now)
@@ -147,6 +163,7 @@ def test_next_names_each_instant_the_output_changes_at_and_it_changes_only_there
         assert_same_as_cold(site, now=instant)
         assert tree(site.out) != before, f"the output changes when {what}"
         now = instant
+    assert "O nome do ministro estava errado." in site.page("mundo/2025/07/10/corrigida/")
     assert next_change(site.options(now=now, cache=site.root / CACHE)) == datetime(2025, 7, 15, 7, tzinfo=UTC), "the live page leaves the news sitemap"
 
 
