@@ -28,13 +28,15 @@ def each_page(items: list[int], i: int) -> tuple[object, ...]:
 
 
 def paged(items: list[int], size: int) -> list[tuple[object, ...]]:
-    """The pages of `newsgen.core.site.Site.tag_pages`: page 0 the newest and the list of
-    pages; numbered pages from the oldest, each with its neighbours."""
+    """The pages of `newsgen.core.site.Site.tag_pages`: page 0 the newest, the list of
+    pages and the one holding the next older item; numbered pages from the oldest, each
+    with its neighbours and, when it shares no item with page 0, a link to it."""
     oldest_first = items[::-1]
     chunks = [tuple(oldest_first[s : s + size]) for s in range(0, len(oldest_first), size)] if len(items) > size else []
-    pages: list[tuple[object, ...]] = [(tuple(items[:size]), tuple(c[0] for c in chunks))]
+    older = next((n for n, c in enumerate(chunks, start=1) if items[size] in c), None) if chunks else None
+    pages: list[tuple[object, ...]] = [(tuple(items[:size]), tuple(c[0] for c in chunks), older)]
     for n, chunk in enumerate(chunks, start=1):
-        pages.append((chunk, n > 1, n < len(chunks)))
+        pages.append((chunk, n > 1, n < len(chunks), not set(chunk) & set(items[:size])))
     return pages
 
 

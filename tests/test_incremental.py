@@ -9,7 +9,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from newsgen.core.errors import ContentError
 from newsgen.io.photos import avif_available
 
 from helpers.archive import (
-    ARTICLES, CACHE, COUNT, DRAFT, EDITS, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, media_urls, pages, random_edit, tree_diff, url_of, write_archive, write_article,
+    ARCHIVE_CONFIG, ARTICLES, CACHE, COUNT, DESTAQUE, DRAFT, EDITS, MANCHETE, topics_text, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, media_urls, pages, random_edit, tree_diff, url_of, write_archive, write_article,
 )
 from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
@@ -233,7 +233,7 @@ def test_a_template_override_reaches_every_article_and_its_removal_restores_the_
 
 def test_a_renamed_section_shows_everywhere(archive: SiteDir) -> None:
     """A section title edited in newsgen.yaml reaches its front and its articles."""
-    archive.write("newsgen.yaml", CONFIG.replace("{title: Europa}", "{title: União Europeia}"))
+    archive.write("newsgen.yaml", ARCHIVE_CONFIG.replace("{title: Europa}", "{title: União Europeia}"))
     assert_same_as_cold(archive)
     assert "União Europeia" in archive.page("europa/")
     assert "União Europeia" in archive.page(url_of(PATHS[2]))
@@ -469,3 +469,89 @@ def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_on
     assert [store.bodies.get(f"digest-{i}") for i in (3, 7)] == ["<p>versão 3</p>", "<p>versão 7</p>"]
     assert store.bodies.get("digest-100") is None and store.bodies.get("digest-0") is None
     store.close()
+
+
+# --- what editors decide: priorities, topics, sections ---------------------------------------
+
+
+def test_priorities_and_kickers_equal_a_cold_build(archive: SiteDir) -> None:
+    """A manchete given, moved to another story, an «until» set and taken away, a kicker:
+    each build with the cache writes what a cold build writes, and a priority alone
+    rewrites only the fronts."""
+    before = tree(archive.out)
+    edit(archive, PATHS[10], priority="manchete")
+    assert_same_as_cold(archive)
+    after = tree(archive.out)
+    changed = {p for p in after.keys() | before.keys() if before.get(p) != after.get(p) and not p.startswith(".")}
+    assert changed == {"index.html", "mundo/index.html"}, "the fronts that list it, and nothing else"
+    lead, grid = archive.page("").split('class="card-grid"')[:2]
+    assert url_of(PATHS[MANCHETE]) in lead and grid.index(url_of(PATHS[10])) < grid.index(url_of(PATHS[47])), (
+        "the newer manchete leads; the older one opens the grid"
+    )
+    edit(archive, PATHS[MANCHETE], priority="destaque", until="2025-07-20T10:00")
+    assert_same_as_cold(archive)
+    edit(archive, PATHS[10], priority="manchete", kicker="Exclusivo")
+    assert_same_as_cold(archive)
+    assert "Exclusivo" in archive.page("") and "Exclusivo" in archive.page(url_of(PATHS[10]))
+    edit(archive, PATHS[10])
+    assert_same_as_cold(archive)
+
+
+def test_a_build_after_until_needs_no_change_to_drop_the_destaque(archive: SiteDir) -> None:
+    """No source changed: the build's clock passing a destaque's «until» is enough (the
+    no-op check knows that instant, as it knows an embargo's)."""
+    destaque = url_of(PATHS[DESTAQUE])
+    grid = lambda: archive.page("").split('class="card-grid"')[1]
+    assert grid().index(destaque) < grid().index(url_of(PATHS[47]))
+    before = datetime(2025, 7, 14, 4, 59, tzinfo=UTC)  # 05:59 in Lisbon
+    assert assert_same_as_cold(archive, now=before).rewritten == 0
+    result = assert_same_as_cold(archive, now=before + timedelta(minutes=2))
+    assert result.rewritten > 0
+    assert grid().index(destaque) > grid().index(url_of(PATHS[47])), "back in the newest-first order"
+
+
+@pytest.mark.parametrize("text", [
+    topics_text(ukraine="Ucrânia em guerra"), topics_text(nato=None), topics_text(pinned=30),
+    topics_text(extra="Gaza:\n  name: Faixa de Gaza\n  image: {src: images/foto.png, alt: Gaza, credit: AFP}\n"),
+    "",
+], ids=["rename", "gone", "pin", "new-with-image", "empty"])
+def test_topic_edits_equal_a_cold_build(archive: SiteDir, text: str) -> None:
+    archive.write("topics.yaml", text)
+    assert_same_as_cold(archive)
+
+
+def test_a_topic_photo_replaced_equals_a_cold_build(archive: SiteDir) -> None:
+    """A topic's photo is published as copies, like an article's: new pixels at the same
+    size re-key its page (and only the file's copies change); the file itself never ships."""
+    archive.write("topics.yaml", topics_text(extra="Gaza:\n  name: Faixa de Gaza\n"
+                                                   "  image: {src: images/mapa.png, alt: Gaza, credit: AFP}\n"))
+    archive.write("static/images/mapa.png", png(640, 4))
+    assert_same_as_cold(archive)
+    before = media_urls(archive.page("tag/gaza/"))
+    archive.write("static/images/mapa.png", png(640, 4, colour=b"\x10\x20\x30"))
+    assert_same_as_cold(archive)
+    after = media_urls(archive.page("tag/gaza/"))
+    assert before and after and not before & after, "new pixels, new copies"
+    assert all((archive.out / name).is_file() for name in after)
+    assert not (archive.out / "images/mapa.png").exists(), "never the file itself"
+
+
+def test_a_deleted_topics_file_equals_a_cold_build(archive: SiteDir) -> None:
+    (archive.root / "topics.yaml").unlink()
+    assert_same_as_cold(archive)
+    assert "<h1>#Ucrânia</h1>" in archive.page("tag/ucrania/")
+
+
+def test_moving_stories_between_sections_and_nesting_them_equals_a_cold_build(archive: SiteDir) -> None:
+    """An article moved into the region nested in Mundo (its URL moves, Mundo still lists
+    it), a region added to the config, a region renamed."""
+    edit(archive, PATHS[6], section="mundo/asia")
+    assert_same_as_cold(archive)
+    assert url_of(PATHS[6]).replace("mundo/", "mundo/asia/", 1) in archive.page("mundo/2025/04/"), "Mundo still lists it"
+    archive.write("newsgen.yaml", ARCHIVE_CONFIG.replace("      asia: {title: Ásia}\n",
+                                                         "      asia: {title: Ásia}\n      africa: {title: África}\n"))
+    assert_same_as_cold(archive)
+    assert (archive.out / "mundo/africa/index.html").is_file()
+    archive.write("newsgen.yaml", ARCHIVE_CONFIG.replace("{title: Ásia}", "{title: Ásia-Pacífico}"))
+    assert_same_as_cold(archive)
+    assert "Ásia-Pacífico" in archive.page("mundo/asia/")

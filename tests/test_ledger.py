@@ -75,7 +75,7 @@ def test_the_redirect_works_in_a_browser(moved: SiteDir, browser: Any) -> None:
         page = new_page(browser)
         page.goto(url + OLD)
         page.wait_for_url(url + NEW)
-        assert page.title() == "Kim recebe Shoigu · Mundo de Teste"
+        assert page.title() == "Kim recebe Shoigu — Mundo de Teste"
         assert page.problems == []
 
 

@@ -133,6 +133,7 @@ STEPS = [  # every instant the output changes at, in order, and what changes the
     (T + timedelta(hours=3), "an article expires"),
     (T + timedelta(hours=4), "a live page ends"),
     (T + timedelta(hours=5), "a correction held back until its time comes due"),
+    (T + timedelta(hours=6), "a front-page priority ends (until:)"),
 ]
 
 
@@ -146,12 +147,15 @@ def _timed(site: SiteDir) -> None:
     site.article("2025-07-13-rascunho", headline="Rascunho", timestamp=lisbon(T + timedelta(minutes=30)), draft=True)
     site.article("2025-07-10-corrigida", headline="Corrigida mais tarde", timestamp="2025-07-10T09:00",
                  corrections=[{"at": lisbon(STEPS[4][0]), "text": "O nome do ministro estava errado."}])
+    site.article("2025-07-09-destaque", headline="Em destaque até à tarde", timestamp="2025-07-09T09:00",
+                 priority="manchete", until=lisbon(STEPS[5][0]))
 
 
 def test_next_names_each_instant_the_output_changes_at_and_it_changes_only_there(site: SiteDir) -> None:
-    """Across an embargo, the news sitemap's window, an expiry, a live page's end and a
-    correction held back until its time (issue 25): at each instant `next` names, the
-    output changes; a second before, it is the output of the last instant."""
+    """Across an embargo, the news sitemap's window, an expiry, a live page's end, a
+    correction held back until its time (issue 25) and a front-page priority's ``until:``
+    (issue 26): at each instant `next` names, the output changes; a second before, it is
+    the output of the last instant."""
     _timed(site)
     now = T
     assert_same_as_cold(site, now=now)
@@ -164,6 +168,8 @@ def test_next_names_each_instant_the_output_changes_at_and_it_changes_only_there
         assert tree(site.out) != before, f"the output changes when {what}"
         now = instant
     assert "O nome do ministro estava errado." in site.page("mundo/2025/07/10/corrigida/")
+    home = site.page("")
+    assert home.index("Em direto: cimeira") < home.index("Em destaque até à tarde"), "the manchete is back in its place"
     assert next_change(site.options(now=now, cache=site.root / CACHE)) == datetime(2025, 7, 15, 7, tzinfo=UTC), "the live page leaves the news sitemap"
 
 

@@ -200,7 +200,9 @@ def test_the_publisher_s_name_is_in_the_news_sitemap_open_graph_and_feeds(built:
     news = ET.fromstring((built.out / "news-sitemap.xml").read_bytes())
     assert {n.text for n in news.iter(f"{NEWS}name")} == {"Diário Exemplo"}
     assert '<meta property="og:site_name" content="Diário Exemplo">' in built.page(KIM)
-    assert "<title>Kim recebe Shoigu · Mundo de Teste</title>" in built.page(KIM), "the site's title stays the section's name"
+    assert "<title>Kim recebe Shoigu — Diário Exemplo</title>" in built.page(KIM), "the tab names the publication"
+    assert "<title>Diário Exemplo</title>" in built.page("") and "<h1 class=\"brand\"><a href=\"/\">Mundo de Teste</a></h1>" in built.page(""), \
+        "the masthead keeps the section's name"
     assert feed((built.out / "mundo/feed.xml").read_bytes()).feed.title == "Mundo · Diário Exemplo"
     lusa = next(e for e in feed((built.out / "feed.xml").read_bytes()).entries if e.title == "Notícia da agência")
     assert lusa.author == "Lusa"

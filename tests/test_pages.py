@@ -27,7 +27,7 @@ def test_fronts_feature_the_most_used_hashtags_of_the_last_30_days(site: SiteDir
     site.article("2025-05-01-d", timestamp="2025-05-01T10:00", hashtags=["Eleições", "Eleições2025", "Brexit"])
     site.build()
     home = site.page("")
-    featured = home.split('aria-label="Etiquetas em destaque"')[1].split("</ul>")[0]
+    featured = home.split('aria-label="Temas em destaque"')[1].split("</ul>")[0]
     assert re.findall(r"#(\w+)</a>", featured) == ["Ucrânia", "Gaza", "NATO"], "by use, then name; May is too old"
 
 

@@ -136,7 +136,8 @@ def test_social_networks_and_search_get_crops_of_the_lead(out: Path) -> None:
     assert (meta["og:image:width"], meta["og:image:height"], meta["og:image:type"]) == ("1200", "628", "image/jpeg")
     with Image.open(out / meta["og:image"].removeprefix("https://mundo.example.pt/")) as card:
         assert (card.format, card.size) == ("JPEG", (1200, 628))
-    [data] = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', page, re.S)]
+    [data] = [d for b in re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', page, re.S)
+              if (d := json.loads(b))["@type"] == "NewsArticle"]  # (the other: its BreadcrumbList)
     images = data["image"]
     assert [(i["width"], i["height"]) for i in images] == [(1200, 675), (1200, 900), (1200, 1200)]
     for image in images:

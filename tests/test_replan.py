@@ -6,7 +6,8 @@ build from scratch would write them."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from newsgen.preview.session import ServeOptions, Session
 
 from helpers.newsroom import page_text, write_authors, write_newsroom
 from helpers.sites import NOW, SiteDir, tree
-from helpers.archive import ARTICLES, assert_same_as_cold, CACHE, cold_tree, edit, EDITS, PATHS, random_edit, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
+from helpers.archive import ARCHIVE_CONFIG, ARTICLES, assert_same_as_cold, CACHE, cold_tree, DESTAQUE, edit, EDITS, PATHS, random_edit, topics_text, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
 
 class Preview:
@@ -375,13 +376,113 @@ def test_a_damaged_outline_costs_a_fresh_plan_and_nothing_else(built: SiteDir, d
     assert assert_same_as_cold(built).warnings == (), "the next build saved a good outline"
 
 
+# --- what editors decide: priorities, topics -----------------------------------------------
+
+FRONTS = {"index.html", "mundo/index.html"}
+
+
+def changed_files(preview: Preview, action: object) -> set[str]:
+    """The files of the preview's copy whose bytes *action* (a save and a rebuild) changed."""
+    before = tree(preview.root)
+    action()  # type: ignore[operator]
+    after = tree(preview.root)
+    return {file for file in before.keys() | after.keys() if before.get(file) != after.get(file)}
+
+
+def test_a_priority_given_re_keys_the_fronts_and_nothing_else(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old story made a destaque: a quick re-plan in which only the fronts that list it
+    change (its own page shows no priority); then an edit of its headline reaches the
+    fronts that show it now (the readers learnt it)."""
+    fresh = FreshPlans(monkeypatch)
+    path = PATHS[10]
+    edit(preview.site, path, priority="destaque")
+    assert changed_files(preview, lambda: fresh.during(preview.rebuild)) == FRONTS
+    assert fresh.count == 0 and preview.quick == 1
+    preview.assert_same_as_fresh()
+    edit(preview.site, path, priority="destaque", headline="Destaque com título novo")
+    changed = changed_files(preview, preview.rebuild)
+    assert FRONTS <= changed and url_of(path) + "index.html" in changed
+    preview.assert_same_as_fresh()
+    edit(preview.site, path)  # the priority taken away
+    assert changed_files(preview, preview.rebuild) >= FRONTS
+    preview.assert_same_as_fresh()
+    assert preview.quick == 3
+
+
+def test_a_new_manchete_touches_as_few_pages_as_any_new_article(preview: Preview, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publishing a manchete is an addition like any other (O(1) pages): the fronts change
+    with it, and the story it displaces moves to the grid; nothing else."""
+    fresh = FreshPlans(monkeypatch)
+    plain = changed_files(preview, lambda: (new_article(preview.site, "simples", "2025-07-13T10:00", ["NATO"]),
+                                            preview.rebuild()))
+    manchete = changed_files(preview, lambda: (new_article(preview.site, "manchete", "2025-07-13T11:00", ["NATO"],
+                                                           priority="manchete"), preview.rebuild()))
+    assert fresh.count == 0 and preview.quick == 2
+    preview.assert_same_as_fresh()
+    assert FRONTS <= manchete and len(manchete) <= len(plain) + 2, (sorted(plain), sorted(manchete))
+    assert 'href="/mundo/2025/07/13/manchete/">' in tree(preview.root)["index.html"].decode().split('class="card-grid"')[0]
+
+
+def test_a_destaque_ends_at_its_until_by_the_clock_alone(preview: Preview) -> None:
+    """Under a pinned clock: before its «until» the destaque sits beside the manchete; a
+    rebuild after it, with no file changed, plans afresh and puts it back in its place."""
+    destaque = "/" + url_of(PATHS[DESTAQUE])
+
+    def grid() -> list[str]:
+        top = tree(preview.root)["index.html"].decode().split('class="card-grid"')[1].split('class="front-lower"')[0]
+        return re.findall(r'class="card-title"><a href="([^"]+)"', top)
+
+    assert grid()[0] == destaque
+    preview.rebuild(now=datetime(2025, 7, 14, 4, 59, tzinfo=UTC))  # 05:59 in Lisbon: not yet
+    assert grid()[0] == destaque
+    after = datetime(2025, 7, 14, 5, 1, tzinfo=UTC)
+    preview.rebuild(now=after)
+    assert grid().index(destaque) == 4, "back among the newest, after the four newer stories"
+    preview.assert_same_as_fresh(now=after)
+    assert preview.quick == 1, "the first rebuild was quick, the one past «until» planned afresh"
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ("description", {"tag/ucrania/index.html"}),
+    ("pin", {"tag/ucrania/index.html"}),
+    ("rename", None),
+    ("new topic", None),
+    ("topic gone", None),
+], ids=["description", "pin", "rename", "new-topic", "topic-gone"])
+def test_a_topic_edit_re_keys_only_the_pages_that_show_it(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch, change: str, expected: set[str] | None,
+) -> None:
+    """topics.yaml is read apart from newsgen.yaml: its edits are quick re-plans. A
+    description or a pin reaches the topic's page alone; a name reaches every page that
+    shows it (its pages, the stories' labels and hashtag links, the topic index)."""
+    fresh = FreshPlans(monkeypatch)
+    text = {
+        "description": topics_text().replace("A frente e a diplomacia.", "A guerra, dia a dia."),
+        "pin": topics_text(pinned=12),
+        "rename": topics_text(ukraine="Ucrânia em guerra"),
+        "new topic": topics_text(extra="Gaza: {name: Faixa de Gaza}\n"),
+        "topic gone": topics_text(nato=None),
+    }[change]
+    before = tree(preview.root)
+    changed = changed_files(preview, lambda: (preview.site.write("topics.yaml", text), fresh.during(preview.rebuild)))
+    assert fresh.count == 0 and preview.quick == 1
+    preview.assert_same_as_fresh()
+    if expected is not None:
+        assert changed == expected
+        return
+    after = tree(preview.root)
+    names = ("Guerra na Ucrânia", "Ucrânia em guerra", "Aliança Atlântica", "#NATO", "Faixa de Gaza", "#Gaza")
+    shows = [f for f in changed if any(n.encode() in before.get(f, b"") + after.get(f, b"") for n in names)]
+    assert changed and sorted(changed) == sorted(shows), "only pages that show a topic's name change"
+
+
 @pytest.mark.parametrize(("edit", "shown"), [
     ("bio", {"autor/ana-sousa/index.html"}),
     ("page", {"ficha-tecnica/index.html"}),
     ("role", None),
 ])
 def test_an_edited_author_or_page_joins_the_last_plan(preview: Preview, edit: str, shown: set[str] | None) -> None:
-    write_newsroom(preview.site)  # authors and pages come: planned afresh
+    write_newsroom(preview.site, ARCHIVE_CONFIG)  # authors and pages come: planned afresh
     preview.rebuild()
     preview.last.memory.readers.find()  # type: ignore[union-attr]
     before, quick = tree(preview.root), preview.quick

@@ -27,7 +27,8 @@ URL = re.compile(r"https://[^\s]+")
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 
 # Each type's required properties, and what each value must be: Google's documentation of
-# Article, Organization (logo), ProfilePage, and schema.org's CorrectionComment.
+# Article, Organization (logo), ProfilePage, Breadcrumb (the last item may leave out its
+# `item`: it is the page itself), and schema.org's CorrectionComment.
 REQUIRED: dict[str, dict[str, str]] = {
     "NewsArticle": {"headline": "text", "datePublished": "date", "dateModified": "date", "author": "things",
                     "publisher": "thing", "url": "url", "mainEntityOfPage": "thing", "inLanguage": "text"},
@@ -39,6 +40,8 @@ REQUIRED: dict[str, dict[str, str]] = {
     "CorrectionComment": {"text": "text", "datePublished": "date"},
     "ProfilePage": {"mainEntity": "thing", "url": "url"},
     "WebPage": {"@id": "url"},
+    "BreadcrumbList": {"itemListElement": "things"},
+    "ListItem": {"position": "int", "name": "text"},
 }
 OPTIONAL: dict[str, dict[str, str]] = {
     "NewsArticle": {"image": "images", "correction": "things", "keywords": "texts", "wordCount": "int"},
@@ -46,6 +49,7 @@ OPTIONAL: dict[str, dict[str, str]] = {
     "Organization": {"description": "text", "sameAs": "urls"},
     "CorrectionComment": {"url": "url"},
     "ImageObject": {"caption": "text", "creditText": "text"},
+    "ListItem": {"item": "url"},
 }
 """Properties that may be absent, but hold the right kind of value when present."""
 
@@ -167,7 +171,7 @@ def resolves(out: Path, url: str) -> bool:
     return file.is_file() and (not fragment or fragment in Page(file.read_text(encoding="utf-8")).ids)
 
 
-@pytest.mark.parametrize("path", ["", KIM, LAVROV, "autor/ana-sousa/", "autor/redacao/"])
+@pytest.mark.parametrize("path", ["", KIM, LAVROV, "autor/ana-sousa/", "autor/redacao/", "mundo/europa/", "mundo/2025/07/"])
 def test_every_json_ld_block_passes_the_schema_check(sample: Path, path: str) -> None:
     blocks = page(sample, path).data()
     assert blocks, f"/{path} has no JSON-LD"
@@ -177,7 +181,7 @@ def test_every_json_ld_block_passes_the_schema_check(sample: Path, path: str) ->
 
 def test_the_news_article_agrees_with_the_page(sample: Path) -> None:
     kim = page(sample, KIM)
-    [article] = kim.data()
+    [article] = [d for d in kim.data() if d["@type"] == "NewsArticle"]  # (beside its BreadcrumbList)
     assert article["@type"] == "NewsArticle" and article["headline"] == kim.text("story-headline")
     assert [(a["name"], a["url"]) for a in article["author"]] == [(text, BASE + href.lstrip("/")) for href, text in kim.links]
     author = page(sample, "autor/ana-sousa/")

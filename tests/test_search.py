@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ from helpers.browser import new_page, serve_directory
 from helpers.sites import SiteDir, tree
 
 
+FILLER = " ".join(f"Parágrafo de enchimento número {n} para um texto longo." for n in range(8))
+
+
 @pytest.fixture
 def searchable(site: SiteDir) -> SiteDir:
     site.article("2025-06-04-kim", headline="Kim recebe Shoigu",
@@ -26,7 +30,15 @@ def searchable(site: SiteDir) -> SiteDir:
     site.article("2025-06-06-rascunho", headline="Rascunho secreto", draft=True, body="Palavra xilofonista.")
     site.article("2099-01-01-embargo", headline="Notícia sob embargo", timestamp="2099-01-01T09:00",
                  body="Palavra zarabatana.")
-    site.write("templates/_colophon.html", "<p>Colofão com a palavra quimérico.</p>")
+    # Each number of -ão words in one article only: Pagefind's stemmer keeps them apart.
+    site.article("2025-06-07-urnas", headline="Urnas abertas em Bucareste", timestamp="2025-06-07T08:00",
+                 body=f"As eleições presidenciais repetem-se hoje. {FILLER}",
+                 images=[{"src": "images/foto.png", "alt": "Uma assembleia de voto", "credit": "Lusa"}])
+    site.article("2025-06-08-petroleo", headline="Bruxelas discute o petróleo", timestamp="2025-06-08T08:00",
+                 body=f"A nova sanção atinge os navios da frota sombra. {FILLER}")
+    site.article("2025-06-09-votos", headline="Contagem dos votos", timestamp="2025-06-09T08:00",
+                 body="A comissão eleitoral confirma a eleição do novo presidente e as sanções ficam adiadas.")
+    site.write("templates/_colophon.html", "<p>Colofão com a palavra quimérico e as opiniões da redação.</p>")
     site.build(search=True)
     return site
 
@@ -40,7 +52,7 @@ def served(searchable: SiteDir) -> Iterator[str]:
 def test_the_build_ships_a_portuguese_index_of_the_published_articles(searchable: SiteDir) -> None:
     entry = json.loads((searchable.out / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["pt-pt"]
-    assert entry["languages"]["pt-pt"]["page_count"] == 2, "two published articles; no other page, no draft"
+    assert entry["languages"]["pt-pt"]["page_count"] == 5, "the published articles; no other page, no draft"
     assert (searchable.out / "pagefind/pagefind.js").is_file()
     assert not list((searchable.out / "pagefind").glob("pagefind-*ui*")), "unused ready-made UIs are not shipped"
 
@@ -85,6 +97,48 @@ def test_a_portuguese_query_finds_the_article_by_its_stem(browser, served: str) 
     assert page.problems == []
 
 
+def results_of(page, served: str, query: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The results shown for *query*: each one's headline, date, excerpt and thumbnail."""
+    page.goto(served + "pesquisa/?q=" + query)
+    expect(page.locator(".search-status")).not_to_have_text("")
+    return page.locator(".search-results li").evaluate_all("""(items) => items.map((li) => ({
+      title: li.querySelector('h2').innerText, date: li.querySelector('.meta')?.innerText,
+      excerpt: li.querySelector('.search-excerpt').innerHTML, image: li.querySelector('img')?.getAttribute('src'),
+    }))""")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "found", "marked"), [
+    ("eleição", ["Contagem dos votos", "Urnas abertas em Bucareste"], ["eleição", "eleições"]),
+    ("eleições", ["Contagem dos votos", "Urnas abertas em Bucareste"], ["eleição", "eleições"]),
+    ("sanção", ["Contagem dos votos", "Bruxelas discute o petróleo", "Cimeira em Bruxelas"], ["sanções", "sanção", "sanções"]),
+    ("sanções", ["Contagem dos votos", "Bruxelas discute o petróleo", "Cimeira em Bruxelas"], ["sanções", "sanção", "sanções"]),
+    ("comissões", ["Contagem dos votos"], ["comissão"]),
+], ids=["eleição", "eleições", "sanção", "sanções", "comissões"])
+def test_each_number_of_a_word_in_ao_finds_the_other(browser, served: str, query: str, found: list[str], marked: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """«eleição» finds «eleições» and back, «sanção» «sanções» (Pagefind's stemmer keeps
+    them apart; the article pages give the indexer the other form): newest first, each
+    excerpt marking the article's own word, never the hidden forms."""
+    page = new_page(browser)
+    results = results_of(page, served, query)
+    assert [r["title"] for r in results] == found
+    for result, word in zip(results, marked, strict=True):
+        assert f"<mark>{word}" in result["excerpt"], result
+    assert page.problems == []
+
+
+@pytest.mark.browser
+def test_results_show_their_date_and_photo_and_excerpts_end_with_an_ellipsis(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(browser)
+    [urnas] = [r for r in results_of(page, served, "eleições") if r["title"].startswith("Urnas")]
+    assert urnas["date"] == "7 de junho de 2025"
+    assert re.fullmatch(r"/media/[0-9a-f]{20}-16\.png", urnas["image"]), "a copy of its photo (16 px wide)"
+    assert urnas["excerpt"].endswith(" …"), "cut before the text ends"
+    assert "eleição" not in urnas["excerpt"].replace("<mark>eleições</mark>", ""), "the hidden forms stay hidden"
+    [short] = results_of(page, served, "presidente")
+    assert not short["excerpt"].endswith("…") and short["image"] is None, "a whole short text: no ellipsis"
+
+
 @pytest.mark.browser
 def test_accents_fold_and_a_shared_link_runs_the_query(browser, served: str) -> None:  # type: ignore[no-untyped-def]
     page = new_page(browser)
@@ -95,7 +149,7 @@ def test_accents_fold_and_a_shared_link_runs_the_query(browser, served: str) -> 
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("word", ["xilofonista", "zarabatana", "quimérico", "Saltar", "inicial"])
+@pytest.mark.parametrize("word", ["xilofonista", "zarabatana", "quimérico", "opinião", "Saltar", "inicial", "Partilhar"])
 def test_drafts_embargoes_and_page_chrome_are_not_searchable(browser, served: str, word: str) -> None:  # type: ignore[no-untyped-def]
     page = new_page(browser)
     search(page, served, word)

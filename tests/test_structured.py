@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers.sites import SiteDir
+from helpers.sites import CONFIG_NESTED, SiteDir
 
 KIM = "mundo/2025/06/04/kim-recebe-shoigu/"
 BREAKOUT = "</script><script>alert(1)</script>"
@@ -61,10 +61,19 @@ def built(site: SiteDir) -> SiteDir:
     return site
 
 
+def _typed(blocks: list[str]) -> dict[str, dict[str, object]]:
+    """A page's JSON-LD blocks by their ``@type``."""
+    found = {}
+    for block in blocks:
+        data = json.loads(block)
+        found[data["@type"]] = data
+    assert len(found) == len(blocks), "one block of each type"
+    return found
+
+
 def test_an_article_page_carries_a_news_article_that_agrees_with_the_page(built: SiteDir) -> None:
     head = Head(built.page(KIM))
-    [block] = head.jsonld
-    data = json.loads(block)
+    data = _typed(head.jsonld)["NewsArticle"]
     url = "https://example.pt/" + KIM
     assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
     assert data["headline"] == "Kim recebe Shoigu e fala de «apoio incondicional»"
@@ -89,9 +98,31 @@ def test_a_hostile_headline_cannot_break_out_of_the_json_ld(built: SiteDir) -> N
     html = built.page("europa/2025/06/03/ataque/")
     assert html.count("<script>alert(1)</script>") == 0
     assert html.count("</script>") == html.count("<script")
-    [block] = Head(html).jsonld
-    assert json.loads(block)["headline"] == BREAKOUT, "the JSON still means the same text"
-    assert "\\u003c/script\\u003e" in block
+    blocks = Head(html).jsonld
+    found = _typed(blocks)
+    assert found["NewsArticle"]["headline"] == BREAKOUT, "the JSON still means the same text"
+    assert found["BreadcrumbList"]["itemListElement"][-1]["name"] == BREAKOUT  # type: ignore[index]
+    assert all("\\u003c/script\\u003e" in block for block in blocks)
+
+
+def test_an_article_in_a_region_carries_its_breadcrumbs(site: SiteDir) -> None:
+    """Mundo › Europa on the page, and the same trail as a BreadcrumbList (Google's
+    structured data for breadcrumbs): each section with its URL, then the article."""
+    site.write("newsgen.yaml", CONFIG_NESTED)
+    site.article("2025-06-04-kim", section="mundo/europa")
+    site.build()
+    page = "mundo/europa/2025/06/04/kim/"
+    html = site.page(page)
+    trail = _typed(Head(html).jsonld)["BreadcrumbList"]["itemListElement"]
+    assert trail == [  # type: ignore[comparison-overlap]
+        {"@type": "ListItem", "position": 1, "name": "Mundo", "item": "https://example.pt/mundo/"},
+        {"@type": "ListItem", "position": 2, "name": "Europa", "item": "https://example.pt/mundo/europa/"},
+        {"@type": "ListItem", "position": 3, "name": "Kim recebe Shoigu em Pyongyang"},
+    ]
+    nav = html.split('<nav class="breadcrumbs" aria-label="Localização">')[1].split("</nav>")[0]
+    assert '<a href="/mundo/">Mundo</a>' in nav and '<a href="/mundo/europa/">Europa</a>' in nav
+    front = _typed(Head(site.page("mundo/europa/")).jsonld)["BreadcrumbList"]["itemListElement"]
+    assert [item.get("item") for item in front] == ["https://example.pt/mundo/", None]  # type: ignore[union-attr]
 
 
 def test_open_graph_and_twitter_describe_the_article(built: SiteDir) -> None:

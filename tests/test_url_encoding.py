@@ -79,7 +79,7 @@ def target(url: str, page: str) -> str | None:
         path = url[len(BASE):]
     elif url.startswith(urlsplit(BASE).path):
         path = url[len(urlsplit(BASE).path):]
-    elif url.startswith(("http://", "https://", "tag:", "data:", "#")):
+    elif url.startswith(("http://", "https://", "tag:", "data:", "mailto:", "#")):
         return None
     else:  # relative to the page
         path = page.rsplit("/", 1)[0] + "/" + url if "/" in page else url

@@ -52,6 +52,8 @@ def batches(watcher: Watcher, seconds: float = 0.6) -> list[frozenset[str]]:
         ("build/index.html", False),
         (".git/HEAD", False),
         ("newsgen.yaml.swp", False),
+        ("topics.yaml", True),
+        ("topics.yaml/x", False),
         ("README.md", False),
     ],
 )

@@ -98,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("next", parents=[site, shown, base], help="print when the output next changes by itself",
                          description="Print the next instant at which a build of the unchanged sources would "
                          "write something else (an embargo lifting, an article expiring or leaving the news "
-                         "sitemap's 48 hours, a live page ending), in ISO 8601 with its offset; nothing when "
-                         "no such instant is coming. Run newsgen build at that time (see README).")
+                         "sitemap's 48 hours, a live page ending, a correction coming due, a front-page "
+                         "priority's until), in ISO 8601 with its offset; nothing when no such instant is "
+                         "coming. Run newsgen build at that time (see README).")
     p.add_argument("--format", dest="form", choices=NEXT_FORMATS, default="iso",
                    help="iso (default), epoch (seconds since 1970), github (lines for $GITHUB_OUTPUT), "
                    "cron (minute hour day month, in UTC)")

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from newsgen.core import urls
 from newsgen.core.catalogue import Catalogue, fresh_plan
-from newsgen.core.entities import entity_keys
+from newsgen.core.entities import editorial_keys, entity_keys
 from newsgen.core.errors import ContentError, Problem, WriteError, errors_in, warning
 from newsgen.core.addresses import address_problems, stale_ledger
 from newsgen.core.ledger import EMPTY as EMPTY_LEDGER
@@ -149,9 +149,11 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     """The plan made from scratch (*related*: an earlier plan's related lists, re-ranked
     only where they can differ)."""
     options = inputs.options
-    site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related, inputs.desk)
+    site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related, inputs.desk,
+                      topics=inputs.topics)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.shown, site.desk, site.now, inputs.facts)
+    keys = entity_keys(site.articles, site.tags, inputs.shown, site.desk, site.now, site.topics, inputs.facts)
+    keys.update(editorial_keys(site, inputs.shown))
     catalogue = Catalogue(
         site, setting.renderer.render, keys, inputs.full, photos=setting.photos, fates=setting.reckoning.fates,
     )

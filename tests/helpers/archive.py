@@ -1,4 +1,5 @@
-"""The test archive (~50 articles over four months, a draft and an embargoed one), edits
+"""The test archive (~50 articles over four months, a draft and an embargoed one, a region
+nested in Mundo, a manchete, a destaque until a given time, a kicker and two topics), edits
 an editor makes to it, and the one check of incremental builds: the output equals a build
 from scratch of the same sources."""
 from __future__ import annotations
@@ -20,7 +21,7 @@ from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
-SOURCES = ("newsgen.yaml", "urls.lock", "content", "static", "templates")
+SOURCES = ("newsgen.yaml", "topics.yaml", "urls.lock", "content", "static", "templates")
 """What a site's author edits; never ``build/`` nor the cache."""
 THEME = Path(newsgen.__file__).parent / "theme"
 LATER = datetime(2025, 7, 15, 12, 0, tzinfo=UTC)
@@ -104,11 +105,31 @@ TOPICS = (
 COUNT = 48
 KURSK = 20
 """The only article with the hashtag Kursk."""
+ASIA = (4, 13, 31, 40)
+"""The articles of the region nested in Mundo (``mundo/asia``)."""
+MANCHETE, DESTAQUE, KICKER = 45, 42, 44
+UNTIL = "2025-07-14T06:00"
+"""When the destaque ends (Lisbon time): after `NOW`, before the embargo lifts and `LATER`."""
+ARCHIVE_CONFIG = CONFIG.replace("""    description: Notícias internacionais.
+""", """    description: Notícias internacionais.
+    sections:
+      asia: {title: Ásia}
+""")
+
+
+def topics_text(ukraine: str = "Guerra na Ucrânia", nato: str | None = "Aliança Atlântica", pinned: int = 3,
+                extra: str = "") -> str:
+    """``topics.yaml`` of the archive: Ucrânia and NATO named (NATO's entry left out when
+    *nato* is None), a story pinned on Ucrânia's page (the article *pinned*)."""
+    text = f"Ucrânia:\n  name: {ukraine}\n  description: A frente e a diplomacia.\n  pinned: [{PATHS[pinned]}]\n"
+    if nato is not None:
+        text += f"NATO: {{name: {nato}}}\n"
+    return text + extra
 
 
 def _spec(i: int) -> tuple[str, dict[str, object]]:
     day = date(2025, 4, 1) + timedelta(days=2 * i)
-    section = "europa" if i % 3 == 2 else "mundo"
+    section = "europa" if i % 3 == 2 else "mundo/asia" if i in ASIA else "mundo"
     hashtags = ["Ucrânia"] if i % 8 != 5 else ["Gaza"]
     hashtags += ["NATO"] * (i % 5 == 0) + ["Eleições"] * (i in (10, 11)) + ["Kursk"] * (i == KURSK)
     topic = TOPICS[i % len(TOPICS)]
@@ -129,6 +150,12 @@ def _spec(i: int) -> tuple[str, dict[str, object]]:
         fields["byline"] = "Ana Sousa"
     if i % 7 == 2:
         fields["sources"] = ["Lusa", {"name": "AFP", "url": "https://www.afp.com/"}]
+    if i == MANCHETE:
+        fields["priority"] = "manchete"
+    elif i == DESTAQUE:
+        fields.update(priority="destaque", until=UNTIL)
+    elif i == KICKER:
+        fields["kicker"] = "Análise"
     return f"content/{section}/{day.isoformat()}-noticia-{i:02d}.md", fields
 
 
@@ -149,7 +176,8 @@ UNPUBLISHED: dict[str, dict[str, object]] = {
 
 def url_of(path: str) -> str:
     """The site path of an archive article: ``content/mundo/2025-04-01-x.md`` → ``mundo/2025/04/01/x/``."""
-    section, name = path.removeprefix("content/").removesuffix(".md").split("/")
+    folder, name = path.removeprefix("content/").removesuffix(".md").rsplit("/", 1)
+    section = {**ARTICLES, **UNPUBLISHED}.get(path, {}).get("section", folder)
     return f"{section}/{name[:10].replace('-', '/')}/{name[11:]}/"
 
 
@@ -168,6 +196,8 @@ to encode (its copies are 240 to 1200 px wide, 1 to 4 px high)."""
 
 
 def write_archive(site: SiteDir) -> None:
+    site.write("newsgen.yaml", ARCHIVE_CONFIG)
+    site.write("topics.yaml", topics_text())
     for path, fields in {**ARTICLES, **UNPUBLISHED}.items():
         write_article(site, path, **fields)
     site.write("static/images/foto.png", PHOTO)
@@ -187,9 +217,12 @@ def pages(site: SiteDir) -> dict[str, str]:
 LIFE_EDITS = ("retract", "expire", "live", "alias", "link")
 """What happens to a story after publication (`newsgen.core.lifecycle`, `newsgen.core.links`)."""
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS)
+         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS)
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
-the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the authors, bylines, corrections and pages."""
+the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the
+authors, bylines, corrections and pages. Editors' decisions: ``priority`` gives or takes a
+rank (with ``until``), ``topic`` edits topics.yaml, ``section`` moves a story between
+sections and regions."""
 ANCHOR = "content/mundo/2025-04-02-ancora.md"
 """The article ``link`` edits link to, by its file or its slug (written by the first; not
 in *live*, so no other edit deletes, renames or drafts it); a later ``link`` edit may move
@@ -223,6 +256,22 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
         live[path] = {**fields, "draft": not fields.get("draft", False)}
     elif kind == "hashtags":
         live[path] = {**fields, "hashtags": rng.sample(["Ucrânia", "NATO", "Gaza", "Kursk", "Eleições"], rng.randrange(3))}
+    elif kind == "priority":  # given, changed, taken away; with an end before or after the clock, or none
+        changed = {k: v for k, v in fields.items() if k not in ("priority", "until")}
+        rank = rng.choice(["manchete", "destaque", "normal", None])
+        if rank is not None:
+            changed["priority"] = rank
+            if rng.random() < 0.5:
+                changed["until"] = rng.choice(["2025-07-13T08:00", UNTIL, "2025-07-20T10:00"])
+        live[path] = changed
+    elif kind == "section":  # to another section, the region nested in Mundo included
+        live[path] = {**fields, "section": rng.choice(["mundo", "europa", "mundo/asia"])}
+    elif kind == "topic":
+        site.write("topics.yaml", rng.choice([
+            topics_text(ukraine="Ucrânia em guerra"), topics_text(nato=None), topics_text(pinned=rng.randrange(COUNT)),
+            topics_text(extra="Gaza:\n  name: Faixa de Gaza\n  description: O cerco e as tréguas.\n"),
+        ]))
+        return kind
     elif kind in NEWSROOM_EDITS:
         changed = newsroom_edit(site, rng, kind, path, fields)
         if changed is None:
@@ -261,7 +310,7 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
     elif kind in LIFE_EDITS:
         return _life_edit(site, rng, kind, live)
     else:  # config
-        site.write("newsgen.yaml", CONFIG.replace("Mundo de Teste", f"Mundo de Teste {rng.randrange(100)}"))
+        site.write("newsgen.yaml", ARCHIVE_CONFIG.replace("Mundo de Teste", f"Mundo de Teste {rng.randrange(100)}"))
         return kind
     write_article(site, path, **live[path])
     return f"{kind} {path}"

@@ -26,6 +26,22 @@ sections:
   europa: {title: Europa}
 """
 
+CONFIG_NESTED = """\
+title: Mundo de Teste
+base_url: https://example.pt/
+language: pt-PT
+timezone: Europe/Lisbon
+sections:
+  mundo:
+    title: Mundo
+    description: Notícias internacionais.
+    sections:
+      europa: {title: Europa}
+      medio-oriente: {title: Médio Oriente}
+  desporto: {title: Desporto}
+"""
+"""Regions nested in Mundo (``mundo/europa``), and a second top-level section."""
+
 
 def article_text(
     headline: str = "Kim recebe Shoigu em Pyongyang",

@@ -21,7 +21,7 @@ KEYS = (
     "social_image", "publisher", "footer", "correction_box",
 )
 SOCIAL_IMAGE_KEYS = ("src", "alt", "credit", "focus")
-SECTION_KEYS = ("title", "description")
+SECTION_KEYS = ("title", "description", "sections")
 HTML_POLICIES = ("sanitize", "trusted", "forbid")
 """What raw HTML in a body may do: cut down to an allowlist, pass as written, or nothing at all."""
 HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
@@ -70,6 +70,20 @@ class SiteConfig:
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
+
+    def lineage(self, key: str) -> tuple[Section, ...]:
+        """Section *key* and the sections it is nested in, outermost first:
+        ``mundo/europa`` → (Mundo, Europa)."""
+        found: list[Section] = []
+        section = self.section(key)
+        while section is not None:
+            found.append(section)
+            section = self.section(section.parent) if section.parent else None
+        return tuple(reversed(found))
+
+    def children(self, key: str) -> tuple[Section, ...]:
+        """The sections nested directly in section *key*, in config order."""
+        return tuple(s for s in self.sections if s.parent == key)
 
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -193,16 +207,19 @@ class _Reader(PublisherReader):
         if not isinstance(entry.value, Map) or not entry.value.entries:
             self.problem(entry.line, "'sections' must map section keys to titles, e.g. 'mundo: {title: Mundo}'")
             return ()
-        sections = []
-        for key, item in entry.value.entries.items():
-            if not urls.is_slug(key) or key in urls.RESERVED_TOP_LEVEL:
-                reserved = ", ".join(sorted(n for n in urls.RESERVED_TOP_LEVEL if urls.is_slug(n)))
-                self.problem(
-                    item.line,
-                    f"section key {key!r} must be lowercase ASCII words joined by hyphens "
-                    f"and not one of: {reserved}",
-                )
+        sections: list[Section] = []
+        self._sections(entry.value, None, sections)
+        return tuple(sections)
+
+    def _sections(self, table: Map, parent: Section | None, sections: list[Section]) -> None:
+        """The sections of *table* (nested in *parent*), each followed by its own, depth first."""
+        for name, item in table.entries.items():
+            key = f"{parent.key}/{name}" if parent else name
+            problem = _section_name_problem(name, parent)
+            if problem:
+                self.problem(item.line, problem)
                 continue
+            nested: Map | None = None
             if isinstance(item.value, Scalar) and not item.value.is_null:
                 title, description = item.value.text.strip(), ""
             elif isinstance(item.value, Map):
@@ -212,9 +229,33 @@ class _Reader(PublisherReader):
                         self.problem(sub_entry.line, f"unknown key '{sub}' in section '{key}'{hint}")
                 title = self.text(item.value, "title", required=True)
                 description = self.text(item.value, "description")
+                nested = self._nested(item.value, key)
             else:
                 self.problem(item.line, f"section '{key}' needs a title, not {describe(item.value)}")
                 continue
             if title:
-                sections.append(Section(key, title, description, urls.section_path(key)))
-        return tuple(sections)
+                section = Section(key, title, description, urls.section_path(key), parent.key if parent else None)
+                sections.append(section)
+                if nested is not None:
+                    self._sections(nested, section, sections)
+
+    def _nested(self, table: Map, key: str) -> Map | None:
+        """The sub-sections of section *key* (``sections:`` inside it), if any."""
+        entry = table.get("sections")
+        if entry is None or (isinstance(entry.value, Scalar) and entry.value.is_null):
+            return None
+        if not isinstance(entry.value, Map) or not entry.value.entries:
+            self.problem(entry.line, f"'sections' of '{key}' must map keys to titles, e.g. 'europa: {{title: Europa}}'")
+            return None
+        return entry.value
+
+
+def _section_name_problem(name: str, parent: Section | None) -> str:
+    """Why *name* cannot be a section's key (nested in *parent*), or ``""``."""
+    if parent is None and (not urls.is_slug(name) or name in urls.RESERVED_TOP_LEVEL):
+        reserved = ", ".join(sorted(n for n in urls.RESERVED_TOP_LEVEL if urls.is_slug(n)))
+        return f"section key {name!r} must be lowercase ASCII words joined by hyphens and not one of: {reserved}"
+    if parent is not None and (not urls.is_slug(name) or name.isdigit()):
+        # A number would read as a year of the parent's archives (mundo/2025/).
+        return f"section key {name!r} in '{parent.key}' must be lowercase ASCII words joined by hyphens, not a number"
+    return ""

@@ -6,7 +6,13 @@ edit re-keys exactly the outputs that show the edited entity (`newsgen.core.depe
   (their inspection: digest, size, kind; so a replaced photograph re-keys its pages), and
   what its pages show that its file does not say (`Facts`: where its links lead now,
   whether it is live at the build clock);
-- a tag, by ``#`` and its key: the display name and slug (its pages' URL);
+- a tag, by ``#`` and its key: the name it is shown by (its most used spelling, or its
+  topic's display name from ``topics.yaml``) and slug (its pages' URL);
+- a topic, by ``@`` and its hashtag key: what its page opens with (description, lead
+  image and what it shows of its file, pinned stories): only that page reads it;
+- a front's ranking, by ``!`` and its section key (``!`` alone: the home page): every
+  priority given in the articles it lists. A priority change re-keys the fronts that
+  list the article, and only those;
 - an author, by ``author:`` and its key: everything the author page shows (bio, photo…),
   and by ``byline:`` and its key: what a byline shows (name, role, type, links), which an
   article's own key digests too, so every page that shows the article shows it afresh;
@@ -18,12 +24,13 @@ coming due changes every page that shows the article (`newsgen.core.corrections`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newsgen.core.models import Article, Tag
+from newsgen.core.models import Article, Tag, Topic
 from newsgen.core.outputs import digest
+from newsgen.core.site import Site
+from newsgen.core.structured import instant
 
 if TYPE_CHECKING:
     from newsgen.core.authors import Author
@@ -115,19 +122,50 @@ def tag_id(key: str) -> str:
     return f"#{key}"
 
 
-def tag_key(tag: Tag) -> str:
-    return digest(tag.name, tag.slug)
+def tag_key(tag: Tag, topic: Topic | None = None) -> str:
+    return digest(tag.name, tag.slug, topic.name if topic is not None else None)
+
+
+def topic_id(key: str) -> str:
+    """The entity id of the topic page of hashtag identity *key*."""
+    return f"@{key}"
+
+
+def front_id(section: str | None) -> str:
+    """The entity id of the ranking of a front: a section's, or the home page's (None)."""
+    return f"!{section or ''}"
 
 
 def entity_keys(
     articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, desk: Desk | None = None, now: datetime | None = None,
-    facts: Facts = _nothing,
+    topics: Mapping[str, Topic] | None = None, facts: Facts = _nothing,
 ) -> dict[str, str]:
-    """The keys of a site's published articles and of its tags (and of its *desk*'s
-    authors and pages; articles' corrections counted at *now*; *facts*: what pages show
-    of an article that its file does not say)."""
+    """The keys of a site's published articles and of its tags, named by their *topics*
+    (and of its *desk*'s authors and pages; articles' corrections counted at *now*;
+    *facts*: what pages show of an article that its file does not say)."""
     keys = desk_keys(desk, shown) if desk is not None else {}
     bylines = bylines_of(keys, desk) if desk is not None else None
     keys.update((a.path, article_key(a, shown, bylines, now, facts)) for a in articles)
-    keys.update((tag_id(t.key), tag_key(t)) for t in tags)
+    topics = topics or {}
+    keys.update((tag_id(t.key), tag_key(t, topics.get(t.key))) for t in tags)
+    return keys
+
+
+def editorial_keys(site: Site, shown: Shown) -> dict[str, str]:
+    """The keys of what editors decide apart from the articles' text: each topic page (of a
+    tag the site has) and each front's ranking."""
+    keys = {}
+    for key, topic in site.topics.items():
+        if key in site.tag_index:
+            image = (tuple(topic.image), shown.get(topic.image.src)) if topic.image is not None else None
+            pinned = tuple(path in site.by_source for path in topic.pinned)  # a pin published later
+            keys[topic_id(key)] = digest(topic.name, topic.description, image, topic.pinned, pinned)
+    ranked: dict[str | None, list[tuple[object, ...]]] = {None: []}
+    ranked.update((s.key, []) for s in site.config.sections)
+    for article in site.ranked:
+        rank = (article.path, article.priority, instant(article.until))
+        ranked[None].append(rank)
+        for section in site.config.lineage(article.section):
+            ranked[section.key].append(rank)
+    keys.update((front_id(section), digest(ranks)) for section, ranks in ranked.items())
     return keys

@@ -21,10 +21,11 @@ from newsgen.core.dependencies import ALL, Head, ListName, Whole
 from newsgen.core.corrections import modified
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Run, keys_of
+from newsgen.core.entities import tag_id
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import fallback_img, feed_body
 from newsgen.core.pictures import MIME
-from newsgen.core.site import Site, newest
+from newsgen.core.site import Site, branch_list, newest
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 
@@ -59,13 +60,16 @@ class FeedSpec(NamedTuple):
     subtitle: str
     shown: tuple[Article, ...]
     updated: datetime | None
+    names: tuple[str, ...] = ()
+    """The entities whose name the title shows (a tag's, which its topic can rename)."""
 
     @property
     def file(self) -> str:
         return self.page + FEED_FILE
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return (self.title, self.subtitle, instant(self.updated), keys_of(keys, self.shown))
+        named = tuple(map(keys.__getitem__, self.names))
+        return (self.title, self.subtitle, instant(self.updated), keys_of(keys, self.shown), named)
 
 
 class EntryCache(Protocol):
@@ -135,32 +139,37 @@ class Feeds:
         """Who publishes the feeds: the publisher's name, else the site's title."""
         return self.config.publisher_name
 
-    def lists(self) -> Iterator[tuple[ListName, str, str, str, Sequence[Article]]]:
-        """Each feed's list, page, title, subtitle and articles (newest first)."""
+    def lists(self) -> Iterator[tuple[ListName, str, str, str, Sequence[Article], tuple[str, ...]]]:
+        """Each feed's list, page, title, subtitle, articles (newest first) and the entities
+        its title names. A section's feed holds those of the sections nested in it too."""
         site, title = self.site, self.config.title
         by = self.publisher  # the publisher's name, else the site's title
-        yield ALL, urls.HOME, title if by == title else f"{title} · {by}", self.config.description, site.articles
+        yield ALL, urls.HOME, title if by == title else f"{title} · {by}", self.config.description, site.articles, ()
         for section in self.config.sections:
-            articles = site.in_section(section.key)
-            yield ("section", section.key), section.path, f"{section.title} · {by}", section.description, articles
+            name = branch_list(self.config, section.key)
+            yield name, section.path, f"{section.title} · {by}", section.description, site.branch(section.key), ()
         for tag in site.tags:
-            yield ("tag", tag.key), tag.path, f"#{tag.name} · {by}", "", tag.articles
+            topic = site.topic(tag.key)
+            shown = topic.name if topic else f"#{tag.name}"
+            yield ("tag", tag.key), tag.path, f"{shown} · {by}", "", tag.articles, (tag_id(tag.key),)
 
     def runs(self) -> Iterator[Run]:
         """One run of one feed per list; an empty list's feed is dated by the whole site."""
-        for name, page, title, subtitle, articles in self.lists():
-            spec = self.spec(page, title, subtitle, articles)
+        for name, page, title, subtitle, articles, names in self.lists():
+            spec = self.spec(page, title, subtitle, articles, names)
             reads = Head(name, FEED_SIZE) if articles else Whole((ALL,))
             yield Run(("feed", *name), 1, lambda _, spec=spec: spec, reads, self.xml)
 
-    def spec(self, page: str, title: str, subtitle: str, articles: Sequence[Article]) -> FeedSpec:
+    def spec(
+        self, page: str, title: str, subtitle: str, articles: Sequence[Article], names: tuple[str, ...] = (),
+    ) -> FeedSpec:
         shown = tuple(articles[:FEED_SIZE])
-        return FeedSpec(page, title, subtitle, shown, newest(shown, self.site.now) or self.site_newest)
+        return FeedSpec(page, title, subtitle, shown, newest(shown, self.site.now) or self.site_newest, names)
 
     def xml(self, feed: FeedSpec) -> bytes:
         """The feed as `xml_bytes` would write its tree, written as text (a new article rewrites
         six feeds of 50 full entries: the tree took twice as long)."""
-        page, title, subtitle, shown, updated = feed
+        page, title, subtitle, shown, updated, _ = feed
         page_url = self.base + urls.url_path(page)
         lines = [
             f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attribute(self.config.language)}">',

@@ -21,6 +21,8 @@ class Section:
     title: str
     description: str
     path: str
+    parent: str | None = None
+    """The key of the section this one is nested in (``mundo`` for ``mundo/europa``)."""
 
 
 class Image(NamedTuple):
@@ -157,6 +159,12 @@ class Article(NamedTuple):
     when it was one string."""
     corrections: tuple[Correction, ...] = ()
     """Every correction, oldest first, those after the build clock too (`newsgen.core.corrections`)."""
+    kicker: str = ""
+    """The label above the headline (antetítulo): «Análise», «Exclusivo»."""
+    priority: str = ""
+    """Its rank on the fronts: ``manchete``, ``destaque`` or ``""`` (normal order)."""
+    until: datetime | None = None
+    """When its priority ends (None: never); from then on it is in the normal order."""
     expires: datetime | None = None
     """From this instant on the article is withdrawn (`newsgen.core.lifecycle`)."""
     retracted: Retraction | None = None
@@ -222,3 +230,18 @@ class MonthArchive:
     month: int
     articles: tuple[Article, ...]
     path: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What ``topics.yaml`` says of a hashtag: the name its topic page and labels show,
+    and what the page opens with (a description, a lead image, pinned stories)."""
+
+    key: str
+    """The hashtag's identity (`newsgen.core.urls.hashtag_key`)."""
+    name: str
+    """The display name: «Cooperação militar», not ``#CooperaçãoMilitar``."""
+    description: str = ""
+    image: Image | None = None
+    pinned: tuple[str, ...] = ()
+    """The source files (``content/…``) of the stories it pins above the newest, in order."""

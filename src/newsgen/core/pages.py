@@ -9,24 +9,20 @@ again. Rendering is `newsgen.core.render`'s job.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 
 from babel import Locale
 
 from newsgen.core import localized, urls
 from newsgen.core.dependencies import ALL, TAGS, Each, Paged, Whole
-from newsgen.core.entities import tag_id
-from newsgen.core.models import Article, MonthArchive, Section, Tag
+from newsgen.core.entities import tag_id, topic_id
+from newsgen.core.fronts import FrontContext, Fronts, tags_key
+from newsgen.core.labels import Labels
+from newsgen.core.models import Article, MonthArchive, Section, Tag, Topic
 from newsgen.core.outputs import Keys, Run, keys_of
-from newsgen.core.site import TAG_PAGE_SIZE, Site, TagPage
+from newsgen.core.site import TAG_PAGE_SIZE, Site, TagPage, branch_list
 
-LEAD_GRID = 6
-FRONT_LIST = 20
-FEATURED_TAGS = 12
-FEATURED_DAYS = timedelta(days=30)
 NOT_FOUND_LATEST = 5
 
 
@@ -34,8 +30,8 @@ def _key(keys: Keys, article: Article | None) -> str | None:
     return keys[article.path] if article is not None else None
 
 
-def _tags(keys: Keys, tags: tuple[Tag, ...]) -> tuple[tuple[str, str, int], ...]:
-    return tuple((t.key, keys[tag_id(t.key)], len(t.articles)) for t in tags)
+def _labels(labels: Labels | None, keys: Keys, articles: tuple[Article, ...], skip: str | None = None) -> object:
+    return labels.key(keys, articles, skip) if labels is not None else ()
 
 
 @dataclass(frozen=True)
@@ -46,39 +42,18 @@ class ArticleContext:
     older: Article | None = None
     """The previous article of the same section, and the next one."""
     newer: Article | None = None
+    labels: Labels | None = field(default=None, compare=False, repr=False)
 
     def key(self, keys: Keys) -> tuple[object, ...]:
         shown = (self.article.path, *(tag_id(h.key) for h in self.article.hashtags))
         return (
             keys_of_ids(keys, shown), self.section.key, keys_of(keys, self.related),
-            _key(keys, self.older), _key(keys, self.newer),
+            _key(keys, self.older), _key(keys, self.newer), _labels(self.labels, keys, self.related),
         )
 
 
 def keys_of_ids(keys: Keys, ids: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(map(keys.__getitem__, ids))
-
-
-@dataclass(frozen=True)
-class FrontContext:
-    """Home page (``section`` is None) or a section front."""
-
-    section: Section | None
-    lead: Article | None
-    top: tuple[Article, ...]
-    latest: tuple[Article, ...]
-    archives: tuple[MonthArchive, ...]
-    tags: tuple[Tag, ...]
-
-    def key(self, keys: Keys) -> tuple[object, ...]:
-        return (
-            self.section.key if self.section else None,
-            _key(keys, self.lead),
-            keys_of(keys, self.top),
-            keys_of(keys, self.latest),
-            tuple((a.path, len(a.articles)) for a in self.archives),
-            _tags(keys, self.tags),
-        )
 
 
 @dataclass(frozen=True)
@@ -94,20 +69,40 @@ class ArchiveContext:
 
 @dataclass(frozen=True)
 class TagContext:
-    """A tag's newest page lists all its pages (``pages``); a numbered page only its
-    neighbours, so a new article never rewrites the older pages of a big tag."""
+    """A tag's newest page lists all its pages (``pages``) and leads to the numbered page
+    holding the next older story (``older``); a numbered page links only its neighbours,
+    and the newest page when it shares no story with it (``recent``), so a new article never
+    rewrites the older pages of a big tag. With a topic (``topics.yaml``) the newest page
+    opens with its description, lead image and pinned stories."""
 
     page: TagPage
     pages: tuple[TagPage, ...] = ()
     older: TagPage | None = None
     newer: TagPage | None = None
+    recent: bool = False
+    topic: Topic | None = None
+    pinned: tuple[Article, ...] = ()
+    labels: Labels | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def listed(self) -> tuple[Article, ...]:
+        """The stories of the page's list (the newest page's, but those pinned above it)."""
+        if not self.pinned:
+            return self.page.articles
+        pinned = set(map(id, self.pinned))
+        return tuple(a for a in self.page.articles if id(a) not in pinned)
 
     def key(self, keys: Keys) -> tuple[object, ...]:
         tag = self.page.tag
         total = None if self.page.number else len(tag.articles)
         listed = tuple((p.path, _key(keys, p.articles[0]), _key(keys, p.articles[-1])) for p in self.pages)
         neighbours = tuple(p.path if p else None for p in (self.older, self.newer))
-        return (keys[tag_id(tag.key)], self.page.number, total, keys_of(keys, self.page.articles), listed, neighbours)
+        topic = keys[topic_id(tag.key)] if self.topic is not None else None
+        shown = self.pinned + self.listed
+        return (
+            keys[tag_id(tag.key)], self.page.number, total, keys_of(keys, self.page.articles), listed, neighbours,
+            self.recent, topic, keys_of(keys, self.pinned), _labels(self.labels, keys, shown, tag.key),
+        )
 
 
 @dataclass(frozen=True)
@@ -123,15 +118,16 @@ class TagIndexContext:
     tags: tuple[Tag, ...]
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return _tags(keys, self.tags)
+        return tags_key(keys, self.tags)
 
 
 @dataclass(frozen=True)
 class NotFoundContext:
     latest: tuple[Article, ...]
+    labels: Labels | None = field(default=None, compare=False, repr=False)
 
     def key(self, keys: Keys) -> tuple[object, ...]:
-        return keys_of(keys, self.latest)
+        return keys_of(keys, self.latest), _labels(self.labels, keys, self.latest)
 
 
 PageContext = ArticleContext | FrontContext | ArchiveContext | TagContext | SearchContext | TagIndexContext | NotFoundContext
@@ -160,6 +156,8 @@ class Pages:
 
     def __init__(self, site: Site, locale: Locale, render: Callable[[PageSpec], bytes]) -> None:
         self.site, self.locale, self.render = site, locale, render
+        self.labels = Labels(site)
+        self.fronts = Fronts(site, self.labels)
 
     def runs(self) -> Iterator[Run]:
         site, render = self.site, self.render
@@ -173,30 +171,34 @@ class Pages:
             yield Run(("front", section.key), 1, lambda _, f=front: f(), Whole((ALL,)), render)  # its tags' counts: any tag
             archives = site.archives_of(section.key)
             archive = functools.partial(self._archive_page, section, archives)
-            yield Run(("archive", section.key), len(archives), archive, Whole((("section", section.key),)), render)
+            reads = Whole((branch_list(site.config, section.key),))  # a parent's archives list its children's articles
+            yield Run(("archive", section.key), len(archives), archive, reads, render)
         for tag in site.tags:
             pages = site.tag_pages(tag)
             yield Run(("tag", tag.key), len(pages), functools.partial(self._tag_page, tag, pages),
                       Paged(("tag", tag.key), TAG_PAGE_SIZE), render)
-        tag_index = PageSpec("tags.html", urls.TAG_INDEX, TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key))), "Etiquetas")
+        tag_index = PageSpec("tags.html", urls.TAG_INDEX, TagIndexContext(tuple(sorted(site.tags, key=lambda t: t.key))), "Temas")
         yield Run(("tags",), 1, lambda _: tag_index, Whole((TAGS,)), render)
         search = PageSpec("search.html", urls.SEARCH, SearchContext(), "Pesquisa")
         yield Run(("search",), 1, lambda _: search, Whole(()), render)
-        latest = NotFoundContext(site.articles[:NOT_FOUND_LATEST])
+        latest = NotFoundContext(site.articles[:NOT_FOUND_LATEST], self.labels)
         not_found = PageSpec("404.html", urls.NOT_FOUND, latest, "Página não encontrada")
         yield Run(("404",), 1, lambda _: not_found, Whole((ALL,)), render)
 
     def _front_page(self, section: Section | None) -> PageSpec:
         """The home page (no *section*) or a section front."""
         if section is None:
-            return PageSpec("home.html", urls.HOME, self.front(None), self.site.config.title)
-        return PageSpec("section.html", section.path, self.front(section), section.title)
+            return PageSpec("home.html", urls.HOME, self.fronts.front(None), self.site.config.title)
+        return PageSpec("section.html", section.path, self.fronts.front(section), section.title)
+
+    def front(self, section: Section | None) -> FrontContext:
+        return self.fronts.front(section)
 
     def _article_page(self, section: Section, stories: tuple[Article, ...], i: int) -> PageSpec:
         article = stories[i]
         newer = stories[i - 1] if i else None
         older = stories[i + 1] if i + 1 < len(stories) else None
-        context = ArticleContext(article, section, self.site.related[article.path], older, newer)
+        context = ArticleContext(article, section, self.site.related[article.path], older, newer, self.labels)
         return PageSpec("article.html", article.path, context, article.headline)
 
     def _archive_page(self, section: Section, archives: tuple[MonthArchive, ...], i: int) -> PageSpec:
@@ -207,35 +209,25 @@ class Pages:
         return PageSpec("archive.html", archive.path, ArchiveContext(archive, next_month, last_month), title)
 
     def _tag_page(self, tag: Tag, pages: tuple[TagPage, ...], n: int) -> PageSpec:
-        """The newest page (0) lists all pages; a numbered one links to its neighbours."""
+        """The newest page (0) lists all pages and leads to the one holding the next older
+        story; a numbered one links to its neighbours, and to the newest page when they
+        share no story."""
+        topic = self.site.topic(tag.key)
+        name = topic.name if topic is not None else f"#{tag.name}"
         if n == 0:
-            return PageSpec("tag.html", tag.path, TagContext(pages[0], pages), f"#{tag.name}")
+            older = pages[_page_of(len(tag.articles), TAG_PAGE_SIZE)] if len(pages) > 1 else None
+            by_source = self.site.by_source
+            pinned = tuple(by_source[p] for p in topic.pinned if p in by_source) if topic is not None else ()
+            context = TagContext(pages[0], pages, older, None, False, topic, pinned, self.labels)
+            return PageSpec("tag.html", tag.path, context, name)
         older_page = pages[n - 1] if n > 1 else None
         newer_page = pages[n + 1] if n + 1 < len(pages) else None
-        title = f"#{tag.name}, página {n}"
-        return PageSpec("tag.html", pages[n].path, TagContext(pages[n], (), older_page, newer_page), title)
+        recent = n * TAG_PAGE_SIZE <= len(tag.articles) - TAG_PAGE_SIZE  # none of the newest page's stories
+        context = TagContext(pages[n], (), older_page, newer_page, recent, labels=self.labels)
+        return PageSpec("tag.html", pages[n].path, context, f"{name}, página {n}")
 
-    def front(self, section: Section | None) -> FrontContext:
-        articles = self.site.in_section(section.key) if section else self.site.articles
-        archives = self.site.archives_of(section.key) if section else self.site.archives
-        return FrontContext(
-            section=section,
-            lead=articles[0] if articles else None,
-            top=articles[1 : 1 + LEAD_GRID],
-            latest=articles[1 + LEAD_GRID : FRONT_LIST],
-            archives=archives,
-            tags=self.featured_tags(articles),
-        )
 
-    def featured_tags(self, articles: tuple[Article, ...]) -> tuple[Tag, ...]:
-        """The most used hashtags of the 30 days up to the newest of *articles*."""
-        if not articles:
-            return ()
-        since = articles[0].published - FEATURED_DAYS
-        uses: Counter[str] = Counter()
-        for article in articles:
-            if article.published <= since:
-                break
-            uses.update({h.key for h in article.hashtags})
-        tags = (self.site.tag_index[key] for key in uses)
-        return tuple(sorted(tags, key=lambda t: (-uses[t.key], t.slug)))[:FEATURED_TAGS]
+def _page_of(count: int, size: int) -> int:
+    """The numbered page (`Site.tag_pages`) holding the story after the newest *size* of a
+    tag of *count* stories: the next older one, where the newest page's list leads."""
+    return (count - 1 - size) // size + 1

@@ -33,9 +33,12 @@ from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
-    "images", "slug", "draft", "byline", "sources", "corrections",
+    "images", "slug", "draft", "byline", "sources", "corrections", "kicker", "priority", "until",
     *LIFE_FIELDS,
 )
+PRIORITIES = ("manchete", "destaque", "normal")
+"""An article's rank on the fronts (``priority``): the lead story, a highlighted one, or
+the normal newest-first order (the default)."""
 IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
 # What `newsgen new` writes; a published article still holding it is an error.
 PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
@@ -136,6 +139,8 @@ class _Article(Fields):
         byline, credits = read_byline(self, self.table, self.ctx.authors)
         sources = self.sources()
         corrections = read_corrections(self, self.table, self.tz, published)
+        kicker = self.typographic("kicker")
+        priority, until = self.priority(published)
         config = self.ctx.config
         life = read_life(self, self.table, self.moment, published, self.tz, config.base_url)
         sections = frozenset(s.key for s in config.sections)
@@ -169,6 +174,9 @@ class _Article(Fields):
             figures=tuple(Image(i.site_path, i.alt, i.caption, i.credit) for i in body.images if i.site_path),
             credits=credits,
             corrections=corrections,
+            kicker=kicker,
+            priority=priority,
+            until=until,
             expires=life.expires,
             retracted=life.retracted,
             live=Live(life.ends, body.entries) if life.live else None,
@@ -194,6 +202,21 @@ class _Article(Fields):
             )
             return ""
         return key
+
+    def priority(self, published: datetime | None) -> tuple[str, datetime | None]:
+        """``priority`` (``""`` for the normal order) and ``until``, when it ends."""
+        value = self.text(self.table, "priority").lower()
+        if value and value not in PRIORITIES:
+            hint = did_you_mean(value, PRIORITIES)
+            self.problem(self.line_of("priority"), f"'priority' must be manchete, destaque or normal, not {value!r}{hint}")
+            value = ""
+        value = "" if value == "normal" else value
+        until = self.moment("until")
+        if until is not None and not value:
+            self.problems.append(warning(self.path, self.line_of("until"), "'until' without a 'priority' (manchete or destaque) changes nothing"))
+        elif until is not None and published is not None and until <= published:
+            self.problems.append(warning(self.path, self.line_of("until"), "'until' is not after 'timestamp': the priority never shows"))
+        return value, until
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
         """An ISO 8601 date and time; without an offset it is local time in the site's zone."""

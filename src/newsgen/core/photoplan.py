@@ -92,22 +92,28 @@ class PhotoPlan:
                 if photo is not None:
                     yield photo, photo.ladder
 
-    def wanted(self, articles: Iterable[Article], default: bool = True) -> dict[str, Wanted]:
-        """Every copy *articles* need (with the default social image's crop), by name."""
+    def wanted(self, articles: Iterable[Article], default: bool = True, images: Iterable[Image] = ()) -> dict[str, Wanted]:
+        """Every copy *articles* need (with the default social image's crop), by name;
+        *images*: others shown apart from any article (a topic page's lead image: its widths)."""
         found: dict[str, Wanted] = {}
         for article in articles:
             for photo, renditions in self.uses(article):
                 for rendition in renditions:
+                    found.setdefault(rendition.name, Wanted(rendition, photo.text, photo.src, photo.source))
+        for image in images:
+            photo = self.of(image)
+            if photo is not None:
+                for rendition in photo.ladder:
                     found.setdefault(rendition.name, Wanted(rendition, photo.text, photo.src, photo.source))
         card = self.default
         if default and card is not None and card.social is not None:
             found.setdefault(card.social.name, Wanted(card.social, card.text, card.src, card.source))
         return found
 
-    def unpublished(self, articles: Iterable[Article]) -> set[str]:
-        """The image files any of *articles* uses that are never published as they are:
-        photographs (published as copies) and files that cannot be published at all."""
-        used = {src for article in articles for src in article.assets}
+    def unpublished(self, articles: Iterable[Article], images: Iterable[Image] = ()) -> set[str]:
+        """The image files any of *articles* (or *images*) uses that are never published as
+        they are: photographs (published as copies) and files that cannot be published at all."""
+        used = {src for article in articles for src in article.assets} | {image.src for image in images}
         if self.default_image is not None:
             used.add(self.default_image.src)
         return {src for src in used if src in self.sources and self.sources[src].kind in PROCESSED | {"broken"}}

@@ -17,6 +17,8 @@ from newsgen.core.picture_html import EAGER, Placement, meta_tags, picture, sche
 from newsgen.core.pictures import PhotoSet
 
 Url = Callable[[str], str]
+THUMBNAIL = 320
+"""Pixels: a search result's thumbnail is 10rem (160 CSS px) wide at most, on 2x screens."""
 
 
 class PhotoView:
@@ -38,6 +40,16 @@ class PhotoView:
         dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
         loading = ' fetchpriority="high"' if placement in EAGER else ' loading="lazy" decoding="async"'
         return Markup(f'<img src="{escape(self.url(image.src))}" alt="{escape(text)}"{dims}{loading}>')
+
+    def thumbnail(self, image: Image) -> str:
+        """The URL of a small copy of *image* (a search result's thumbnail, 10rem wide at
+        most): the narrowest copy in the fallback format at least 320 px wide, else the
+        largest; the file itself when it has no copies."""
+        photo = self.photos.of(image)
+        if photo is None or not photo.processed:
+            return self.url(image.src)
+        copies = photo.widths(photo.formats[-1])
+        return self.url(next((r for r in copies if r.width >= THUMBNAIL), copies[-1]).name)
 
     def shared(self, article: Article | None = None) -> tuple[PhotoSet | None, str]:
         """The photograph social networks show for *article* (its lead image's crop), or

@@ -22,14 +22,22 @@ from markupsafe import Markup, escape
 
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
+from newsgen.core.labels import Labels
 from newsgen.core.lifecycle import is_live
-from newsgen.core.models import Article, MonthArchive
+from newsgen.core.models import Article, Hashtag, MonthArchive, Tag
 from newsgen.core.pages import ArticleContext, PageSpec
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import PhotoView
+from newsgen.core.plurals import other_forms
 from newsgen.core.site import Site
 from newsgen.core.corrections import modified, shown
-from newsgen.core.structured import iso, news_article, profile_page, publisher_page, script_json
+from newsgen.core.structured import breadcrumb_list, iso, news_article, profile_page, publisher_page, script_json
+
+
+def breakable(text: str) -> Markup:
+    """*text* with a line-break opportunity (``<wbr>``) between the words a hashtag runs
+    together: ``#CooperaçãoMilitar`` breaks as «#Cooperação|Militar», never inside a word."""
+    return Markup("<wbr>").join(Markup.escape(word) for word in urls.split_camel_case(text).split(" ")) if " " not in text else Markup.escape(text)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -108,6 +116,13 @@ class Renderer:
             corrections_of=lambda article: tuple(enumerate(shown(article, site.now), start=1)),
             picture=self.photos.picture,
             share=self.photos.share,
+            thumbnail=self.photos.thumbnail,
+            breadcrumb_ld=self.breadcrumb_ld,
+            lineage=site.config.lineage,
+            label=Labels(site).of,
+            tag_name=self.tag_name,
+            hashtag_name=self.hashtag_name,
+            other_forms=lambda article: other_forms(article.headline, article.standfirst, article.body_html),
             live_now=lambda article: is_live(article, site.now),
         )
         self.env.filters.update(
@@ -117,7 +132,27 @@ class Renderer:
             iso=lambda dt: iso(dt, self.tz),
             count=self.count,
             number=lambda n: localized.number(n, self.locale),
+            breakable=breakable,
         )
+
+    def breadcrumb_ld(self, section: str, name: str | None = None) -> Markup:
+        """The BreadcrumbList JSON of a page in *section*: its sections, then *name*, the page
+        itself; without *name*, the page is the section's front (the trail's last)."""
+        lineage = self.site.config.lineage(section)
+        trail = [(s.title, None if name is None and s is lineage[-1] else s.path) for s in lineage]
+        if name is not None:
+            trail.append((name, None))
+        return Markup(script_json(breadcrumb_list(self.site.config, tuple(trail))))
+
+    def tag_name(self, tag: Tag) -> str:
+        """A tag as pages name it: its topic's display name, else ``#`` and its spelling."""
+        topic = self.site.topic(tag.key)
+        return topic.name if topic is not None else f"#{tag.name}"
+
+    def hashtag_name(self, hashtag: Hashtag) -> str:
+        """A hashtag of an article as its page names it: its topic's name, else as written."""
+        topic = self.site.topic(hashtag.key)
+        return topic.name if topic is not None else f"#{hashtag.text}"
 
     def credits(self, article: Article) -> list[tuple[str, str | None]]:
         """Each name of *article*'s byline and its author page's site path (None for free text)."""

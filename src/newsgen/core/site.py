@@ -21,7 +21,7 @@ from newsgen.core.corrections import corrected, modified
 from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.lifecycle import is_withdrawn
-from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag
+from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag, Topic
 from newsgen.core.related import RelatedMemo, related_articles
 
 TAG_PAGE_SIZE = 20
@@ -59,7 +59,12 @@ class Site:
     tag_index: Mapping[str, Tag]
     """Tags by identity key."""
     sections: Mapping[str, tuple[Article, ...]]
-    """Each section's articles, newest first, by section key."""
+    """Each section's own articles, newest first, by section key."""
+    branches: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """The articles of each section that has sections nested in it, and of those, newest
+    first: what its front, archives and feed show (`branch`)."""
+    topics: Mapping[str, Topic] = field(default_factory=lambda: MappingProxyType({}))
+    """What ``topics.yaml`` says of each hashtag, by hashtag key."""
     desk: Desk = EMPTY_DESK
     """The authors, the standalone pages, the publisher's icons and logos."""
     authored: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -67,6 +72,24 @@ class Site:
     one with none yet)."""
     corrected: tuple[tuple[Article, int], ...] = ()
     """Every published correction, newest first: its article and its number there."""
+
+    @functools.cached_property
+    def ranked(self) -> tuple[Article, ...]:
+        """The articles an editor gave a priority (expired or not), newest first."""
+        return tuple([a for a in self.articles if a.priority])
+
+    @functools.cached_property
+    def by_source(self) -> Mapping[str, Article]:
+        """The published articles by source file (a topic pins them so)."""
+        return {a.source: a for a in self.articles}
+
+    def branch(self, key: str) -> tuple[Article, ...]:
+        """Section *key*'s articles and those of the sections nested in it, newest first."""
+        return self.branches.get(key) or self.sections.get(key, ())
+
+    def topic(self, key: str) -> Topic | None:
+        """The topic of hashtag identity *key*, if ``topics.yaml`` names it."""
+        return self.topics.get(key)
 
     @functools.cached_property
     def memo(self) -> RelatedMemo:
@@ -165,10 +188,13 @@ def build_site(
     future: bool = False,
     previous: RelatedMemo | None = None,
     desk: Desk = EMPTY_DESK,
+    *,
+    topics: Mapping[str, Topic] | None = None,
 ) -> Site:
     """Index the published articles; raise `ContentError` if two claim one URL.
     *previous*: an earlier build's `Site.memo`, so only stale related lists are ranked;
-    *desk*: the authors, standalone pages and publisher's pictures."""
+    *desk*: the authors, standalone pages and publisher's pictures; *topics*: what
+    ``topics.yaml`` says, by hashtag key."""
     every = tuple(articles)
     collisions = url_collisions(every)
     if collisions:
@@ -186,10 +212,32 @@ def build_site(
         related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
         sections=MappingProxyType(_by_section(published)),
+        branches=MappingProxyType(_branches(config, published)),
+        topics=MappingProxyType(dict(topics or {})),
         desk=desk,
         authored=MappingProxyType(by_author(desk, published)),
         corrected=corrected(published, now),
     )
+
+
+def branch_list(config: SiteConfig, key: str) -> tuple[str, str]:
+    """The list a section's front, archives and feed read: its own articles, or, when
+    sections are nested in it, those too (``("branch", key)``)."""
+    return ("branch", key) if config.children(key) else ("section", key)
+
+
+def branches_of(config: SiteConfig, section: str) -> tuple[str, ...]:
+    """The sections with nested sections whose branch holds an article of *section*."""
+    return tuple(s.key for s in config.lineage(section) if config.children(s.key))
+
+
+def _branches(config: SiteConfig, published: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:
+    grouped: dict[str, list[Article]] = defaultdict(list)
+    holders = {s.key: branches_of(config, s.key) for s in config.sections}
+    for article in published:
+        for key in holders[article.section]:
+            grouped[key].append(article)
+    return {key: tuple(articles) for key, articles in grouped.items()}
 
 
 def by_author(desk: Desk, published: Iterable[Article]) -> dict[str, tuple[Article, ...]]:
@@ -257,14 +305,19 @@ Month = tuple[str, int, int]
 
 def _archives(config: SiteConfig, published: tuple[Article, ...]) -> tuple[MonthArchive, ...]:
     grouped: dict[Month, list[Article]] = defaultdict(list)
+    lineages = {s.key: tuple(x.key for x in config.lineage(s.key)) for s in config.sections}
     for article in published:
-        grouped[month_of(article)].append(article)
+        for month in months_of(article, lineages[article.section]):
+            grouped[month].append(article)
     by_key = {s.key: s for s in config.sections}
     return in_config_order(config, (month_archive(by_key[m[0]], m, tuple(lst)) for m, lst in grouped.items()))
 
 
-def month_of(article: Article) -> Month:
-    return (article.section, article.published.year, article.published.month)
+def months_of(article: Article, lineage: tuple[str, ...]) -> tuple[Month, ...]:
+    """The month archives that list *article*: its section's, and those of the sections
+    it is nested in (*lineage*: their keys, outermost first, its own last)."""
+    year, month = article.published.year, article.published.month
+    return tuple((key, year, month) for key in lineage)
 
 
 def month_archive(section: Section, month: Month, articles: tuple[Article, ...]) -> MonthArchive:

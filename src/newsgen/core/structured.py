@@ -170,3 +170,15 @@ def live_blog(article: Article, url: str, tz: tzinfo, now: datetime | None = Non
 def script_json(data: object) -> str:
     """JSON for a ``<script type="application/ld+json">`` element: no ``</script>`` breakout."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+
+
+def breadcrumb_list(config: SiteConfig, trail: tuple[tuple[str, str | None], ...]) -> dict[str, Any]:
+    """The ``BreadcrumbList`` of a page: each (name, site path) of its *trail*, outermost
+    first; the page itself last, without a path (Google's guidelines allow it)."""
+    items = []
+    for position, (name, path) in enumerate(trail, start=1):
+        item: dict[str, Any] = {"@type": "ListItem", "position": position, "name": name}
+        if path is not None:
+            item["item"] = config.base_url + urls.url_path(path)
+        items.append(item)
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}

@@ -1,7 +1,7 @@
 """When a site's output changes by itself, with no source changed: an embargo lifting, an
 article leaving the news sitemap's 48 hours, expiring or being retracted, a live page
-ending, a correction coming due. Between two such instants the same sources give the same
-output, whatever the build clock says.
+ending, a correction coming due, a priority on the fronts ending (``until``). Between two
+such instants the same sources give the same output, whatever the build clock says.
 
 This is the one place that knows every such instant: `instants` asks each feature for
 those of one article. A feature whose output changes at a time of its own (a front page's
@@ -22,6 +22,12 @@ Clock = tuple[datetime | None, datetime | None]
 """The instants around a build's clock between which its output holds (None: unbounded)."""
 
 
+def front_moments(article: Article) -> tuple[datetime, ...]:
+    """The instants at which *article*'s place on the fronts changes by itself: the end of
+    its priority (``until``), when it falls back into the newest-first order."""
+    return (article.until,) if article.until is not None and article.priority else ()
+
+
 def instants(article: Article) -> tuple[datetime, ...]:
     """Every instant at which *article* alone may change the output: each feature's. (A
     tuple, each feature's part one too, empty for an article that has none: this runs for
@@ -31,6 +37,7 @@ def instants(article: Article) -> tuple[datetime, ...]:
         article.published + NEWS_WINDOW,  # it leaves the news sitemap
         *lifecycle_instants(article),  # it expires, is retracted, its live coverage ends
         *_corrections(article),  # a correction held back comes due (`newsgen.core.corrections`)
+        *front_moments(article),  # its priority on the fronts ends (``until``: `newsgen.core.ranking`)
     )
 
 

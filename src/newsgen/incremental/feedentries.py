@@ -54,7 +54,7 @@ class WrittenFeeds:
         """The entries of *page*'s feed by article key, each one's lines as one text; none
         if the file is missing or does not hold the articles the plan put there."""
         if self._lists is None:
-            self._lists = {page: articles for _, page, _, _, articles in self._feeds.lists()}
+            self._lists = {page: articles for _, page, _, _, articles, _ in self._feeds.lists()}
         articles = self._lists.get(page)
         data = self._read(page + FEED_FILE) if articles is not None else None
         if articles is None or data is None:

@@ -22,14 +22,15 @@ from newsgen.core.fates import Reckoning, reckon
 from newsgen.core.ledger import EMPTY, Ledger, parse_ledger
 from newsgen.core.lifecycle import shown
 from newsgen.core.links import LinkTable, resolve_body
-from newsgen.core.models import Article
-from newsgen.core.options import CONFIG_FILE, LEDGER_FILE, BuildOptions
+from newsgen.core.models import Article, Topic
+from newsgen.core.options import CONFIG_FILE, LEDGER_FILE, TOPICS_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
 from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
 from newsgen.core.pictures import Source, feedback
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
+from newsgen.core.topics import parse_topics
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.desk import Pictures, check_references, read_desk
@@ -37,7 +38,7 @@ from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.ledger import read_ledger
 from newsgen.io.scanning import Sources, file_digest, scan
 from newsgen.io.sources import (
-    SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, templates_digest,
+    SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, read_topics, templates_digest,
 )
 
 
@@ -60,6 +61,8 @@ class Inputs:
     """A digest of the site's templates."""
     written: Callable[[str], bytes | None] | None
     """Reads a file of the output the last build wrote, when it holds what that build planned."""
+    topics: dict[str, Topic] = field(default_factory=dict)
+    """What ``topics.yaml`` says, by hashtag key."""
     desk: Desk = EMPTY_DESK
     """The authors, the standalone pages, the publisher's pictures (`newsgen.core.desk`)."""
     pictures: dict[str, Path] | None = None
@@ -123,8 +126,15 @@ def read_inputs(
     articles = tuple(parsed)
     problems += found
     problems += _social_image(config, photos)
+    topics: dict[str, Topic] = {}
+    if TOPICS_FILE in files:
+        text = read_topics(site_dir)
+        if text is not None:
+            topics, found = parse_topics(text, frozenset(assets), frozenset(sources), photos=photos)
+            problems += found
     if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
         used = {path for article in articles for path in article.assets}
+        used.update(t.image.src for t in topics.values() if t.image is not None)
         problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
     links = LinkTable(articles) if any(a.links for a in articles) else None
@@ -142,7 +152,7 @@ def read_inputs(
         full = _linked(full, links, ctx.url_prefix)
     return Inputs(
         options, config, articles, sizes, static, content, full, warnings,
-        templates_digest(site_dir, files), written, desk=desk, pictures=pictures.files, photos=photos,
+        templates_digest(site_dir, files), written, topics=topics, desk=desk, pictures=pictures.files, photos=photos,
         ledger=ledger, ledger_found=ledger_text is not None, links=links,
     )
 
@@ -201,9 +211,10 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     options = inputs.options
     reckoning = reckon(inputs.ledger, inputs.articles, site.articles, options.now, options.drafts, options.future)
     photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
+    topical = [t.image for t in inputs.topics.values() if t.image is not None]
     # The publisher's and the authors' pictures, like the articles' photographs, are
     # published only as the copies made of them (`newsgen.io.brand`), never as they are.
-    unpublished = photos.unpublished(inputs.articles) | inputs.desk.sources
+    unpublished = photos.unpublished(inputs.articles, topical) | inputs.desk.sources
     published = {
         path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
         if path not in unpublished
@@ -217,8 +228,10 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     renderer = Renderer(
         site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
+    shown = [t.image for key, t in site.topics.items() if t.image is not None and key in site.tag_index]
     return Setting(
-        published, shared, renderer, reckoning, photos, photos.wanted(site.articles), photos.wanted(inputs.articles),
+        published, shared, renderer, reckoning, photos, photos.wanted(site.articles, images=shown),
+        photos.wanted(inputs.articles, images=topical),
     )
 
 
@@ -240,9 +253,11 @@ def _asset_clashes(static: dict[str, Path], content: dict[str, Path]) -> list[Pr
 
 
 def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Path]) -> dict[str, Path]:
-    """All static files; content files only when a published article, an author's bio or
-    a standalone page shows them (so an embargoed article's photo is not published before it)."""
+    """All static files; content files only when a published article, a topic page, an
+    author's bio or a standalone page shows them (so an embargoed article's photo is not
+    published before it)."""
     used = {path for article in site.articles for path in article.assets}
+    used.update(t.image.src for key, t in site.topics.items() if t.image is not None and key in site.tag_index)
     used.update(path for author in site.desk.authors.values() for path in author.assets)
     used.update(path for page in site.desk.pages for path in page.assets)
     return {**static, **{path: file for path, file in content.items() if path in used}}

@@ -3,12 +3,14 @@ the outputs whose inputs changed.
 
 It applies when the articles were only edited without moving (the same
 `newsgen.core.site.placement`) or added, and nothing else changed (config, templates,
-assets, flags: `Setting.shared`; the size of an image; the clock past an embargo or out of the
-news window). Then, run by run (`newsgen.core.catalogue`):
+assets, flags: `Setting.shared`; the size of an image; the clock past an embargo, a
+priority's ``until`` or out of the news window); ``topics.yaml`` may have changed. Then,
+run by run (`newsgen.core.catalogue`):
 
 - an output of the last plan is kept, file and key, where its run's declared reads say
   the lists it reads did not change (`newsgen.core.dependencies.carry`) and it reads no
-  edited entity (`Readers`);
+  edited entity (`Readers`): an edited article, or a tag, topic or front ranking whose
+  key changed (a topic renamed, a priority given);
 - every other output is made afresh and keyed.
 
 Anything else (a deleted, renamed or moved article, a tag renamed by an addition, more
@@ -19,11 +21,12 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import replace
+from types import MappingProxyType
 from typing import NamedTuple
 
 from newsgen.core.catalogue import Catalogue
 from newsgen.core.dependencies import Growth, carry
-from newsgen.core.entities import BYLINE, desk_keys, entity_keys
+from newsgen.core.entities import BYLINE, desk_keys, editorial_keys, entity_keys
 from newsgen.core.models import Article
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.site import placement, visible
@@ -63,7 +66,8 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
         return None
     options = inputs.options
     shown = [a for a in added if visible(a, now, options.drafts, options.future)]
-    grown = with_added(replace(with_edits(last.site, edited), now=now, desk=inputs.desk), shown)
+    topics = last.site.topics if inputs.topics == last.site.topics else MappingProxyType(inputs.topics)
+    grown = with_added(replace(with_edits(last.site, edited), now=now, desk=inputs.desk, topics=topics), shown)
     if grown is None:
         return None
     site, growth = grown
@@ -74,19 +78,23 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     touched = [e for e, key in desk_keys(site.desk, inputs.shown).items() if last.keys.get(e) != key]
     rekeyed = [a for _, a in edited if a.path in last.keys]
     rekeyed += [a for e in touched if e.startswith(BYLINE) for a in site.by_author(e.removeprefix(BYLINE))]
-    keys = {**last.keys, **entity_keys([*rekeyed, *shown], site.tags, inputs.shown, site.desk, now, inputs.facts)}
+    keys = {**last.keys, **entity_keys([*rekeyed, *shown], (), inputs.shown, site.desk, now, facts=inputs.facts)}
+    named = entity_keys((), site.tags, inputs.shown, topics=site.topics) | editorial_keys(site, inputs.shown)
+    renamed = [entity for entity, key in named.items() if last.keys.get(entity) != key]  # a topic, a priority
+    keys.update(named)
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
     catalogue = Catalogue(
         site, setting.renderer.render, keys, inputs.full, entries, setting.photos, setting.reckoning.fates,
     )
-    stale = _stale(last, catalogue, [*dict.fromkeys(a.path for a in rekeyed), *touched], bool(shown))
+    stale = _stale(last, catalogue, [*dict.fromkeys(a.path for a in rekeyed), *touched, *renamed], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
     runs = tuple((r.name, r.count) for r in catalogue.runs)
-    # An addition moves outputs; so does an edit that adds or drops an output before others
-    # (an alias's redirect page, a live page's status file): the readers follow them.
-    moves = shown or runs != last.runs
-    readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if moves else last.readers
+    # What the outputs keyed again read may have changed (a front's new lead), and an edit
+    # may add or drop an output before others (an alias's redirect page, a live page's
+    # status file): the readers follow them.
+    moved = bool(shown or renamed) or runs != last.runs
+    readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if moved else last.readers
     memory = replace(
         last, site=site, articles=inputs.articles, keys=keys, runs=runs,
         outputs=tuple((item.file, item.key) for item in plan), readers=readers, entries=entries,
@@ -117,7 +125,7 @@ def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[l
 
 
 def _stale(last: LastPlan, catalogue: Catalogue, edited: list[str], adding: bool) -> set[int]:
-    """The outputs of *last* that read an edited article (all of them, for an addition
+    """The outputs of *last* that read an edited entity (all of them, for an addition
     after a plan whose readers were never found: they can no longer be found from it)."""
     if not edited:
         return set()

@@ -17,7 +17,7 @@ from newsgen.core.dependencies import ALL, TAGS, Growth, ListName
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import CORRECTIONS
 from newsgen.core.related import related_after_adding
-from newsgen.core.site import Site, in_config_order, month_archive, month_of, order, position, tag_from
+from newsgen.core.site import Site, branches_of, in_config_order, month_archive, months_of, order, position, tag_from
 
 _Group = TypeVar("_Group", Tag, MonthArchive)
 
@@ -56,6 +56,7 @@ def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
         related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
         sections=MappingProxyType({key: swap(lst) for key, lst in site.sections.items()}),
+        branches=MappingProxyType({key: swap(lst) for key, lst in site.branches.items()}),
     )
 
 
@@ -67,8 +68,11 @@ def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | No
     if not added:
         return site, Growth()
     sections = dict(site.sections)
+    branches = dict(site.branches)
     for article in added:
         sections[article.section] = _inserted(sections.get(article.section, ()), [article])
+        for key in branches_of(site.config, article.section):
+            branches[key] = _inserted(branches.get(key, ()), [article])
     tag_index = dict(site.tag_index)
     for key in dict.fromkeys(h.key for article in added for h in article.hashtags):
         joining = [a for a in added if key in {h.key for h in a.hashtags}]
@@ -83,9 +87,9 @@ def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | No
         tag_index[key] = grown_tag
     archives = {(a.section.key, a.year, a.month): a for a in site.archives}
     for article in added:
-        month = month_of(article)
-        old = archives[month].articles if month in archives else ()
-        archives[month] = month_archive(site.section_of(article), month, _inserted(old, [article]))
+        for section, month in zip(site.config.lineage(article.section), _months(site, article), strict=True):
+            old = archives[month].articles if month in archives else ()
+            archives[month] = month_archive(section, month, _inserted(old, [article]))
     published = _inserted(site.articles, added)
     related = related_after_adding(published, tag_index, site.related, added)
     authored = dict(site.authored)
@@ -102,6 +106,7 @@ def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | No
         related=MappingProxyType(related),
         tag_index=MappingProxyType(tag_index),
         sections=MappingProxyType(sections),
+        branches=MappingProxyType(branches),
     )
     return grown, _growth(site, grown, added)
 
@@ -109,14 +114,17 @@ def with_added(site: Site, added: Iterable[Article]) -> tuple[Site, Growth] | No
 def lists_of(site: Site, article: Article) -> dict[ListName, tuple[Article, ...] | None]:
     """The lists of *site* that *article* belongs to, each with its articles (None for a
     list the site does not keep as one: a month across sections, the set of tags)."""
-    section, year, month = month_of(article)
-    archive = next((a for a in site.archives_of(section) if (a.year, a.month) == (year, month)), None)
+    year, month = article.published.year, article.published.month
     found: dict[ListName, tuple[Article, ...] | None] = {
         ALL: site.articles,
-        ("section", section): site.in_section(section),
-        ("archive", section, year, month): archive.articles if archive is not None else (),
-        ("month", year, month): None,
+        ("section", article.section): site.in_section(article.section),
     }
+    for key in branches_of(site.config, article.section):  # a parent section's, across its children
+        found[("branch", key)] = site.branch(key)
+    for section, _, _ in _months(site, article):
+        archive = next((a for a in site.archives_of(section) if (a.year, a.month) == (year, month)), None)
+        found[("archive", section, year, month)] = archive.articles if archive is not None else ()
+    found[("month", year, month)] = None
     for hashtag in article.hashtags:
         found[("tag", hashtag.key)] = site.tag_index[hashtag.key].articles
     if article.hashtags:
@@ -127,6 +135,11 @@ def lists_of(site: Site, article: Article) -> dict[ListName, tuple[Article, ...]
     if shown(article, site.now):
         found[CORRECTIONS] = None
     return found
+
+
+def _months(site: Site, article: Article) -> tuple[tuple[str, int, int], ...]:
+    """The month archives that list *article* (its section's and its parents')."""
+    return months_of(article, tuple(s.key for s in site.config.lineage(article.section)))
 
 
 def _growth(site: Site, grown: Site, added: list[Article]) -> Growth:

@@ -1,6 +1,6 @@
 """The site's source files by signature: what a build reads, and whether it changed.
 
-A `scan` names every file a build reads (the config file, ``content/``, ``templates/``,
+A `scan` names every file a build reads (the config and topics files, ``content/``, ``templates/``,
 ``static/`` and newsgen's own files) with its (size, mtime, inode), and every entry a
 build must refuse to read: a symlink that leaves the site folder (``static/x.txt ->
 /proc/self/environ`` would publish the build's environment), a symlink loop, a FIFO (which
@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import newsgen
-from newsgen.core.options import CONFIG_FILE, LEDGER_FILE
-from newsgen.io.layout import SOURCE_DIRS, is_leftover
+from newsgen.io.layout import SOURCE_DIRS, SOURCE_FILES, is_leftover
 
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
@@ -78,17 +77,17 @@ def scan(site_dir: Path) -> Sources:
     for name in SOURCE_DIRS:
         linked |= _walk(site_dir / name, f"{name}/", inside, files, refused)
     _walk(PACKAGE, PACKAGE_PREFIX, None, files, refused)  # newsgen's own files are trusted
-    for name in (CONFIG_FILE, LEDGER_FILE):  # the files a build reads at the site's top
-        top = site_dir / name
-        why = refusal(top, inside)
+    for name in SOURCE_FILES:
+        config = site_dir / name
+        why = refusal(config, inside)
         if why is not None:
             refused[name] = why
-            continue
-        try:
-            files[name] = signature(os.stat(top))
-            linked |= top.is_symlink()
-        except OSError:
-            pass
+        else:
+            try:
+                files[name] = signature(os.stat(config))
+                linked |= config.is_symlink()
+            except OSError:
+                pass
     return Sources(files, refused, linked)
 
 

@@ -14,7 +14,7 @@ import jinja2
 from newsgen.core.bylines import AUTHORS_FOLDER
 from newsgen.core.config import SiteConfig, parse_config
 from newsgen.core.errors import ConfigError, ContentError, Problem
-from newsgen.core.options import CONFIG_FILE
+from newsgen.core.options import CONFIG_FILE, TOPICS_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.urls import is_article_file
@@ -44,6 +44,19 @@ def _read_config(site_dir: Path) -> SiteConfig:
 
 DESK_FOLDERS = (AUTHORS_FOLDER, PAGES_FOLDER)
 """Where the Markdown files are authors and standalone pages, not articles."""
+
+
+def read_topics(site_dir: Path) -> str | None:
+    """The text of the site's ``topics.yaml``, or None when there is none. (The scan has
+    refused it if it is a symlink out of the site or not a regular file.)"""
+    try:
+        raw = (site_dir / TOPICS_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        raise ContentError([Problem(TOPICS_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
 
 
 def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str, str]]:

@@ -28,8 +28,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from newsgen.core.options import CONFIG_FILE, LEDGER_FILE
-from newsgen.io.layout import SOURCE_DIRS, is_leftover
+from newsgen.io.layout import SOURCE_DIRS, SOURCE_FILES, is_leftover
 
 _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
            DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
@@ -38,15 +37,15 @@ _EVENTS = [FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
 def is_source(rel: str) -> bool:
     """Whether a path relative to the site folder is a source whose change needs a rebuild."""
     parts = PurePosixPath(rel).parts
-    if not parts or parts[0] not in (*SOURCE_DIRS, CONFIG_FILE, LEDGER_FILE):
+    if not parts or parts[0] not in (*SOURCE_DIRS, *SOURCE_FILES):
         return False
-    if parts[0] in (CONFIG_FILE, LEDGER_FILE):
+    if parts[0] in SOURCE_FILES:
         return len(parts) == 1
     return not any(is_leftover(name) for name in parts[1:])
 
 
 class Watcher(FileSystemEventHandler):
-    """Watches newsgen.yaml, content/, templates/ and static/ of one site.
+    """Watches newsgen.yaml, topics.yaml, content/, templates/ and static/ of one site.
 
     ``idle`` is set while no change is waiting for a rebuild: the preview server's
     requests wait on it, so nobody is served a page a save is about to replace.
