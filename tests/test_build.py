@@ -65,14 +65,15 @@ def test_one_slug_in_two_article_suffixes_is_a_collision(site: SiteDir) -> None:
 def test_a_failed_build_leaves_the_old_site_byte_for_byte(site: SiteDir) -> None:
     site.article("a")
     site.build()
-    before = tree(site.out)
+    before, ledger = tree(site.out), (site.root / "urls.lock").read_bytes()
     site.article("b", headline="Outro", timestamp="2025-03-30T01:30")
     site.write("content/mundo/c.md", "sem front matter")
     with pytest.raises(ContentError) as caught:
         site.build()
     assert [p.path for p in caught.value.problems] == ["content/mundo/b.md", "content/mundo/c.md"]
     assert tree(site.out) == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "newsgen.yaml", "static"]
+    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "newsgen.yaml", "static", "urls.lock"]
+    assert (site.root / "urls.lock").read_bytes() == ledger, "the ledger the first build wrote is left as it was"
 
 
 def test_a_rebuild_replaces_the_whole_output(site: SiteDir) -> None:
@@ -81,7 +82,7 @@ def test_a_rebuild_replaces_the_whole_output(site: SiteDir) -> None:
     (site.root / "content/mundo/antigo.md").unlink()
     site.article("novo", headline="Novo")
     site.build()
-    assert not (site.out / "mundo/2025/06/04/antigo").exists()
+    assert "Antigo" not in site.page("mundo/2025/06/04/antigo/"), "a notice stands at the deleted article's URL"
     assert (site.out / "mundo/2025/06/04/novo/index.html").is_file()
 
 

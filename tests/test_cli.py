@@ -18,7 +18,7 @@ def test_build_exits_0_and_says_what_it_built(site: SiteDir, cli) -> None:
     site.article("a")
     run = cli("-C", str(site.root), "build")
     assert run.code == 0, run.err
-    assert "built 1 article · 9 pages · 28 rewritten · " in run.err
+    assert "built 1 article · 9 pages · 29 rewritten · " in run.err
     assert (site.out / "index.html").is_file()
     again = cli("-C", str(site.root), "build")
     assert again.code == 0 and "built 1 article · 9 pages · 0 rewritten · " in again.err, "nothing changed"
@@ -196,7 +196,7 @@ def test_the_command_exits_with_the_build_s_code_and_all_its_output(site: SiteDi
     (site.root / "content/mundo/b.md").unlink()
     built = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)
     assert built.returncode == 0, built.stderr
-    assert "built 1 article · 9 pages · 28 rewritten · " in built.stderr
+    assert "built 1 article · 9 pages · 29 rewritten · " in built.stderr
     assert (site.out / "index.html").is_file()
     started = subprocess.run(  # stdout to a pipe is block-buffered: only a flush gets it out
         [sys.executable, "-m", "newsgen", "-C", str(site.root), "new", "Cimeira em Bruxelas", "--section", "mundo"],

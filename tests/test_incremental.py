@@ -181,13 +181,15 @@ def test_a_new_article_rewrites_a_damaged_feed_in_full(archive: SiteDir, damage:
 
 
 def test_a_deleted_article_disappears(archive: SiteDir) -> None:
-    """Its page goes, and no page links to it any more."""
+    """Its page gives way to a notice (its URL was published: it answers 410 Gone), and no
+    page links to it or shows its headline any more."""
     path = PATHS[12]
+    headline = str(ARTICLES[path]["headline"])
     (archive.root / path).unlink()
     result = assert_same_as_cold(archive)
     assert result.articles == COUNT - 1
-    assert not (archive.out / url_of(path)).exists()
-    assert all(url_of(path) not in html for html in pages(archive).values())
+    assert "Este artigo já não está disponível" in archive.page(url_of(path))
+    assert all(url_of(path) not in html and headline not in html for html in pages(archive).values())
 
 
 def test_a_renamed_file_moves_its_page(archive: SiteDir) -> None:
@@ -196,7 +198,7 @@ def test_a_renamed_file_moves_its_page(archive: SiteDir) -> None:
     new = old.replace("noticia-21", "noticia-renomeada")
     (archive.root / old).rename(archive.root / new)
     assert_same_as_cold(archive)
-    assert not (archive.out / url_of(old)).exists()
+    assert f'http-equiv="refresh" content="0; url=/{url_of(new)}"' in archive.page(url_of(old)), "the old URL redirects"
     assert "(21)" in archive.page(url_of(new))
 
 
@@ -280,7 +282,7 @@ def test_a_draft_is_published_then_withdrawn(archive: SiteDir) -> None:
 
     write_article(archive, DRAFT, **fields)
     assert_same_as_cold(archive)
-    assert not (archive.out / "mundo/2025/07/05/rascunho").exists()
+    assert "Plano secreto" not in archive.page("mundo/2025/07/05/rascunho/"), "a notice: its URL was published"
     assert not (archive.out / "tag/plano-secreto").exists()
 
 
@@ -298,8 +300,8 @@ def test_the_embargo_lifts_when_the_clock_passes_it(archive: SiteDir) -> None:
     assert assert_same_as_cold(archive, now=LATER).rewritten == 0
 
     assert_same_as_cold(archive, now=MUCH_LATER)  # featured hashtags and "recent" lists change
-    assert_same_as_cold(archive, now=NOW)  # a build pinned to an earlier time hides it again
-    assert not (archive.out / "europa/2025/07/14").exists()
+    assert_same_as_cold(archive, now=NOW)  # a build pinned to an earlier time hides it again…
+    assert "Cimeira" not in archive.page("europa/2025/07/14/cimeira/")  # …behind a notice: its URL was published
     assert not any((archive.out / name).exists() for name in copies)
 
 
@@ -426,7 +428,9 @@ def test_a_random_sequence_of_edits_always_gives_the_cold_site(archive: SiteDir,
     done: list[str] = []
     now = NOW
     tick = rng.randrange(8)
-    for step, kind in enumerate(rng.sample(EDITS, 8)):
+    every = random.Random(0).sample(EDITS, len(EDITS))  # the two seeds share them out
+    kinds = rng.sample(every[:8] if seed == 2 else every[8:], min(8, len(every) - 8) if seed != 2 else 8)
+    for step, kind in enumerate(kinds):
         done.append(random_edit(archive, rng, kind, live))
         if step == tick:  # the embargo lifts
             now += timedelta(days=1)

@@ -40,7 +40,10 @@ SCREENSHOTS = REPO / "test-results" / "screenshots"
 KIM = "mundo/2025/06/04/kim-jong-un-reitera-apoio-incondicional-a-russia-perante-shoigu/"
 LAVROV = "mundo/2025/07/12/colaboracao-entre-russia-e-coreia-do-norte-para-a-recaptura-de-kursk/"
 KYIV = "mundo/europa/2025/07/12/kyiv-pede-aos-aliados-mais-defesa-aerea/"
-ARTICLES = (KIM, LAVROV, KYIV)
+LIVE = "mundo/2025/07/12/em-direto-lavrov-na-coreia-do-norte/"
+MOVED = "mundo/2025/06/04/seul-e-toquio-condenam-cooperacao-militar-entre-moscovo-e-pyongyang/"
+"""The old address of an article whose timestamp was fixed (its redirect page)."""
+ARTICLES = (KIM, LAVROV, KYIV, LIVE)
 # Every kind of page a reader can land on, by a short name for test ids.
 PAGES = {
     "home": "",
@@ -53,16 +56,19 @@ PAGES = {
     "article": KIM,
     "article-2": LAVROV,
     "article-3": KYIV,
+    "live": LIVE,
     "404": "404.html",
     "author": "autor/ana-sousa/",
     "page": "estatuto-editorial/",
     "corrections": "correcoes/",
 }
-AXE_PAGES = ("home", "section", "region", "archive", "topic", "tag", "article", "article-3", "404", "search", "author",
-             "page", "corrections")
-NARROW_PAGES = ("home", "section", "region", "article", "article-2", "article-3", "topic", "tag", "search", "404",
+AXE_PAGES = ("home", "section", "region", "archive", "topic", "tag", "article", "article-3", "live", "404", "search",
+             "author", "page", "corrections")
+NARROW_PAGES = ("home", "section", "region", "article", "article-2", "article-3", "live", "topic", "tag", "search", "404",
                 "author", "corrections")
 SCREENSHOT_PAGES = ("home", "section", "topic", "article-3", "search", "404")
+NOTICE = "mundo/2025/06/03/retirado/"
+"""A retracted article's notice, in the figures site."""
 
 # Bytes of HTML + CSS + JS an article page may transfer (uncompressed, images excluded).
 BUDGET = 50_000
@@ -128,6 +134,9 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     ])
     images = [{"src": "images/lead.svg", "alt": "Kim Jong-un e Sergei Shoigu", "caption": lead, "credit": lead_credit}]
     site.write("content/mundo/2025-06-04-figuras.md", article_text(body=body, images=images))
+    site.write("content/mundo/2025-06-03-retirado.md", article_text(
+        headline="Um artigo retirado", timestamp="2025-06-03T10:00",
+        retracted={"at": "2025-06-05T09:00", "reason": "Por decisão judicial."}))
     site.build()
     with serve_directory(site.out) as url:
         yield Served(site.out, url)
@@ -199,12 +208,14 @@ AXE_RUN = """() => axe.run(document, {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", AXE_PAGES)
-def test_no_accessibility_violations_in_light_or_dark_mode(tab: Callable[..., Any], sample: Served, name: str) -> None:
+@pytest.mark.parametrize("name", (*AXE_PAGES, "notice"))
+def test_no_accessibility_violations_in_light_or_dark_mode(
+    tab: Callable[..., Any], sample: Served, figures: Served, name: str,
+) -> None:
     if not AXE_JS.is_file():
         _missing(f"{AXE_JS.relative_to(REPO)} is missing")
     page = tab(scheme="light")
-    _goto(page, sample.url + PAGES[name])
+    _goto(page, figures.url + NOTICE if name == "notice" else sample.url + PAGES[name])
     page.evaluate("() => document.fonts.ready")
     page.add_script_tag(path=str(AXE_JS))
     found: list[str] = []
@@ -220,7 +231,7 @@ def test_no_accessibility_violations_in_light_or_dark_mode(tab: Callable[..., An
         ]
     for line in found:
         print(f"axe {name} {line}")
-    assert found == [], f"axe-core violations on {PAGES[name] or 'home'}:\n" + "\n".join(found)
+    assert found == [], f"axe-core violations on {PAGES.get(name, NOTICE) or 'home'}:\n" + "\n".join(found)
     # The dark run only counts if the page really turned dark.
     assert background["light"] != background["dark"], background
 
@@ -279,7 +290,7 @@ def _foreign(url: str) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ARTICLES, ids=["kim", "lavrov", "kyiv"])
+@pytest.mark.parametrize("path", ARTICLES, ids=["kim", "lavrov", "kyiv", "live"])
 def test_article_pages_are_light_and_never_blocked_by_scripts(tab: Callable[..., Any], sample: Served, path: str) -> None:
     page = tab()
     responses: list[Any] = []
@@ -519,7 +530,7 @@ def _image_problems(images: list[dict[str, Any]]) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ARTICLES, ids=["kim", "lavrov", "kyiv"])
+@pytest.mark.parametrize("path", ARTICLES, ids=["kim", "lavrov", "kyiv", "live"])
 def test_article_images_reserve_their_space_and_load_lazily_below_the_lead(
     tab: Callable[..., Any], sample: Served, path: str,
 ) -> None:
@@ -604,8 +615,8 @@ def test_counts_and_reading_time_read_in_european_portuguese(tab: Callable[..., 
     one = page.locator("main").inner_text()
     assert re.search(r"\b1 artigo\b(?!s)", one), one
     _goto(page, sample.url + "tag/cooperacao-militar/")
-    two = page.locator("main").inner_text()
-    assert re.search(r"\b2 artigos\b", two) and not re.search(r"\b2 artigo\b(?!s)", two), two
+    four = page.locator("main").inner_text()
+    assert re.search(r"\b4 artigos\b", four) and not re.search(r"\b4 artigo\b(?!s)", four), four
     _goto(page, sample.url + "tags/")
     index = page.locator("main").inner_text()
     assert re.search(r"\b1 artigo\b(?!s)", index) and "2 artigos" in index and "10 temas" in index, index

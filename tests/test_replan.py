@@ -153,13 +153,26 @@ def test_the_clock_passing_the_embargo_plans_the_site_again(preview: Preview) ->
     preview.assert_same_as_fresh(now=later)
 
 
+@pytest.mark.parametrize("change", [{"aliases": ["/antigo/1/"]}, {"live": True}], ids=["alias", "live"])
+def test_an_edit_that_adds_an_output_before_the_feeds_keeps_their_readers(preview: Preview, change: dict[str, object]) -> None:
+    """An alias adds a redirect page (before the feeds), ``live: true`` a status file: a
+    quick re-plan, after which an edit of an article the feeds show still re-keys them."""
+    edit(preview.site, PATHS[len(PATHS) // 2], **change)
+    preview.rebuild()
+    preview.assert_same_as_fresh()
+    edit(preview.site, PATHS[-1], headline="Título corrigido à última hora")
+    preview.rebuild()
+    assert preview.quick == 2
+    preview.assert_same_as_fresh()
+
+
 @pytest.mark.parametrize("seed", [4, 5, 6])
 def test_a_random_sequence_of_saves_always_gives_the_fresh_site(preview: Preview, seed: int) -> None:
     """Text edits, most of them quick, between edits of every other kind."""
     rng = random.Random(seed)
     live = {**ARTICLES, **UNPUBLISHED}
     done: list[str] = []
-    for kind in rng.sample(EDITS * 2, 12) + ["headline", "body", "headline"]:
+    for kind in rng.sample(EDITS * 2, 12) + ["headline", "live", "body", "headline"]:
         done.append(random_edit(preview.site, rng, kind, live))
         preview.rebuild()
         try:

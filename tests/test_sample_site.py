@@ -1,6 +1,7 @@
 """The repository's own site: the seed articles and the regions' stories become a complete
 Mundo section, with the front its editors set (a manchete, two destaques until a given
-time, a kicker), two regions with breadcrumbs and a topic page."""
+time, a kicker), two regions with breadcrumbs and a topic page; beside them a live page of
+three entries and an article whose timestamp was fixed (its old URL redirects)."""
 from __future__ import annotations
 
 import re
@@ -20,9 +21,12 @@ KYIV = "mundo/europa/2025/07/12/kyiv-pede-aos-aliados-mais-defesa-aerea/index.ht
 SANCTIONS = "mundo/europa/2025/07/13/bruxelas-prepara-novo-pacote-de-sancoes/index.html"
 GAZA = "mundo/medio-oriente/2025/07/12/negociacoes-para-cessar-fogo-em-gaza-retomadas/index.html"
 ELECTIONS = "mundo/europa/2025/07/11/o-que-as-eleicoes-antecipadas-dizem-sobre-a-europa/index.html"
-ARTICLES = 6
+ARTICLES = 8
 THAT_DAY = datetime(2025, 7, 13, 12, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
 """The sample as its editors left it: the destaques' «until» still ahead."""
+LIVE = "mundo/2025/07/12/em-direto-lavrov-na-coreia-do-norte/index.html"
+MOVED_FROM = "mundo/2025/06/04/seul-e-toquio-condenam-cooperacao-militar-entre-moscovo-e-pyongyang/"
+MOVED_TO = "mundo/2025/06/05/seul-e-toquio-condenam-cooperacao-militar-entre-moscovo-e-pyongyang/"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +34,7 @@ def out(tmp_path_factory: pytest.TempPathFactory, sample_cache: Path) -> Path:
     output = tmp_path_factory.mktemp("sample") / "build"
     result = build(BuildOptions(REPO, output, datetime(2026, 1, 1, tzinfo=UTC), strict=True, cache=sample_cache))
     assert result.articles == ARTICLES
+    assert result.warnings == (), "the ledger (urls.lock) is up to date"
     return output
 
 
@@ -90,7 +95,7 @@ def test_the_kim_article_has_its_lead_figure_and_fixed_subheading(out: Path) -> 
 
 
 def test_articles_relate_through_shared_hashtags(out: Path) -> None:
-    assert "/mundo/2025/07/12/colaboracao-entre-russia" in read(out, KIM)
+    assert "/mundo/2025/06/05/seul-e-toquio" in read(out, KIM), "the next article"
     assert "/mundo/2025/06/04/kim-jong-un-reitera" in read(out, LAVROV)
 
 
@@ -99,9 +104,23 @@ def test_fronts_and_archives_list_newest_first(out: Path) -> None:
         html = read(out, page)
         assert html.index("Colaboração entre Rússia") < html.index("Kim Jong-un reitera")
     assert "junho de 2025" in read(out, "mundo/2025/06/index.html")
-    assert "5 artigos" in read(out, "mundo/2025/07/index.html"), "Mundo's archive lists its regions' stories"
+    assert "6 artigos" in read(out, "mundo/2025/07/index.html"), "Mundo's archive lists its regions' stories"
     assert "3 artigos" in read(out, "mundo/europa/2025/07/index.html")
-    assert "2 artigos" in read(out, "tag/cooperacao-militar/index.html")
+    assert "4 artigos" in read(out, "tag/cooperacao-militar/index.html")
+
+
+def test_the_live_page_has_three_entries_and_has_ended(out: Path) -> None:
+    html = read(out, LIVE)
+    assert html.count('class="live-entry"') == 3 and "Momentos-chave" in html
+    assert ">13 de julho, 10:15</time>" in html and ">12 de julho, 14:40</time>" in html, (
+        "entries over two days each say their day")
+    assert "Cobertura terminada" in html and "js/live.js" not in html, "built in 2026: the coverage ended in 2025"
+
+
+def test_the_moved_article_s_old_url_redirects(out: Path) -> None:
+    assert f'url=/{MOVED_TO}"' in read(out, MOVED_FROM + "index.html")
+    assert f"/{MOVED_FROM} /{MOVED_TO} 301" in read(out, "_redirects")
+    assert 'href="/mundo/2025/06/04/kim-jong-un-reitera' in read(out, MOVED_TO + "index.html"), "a link by file"
 
 
 def test_the_editors_front_a_manchete_and_two_destaques_until_their_time(that_day: Path, out: Path) -> None:
@@ -113,8 +132,9 @@ def test_the_editors_front_a_manchete_and_two_destaques_until_their_time(that_da
         "Bruxelas prepara novo pacote de sanções contra Moscovo",
         "Negociações para um cessar-fogo em Gaza retomadas em Doha",
         "Colaboração entre Rússia e Coreia do Norte para a recaptura de Kursk",
+        "Lavrov na Coreia do Norte, ao minuto",
         "O que as eleições antecipadas dizem sobre o novo mapa político europeu",
-        "Kim Jong-un reitera «apoio incondicional» à Rússia perante Shoigu",
+        "Seul e Tóquio condenam cooperação militar entre Moscovo e Pyongyang",
     ]
     later = cards(read(out, "index.html"))
     assert later[0].startswith("Kyiv pede") and later[1].startswith("Bruxelas prepara")  # the newest after it

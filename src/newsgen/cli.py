@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 import time
@@ -18,7 +19,7 @@ import newsgen
 from newsgen.core.errors import ContentError, NewsgenError, Problem, UsageError, collapsed, errors_in, plural, tally
 from newsgen.core.options import BASE_URL_VARIABLE, BuildOptions, BuildResult
 from newsgen.core.urls import normalized_base_url
-from newsgen.incremental.noop import noop
+from newsgen.incremental.noop import known_clock, noop
 from newsgen.incremental.store import CACHE_DIR
 from newsgen.io.lock import hold
 from newsgen.io.scanning import refusal, scan_now
@@ -98,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", parents=[site, filters, base, jobs], help="report every problem without writing",
                          description="Parse and render everything, print every problem as path:line: message, "
                          "write nothing. Exit 1 when there are errors.")
+    p.add_argument("--links", action="store_true",
+                   help="also follow every internal link and anchor of the pages (slower)")
+    p = verbs.add_parser("next", parents=[site, shown, base], help="print when the output next changes by itself",
+                         description="Print the next instant at which a build of the unchanged sources would "
+                         "write something else (an embargo lifting, an article expiring or leaving the news "
+                         "sitemap's 48 hours, a live page ending, a correction coming due, a front-page "
+                         "priority's until), in ISO 8601 with its offset; nothing when no such instant is "
+                         "coming. Run newsgen build at that time (see README).")
+    p.add_argument("--format", dest="form", choices=NEXT_FORMATS, default="iso",
+                   help="iso (default), epoch (seconds since 1970), github (lines for $GITHUB_OUTPUT), "
+                   "cron (minute hour day month, in UTC)")
     p = verbs.add_parser("serve", parents=[site, shown, base, search], help="preview the site; rebuild and reload on every save",
                          description="Build the site into a private temporary folder (never build/), serve it "
                          "on http://127.0.0.1:8000/ and rebuild on every change to content/, templates/, static/ "
@@ -169,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args, site_dir)
         if args.verb == "serve":
             return _serve(args, site_dir)
+        if args.verb == "next":
+            return _next(args, site_dir)
         if args.verb == "deploy":
             return _deploy(args, site_dir)
         if args.verb == "init":
@@ -207,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if result is None:
                 from newsgen.pipeline import build, check
 
-                result = build(options, scanned) if building else check(options)
+                result = build(options, scanned) if building else check(options, links=args.links)
         _report(result, options, args.verb, quiet)
         if building and (options.drafts or options.future) and options.output.resolve() == (site_dir / "build").resolve():
             print(_unpublished_warning(options), file=sys.stderr)
@@ -394,6 +408,44 @@ def _theme(args: argparse.Namespace, site_dir: Path) -> int:
     target.write_bytes((THEME / name).read_bytes())
     print(os.path.relpath(target))
     return 0
+
+
+def _next(args: argparse.Namespace, site_dir: Path) -> int:
+    """``newsgen next``: from the last build's state when nothing changed since (without
+    loading the engine), else by reading the sources."""
+    options = BuildOptions(
+        site_dir=site_dir, output=site_dir / "build", now=clock(), drafts=args.drafts, future=args.future,
+        cache=site_dir / CACHE_DIR, base_url=_base_url(args),
+    )
+    known = known_clock(options, scan_now(site_dir))
+    if known is not None:
+        moment = known[1]
+    else:
+        from newsgen.incremental.schedule import next_change
+
+        moment = next_change(options)
+    if moment is None:
+        if not getattr(args, "quiet", False):
+            print("nothing scheduled: the output changes only when the sources do", file=sys.stderr)
+        return 0
+    print(next_line(moment, args.form))
+    return 0
+
+
+NEXT_FORMATS = ("iso", "epoch", "github", "cron")
+
+
+def next_line(moment: datetime, form: str) -> str:
+    """*moment* as ``newsgen next --format`` prints it."""
+    epoch = math.ceil(moment.timestamp())
+    if form == "epoch":
+        return str(epoch)
+    if form == "github":
+        return f"next={moment.isoformat(timespec='seconds')}\nnext-epoch={epoch}"
+    if form == "cron":  # cron fires at whole minutes: the first one at or after the moment
+        at = datetime.fromtimestamp(math.ceil(epoch / 60) * 60, UTC)
+        return f"{at.minute} {at.hour} {at.day} {at.month} *"
+    return moment.isoformat(timespec="seconds")
 
 
 def _new(args: argparse.Namespace, site_dir: Path) -> int:

@@ -25,8 +25,12 @@ from urllib.parse import urljoin
 from newsgen.core import urls
 from newsgen.core.catalogue import Catalogue, fresh_plan
 from newsgen.core.entities import editorial_keys, entity_keys
-from newsgen.core.errors import ContentError, Problem, WriteError, warning
-from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.core.errors import ContentError, Problem, WriteError, errors_in, warning
+from newsgen.core.addresses import address_problems, stale_ledger
+from newsgen.core.ledger import EMPTY as EMPTY_LEDGER
+from newsgen.core.ledger import Ledger, format_ledger
+from newsgen.core.linkcheck import LinkCheck
+from newsgen.core.options import LEDGER_FILE, BuildOptions, BuildResult
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
@@ -44,6 +48,7 @@ from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
 from newsgen.io import brand
 from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
+from newsgen.io.ledger import record_ledger
 from newsgen.io.photo_copies import Photos, copy_of, encode, media_store
 from newsgen.io.photo_store import MediaStore
 from newsgen.io.lock import building, hold
@@ -74,6 +79,15 @@ class Gathered:
     """Whether this plan was made from the last one (else from scratch)."""
     photos: Photos = field(default_factory=Photos)
     """The copies of photographs to publish and to make."""
+    ledger: Ledger | None = None
+    """The URL ledger as this build leaves it, when it differs from ``urls.lock``."""
+    ledger_found: bool = True
+    """Whether the site has a ``urls.lock`` yet."""
+    ledger_was: Ledger = EMPTY_LEDGER
+    """The URL ledger as ``urls.lock`` holds it."""
+    changes: tuple[Problem, ...] = ()
+    """The warnings about URLs that moved or went (among `warnings`): said once, by the
+    build that records them in the ledger."""
 
     @property
     def site(self) -> Site:
@@ -118,7 +132,10 @@ def gather(
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     plan += pictures(inputs)
-    _check_clashes(plan, setting.published, options.site_dir)
+    made = _check_clashes(plan, setting.published, options.site_dir)
+    warnings = inputs.warnings + address_problems(
+        memory.site, setting.reckoning, plan, made, setting.published, options.strict, inputs.links is not None,
+    )
     search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
     plan += [
         Planned(path, digest("as it is", digests.of(file)), file.read_bytes)
@@ -129,9 +146,11 @@ def gather(
         Planned(name, digest("media", name), functools.partial(copy_of, store, copy, files[copy.src]))
         for name, copy in sorted(setting.media.items())
     ]
+    ledger = setting.reckoning.ledger
     return Gathered(
-        tuple(plan), inputs.warnings, search, replace(memory, published=setting.published), pages, again is not None,
-        Photos(setting.media, setting.encode, files),
+        tuple(plan), warnings, search, replace(memory, published=setting.published), pages, again is not None,
+        Photos(setting.media, setting.encode, files), None if ledger.same(inputs.ledger) else ledger,
+        inputs.ledger_found, inputs.ledger, setting.reckoning.problems,
     )
 
 
@@ -142,14 +161,16 @@ def _fresh(inputs: Inputs, related: RelatedMemo | None) -> Planning:
     site = build_site(inputs.config, inputs.articles, options.now, options.drafts, options.future, related, inputs.desk,
                       topics=inputs.topics)
     setting = prepare(inputs, site)
-    keys = entity_keys(site.articles, site.tags, inputs.shown, site.desk, site.now, site.topics)
+    keys = entity_keys(site.articles, site.tags, inputs.shown, site.desk, site.now, site.topics, inputs.facts)
     keys.update(editorial_keys(site, inputs.shown))
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, photos=setting.photos)
+    catalogue = Catalogue(
+        site, setting.renderer.render, keys, inputs.full, photos=setting.photos, fates=setting.reckoning.fates,
+    )
     plan, outputs = fresh_plan(catalogue.runs, keys, setting.shared)
     memory = LastPlan(
         os.urandom(16).hex(), site, inputs.articles, keys, setting.shared,
         tuple((run.name, run.count) for run in catalogue.runs), tuple((item.file, item.key) for item in plan),
-        clock(inputs.articles, options.now), inputs.sizes, setting.published, Readers(lambda: outputs),
+        clock(inputs.articles, options.now, drafts=options.drafts), inputs.sizes, setting.published, Readers(lambda: outputs),
     )
     return Planning(plan, memory, setting, catalogue.page_count)
 
@@ -164,7 +185,8 @@ def pictures(inputs: Inputs) -> list[Planned]:
     ]
 
 
-def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> None:
+def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Path) -> set[str]:
+    """Every file of *plan*, once no static file would overwrite one of them."""
     made = {item.file for item in plan}
     clashes = [
         Problem(source_name(published[path], site_dir), 0, f"this file would overwrite the page /{path.removesuffix('index.html')}")
@@ -172,16 +194,30 @@ def _check_clashes(plan: list[Planned], published: dict[str, Path], site_dir: Pa
     ]
     if clashes:
         raise ContentError(clashes)
+    return made
 
 
-def check(options: BuildOptions) -> BuildResult:
-    """Everything a build does except writing: parse, index, render."""
+def check(options: BuildOptions, links: bool = False) -> BuildResult:
+    """Everything a build does except writing: parse, index, render; and the URL ledger must
+    be what the build would leave (`newsgen.core.ledger`). *links*: also follow every
+    internal link and anchor of the pages (`newsgen.core.linkcheck`)."""
     with collector_paused():
         started = time.perf_counter()
         gathered = gather(options, ParseCache(jobs=options.jobs))
+        pages = LinkCheck(gathered.site.config.base_url) if links else None
         for item in gathered.plan[: gathered.pages]:
-            item.make()
-        return _result(gathered, time.perf_counter() - started, 0)
+            html = item.make()
+            if pages is not None:
+                pages.read(item.file, html)
+        result = _result(gathered, time.perf_counter() - started, 0)
+        preview = options.drafts or options.future  # a preview of what is not published: no ledger
+        problems = [] if preview else list(stale_ledger(gathered.ledger_was, gathered.ledger, gathered.ledger_found))
+        if pages is not None:
+            sources = {urls.output_file(a.path): a.source for a in gathered.site.articles}
+            problems += pages.problems({item.file for item in gathered.plan}, sources)
+        if errors_in(problems):
+            raise ContentError([*result.warnings, *problems])
+        return replace(result, warnings=(*result.warnings, *problems))
 
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
@@ -238,9 +274,11 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
         search_key = gathered.search if options.search and gathered.site.config.search else ""
         token = token_of(gathered.plan, search_key)
         result = _publish(options, gathered, output, store, index, trusted, started, note, token)
+        scanned, racy, result, said = _record(options, gathered, scanned, racy, result)
         if store is not None:
             result = _remember(
-                options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies, token, digests,
+                options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies, said, token,
+                digests,
             )
         else:
             result = replace(result, warnings=tuple(recalled.problems) + result.warnings)
@@ -252,6 +290,22 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
             raise WriteError(message=f"{exc.strerror or exc}: {_shown(exc.filename or options.changes)}; the site is built, "
                              "but its change manifest is not written") from None
     return result
+
+
+def _record(
+    options: BuildOptions, gathered: Gathered, scanned: Scan, racy: dict[str, str], result: BuildResult,
+) -> tuple[Scan, dict[str, str], BuildResult, tuple[Problem, ...]]:
+    """Write the URL ledger as this build leaves it (never for a preview of drafts or future
+    articles), after the output: the scan and digests that now hold it, the result, and the
+    warnings the next no-op build repeats (not the moves the ledger now records)."""
+    said = gathered.warnings
+    if gathered.ledger is None or options.drafts or options.future:
+        return scanned, racy, result, said
+    scanned, racy, trouble = record_ledger(options.site_dir, format_ledger(gathered.ledger), scanned, racy)
+    if trouble is None:
+        return scanned, racy, result, tuple(p for p in said if p not in gathered.changes)
+    message = f"could not write it ({trouble}); the next build tries again"
+    return scanned, racy, replace(result, warnings=(*result.warnings, warning(LEDGER_FILE, 0, message))), said
 
 
 def _publish(
@@ -281,7 +335,7 @@ def _publish(
 def _remember(
     options: BuildOptions, scanned: Scan, racy: dict[str, str], gathered: Gathered, recalled: Remembered,
     parse_cache: ParseCache, images: ImageSources, result: BuildResult, store: BuildCache, copies: MediaStore,
-    token: str, digests: FileDigests,
+    said: tuple[Problem, ...], token: str, digests: FileDigests,
 ) -> BuildResult:
     """Save what the next build needs (*token*: the one the output's marker names), and
     drop the copies of photographs no article uses."""
@@ -292,13 +346,13 @@ def _remember(
     try:
         remember(
             store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-            gathered.warnings, token, digests,
+            said, token, digests,
         )
         copies.prune(gathered.photos.encode)
     except (CacheError, OSError) as exc:  # the site is built: only the next build pays
         store.discard()
-        said = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
-        result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, said)))
+        message = f"could not save the cache ({_cache_trouble(exc)}); the next build starts afresh"
+        result = replace(result, warnings=(*result.warnings, warning(CACHE_DIR, 0, message)))
     return result
 
 

@@ -21,7 +21,7 @@ from helpers.newsroom import NEWSROOM_EDITS, newsroom_edit
 from helpers.sites import CONFIG, SiteDir, article_text, png, tree
 
 CACHE = ".newsgen-cache"
-SOURCES = ("newsgen.yaml", "topics.yaml", "content", "static", "templates")
+SOURCES = ("newsgen.yaml", "topics.yaml", "urls.lock", "content", "static", "templates")
 """What a site's author edits; never ``build/`` nor the cache."""
 THEME = Path(newsgen.__file__).parent / "theme"
 LATER = datetime(2025, 7, 15, 12, 0, tzinfo=UTC)
@@ -42,7 +42,8 @@ def assert_same_as_cold(site: SiteDir, **options: object) -> BuildResult:
     after = tree(site.out)
     problems = tree_diff(after, cold_tree(site, **options))
     assert not problems, "the incremental build differs from a build from scratch:\n" + "\n".join(problems)
-    changed = sorted(p for p, body in after.items() if not _hidden(p) and before.get(p) != body)
+    # (the search index is made whole by Pagefind, not counted among the plan's files)
+    changed = sorted(p for p, body in after.items() if not _hidden(p) and before.get(p) != body and not p.startswith("pagefind/"))
     assert len(changed) <= result.rewritten <= result.files, (
         f"rewritten={result.rewritten}, files={result.files}, but {len(changed)} files changed: {changed[:20]}"
     )
@@ -225,14 +226,20 @@ def pages(site: SiteDir) -> dict[str, str]:
     return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
 
 
+LIFE_EDITS = ("retract", "expire", "live", "alias", "link")
+"""What happens to a story after publication (`newsgen.core.lifecycle`, `newsgen.core.links`)."""
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS, "checkout")
+         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS, "checkout")
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
 the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the
 authors, bylines, corrections and pages. Editors' decisions: ``priority`` gives or takes a
 rank (with ``until``), ``topic`` edits topics.yaml, ``section`` moves a story between
 sections and regions. ``checkout``: a CI job's fresh clone with its output restored (every
 file written anew, same bytes)."""
+ANCHOR = "content/mundo/2025-04-02-ancora.md"
+"""The article ``link`` edits link to, by its file or its slug (written by the first; not
+in *live*, so no other edit deletes, renames or drafts it); a later ``link`` edit may move
+it to the next day instead, and the links must follow."""
 
 
 def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
@@ -316,8 +323,49 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
             site.write("templates/article.html", (THEME / "templates/article.html").read_text(encoding="utf-8")
                        .replace("{% block content %}", "{% block content %}<p>marca</p>", 1))
         return kind
+    elif kind in LIFE_EDITS:
+        return _life_edit(site, rng, kind, live)
     else:  # config
         site.write("newsgen.yaml", ARCHIVE_CONFIG.replace("Mundo de Teste", f"Mundo de Teste {rng.randrange(100)}"))
         return kind
     write_article(site, path, **live[path])
     return f"{kind} {path}"
+
+
+def _life_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, dict[str, object]]) -> str:
+    """An edit of a story's life: retracted or expired (now, or later the same day), made a
+    live page or given one more entry, given an alias, or a new article linking to `ANCHOR`."""
+    published = sorted(p for p, f in live.items() if str(f["timestamp"]) < "2025-07-12" and not f.get("draft"))
+    path = rng.choice(published)
+    fields = dict(live[path])
+    number = rng.randrange(10**6)
+    if kind == "retract":
+        fields["retracted"] = {"at": rng.choice(["2025-07-13T10:00", "2025-07-13T18:00"]), "reason": f"Motivo {number}."}
+    elif kind == "expire":
+        fields["expires"] = rng.choice(["2025-07-13T11:00", "2025-07-13T20:00"])
+    elif kind == "live":
+        entries = str(fields.get("body", "Introdução.\n")) if fields.get("live") else "Introdução.\n"
+        fields.update(live=True, ends=rng.choice(["2025-07-13T19:00", "2025-07-20T19:00"]),
+                      body=f"{entries}\n## 2025-07-1{rng.randrange(3)} {rng.randrange(24):02d}:{rng.randrange(60):02d} Entrada {number}\n\nTexto.\n")
+    elif kind == "alias":
+        fields["aliases"] = [f"/antigo/{number}/"]
+    elif (site.root / ANCHOR).exists() and rng.random() < 0.5:  # link: the anchor moves to the next day
+        moved = "2025-04-03T00:30" if "2025-04-02" in (site.root / ANCHOR).read_text(encoding="utf-8") else "2025-04-02T23:30"
+        write_anchor(site, moved)
+        return f"link: {ANCHOR} moves to {moved}"
+    else:  # link: a new article linking to the anchor
+        if not (site.root / ANCHOR).exists():
+            write_anchor(site)
+        day = date(2025, 4, 1) + timedelta(days=rng.randrange(100))
+        path = f"content/europa/{day.isoformat()}-ligacao-{number}.md"
+        target = rng.choice(["../mundo/2025-04-02-ancora.md", "mundo:ancora", "/content/mundo/2025-04-02-ancora.md"])
+        fields = {"headline": f"Ligação {number}", "section": "europa", "timestamp": f"{day.isoformat()}T12:30",
+                  "hashtags": ["Ucrânia"], "body": f"Ver [a âncora]({target}#topo).\n"}
+    live[path] = fields
+    write_article(site, path, **fields)
+    return f"{kind} {path}"
+
+
+def write_anchor(site: SiteDir, timestamp: str = "2025-04-02T10:00") -> None:
+    """`ANCHOR`, at *timestamp* (a new day moves its URL)."""
+    write_article(site, ANCHOR, headline="Âncora", timestamp=timestamp, hashtags=["Ucrânia"], body="Texto.\n")

@@ -13,13 +13,16 @@ from typing import Any
 
 from babel import Locale
 
+from newsgen.core.fates import Fate
 from newsgen.core.feeds import EntryCache, Feeds
+from newsgen.core.live import live_runs
 from newsgen.core.models import Article
 from newsgen.core.newsfeeds import NewsroomFeeds
 from newsgen.core.newsroom import Newsroom
 from newsgen.core.outputs import Keys, Planned, Run, digest
 from newsgen.core.pages import Pages, PageSpec
 from newsgen.core.photoplan import PhotoPlan
+from newsgen.core.redirects import Redirects
 from newsgen.core.site import Site
 from newsgen.core.sitemaps import Sitemaps
 
@@ -27,29 +30,34 @@ from newsgen.core.sitemaps import Sitemaps
 class Catalogue:
     """The runs of one site. *render* makes a page; *keys*: the entity keys (feeds remember
     their entries by them); *full* gives an article its body; *entries*: feed entries an
-    earlier plan made; *photos*: the copies of photographs (feeds show one)."""
+    earlier plan made; *photos*: the copies of photographs (feeds show one); *fates*: what
+    the addresses that are no article's page serve (`newsgen.core.fates`)."""
 
     def __init__(
         self, site: Site, render: Callable[[PageSpec], bytes], keys: Keys,
         full: Callable[[Article], Article] | None = None, entries: EntryCache | None = None,
-        photos: PhotoPlan | None = None,
+        photos: PhotoPlan | None = None, fates: tuple[Fate, ...] = (),
     ) -> None:
         self.site = site
         self.pages = Pages(site, Locale.parse(site.config.locale), render)
         self.feeds = Feeds(site, keys, full, entries, photos)
         self.sitemaps = Sitemaps(site)
         self.newsroom = Newsroom(site, render)
+        self.redirects = Redirects(fates, site.config.base_url, render)
 
     @functools.cached_property
     def page_runs(self) -> tuple[Run, ...]:
         """The HTML pages, article pages first (the search index reads them), then the
-        newsroom's (authors, standalone pages, corrections)."""
-        return (*self.pages.runs(), *self.newsroom.runs())
+        newsroom's (authors, standalone pages, corrections), then the pages of addresses
+        that are no article's any more (redirects, notices)."""
+        return (*self.pages.runs(), *self.newsroom.runs(), *self.redirects.page_runs())
 
     @functools.cached_property
     def runs(self) -> tuple[Run, ...]:
-        """The pages, then the feeds and the sitemaps."""
-        return (*self.page_runs, *self.feeds.runs(), *NewsroomFeeds(self.feeds).runs(), *self.sitemaps.runs())
+        """The pages, then the feeds, the sitemaps, the live pages' status files and the
+        hosts' redirect rules."""
+        return (*self.page_runs, *self.feeds.runs(), *NewsroomFeeds(self.feeds).runs(), *self.sitemaps.runs(),
+                *live_runs(self.site), *self.redirects.file_runs())
 
     @functools.cached_property
     def page_count(self) -> int:

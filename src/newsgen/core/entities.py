@@ -2,8 +2,10 @@
 show of each. An output's key reads the keys of the entities it shows (`Keys`), so an
 edit re-keys exactly the outputs that show the edited entity (`newsgen.core.dependencies`).
 
-- an article, by its path: its file, URL, bytes and what it shows of its image files
-  (their inspection: digest, size, kind; so a replaced photograph re-keys its pages);
+- an article, by its path: its file, URL, bytes, what it shows of its image files
+  (their inspection: digest, size, kind; so a replaced photograph re-keys its pages), and
+  what its pages show that its file does not say (`Facts`: where its links lead now,
+  whether it is live at the build clock);
 - a tag, by ``#`` and its key: the name it is shown by (its most used spelling, or its
   topic's display name from ``topics.yaml``) and slug (its pages' URL);
 - a topic, by ``@`` and its hashtag key: what its page opens with (description, lead
@@ -21,7 +23,7 @@ coming due changes every page that shows the article (`newsgen.core.corrections`
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -40,18 +42,31 @@ Sizes = Mapping[str, tuple[int, int]]
 """Width and height of the image files whose size could be read, by site path."""
 Shown = Mapping[str, object]
 """What a page can show of each image file (its inspection, as plain values), by site path."""
+Facts = Callable[[Article], object]
+"""What pages show of an article that its file does not say, as plain values (strings,
+booleans, None, tuples of them): the URLs its links lead to, whether it is live now."""
 
 
-def article_key(article: Article, shown: Shown, bylines: Mapping[str, str] | None = None, now: datetime | None = None) -> str:
+def _nothing(article: Article) -> object:
+    return None
+
+
+def article_key(
+    article: Article, shown: Shown, bylines: Mapping[str, str] | None = None, now: datetime | None = None,
+    facts: Facts = _nothing,
+) -> str:
     """Everything a page can show of *article*: its file, URL, bytes and image files; the
-    `byline_key` of each of its authors (*bylines*, by author key) and how many of its
-    corrections a build at *now* shows."""
+    `byline_key` of each of its authors (*bylines*, by author key), how many of its
+    corrections a build at *now* shows, and its *facts*."""
     images = tuple(shown.get(p) for p in article.assets)
     extra: tuple[object, ...] = ()
     if article.credits and bylines:
         extra += tuple(bylines.get(c.key) for c in article.credits if c.key)
     if article.corrections and now is not None:
         extra += (sum(c.at <= now for c in article.corrections),)
+    fact = facts(article)
+    if fact is not None:
+        extra += (fact,)
     if extra:
         return digest(article.source, article.path, article.digest, images, extra)
     return digest(article.source, article.path, article.digest, images)
@@ -123,13 +138,14 @@ def front_id(section: str | None) -> str:
 
 def entity_keys(
     articles: Iterable[Article], tags: Iterable[Tag], shown: Shown, desk: Desk | None = None, now: datetime | None = None,
-    topics: Mapping[str, Topic] | None = None,
+    topics: Mapping[str, Topic] | None = None, facts: Facts = _nothing,
 ) -> dict[str, str]:
     """The keys of a site's published articles and of its tags, named by their *topics*
-    (and of its *desk*'s authors and pages; articles' corrections counted at *now*)."""
+    (and of its *desk*'s authors and pages; articles' corrections counted at *now*;
+    *facts*: what pages show of an article that its file does not say)."""
     keys = desk_keys(desk, shown) if desk is not None else {}
     bylines = bylines_of(keys, desk) if desk is not None else None
-    keys.update((a.path, article_key(a, shown, bylines, now)) for a in articles)
+    keys.update((a.path, article_key(a, shown, bylines, now, facts)) for a in articles)
     topics = topics or {}
     keys.update((tag_id(t.key), tag_key(t, topics.get(t.key))) for t in tags)
     return keys

@@ -24,6 +24,12 @@ def date_long(day: date, locale: Locale) -> str:
     return format_date(day, "long", locale=locale)
 
 
+@functools.lru_cache(maxsize=8192)
+def day_month(day: date, locale: Locale) -> str:
+    """``13 de julho``."""
+    return format_date(day, "d 'de' MMMM", locale=locale)
+
+
 @functools.lru_cache(maxsize=1024)
 def month_year(year: int, month: int, locale: Locale) -> str:
     return format_date(date(year, month, 1), "LLLL 'de' y", locale=locale)

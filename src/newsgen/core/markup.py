@@ -24,6 +24,9 @@ from markdown.util import STX
 from newsgen.core import limits, urls
 from newsgen.core.errors import OverBudget
 from newsgen.core.bodynotes import Lines, Note, densest_line, raw_html, too_costly
+from newsgen.core.links import ARTICLE, placeholder
+from newsgen.core.liveblog import LiveDay, LiveTreeprocessor
+from newsgen.core.models import Link, LiveEntry
 from newsgen.core.quickinline import quicken_inline
 from newsgen.core.sanitize import sanitize
 from newsgen.core.typography import smarten, smarten_segments
@@ -54,6 +57,11 @@ class Body:
     """Site paths of the files the body links to (a PDF, an image shown only as a link)."""
     notes: tuple[Note, ...] = ()
     """Problems found in reading it; with an error, the body is empty."""
+    links: tuple[Link, ...] = ()
+    """Links to articles by their files, and absolute links to the site (`newsgen.core.links`),
+    at their 0-based lines of the body."""
+    entries: tuple[LiveEntry, ...] = ()
+    """A live page's entries, newest first (`newsgen.core.liveblog`)."""
 
 
 class _FigureTreeprocessor(Treeprocessor):
@@ -152,10 +160,18 @@ class _LinkTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         files = []
+        found: list[Link] = []
+        target = getattr(self.md, "link_target", None)
         for link in root.iter("a"):
             href = link.get("href")
             if not href or STX in href:  # an e-mail address, written as character references
                 continue
+            reached = target(href) if target is not None else None
+            if reached is not None:
+                found.append(reached)
+                if reached.kind == ARTICLE:
+                    link.set("href", placeholder(len(found) - 1))
+                    continue
             site_path = None if href.startswith(("#", "//")) or _SCHEME.match(href) else self.md.resolve(href)  # type: ignore[attr-defined]
             if site_path is not None:
                 files.append(site_path)
@@ -163,6 +179,7 @@ class _LinkTreeprocessor(Treeprocessor):
             else:
                 link.set("href", urls.encoded_url(href))
         self.md.body_files = tuple(dict.fromkeys(files))  # type: ignore[attr-defined]
+        self.md.body_links = tuple(found)  # type: ignore[attr-defined]
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -203,6 +220,7 @@ class NewsExtension(Extension):
         md.treeprocessors.register(_ImageTreeprocessor(md), "news_images", 5)
         md.treeprocessors.register(_LinkTreeprocessor(md), "news_links", 4.5)
         md.treeprocessors.register(_CaptionLabelTreeprocessor(md), "news_caption_labels", 4)
+        md.treeprocessors.register(LiveTreeprocessor(md), "news_live", 3.5)
 
 
 @functools.lru_cache(maxsize=4)
@@ -231,16 +249,22 @@ def render_body(
     size: Callable[[str], tuple[int, int] | None] = lambda site_path: None,
     html_policy: str = "sanitize",
     iframe_hosts: frozenset[str] = frozenset(),
+    link_target: Callable[[str], Link | None] | None = None,
+    live: LiveDay | None = None,
 ) -> Body:
     """Convert an article body; *resolve* maps an image ``src`` to its site path (or None),
     and the ``src`` becomes ``url_prefix`` + that path; *size* gives the image's width and
     height for that path, when known. *html_policy* (``sanitize``, ``trusted``, ``forbid``)
-    says what raw HTML may do, and *iframe_hosts* which pages an iframe may show."""
+    says what raw HTML may do, and *iframe_hosts* which pages an iframe may show.
+    *link_target* tells which links lead to articles or to the site's own pages
+    (`newsgen.core.links`); *live*: read the body as a live page's entries."""
     if not text.strip():
         return Body("", 0, (), ())
     md = body_markdown(url_prefix)
     md.resolve = resolve  # type: ignore[attr-defined]
     md.size = size  # type: ignore[attr-defined]
+    md.link_target = link_target  # type: ignore[attr-defined]
+    md.live = live  # type: ignore[attr-defined]
     try:
         bound = limits.check(text)
         if bound is not None:
@@ -258,6 +282,9 @@ def render_body(
         lines = Lines(text)
         # Under 'forbid', what was removed from raw HTML, already an error, goes unsaid.
         notes += [note for note in (Note(lines.find(r.needles), r.message) for r in removed) if note.line not in refused]
+    entry_lines, link_lines = Lines(text), Lines(text)
+    notes += [Note(entry_lines.find((p.needle,)), p.message, "error") for p in md.live_problems]  # type: ignore[attr-defined]
+    links = tuple(link._replace(line=link_lines.find((link.href,))) for link in md.body_links)  # type: ignore[attr-defined]
     return Body(
         html=html,
         words=md.body_words,  # type: ignore[attr-defined]
@@ -265,4 +292,6 @@ def render_body(
         unbalanced=tuple(md.unbalanced_blocks),  # type: ignore[attr-defined]
         files=md.body_files,  # type: ignore[attr-defined]
         notes=tuple(notes),
+        links=links,
+        entries=md.live_entries,  # type: ignore[attr-defined]
     )

@@ -77,6 +77,56 @@ class Correction(NamedTuple):
     text: str
 
 
+class Retraction(NamedTuple):
+    """``retracted: {at, reason}``: from *at* on, the article is withdrawn and its URL
+    serves a notice giving *reason* (`newsgen.core.lifecycle`)."""
+
+    at: datetime
+    reason: str
+
+
+class LiveEntry(NamedTuple):
+    """One timestamped entry of a live page (``## 14:32 Title``), by its permanent anchor."""
+
+    at: datetime
+    anchor: str
+    title: str
+    """Empty for an entry without one; titled entries are the key events."""
+    text: str
+    """The entry's text, plain, for the structured data."""
+    when: str = ""
+    """Its time as the page shows it: ``14:32``, or ``5 de junho, 00:15`` on a page whose
+    entries span more than one day."""
+
+
+class Live(NamedTuple):
+    """``live: true``: a live page, «Em direto» until *ends* (None: until an end is given)."""
+
+    ends: datetime | None
+    entries: tuple[LiveEntry, ...]
+    """Newest first."""
+
+
+class Link(NamedTuple):
+    """A link in the body to an article by its file (``../2025-06-04-kim.md``, ``mundo:kim``:
+    *kind* ``article``, *target* the file's site path or ``section:slug``), or an absolute
+    link to the site's own address (*kind* ``site``, *target* the site path)."""
+
+    kind: str
+    target: str
+    fragment: str
+    line: int
+    href: str
+    """As written, for messages."""
+
+
+class Alias(NamedTuple):
+    """An earlier address of an article (``aliases:``), a site path, which redirects to it."""
+
+    path: str
+    line: int
+
+
 class Article(NamedTuple):
     """One parsed, valid article. Text fields already carry pt-PT typography. (A named
     tuple, not a dataclass: the build cache loads 10,000 of them on every rebuild, a
@@ -115,6 +165,16 @@ class Article(NamedTuple):
     """Its rank on the fronts: ``manchete``, ``destaque`` or ``""`` (normal order)."""
     until: datetime | None = None
     """When its priority ends (None: never); from then on it is in the normal order."""
+    expires: datetime | None = None
+    """From this instant on the article is withdrawn (`newsgen.core.lifecycle`)."""
+    retracted: Retraction | None = None
+    live: Live | None = None
+    aliases: tuple[Alias, ...] = ()
+    links: tuple[Link, ...] = ()
+    """Links of the body resolved after parsing, in order: the body's HTML names each
+    article link by its place here (`newsgen.core.links`)."""
+    lines: tuple[tuple[str, int], ...] = ()
+    """The line of each front-matter field that a later check may name (``timestamp``…)."""
 
     @property
     def lead_image(self) -> Image | None:
@@ -123,6 +183,10 @@ class Article(NamedTuple):
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    def line_of(self, field: str) -> int:
+        """The line of a front-matter *field* (`lines`), or 0."""
+        return next((line for name, line in self.lines if name == field), 0)
 
 
 class SharedValues:

@@ -9,6 +9,8 @@ from pathlib import Path
 from newsgen.core.errors import Problem
 
 CONFIG_FILE = "newsgen.yaml"
+LEDGER_FILE = "urls.lock"
+"""Every URL the site has published, with its article's file (`newsgen.core.ledger`)."""
 TOPICS_FILE = "topics.yaml"
 """The display names, descriptions and pinned stories of hashtags' topic pages (optional)."""
 BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel import Locale
 from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import pictures, urls
@@ -20,15 +21,20 @@ from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
 from newsgen.core.hashtags import read_hashtags
+from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
+from newsgen.core.lifefields import LINED, read_life
+from newsgen.core.links import link_target
+from newsgen.core.liveblog import LiveDay
 from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
-from newsgen.core.models import Article, Hashtag, Image, Source
+from newsgen.core.models import Article, Hashtag, Image, Live, Source
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
     "images", "slug", "draft", "byline", "sources", "corrections", "kicker", "priority", "until",
+    *LIFE_FIELDS,
 )
 PRIORITIES = ("manchete", "destaque", "normal")
 """An article's rank on the fronts (``priority``): the lead story, a highlighted one, or
@@ -136,9 +142,13 @@ class _Article(Fields):
         kicker = self.typographic("kicker")
         priority, until = self.priority(published)
         config = self.ctx.config
+        life = read_life(self, self.table, self.moment, published, self.tz, config.base_url)
+        sections = frozenset(s.key for s in config.sections)
         body = render_body(
             self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
             config.html, frozenset(config.iframe_hosts),
+            lambda href: link_target(href, self.path, sections, config.base_url),
+            LiveDay(published.astimezone(self.tz).date(), self.tz, Locale.parse(config.locale)) if life.live and published else None,
         )
         self.check_body(body, draft, standfirst)
         if not (headline and standfirst and section and published and slug):
@@ -167,6 +177,12 @@ class _Article(Fields):
             kicker=kicker,
             priority=priority,
             until=until,
+            expires=life.expires,
+            retracted=life.retracted,
+            live=Live(life.ends, body.entries) if life.live else None,
+            aliases=life.aliases,
+            links=tuple(link._replace(line=self.body_line + link.line) for link in body.links),
+            lines=tuple((key, self.table.entries[key].line) for key in LINED if key in self.table.entries),
         )
 
     def typographic(self, key: str, required: bool = False) -> str:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from newsgen.core import localized, urls
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.labels import Labels
+from newsgen.core.lifecycle import is_live
 from newsgen.core.models import Article, Hashtag, MonthArchive, Tag
 from newsgen.core.pages import ArticleContext, PageSpec
 from newsgen.core.photoplan import PhotoPlan
@@ -122,6 +123,7 @@ class Renderer:
             tag_name=self.tag_name,
             hashtag_name=self.hashtag_name,
             other_forms=lambda article: other_forms(article.headline, article.standfirst, article.body_html),
+            live_now=lambda article: is_live(article, site.now),
         )
         self.env.filters.update(
             datetime_long=self.datetime_long,

@@ -20,6 +20,7 @@ from newsgen.core.config import SiteConfig
 from newsgen.core.corrections import corrected, modified
 from newsgen.core.desk import EMPTY_DESK, Desk
 from newsgen.core.errors import ContentError, Problem
+from newsgen.core.lifecycle import is_withdrawn
 from newsgen.core.models import Article, Hashtag, MonthArchive, Section, Tag, Topic
 from newsgen.core.related import RelatedMemo, related_articles
 
@@ -147,7 +148,7 @@ def placement(article: Article) -> tuple[object, ...]:
     a = article
     return (
         a.source, a.path, a.slug, a.section, a.published, a.updated, a.draft, a.hashtags, a.assets,
-        tuple(c.key for c in a.credits if c.key), tuple(c.at for c in a.corrections),
+        tuple(c.key for c in a.credits if c.key), tuple(c.at for c in a.corrections), a.expires, a.retracted,
     )
 
 
@@ -169,8 +170,9 @@ def newest(articles: Iterable[Article], now: datetime | None = None) -> datetime
 
 
 def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool:
-    """Whether a site built at *now* with these flags publishes *article*."""
-    return (drafts or not article.draft) and (future or article.published <= now)
+    """Whether a site built at *now* with these flags publishes *article* (a withdrawn one
+    only as a notice: `newsgen.core.lifecycle`)."""
+    return (drafts or not article.draft) and (future or article.published <= now) and not is_withdrawn(article, now)
 
 
 def position(articles: tuple[Article, ...], article: Article) -> int:

@@ -138,6 +138,32 @@ def news_article(
              "url": f"{url}#correcao-{n}"}
             for n, c in enumerate(published, start=1)
         ]
+    if article.live is not None:
+        data.update(live_blog(article, url, config.timezone, now))
+    return data
+
+
+def live_blog(article: Article, url: str, tz: tzinfo, now: datetime | None = None) -> dict[str, Any]:
+    """What makes a live page's ``NewsArticle`` a ``LiveBlogPosting``: when the coverage
+    runs, each entry as a ``BlogPosting`` at its anchor, and the newest entry's time as
+    its last change (or a later correction's, published at *now*)."""
+    live = article.live
+    assert live is not None
+    data: dict[str, Any] = {"@type": "LiveBlogPosting", "coverageStartTime": iso(article.published, tz)}
+    if live.ends is not None:
+        data["coverageEndTime"] = iso(live.ends, tz)
+    if live.entries:
+        data["dateModified"] = iso(max(live.entries[0].at, modified(article, now)), tz)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": entry.title or f"{article.headline} ({entry.at.astimezone(tz):%H:%M})",
+            "datePublished": iso(entry.at, tz),
+            "url": f"{url}#{entry.anchor}",
+            "articleBody": entry.text,
+        }
+        for entry in live.entries
+    ]
     return data
 
 

@@ -16,10 +16,14 @@ from newsgen.core import urls
 from newsgen.core.bylines import AuthorIndex
 from newsgen.core.config import SiteConfig
 from newsgen.core.desk import EMPTY_DESK, Desk
-from newsgen.core.entities import Sizes
+from newsgen.core.entities import Facts, Sizes
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
+from newsgen.core.fates import Reckoning, reckon
+from newsgen.core.ledger import EMPTY, Ledger, parse_ledger
+from newsgen.core.lifecycle import shown
+from newsgen.core.links import LinkTable, resolve_body
 from newsgen.core.models import Article, Topic
-from newsgen.core.options import CONFIG_FILE, TOPICS_FILE, BuildOptions
+from newsgen.core.options import CONFIG_FILE, LEDGER_FILE, TOPICS_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
 from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
@@ -32,6 +36,7 @@ from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.desk import Pictures, check_references, read_desk
 from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources, published_as_is, sizes_of
+from newsgen.io.ledger import read_ledger
 from newsgen.io.scanning import Sources, scan
 from newsgen.io.sources import (
     SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, read_topics, templates_digest,
@@ -67,11 +72,25 @@ class Inputs:
     """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
     digests: FileDigests = field(default_factory=FileDigests)
     """The SHA-256 of the files published as they are."""
+    ledger: Ledger = EMPTY
+    """The URL ledger, ``urls.lock`` (`newsgen.core.ledger`)."""
+    ledger_found: bool = False
+    links: LinkTable | None = None
+    """Every article by file and slug, when a body links to one (`newsgen.core.links`)."""
 
     @functools.cached_property
     def shown(self) -> dict[str, object]:
         """What a page can show of each image file, for the articles' keys."""
         return {path: source.key for path, source in self.photos.items()}
+
+    @property
+    def facts(self) -> Facts:
+        """What pages show of an article that its file does not say (`newsgen.core.entities`)."""
+        return shown(self.options.now, self.links.addresses if self.links is not None else _no_addresses)
+
+
+def _no_addresses(article: Article) -> tuple[str | None, ...]:
+    return ()
 
 
 def read_inputs(
@@ -93,6 +112,9 @@ def read_inputs(
     content = {path: site_dir / name for path, name in content_names.items()}
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
+    ledger_text = read_ledger(site_dir) if not scanned.refused.keys() & {LEDGER_FILE} else None
+    ledger, found = parse_ledger(ledger_text) if ledger_text is not None else (EMPTY, [])
+    problems += found
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
     photos = images.inspect(assets, site_dir)
@@ -119,16 +141,37 @@ def read_inputs(
         used.update(t.image.src for t in topics.values() if t.image is not None)
         problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
+    links = LinkTable(articles) if any(a.links for a in articles) else None
+    if links is not None:
+        for article in articles:
+            if article.links:
+                problems += links.problems(article, options.now, options.drafts, options.future)
     if options.strict:
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
         raise ContentError(problems)
     warnings = tuple(p for p in problems if p.severity == "warning")
+    full = cache.full(site_dir, ctx)
+    if links is not None:
+        full = _linked(full, links, ctx.url_prefix)
     return Inputs(
-        options, config, articles, sizes, static, content, cache.full(site_dir, ctx), warnings,
+        options, config, articles, sizes, static, content, full, warnings,
         templates_digest(site_dir, files), written, topics=topics, desk=desk, pictures=pictures.files, photos=photos,
         digests=digests if digests is not None else FileDigests(),
+        ledger=ledger, ledger_found=ledger_text is not None, links=links,
     )
+
+
+def _linked(full: Callable[[Article], Article], links: LinkTable, prefix: str) -> Callable[[Article], Article]:
+    """*full*, with each link to an article by its file pointing at its URL."""
+
+    def load(article: Article) -> Article:
+        whole = full(article)
+        if not whole.links:
+            return whole
+        return whole._replace(body_html=resolve_body(whole.body_html, whole, links.path, prefix))
+
+    return load
 
 
 def _social_src(config: SiteConfig) -> set[str]:
@@ -157,6 +200,9 @@ class Setting:
     published: dict[str, Path]
     shared: str
     renderer: Renderer
+    reckoning: Reckoning
+    """What every address the site ever published serves now, and the ledger after this
+    build (`newsgen.core.fates`)."""
     photos: PhotoPlan = field(default_factory=lambda: PhotoPlan({}, avif=False))
     media: dict[str, Wanted] = field(default_factory=dict)
     """The copies of photographs the published articles show, by name (``media/…``)."""
@@ -168,6 +214,7 @@ class Setting:
 def prepare(inputs: Inputs, site: Site) -> Setting:
     """The `Setting` of *site*, made from *inputs*."""
     options = inputs.options
+    reckoning = reckon(inputs.ledger, inputs.articles, site.articles, options.now, options.drafts, options.future)
     photos = PhotoPlan(inputs.photos, _avif(inputs.photos), site.config.social_image)
     topical = [t.image for t in inputs.topics.values() if t.image is not None]
     # The publisher's and the authors' pictures, like the articles' photographs, are
@@ -187,8 +234,10 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
         site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
     shown = [t.image for key, t in site.topics.items() if t.image is not None and key in site.tag_index]
-    return Setting(published, shared, renderer, photos, photos.wanted(site.articles, images=shown),
-                   photos.wanted(inputs.articles, images=topical))
+    return Setting(
+        published, shared, renderer, reckoning, photos, photos.wanted(site.articles, images=shown),
+        photos.wanted(inputs.articles, images=topical),
+    )
 
 
 def _avif(sources: Mapping[str, Source]) -> bool:

@@ -106,3 +106,26 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
             store.save(STATE, settled)
     articles, pages, files = state.summary
     return BuildResult(state.warnings, articles, pages, files, time.perf_counter() - started, 0, state.notes)
+
+
+def known_clock(options: BuildOptions, scanned: Scan) -> tuple[datetime | None, datetime | None] | None:
+    """The clock interval of the last build (`State.clock`), when it still describes the
+    sources: nothing they hold has changed since, it was built with these options and
+    *options.now* falls inside it. ``newsgen next`` then answers without parsing."""
+    if options.cache is None or died(options.cache) or scanned.refused:
+        return None
+    try:
+        state = BuildCache(options.cache).load(STATE, State)
+    except CacheError:
+        return None
+    if state is None or state.options != options.key():
+        return None
+    low, high = state.clock
+    if not ((low is None or low < options.now) and (high is None or options.now < high)):
+        return None
+    output, anything = options.output.resolve(), (0, 0, 0)  # what the output holds does not matter here
+    if not replace(state, output=str(output), marker=anything).holds(
+        options.key(), output, scanned.files, anything, options.now, options.site_dir,
+    ):
+        return None
+    return state.clock

@@ -78,22 +78,27 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     touched = [e for e, key in desk_keys(site.desk, inputs.shown).items() if last.keys.get(e) != key]
     rekeyed = [a for _, a in edited if a.path in last.keys]
     rekeyed += [a for e in touched if e.startswith(BYLINE) for a in site.by_author(e.removeprefix(BYLINE))]
-    keys = {**last.keys, **entity_keys([*rekeyed, *shown], (), inputs.shown, site.desk, now)}
+    keys = {**last.keys, **entity_keys([*rekeyed, *shown], (), inputs.shown, site.desk, now, facts=inputs.facts)}
     named = entity_keys((), site.tags, inputs.shown, topics=site.topics) | editorial_keys(site, inputs.shown)
     renamed = [entity for entity, key in named.items() if last.keys.get(entity) != key]  # a topic, a priority
     keys.update(named)
     written = WrittenFeeds(last.site, last.keys, inputs.written) if inputs.written is not None else None
     entries = FeedEntries(last.entries, written)
-    catalogue = Catalogue(site, setting.renderer.render, keys, inputs.full, entries, setting.photos)
+    catalogue = Catalogue(
+        site, setting.renderer.render, keys, inputs.full, entries, setting.photos, setting.reckoning.fates,
+    )
     stale = _stale(last, catalogue, [*dict.fromkeys(a.path for a in rekeyed), *touched, *renamed], bool(shown))
     plan, now_at, keyed = _carried(last, catalogue, growth, stale, keys, setting.shared)
-    # What the outputs keyed again read may have changed (a front's new lead): note it.
-    moved = bool(shown or renamed)
+    runs = tuple((r.name, r.count) for r in catalogue.runs)
+    # What the outputs keyed again read may have changed (a front's new lead), and an edit
+    # may add or drop an output before others (an alias's redirect page, a live page's
+    # status file): the readers follow them.
+    moved = bool(shown or renamed) or runs != last.runs
     readers = last.readers.moved(now_at, len(plan), keyed, catalogue.outputs) if moved else last.readers
     memory = replace(
-        last, site=site, articles=inputs.articles, keys=keys, runs=tuple((r.name, r.count) for r in catalogue.runs),
+        last, site=site, articles=inputs.articles, keys=keys, runs=runs,
         outputs=tuple((item.file, item.key) for item in plan), readers=readers, entries=entries,
-        clock=clock([*added, *(a for _, a in edited)], now, last.clock),
+        clock=clock([*added, *(a for _, a in edited)], now, last.clock, options.drafts),  # an edit may add an instant
         token=os.urandom(16).hex() if added else last.token,
     )
     return Planning(plan, memory, setting, catalogue.page_count)

@@ -7,7 +7,7 @@ CACHE_DIR = ".newsgen-cache"
 """The build cache, in the site folder (`newsgen.incremental.store`)."""
 SOURCE_DIRS = ("content", "templates", "static")
 """A site folder: its config file and the folders a build reads."""
-SOURCE_FILES = ("newsgen.yaml", "topics.yaml")
+SOURCE_FILES = ("newsgen.yaml", "topics.yaml", "urls.lock")
 """The files at a site folder's top that a build reads (`newsgen.core.options`' names)."""
 EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload", ".newsgen-tmp")
 

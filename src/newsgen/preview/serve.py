@@ -56,14 +56,15 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     webbrowser.open(url)
                 while True:
                     signals.check()
-                    batch = watcher.next_batch(timeout=IDLE_SECONDS)
+                    batch = watcher.next_batch(timeout=session.wait(IDLE_SECONDS))
+                    timed = batch is None and session.due()  # the clock passed an embargo, an expiry…
                     if batch is None:
                         session.take_copies()
-                        batch = session.tidy()
-                        if not batch:
+                        batch = frozenset() if timed else session.tidy()
+                        if not batch and not timed:
                             continue
                         watcher.idle.clear()
-                    session.rebuild(batch)
+                    session.rebuild(batch, timed)
                     watcher.done()
                     session.settle()
         finally:

@@ -96,15 +96,34 @@ class Session:
         self.copies = MediaStore(options.site_dir / CACHE_DIR / STORE)
         self.encoder = BackgroundCopies(self.copies, os.cpu_count() or 1, console)
 
-    def rebuild(self, changed: frozenset[str]) -> None:
-        """Build what *changed* (site paths; none: look at every file) into the served folder."""
+    def rebuild(self, changed: frozenset[str], timed: bool = False) -> None:
+        """Build what *changed* (site paths; none: look at every file) into the served folder;
+        *timed*: because the clock passed the instant the last output held until."""
         started = time.perf_counter()
         build = BuildOptions(
             site_dir=self.options.site_dir, output=self.root, now=self.clock(),
             drafts=self.options.drafts, future=self.options.future, base_url=self.options.base_url,
         )
         self.untidy = True
-        self._rebuild(build, changed, started)
+        self._rebuild(build, changed, started, timed)
+
+    def due(self) -> bool:
+        """Whether the build clock has passed the instant until which the last good build's
+        output holds (an embargo lifting, an article expiring: `newsgen.core.timeline`): a
+        rebuild of the same sources would then write something else."""
+        instant = self.next_instant()
+        return instant is not None and self.clock() >= instant
+
+    def next_instant(self) -> datetime | None:
+        return self.last.memory.clock[1] if self.last is not None else None
+
+    def wait(self, idle: float) -> float:
+        """How long the loop may wait for a change: *idle*, or less when the output's next
+        instant comes sooner."""
+        instant = self.next_instant()
+        if instant is None:
+            return idle
+        return max(0.01, min(idle, (instant - self.clock()).total_seconds()))
 
     def _scan(self, changed: frozenset[str]) -> Sources:
         """The sources' signatures: the last ones with the paths the watcher reported
@@ -138,7 +157,7 @@ class Session:
             self.scanned = None  # the rebuild walks them all again
         return missed
 
-    def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float) -> None:
+    def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float, timed: bool = False) -> None:
         try:
             self.scanned = self._scan(changed)
             last = self.last.memory if self.last is not None else None
@@ -159,7 +178,7 @@ class Session:
         if gathered.warnings:
             self.console.problems(gathered.warnings, tally(gathered.warnings))
         seconds = time.perf_counter() - started
-        reason = f" after {self._describe(changed)}" if changed else ""
+        reason = f" after {self._describe(changed)}" if changed else " as the clock passed a scheduled change" if timed else ""
         articles = len(gathered.site.articles)
         self.console.info(
             f"built {plural(articles, 'article')} in {seconds:.2f} s{reason} "

@@ -1,0 +1,37 @@
+"""``newsgen next``: the next instant at which the output changes with no source changed
+(`newsgen.core.timeline`). From the last build's state when nothing changed since (the
+command line asks `newsgen.incremental.noop.known_clock` first, without the engine);
+else the sources are read, with the parse cache's articles where their files did not
+change. The cache itself is left as it is."""
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from newsgen.core.options import BuildOptions
+from newsgen.core.timeline import clock
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.inputs import read_inputs
+from newsgen.incremental.noop import known_clock
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.store import BuildCache
+from newsgen.io.images import ImageSources
+from newsgen.io.scanning import scan_now
+
+
+def next_change(options: BuildOptions) -> datetime | None:
+    """The next instant after ``options.now`` at which a build of the unchanged sources
+    would write something else, or None when none is coming."""
+    scanned = scan_now(options.site_dir)
+    known = known_clock(options, scanned)
+    if known is not None:
+        return known[1]
+    entries, context, images = {}, "", {}
+    if options.cache is not None:
+        with contextlib.suppress(CacheError, OSError):
+            index = BuildCache(options.cache).load_index()
+            entries, context, images = index.articles, index.parse_context, index.images
+    inputs = read_inputs(
+        options, ParseCache(entries, None, options.jobs, context=context), ImageSources(images, options.jobs), scanned.sources,
+    )
+    return clock(inputs.articles, options.now, drafts=options.drafts)[1]
