@@ -68,6 +68,9 @@ def test_init_writes_a_site_that_builds_at_once(tmp_path: Path, cli) -> None:
     page = (site / "build" / ARTICLE).read_text(encoding="utf-8")
     assert "O site está no ar" in page and "«assim»" in page
     assert (site / "build/pagefind/pagefind.js").is_file(), "search works too"
+    assert ARTICLE.removesuffix("index.html") in (site / "urls.lock").read_text(encoding="utf-8"), (
+        "the build starts the URL ledger, which the site commits")
+    assert cli("-C", str(site), "check").code == 0
 
 
 def test_init_leaves_what_is_there_and_refuses_a_site(tmp_path: Path, cli) -> None:
@@ -78,26 +81,24 @@ def test_init_leaves_what_is_there_and_refuses_a_site(tmp_path: Path, cli) -> No
     assert run.code == 2 and "already holds a site" in run.err
 
 
-@pytest.mark.parametrize("with_next", [False, True], ids=["without newsgen next", "with newsgen next"])
-def test_the_workflow_passes_actionlint(tmp_path: Path, with_next: bool) -> None:
-    workflow = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3", with_next)[WORKFLOW]
+def test_the_workflow_passes_actionlint(tmp_path: Path) -> None:
+    workflow = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3")[WORKFLOW]
     done = lint(workflow, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert ("newsgen next --format epoch" in workflow) is with_next
-    for step in ("actions/cache/restore@v4", "newsgen build --changes changes.json",
-                 "newsgen deploy --changes changes.json", "actions/cache/save@v4", "cron:"):
+    for step in ("actions/cache/restore@v4", "newsgen next --format epoch", "newsgen build --changes changes.json",
+                 "newsgen deploy --changes changes.json", "git add urls.lock", "actions/cache/save@v4", "cron:",
+                 "contents: write"):
         assert step in workflow
     broken = lint(workflow.replace('"*/15 * * * *"', '"*/15 * * *"').replace("restore-keys:", "restore-key:"), tmp_path)
     assert broken.returncode == 1 and "cron" in broken.stdout and "restore-key" in broken.stdout, "it can fail"
-    if with_next:
-        broken = lint(workflow.replace('[ -n "$next" ]', "[ -n $next ]"), tmp_path)
-        assert broken.returncode == 1 and "SC2070" in broken.stdout, "its shell scripts are checked too"
+    broken = lint(workflow.replace('[ -n "$next" ]', "[ -n $next ]"), tmp_path)
+    assert broken.returncode == 1 and "SC2070" in broken.stdout, "its shell scripts are checked too"
 
 
-def wait_step(workflow: str) -> str:
-    """The script of the workflow's step that waits for `newsgen next`'s moment."""
+def step_script(workflow: str, name: str) -> str:
+    """The ``run:`` script of the workflow's step called *name*."""
     steps = yaml.safe_load(workflow)["jobs"]["publish"]["steps"]
-    return next(step["run"] for step in steps if "newsgen next --format epoch" in step.get("run", ""))
+    return next(step["run"] for step in steps if step.get("name") == name)
 
 
 @pytest.mark.parametrize("due, waits", [(2, True), (0, False), (-60, False), (960, False), (None, False)],
@@ -106,7 +107,8 @@ def test_a_scheduled_run_waits_for_a_change_due_before_the_next_run(
         tmp_path: Path, due: int | None, waits: bool) -> None:
     """The wait step's script, run by bash with a ``newsgen`` that prints the moment (or
     nothing): it sleeps until a moment within the next 15 minutes, else goes on at once."""
-    script = wait_step(starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3", True)[WORKFLOW])
+    workflow = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3")[WORKFLOW]
+    script = step_script(workflow, "Wait for the next scheduled change")
     moment = "" if due is None else str(int(time.time()) + due)
     fake = tmp_path / "newsgen"
     fake.write_text(f"#!/bin/sh\n[ \"$*\" = 'next --format epoch' ] || exit 9\necho '{moment}'\n")
@@ -116,6 +118,33 @@ def test_a_scheduled_run_waits_for_a_change_due_before_the_next_run(
                           capture_output=True, text=True, check=False, timeout=10)
     assert done.returncode == 0, done.stderr
     assert ("waiting" in done.stdout) is waits and (time.monotonic() - started >= 0.5) is waits
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("changed", [True, False], ids=["urls.lock changed", "urls.lock unchanged"])
+def test_the_workflow_commits_urls_lock_when_the_build_changed_it(tmp_path: Path, changed: bool) -> None:
+    """The commit step, run by bash in a clone of a repository: a urls.lock the build
+    changed is committed and pushed; an unchanged one leaves the repository alone."""
+    script = step_script(starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3")[WORKFLOW], "Commit urls.lock")
+    origin, clone = tmp_path / "origin.git", tmp_path / "clone"
+    environ = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True, env=environ)
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, env=environ, capture_output=True)
+    (clone / "urls.lock").write_text("a\n")
+    for args in (["add", "urls.lock"], ["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "first"],
+                 ["push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", *args], cwd=clone, check=True, env=environ)
+    if changed:
+        (clone / "urls.lock").write_text("a\nb\n")
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=clone, env=environ, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    pushed = git("--git-dir", str(origin), "log", "--format=%s", "main", cwd=tmp_path).splitlines()
+    assert pushed == (["urls.lock: the addresses this run published", "first"] if changed else ["first"])
+    assert git("--git-dir", str(origin), "show", "main:urls.lock", cwd=tmp_path) == ("a\nb\n" if changed else "a\n")
 
 
 def test_theme_lists_and_copies_one_file_which_then_overrides_the_theme(tmp_path: Path, cli) -> None:
@@ -169,7 +198,7 @@ def test_the_commented_blocks_of_newsgen_yaml_work_once_uncommented() -> None:
     storage's account id filled in), so an editor only removes the ``#``s."""
     from newsgen.core.config import parse_config  # which checks the deploy: block too
 
-    text = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3", True)["newsgen.yaml"]
+    text = starter_files(datetime(2026, 1, 1, tzinfo=UTC), "1.2.3")["newsgen.yaml"]
     text = re.sub(r"^# (publisher|deploy):", r"\1:", text, flags=re.M)
     text = re.sub(r"^#(   \w)", r"\1", text, flags=re.M).replace("ACCOUNT_ID", "0123456789abcdef")
     config = parse_config(text)

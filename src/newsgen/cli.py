@@ -367,7 +367,7 @@ def _init(args: argparse.Namespace, site_dir: Path) -> int:
 
     target = site_dir / args.directory
     now = clock().astimezone(ZoneInfo("Europe/Lisbon"))
-    files = starter_files(now, newsgen.__version__, with_next="next" in _verbs())
+    files = starter_files(now, newsgen.__version__)
     written, kept = write_site(target, files)
     if not getattr(args, "quiet", False):
         shown = os.path.relpath(target)
@@ -378,12 +378,6 @@ def _init(args: argparse.Namespace, site_dir: Path) -> int:
         print(f"next: newsgen serve{where} (the preview), newsgen build{where}; then commit and push: "
               f"{WORKFLOW} publishes it (its README says how)")
     return 0
-
-
-def _verbs() -> tuple[str, ...]:
-    """The verbs this newsgen knows."""
-    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return tuple(action.choices)
 
 
 def _theme(args: argparse.Namespace, site_dir: Path) -> int:

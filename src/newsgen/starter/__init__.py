@@ -18,40 +18,17 @@ from newsgen.core.options import CONFIG_FILE
 STARTER = Path(__file__).parent / "site"
 RENAMED = (("gitignore", ".gitignore"), ("github/", ".github/"))
 WORKFLOW = ".github/workflows/publish.yml"
-WAIT_FOR_NEXT = """
-      # On the schedule: when `newsgen next` says the site changes by itself within the
-      # next 15 minutes (an embargo lifting), wait for that moment, so it goes out on time.
-      - name: Wait for the next scheduled change
-        if: github.event_name == 'schedule'
-        run: |
-          next="$(newsgen next --format epoch)"
-          now="$(date +%s)"
-          if [ -n "$next" ] && [ "$next" -gt "$now" ] && [ $((next - now)) -le 900 ]; then
-            echo "waiting $((next - now)) s for the change due at $(date -u -d "@$next" '+%H:%M:%S') UTC"
-            sleep $((next - now))
-          fi
-"""
-SAY_NEXT = """
-      - name: Say when the site changes by itself next
-        run: |
-          next="$(newsgen next)"
-          echo "Next scheduled change: ${next:-none}" >> "$GITHUB_STEP_SUMMARY"
-"""
-NEXT_NOTE = " (and waits for the minute `newsgen next` names)"
 
 
-def starter_files(now: datetime, version: str, with_next: bool, title: str = "Mundo") -> dict[str, str]:
+def starter_files(now: datetime, version: str, title: str = "Mundo") -> dict[str, str]:
     """Each file of a new site (by its path in the site) and its text. *now*: the moment
     of the sample article (in the site's time zone); *version*: the newsgen the workflow
-    installs; *with_next*: whether ``newsgen next`` exists, for the workflow to use it."""
+    installs."""
     values = {
         "@VERSION@": version,
         "@DATE@": now.date().isoformat(),
         "@TIMESTAMP@": now.isoformat(timespec="minutes"),
         "@TITLE@": title,
-        "@WAIT@": WAIT_FOR_NEXT if with_next else "",
-        "@NEXT@": SAY_NEXT if with_next else "",
-        "@NEXT_NOTE@": NEXT_NOTE if with_next else "",
     }
     files = {}
     for folder, _, names in os.walk(STARTER):
