@@ -19,6 +19,8 @@ from helpers.archive import CACHE, PATHS, SOURCES, assert_same_as_cold, cold_tre
 from helpers.sites import CONFIG, SiteDir, png, tree
 
 ADDED = "content/mundo/2025-07-10-nova.md"
+OLD_FILE = "static/data/antigos.txt"
+"""A file published as it is, which a test deletes."""
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
     site = SiteDir(tmp_path_factory.mktemp("ci") / "site")
     site.write("newsgen.yaml", CONFIG)
     site.write("static/images/foto.png", png(16, 9))
+    site.write(OLD_FILE, "dados antigos\n")
     write_archive(site)
     site.build(cache=site.root / CACHE, changes=site.root.parent / "first.json")
     return site
@@ -195,12 +198,15 @@ def test_a_manifest_since_an_older_one_tells_every_change_since_then(built: Site
     build(clone, tmp_path / "second.json")
     gone = PATHS[3]
     (clone.root / gone).unlink()
+    (clone.root / OLD_FILE).unlink()
     build(clone, tmp_path / "third.json", since=built.root.parent / "first.json")
     manifest = read(tmp_path / "third.json")
     assert_manifest_tells(manifest, first, tree(clone.out))
+    assert manifest["deleted"] == ["data/antigos.txt"]
     page = f"{url_of(gone)}index.html"
-    assert page in manifest["deleted"]
-    assert {f"https://example.pt/{page}", f"https://example.pt/{url_of(gone)}"} <= set(manifest["purge"])
+    assert page in manifest["changed"], "a deleted article's address keeps a notice (urls.lock)"
+    assert {f"https://example.pt/{page}", f"https://example.pt/{url_of(gone)}",
+            "https://example.pt/data/antigos.txt"} <= set(manifest["purge"])
     assert manifest["baseline"] == str(built.root.parent / "first.json")
 
 
