@@ -24,7 +24,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	scripts/install-browser
 	scripts/install-tools
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2 --dist loadfile  # two workers, one test file at a time each (see CONTRIBUTING.md)
 
 golden: $(STAMP)
 	$(PYTHON) tests/golden/refresh.py

@@ -17,7 +17,7 @@ The file's name is the author's key, what a byline names and the author page's U
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from newsgen.core import urls

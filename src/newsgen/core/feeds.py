@@ -17,15 +17,16 @@ from typing import NamedTuple, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from newsgen.core import urls
-from newsgen.core.dependencies import ALL, Head, ListName, Whole
 from newsgen.core.corrections import modified
+from newsgen.core.dependencies import ALL, Head, ListName, Whole
+from newsgen.core.entities import tag_id
+from newsgen.core.groupings import branch_list
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys, Run, keys_of
-from newsgen.core.entities import tag_id
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import fallback_img, feed_body
 from newsgen.core.pictures import MIME
-from newsgen.core.site import Site, branch_list, newest
+from newsgen.core.site import Site, newest
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 

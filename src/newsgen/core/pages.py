@@ -18,10 +18,11 @@ from newsgen.core import localized, urls
 from newsgen.core.dependencies import ALL, TAGS, Each, Paged, Whole
 from newsgen.core.entities import tag_id, topic_id
 from newsgen.core.fronts import FrontContext, Fronts, tags_key
+from newsgen.core.groupings import branch_list
 from newsgen.core.labels import Labels
 from newsgen.core.models import Article, MonthArchive, Section, Tag, Topic
 from newsgen.core.outputs import Keys, Run, keys_of
-from newsgen.core.site import TAG_PAGE_SIZE, Site, TagPage, branch_list
+from newsgen.core.site import TAG_PAGE_SIZE, Site, TagPage
 
 NOT_FOUND_LATEST = 5
 

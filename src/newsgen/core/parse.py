@@ -21,6 +21,7 @@ from newsgen.core.errors import OverBudget, Problem, errors_in, warning
 from newsgen.core.invisible import removal_message
 from newsgen.core.invisible import strip as strip_invisible
 from newsgen.core.hashtags import read_hashtags
+from newsgen.core.imagefields import ArticleImages
 from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
 from newsgen.core.lifefields import LINED, read_life
 from newsgen.core.links import link_target
@@ -39,7 +40,6 @@ FIELDS = (
 PRIORITIES = ("manchete", "destaque", "normal")
 """An article's rank on the fronts (``priority``): the lead story, a highlighted one, or
 the normal newest-first order (the default)."""
-IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
 # What `newsgen new` writes; a published article still holding it is an error.
 PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
 PLACEHOLDER_BODY = "Escreva aqui o texto do artigo."
@@ -116,6 +116,7 @@ class _Article(Fields):
         super().__init__(path, problems)
         self.table, self.lines, self.body, self.body_line = table, text.split("\n"), body, body_line
         self.digest, self.ctx, self.tz = digest, ctx, ctx.config.timezone
+        self.pictures = ArticleImages(self, ctx.assets, ctx.photos)
 
     def line_of(self, key: str) -> int:
         entry = self.table.get(key)
@@ -134,7 +135,7 @@ class _Article(Fields):
         if published and updated and updated < published:
             self.problem(self.line_of("updated"), "'updated' is before 'timestamp'")
         hashtags = self.hashtags()
-        images = self.images()
+        images = self.pictures.read(self.table)
         slug = self.slug(headline)
         byline, credits = read_byline(self, self.table, self.ctx.authors)
         sources = self.sources()
@@ -145,7 +146,7 @@ class _Article(Fields):
         life = read_life(self, self.table, self.moment, published, self.tz, config.base_url)
         sections = frozenset(s.key for s in config.sections)
         body = render_body(
-            self.body, lambda src: self.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
+            self.body, lambda src: self.pictures.locate(src, url=True)[0], self.ctx.url_prefix, self.ctx.image_sizes.get,
             config.html, frozenset(config.iframe_hosts),
             lambda href: link_target(href, self.path, sections, config.base_url),
             LiveDay(published.astimezone(self.tz).date(), self.tz, Locale.parse(config.locale)) if life.live and published else None,
@@ -233,78 +234,6 @@ class _Article(Fields):
         self.problems += problems
         return hashtags
 
-    def images(self) -> tuple[Image, ...]:
-        result = []
-        for item in self.items(self.table, "images"):
-            if not isinstance(item, Map):
-                self.problem(item.line, f"an image must be 'src', 'alt', 'caption' and 'credit' fields, not {describe(item)}")
-                continue
-            for key, entry in item.entries.items():
-                if key not in IMAGE_FIELDS:
-                    hint = did_you_mean(key, IMAGE_FIELDS)
-                    self.problems.append(warning(self.path, entry.line, f"unknown image field '{key}'{hint}"))
-            src = self.text(item, "src", required=True)
-            alt = self.text(item, "alt", required=True)
-            credit = self.text(item, "credit", required=True)
-            caption, unbalanced = smarten(self.text(item, "caption"))
-            if unbalanced:
-                self.problems.append(warning(self.path, item.line, "quotes do not balance in the image caption"))
-            line = item.entries["src"].line if "src" in item.entries else item.line
-            site_path = self.resolve(src, line) if src else None
-            focus = self.focus(item)
-            rights = self.text(item, "rights")
-            if site_path and alt and credit:
-                self.photo_feedback(site_path, line, lead=not result)
-                result.append(Image(site_path, smarten(alt)[0], caption, credit, focus, rights))
-        return tuple(result)
-
-    def focus(self, item: Map) -> tuple[float, float] | None:
-        """``focus: 0.3,0.4`` (fractions of the width and height) or ``30%,40%``."""
-        text = self.text(item, "focus")
-        if not text:
-            return None
-        point = pictures.focus_point(text)
-        if point is None:
-            self.problem(item.entries["focus"].line, f"focus must be where the subject is, across and down, as two "
-                         f"fractions (0.3,0.4) or percentages (30%,40%), not {text!r}")
-        return point
-
-    def photo_feedback(self, site_path: str, line: int, lead: bool = False) -> None:
-        """What inspecting the image *site_path* found, said at the *line* that shows it."""
-        source = self.ctx.photos.get(site_path)
-        if source is not None:
-            self.problems += pictures.feedback(site_path, source, self.path, line, lead=lead)
-
-    def locate(self, src: str, url: bool = False) -> tuple[str | None, str]:
-        """The site path of an image (next to the article first, then from the site root),
-        or None and the reason. Its percent-escapes decoded too (``outra%20foto.png`` is
-        ``outra foto.png``): first, for a *url* (a body's link or image), else after *src*
-        as written (the front matter names files)."""
-        rooted = urls.asset_path(src)
-        if rooted is None:
-            return None, f"image {src!r} must be a file in static/ or content/, not a URL or a path outside the site"
-        plain = urls.decoded(src)
-        for name in [src] if plain is None else [plain, src] if url else [src, plain]:
-            found = self._find(name)
-            if found is not None:
-                return found, ""
-        return None, f"image {src!r} not found in static/ or content/"
-
-    def _find(self, src: str) -> str | None:
-        folder = posixpath.dirname(self.path.removeprefix("content/"))
-        if folder and not src.startswith("/"):
-            beside = urls.asset_path(posixpath.join(folder, src))
-            if beside in self.ctx.assets:
-                return beside
-        rooted = urls.asset_path(src)
-        return rooted if rooted in self.ctx.assets else None
-
-    def resolve(self, src: str, line: int) -> str | None:
-        site_path, reason = self.locate(src)
-        if site_path is None:
-            self.problem(line, reason)
-        return site_path
-
     def slug(self, headline: str) -> str:
         given = self.text(self.table, "slug")
         if given:
@@ -351,17 +280,17 @@ class _Article(Fields):
         for image in body.images:
             line = self.body_line + _line_in(self.body, image.src)
             if image.site_path is None:
-                self.problem(line, self.locate(image.src, url=True)[1])
+                self.problem(line, self.pictures.locate(image.src, url=True)[1])
             if not image.alt:
                 self.problem(line, f"image {image.src!r} needs alt text: ![what it shows]({image.src})")
             if not image.credit:
                 self.problem(line, f'image {image.src!r} needs a credit: ![…]({image.src} "Caption"){{credit="Agency"}}')
             if image.site_path is not None:
-                self.photo_feedback(image.site_path, line)
+                self.pictures.feedback(image.site_path, line)
         shown = {image.site_path for image in body.images}
         for linked in body.files:
             if linked not in shown and linked in self.ctx.photos:
-                self.photo_feedback(linked, self.body_line + _line_in(self.body, posixpath.basename(linked)))
+                self.pictures.feedback(linked, self.body_line + _line_in(self.body, posixpath.basename(linked)))
         for snippet in body.unbalanced:
             line = self.body_line + _line_in(self.body, snippet[:30])
             self.problems.append(warning(self.path, line, f"quotes do not balance in: {snippet[:60]!r}"))

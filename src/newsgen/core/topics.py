@@ -20,13 +20,13 @@ from newsgen.core import pictures, urls
 from newsgen.core.config import did_you_mean
 from newsgen.core.errors import Problem, warning
 from newsgen.core.hashtags import HASHTAG_RE
+from newsgen.core.imagefields import IMAGE_FIELDS
 from newsgen.core.models import Image, Topic
 from newsgen.core.options import TOPICS_FILE
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
 
 TOPIC_FIELDS = ("name", "description", "image", "pinned")
-IMAGE_FIELDS = ("src", "alt", "caption", "credit", "focus", "rights")
 
 
 def parse_topics(

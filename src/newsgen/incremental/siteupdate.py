@@ -14,10 +14,11 @@ from typing import TypeVar
 
 from newsgen.core.corrections import corrected, shown
 from newsgen.core.dependencies import ALL, TAGS, Growth, ListName
+from newsgen.core.groupings import branches_of, in_config_order, month_archive, months_of, tag_from
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import CORRECTIONS
 from newsgen.core.related import related_after_adding
-from newsgen.core.site import Site, branches_of, in_config_order, month_archive, months_of, order, position, tag_from
+from newsgen.core.site import Site, order, position
 
 _Group = TypeVar("_Group", Tag, MonthArchive)
 
