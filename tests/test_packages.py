@@ -15,7 +15,9 @@ MAY_IMPORT = {
     "incremental": {"core", "io", "incremental"},
     "pipeline": {"core", "io", "incremental"},
     "preview": {"core", "io", "incremental", "pipeline", "preview"},
-    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy"},
+    "deploy": {"core", "io", "deploy"},
+    "starter": {"core"},
+    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy", "starter", "theme"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (default: build/ in the site folder)")
     p.add_argument("--progress", action="store_true",
                    help="print progress lines even when stderr is not a terminal or CI is set")
+    p.add_argument("--changes", type=Path, metavar="FILE",
+                   help="write a change manifest (JSON): every output file added, changed, deleted or unchanged "
+                   "since the baseline, with its SHA-256 and size, and the URLs a CDN must purge")
+    p.add_argument("--since", type=Path, metavar="MANIFEST",
+                   help="the baseline for --changes: an earlier change manifest, or the deploy manifest "
+                   "(.newsgen-deploy.json.gz) of the bucket (default: the output the last --changes build described)")
     p = verbs.add_parser("check", parents=[site, filters, base, jobs], help="report every problem without writing",
                          description="Parse and render everything, print every problem as path:line: message, "
                          "write nothing. Exit 1 when there are errors.")
@@ -114,6 +120,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--open", dest="open_browser", action="store_true", help="open the site in the web browser")
     p.add_argument("--poll", action="store_true",
                    help="poll for changes instead of inotify (for network or container-shared folders)")
+    p = verbs.add_parser("deploy", parents=[site], help="upload the built site to S3-compatible storage",
+                         description="Upload the built output folder to an S3-compatible bucket (AWS, Cloudflare R2, "
+                         "MinIO, Backblaze B2, Google Cloud Storage): only the files whose content or headers changed, "
+                         "assets before the pages that link to them, deletions last. The target is 'deploy:' in "
+                         "newsgen.yaml; credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+                         "(AWS_SESSION_TOKEN) or AWS_PROFILE. Prints the URLs to purge on stdout, one a line.")
+    p.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                   help="the built folder to upload (default: build/ in the site folder)")
+    p.add_argument("--bucket", help="the bucket (overrides deploy.bucket)")
+    p.add_argument("--prefix", help="the folder in the bucket, e.g. noticias/ (overrides deploy.prefix)")
+    p.add_argument("--endpoint", metavar="URL", help="the S3 endpoint, e.g. https://ACCOUNT.r2.cloudflarestorage.com "
+                   "(overrides deploy.endpoint; default: AWS)")
+    p.add_argument("--region", help="the bucket's region (overrides deploy.region; default: AWS_REGION or us-east-1)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be uploaded and deleted; change nothing")
+    p.add_argument("--trust-manifest", action="store_true",
+                   help="skip listing the bucket to check the deploy manifest against it (quicker for big sites)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", default=16, help="requests in flight (default: 16)")
+    p.add_argument("--changes", type=Path, metavar="FILE",
+                   help="the change manifest of the build (newsgen build --changes FILE): its hashes spare "
+                   "reading the whole output")
+    p = verbs.add_parser("init", parents=[site], help="start a new site in DIR, ready to build and publish",
+                         description="Write a new site into DIR (default: the current folder): newsgen.yaml with "
+                         "comments, one sample article, .gitignore, requirements.txt, a GitHub Actions workflow that "
+                         "builds and deploys it, and a README for the newsroom. Files already there are left as "
+                         "they are. Then: newsgen build -C DIR.")
+    p.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                   help="the new site's folder (made if missing)")
+    p = verbs.add_parser("theme", parents=[site], help="list the theme's files, or copy one into the site to change it",
+                         description="Without FILE, list the theme's templates and static files (those the site "
+                         "overrides marked). With FILE (e.g. templates/article.html), copy it into the site, where "
+                         "it overrides the theme's: edit the copy.")
+    p.add_argument("file", nargs="?", metavar="FILE", help="a file of the theme, as listed")
     p = verbs.add_parser("new", parents=[site], help="start a new article (a draft)",
                          description="Write content/<section>/<date>-<slug>.md stamped with the current time "
                          "and print its path. The article is a draft until you set draft: false.")
@@ -145,6 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args, site_dir)
         if args.verb == "next":
             return _next(args, site_dir)
+        if args.verb == "deploy":
+            return _deploy(args, site_dir)
+        if args.verb == "init":
+            return _init(args, site_dir)
+        if args.verb == "theme":
+            return _theme(args, site_dir)
         if args.jobs < 1:
             raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
         building = args.verb == "build"
@@ -162,10 +206,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             progress=_Progress() if show_progress else None,
             base_url=_base_url(args),
+            changes=getattr(args, "changes", None),
+            since=getattr(args, "since", None),
         )
+        if options.since is not None and options.changes is None:
+            raise UsageError(message="--since names the baseline of a change manifest: give --changes FILE too")
         with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
             scanned = scan_now(site_dir) if building else None
             result = noop(options, scanned) if scanned else None
+            if result is not None and options.changes is not None:
+                from newsgen.incremental.changes import note_unchanged
+
+                result = result if note_unchanged(options) else None
             if result is None:
                 from newsgen.pipeline import build, check
 
@@ -287,6 +339,68 @@ def _serve(args: argparse.Namespace, site_dir: Path) -> int:
         serve(options, clock, _Terminal(site_dir, getattr(args, "quiet", False)))
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    return 0
+
+
+def _deploy(args: argparse.Namespace, site_dir: Path) -> int:
+    from newsgen.deploy import DeployOptions, deploy
+
+    if args.jobs < 1:
+        raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
+    options = DeployOptions(
+        site_dir=site_dir, output=args.output or site_dir / "build", bucket=args.bucket, prefix=args.prefix,
+        endpoint=args.endpoint, region=args.region, dry_run=args.dry_run, trust_manifest=args.trust_manifest,
+        jobs=args.jobs, environ=os.environ, home=Path.home(), changes=args.changes,
+    )
+    try:
+        deploy(options, sys.stdout, sys.stderr, quiet=getattr(args, "quiet", False))
+    except KeyboardInterrupt:
+        print("newsgen: deploy interrupted; run it again to finish (nothing half-done is claimed)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _init(args: argparse.Namespace, site_dir: Path) -> int:
+    from zoneinfo import ZoneInfo
+
+    from newsgen.starter import WORKFLOW, starter_files, write_site
+
+    target = site_dir / args.directory
+    now = clock().astimezone(ZoneInfo("Europe/Lisbon"))
+    files = starter_files(now, newsgen.__version__)
+    written, kept = write_site(target, files)
+    if not getattr(args, "quiet", False):
+        shown = os.path.relpath(target)
+        print(f"new site in {shown}/: {', '.join(written)}")
+        if kept:
+            print(f"left as they were: {', '.join(kept)}")
+        where = "" if shown == "." else f" -C {shown}"
+        print(f"next: newsgen serve{where} (the preview), newsgen build{where}; then commit and push: "
+              f"{WORKFLOW} publishes it (its README says how)")
+    return 0
+
+
+def _theme(args: argparse.Namespace, site_dir: Path) -> int:
+    from newsgen.io.sources import walk_names
+    from newsgen.theme import THEME
+
+    files = [f"{folder}/{name}" for folder in ("templates", "static") for name in walk_names(THEME / folder)]
+    if args.file is None:
+        for name in files:
+            print(f"{name}  (overridden by the site)" if (site_dir / name).is_file() else name)
+        return 0
+    name = args.file.strip("/")
+    if name not in files:
+        raise UsageError(message=f"{args.file} is not a file of the theme; newsgen theme lists them")
+    target = site_dir / name
+    if target.exists():
+        raise UsageError(message=f"{os.path.relpath(target)} already exists: the site already overrides it")
+    why = refusal(target.parent, os.path.realpath(site_dir)) if target.parent.exists() else None
+    if why is not None:  # never write through a symlink out of the site
+        raise ContentError([Problem(os.path.dirname(name), 0, why)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes((THEME / name).read_bytes())
+    print(os.path.relpath(target))
     return 0
 
 

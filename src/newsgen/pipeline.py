@@ -35,6 +35,7 @@ from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
 from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
+from newsgen.incremental.changes import ChangeNote, note_unchanged
 from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.noop import noop
@@ -45,16 +46,17 @@ from newsgen.incremental.replan import Planning, replan
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
 from newsgen.io import brand
+from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.ledger import record_ledger
 from newsgen.io.photo_copies import Photos, copy_of, encode, media_store
 from newsgen.io.photo_store import MediaStore
 from newsgen.io.lock import building, hold
-from newsgen.io.publish import check_output, publish
+from newsgen.io.publish import check_output, publish, token_of
 from newsgen.io.update import PartialUpdate
 from newsgen.io.writer import clean_debris
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import Scan, Sources, file_signature, marker_signature, racy_digests, scan_now
+from newsgen.io.scanning import Scan, Sources, output_token, racy_digests, scan_now
 from newsgen.io.sources import is_article, source_name
 
 __all__ = ["BuildOptions", "BuildResult", "Gathered", "build", "check", "gather"]
@@ -110,6 +112,7 @@ def gather(
     options: BuildOptions, cache: ParseCache | None = None, images: ImageSources | None = None,
     scanned: Sources | None = None, last: LastPlan | None = None,
     written: Callable[[str], bytes | None] | None = None, store: MediaStore | None = None,
+    digests: FileDigests | None = None,
 ) -> Gathered:
     """Read, parse and check the site and plan every output file; raise every problem at
     once, those of the `scan` first: an entry it refused (a symlink out of the site, a
@@ -118,8 +121,14 @@ def gather(
     kept where its inputs did not change. *cache* must give back the very article objects
     of *last* for the files that did not change. *written* reads a file of the output the
     last build wrote, if it holds what *last* planned. *store*: where the copies of
-    photographs are, once `encode` made them (a copy missing there is made when written)."""
-    inputs = read_inputs(options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written)
+    photographs are, once `encode` made them (a copy missing there is made when written).
+    *digests*: those of the files published as they are, which key them (their content,
+    never their signature)."""
+    digests = digests if digests is not None else FileDigests()
+    digests.begin()
+    inputs = read_inputs(
+        options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written, digests,
+    )
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     plan += pictures(inputs)
@@ -129,7 +138,7 @@ def gather(
     )
     search = digest(setting.shared, [item.key for item in plan[: len(memory.site.articles)]])
     plan += [
-        Planned(path, digest(str(file), file_signature(file)), file.read_bytes)
+        Planned(path, digest("as it is", digests.of(file)), file.read_bytes)
         for path, file in sorted(setting.published.items())
     ]
     files = {**inputs.static, **inputs.content}
@@ -222,7 +231,7 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
         if scanned is None:
             scanned = scan_now(options.site_dir)
             unchanged = noop(options, scanned)
-            if unchanged is not None:
+            if unchanged is not None and (options.changes is None or note_unchanged(options)):
                 return unchanged
         try:
             return _build(options, scanned)
@@ -253,17 +262,33 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     store, index = recalled.store, recalled.index
     parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
     images = ImageSources(index.images, options.jobs)
-    trusted = store is not None and index.output_marker is not None and index.output_marker == marker_signature(output, MARKER)
+    digests = FileDigests(index.digests)
+    # The output the index describes, by the token its marker names: also after a CI job
+    # restored it with the cache (every inode and mtime new).
+    trusted = store is not None and index.output_token != "" and output_token(output, MARKER) == index.output_token
+    note = ChangeNote(options, store) if options.changes is not None else None  # reads --since before writing
     written = functools.partial(_written, output) if trusted else None
     with media_store(options.cache) as copies:
-        gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, copies)
+        gathered = gather(options, parse_cache, images, scanned.sources, recalled.last, written, copies, digests)
         encode(gathered.photos, copies, options.site_dir, options.jobs, options.progress)
-        result = _publish(options, gathered, output, store, index, trusted, started)
+        search_key = gathered.search if options.search and gathered.site.config.search else ""
+        token = token_of(gathered.plan, search_key)
+        result = _publish(options, gathered, output, store, index, trusted, started, note, token)
         scanned, racy, result, said = _record(options, gathered, scanned, racy, result)
         if store is not None:
             result = _remember(
-                options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies, said,
+                options, scanned, racy, gathered, recalled, parse_cache, images, result, store, copies, said, token,
+                digests,
             )
+        else:
+            result = replace(result, warnings=tuple(recalled.problems) + result.warnings)
+    if note is not None:
+        try:
+            note.write(output, [item.file for item in gathered.plan], index.output_token if trusted else "",
+                       index.search == search_key, token, gathered.site.config.base_url)
+        except OSError as exc:
+            raise WriteError(message=f"{exc.strerror or exc}: {_shown(exc.filename or options.changes)}; the site is built, "
+                             "but its change manifest is not written") from None
     return result
 
 
@@ -285,14 +310,17 @@ def _record(
 
 def _publish(
     options: BuildOptions, gathered: Gathered, output: Path, store: BuildCache | None, index: Index, trusted: bool,
-    started: float,
+    started: float, note: ChangeNote | None, token: str,
 ) -> BuildResult:
-    """Write what changed of *gathered* into *output*: the result, or a `WriteError`."""
-    search = options.search and gathered.site.config.search
-    search_key = gathered.search if search else ""
+    """Write what changed of *gathered* into *output*, its marker naming *token*: the
+    result, or a `WriteError`. With a *note*, the writers hash what they write for it."""
+    search_key = gathered.search if options.search and gathered.site.config.search else ""
     previous = index.outputs if trusted else None
     try:
-        rewritten = publish(gathered.plan, output, previous, index.search if trusted else None, search_key, options, store)
+        rewritten = publish(
+            gathered.plan, output, previous, index.search if trusted else None, search_key, options, store,
+            note.hashes if note is not None else None, token,
+        )
     except PartialUpdate as exc:
         raise WriteError(message=f"{exc.strerror}: {_shown(exc.filename)}; {_shown(options.output)} is partly "
                          "updated, and the next build rewrites it in full") from None
@@ -307,9 +335,10 @@ def _publish(
 def _remember(
     options: BuildOptions, scanned: Scan, racy: dict[str, str], gathered: Gathered, recalled: Remembered,
     parse_cache: ParseCache, images: ImageSources, result: BuildResult, store: BuildCache, copies: MediaStore,
-    said: tuple[Problem, ...],
+    said: tuple[Problem, ...], token: str, digests: FileDigests,
 ) -> BuildResult:
-    """Save what the next build needs, and drop the copies of photographs no article uses."""
+    """Save what the next build needs (*token*: the one the output's marker names), and
+    drop the copies of photographs no article uses."""
     result = replace(result, warnings=tuple(recalled.problems) + result.warnings)  # a discarded cache: this build only
     kept = recalled.last is not None and recalled.last.token == gathered.memory.token
     outputs = {item.file: item.key for item in gathered.plan}
@@ -317,7 +346,7 @@ def _remember(
     try:
         remember(
             store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-            said,
+            said, token, digests,
         )
         copies.prune(gathered.photos.encode)
     except (CacheError, OSError) as exc:  # the site is built: only the next build pays

@@ -209,6 +209,18 @@ def media_urls(html: str) -> set[str]:
     return set(re.findall(r'/(media/[0-9a-f]{20}-[0-9x]+\.(?:avif|webp|jpg|png))', html))
 
 
+def checkout_in_place(site: SiteDir) -> None:
+    """Every source file and output file written again with the same bytes: new inodes and
+    times, as a fresh clone with its output restored from a CI cache has."""
+    for name in (*SOURCES, "build"):
+        top = site.root / name
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                path.unlink()
+                path.write_bytes(data)
+
+
 def pages(site: SiteDir) -> dict[str, str]:
     """Every HTML file of the last build, as text."""
     return {p: body.decode("utf-8") for p, body in tree(site.out).items() if p.endswith(".html")}
@@ -217,12 +229,13 @@ def pages(site: SiteDir) -> dict[str, str]:
 LIFE_EDITS = ("retract", "expire", "live", "alias", "link")
 """What happens to a story after publication (`newsgen.core.lifecycle`, `newsgen.core.links`)."""
 EDITS = ("headline", "body", "add", "delete", "rename", "draft", "hashtags", "image", "css", "template", "config",
-         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS)
+         "priority", "topic", "section", "photo", "credit", "focus", *NEWSROOM_EDITS, *LIFE_EDITS, "checkout")
 """Photographs: ``image`` replaces one with another size, ``photo`` with other pixels of
 the same size; ``credit`` and ``focus`` edit an article's lead image; `NEWSROOM_EDITS` the
 authors, bylines, corrections and pages. Editors' decisions: ``priority`` gives or takes a
 rank (with ``until``), ``topic`` edits topics.yaml, ``section`` moves a story between
-sections and regions."""
+sections and regions. ``checkout``: a CI job's fresh clone with its output restored (every
+file written anew, same bytes)."""
 ANCHOR = "content/mundo/2025-04-02-ancora.md"
 """The article ``link`` edits link to, by its file or its slug (written by the first; not
 in *live*, so no other edit deletes, renames or drafts it); a later ``link`` edit may move
@@ -298,6 +311,9 @@ def random_edit(site: SiteDir, rng: random.Random, kind: str, live: dict[str, di
     elif kind == "css":
         css = (THEME / "static/css/site.css").read_text(encoding="utf-8")
         site.write("static/css/site.css", f"{css}\n/* {rng.randrange(10**6)} */\n")
+        return kind
+    elif kind == "checkout":  # a CI job: the sources checked out and the output restored, every file anew
+        checkout_in_place(site)
         return kind
     elif kind == "template":
         override = site.root / "templates/article.html"

@@ -1,7 +1,6 @@
 """``newsgen.yaml`` text → a validated `SiteConfig`; every bad key reported with its line."""
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from newsgen.core import urls
-from newsgen.core.errors import ConfigError, Problem
+from newsgen.core.deploysettings import read_deploy
+from newsgen.core.errors import ConfigError, Problem, did_you_mean
 from newsgen.core.models import Image, Section
 from newsgen.core.pictures import focus_point
 from newsgen.core.options import CONFIG_FILE
@@ -18,8 +18,10 @@ from newsgen.core.yamldoc import Map, Scalar, describe, load_mapping
 
 KEYS = (
     "title", "description", "base_url", "language", "timezone", "sections", "search", "html", "iframe_hosts",
-    "social_image", "publisher", "footer", "correction_box",
+    "social_image", "publisher", "footer", "correction_box", "deploy",
 )
+"""``deploy`` is checked here (`core.deploysettings`) but kept out of `SiteConfig`: only
+``newsgen deploy`` uses it, and a change to it re-renders nothing."""
 SOCIAL_IMAGE_KEYS = ("src", "alt", "credit", "focus")
 SECTION_KEYS = ("title", "description", "sections")
 HTML_POLICIES = ("sanitize", "trusted", "forbid")
@@ -86,12 +88,6 @@ class SiteConfig:
         return tuple(s for s in self.sections if s.parent == key)
 
 
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     """Validate the config text; raise `ConfigError` listing every problem."""
     root, problems = load_mapping(text, path, invisible="error")
@@ -114,6 +110,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
     publisher = reader.publisher(root)
     footer = reader.footer(root)
     correction_box = reader.correction_box(root)
+    read_deploy(root, reader)
     if problems:
         raise ConfigError(problems)
     line = root.entries["social_image"].line if social_image is not None else 0

@@ -1,8 +1,9 @@
 """Problems found in a site, and the exceptions that carry them to an exit code."""
 from __future__ import annotations
 
+import difflib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -59,6 +60,12 @@ def collapsed(problems: Iterable[Problem], keep: int = REPEATS_SHOWN) -> list[Pr
             more = f"… and {totals[same] - keep:,} more like this"
             shown.append(Problem(problem.path, 0, more, problem.severity))
     return shown
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` when a close choice exists, else ``""``."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def plural(count: int, noun: str) -> str:

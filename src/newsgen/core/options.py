@@ -37,6 +37,12 @@ class BuildOptions:
     base_url: str | None = None
     """Replaces newsgen.yaml's base_url for this build (`urls.normalized_base_url`), e.g. for a
     deploy preview: ``--base-url`` or ``NEWSGEN_BASE_URL``."""
+    changes: Path | None = None
+    """Where to write the change manifest (``--changes FILE``: every output file written,
+    deleted or unchanged since the baseline, with its SHA-256); None: none."""
+    since: Path | None = None
+    """The baseline of the change manifest (``--since FILE``: an earlier change manifest or
+    a deploy's manifest); None: the output as the last build left it."""
 
     def key(self) -> str:
         """The options that shape the output, for the cache's no-op check."""

@@ -16,6 +16,7 @@ import functools
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from urllib.parse import quote, unquote, urlsplit
 
@@ -240,3 +241,15 @@ def base_path(base_url: str) -> str:
     """The URL path prefix of the site: ``https://x.pt/noticias/`` → ``/noticias/``."""
     path = urlsplit(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+def purge_urls(base_url: str, paths: Iterable[str]) -> list[str]:
+    """The public URLs of the output files *paths* (``base_url`` + `url_path`), sorted: what
+    a CDN may hold a copy of. A folder's ``index.html`` is also served as the folder's URL
+    (``mundo/``), so both are listed."""
+    found = set()
+    for path in paths:
+        found.add(base_url + url_path(path))
+        if path == "index.html" or path.endswith("/index.html"):
+            found.add(base_url + url_path(path.removesuffix("index.html")))
+    return sorted(found)

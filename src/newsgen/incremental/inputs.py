@@ -34,9 +34,10 @@ from newsgen.core.topics import parse_topics
 from newsgen.incremental.compiled import compiled_templates
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.desk import Pictures, check_references, read_desk
+from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources, published_as_is, sizes_of
 from newsgen.io.ledger import read_ledger
-from newsgen.io.scanning import Sources, file_digest, scan
+from newsgen.io.scanning import Sources, scan
 from newsgen.io.sources import (
     SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, read_topics, templates_digest,
 )
@@ -69,6 +70,8 @@ class Inputs:
     """The file of each picture the desk's renditions are made from, by source."""
     photos: Mapping[str, Source] = field(default_factory=dict)
     """Each image asset as inspected (`newsgen.io.photos.inspect`), by site path."""
+    digests: FileDigests = field(default_factory=FileDigests)
+    """The SHA-256 of the files published as they are."""
     ledger: Ledger = EMPTY
     """The URL ledger, ``urls.lock`` (`newsgen.core.ledger`)."""
     ledger_found: bool = False
@@ -92,11 +95,12 @@ def _no_addresses(article: Article) -> tuple[str | None, ...]:
 
 def read_inputs(
     options: BuildOptions, cache: ParseCache, images: ImageSources, scanned: Sources | None = None,
-    written: Callable[[str], bytes | None] | None = None,
+    written: Callable[[str], bytes | None] | None = None, digests: FileDigests | None = None,
 ) -> Inputs:
     """Read, parse and check the site; raise every problem at once, those of the `scan`
     first: an entry it refused (a symlink out of the site, a FIFO) is an error, and is
-    never read. *scanned*: a `scan` of the site the caller already made."""
+    never read. *scanned*: a `scan` of the site the caller already made; *digests*: those
+    of the published files an earlier build knew."""
     site_dir = options.site_dir
     config = load_config(site_dir, options.base_url)
     if not (site_dir / "content").is_dir():
@@ -153,6 +157,7 @@ def read_inputs(
     return Inputs(
         options, config, articles, sizes, static, content, full, warnings,
         templates_digest(site_dir, files), written, topics=topics, desk=desk, pictures=pictures.files, photos=photos,
+        digests=digests if digests is not None else FileDigests(),
         ledger=ledger, ledger_found=ledger_text is not None, links=links,
     )
 
@@ -219,7 +224,7 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
         path: file for path, file in _published_assets(site, inputs.static, inputs.content).items()
         if path not in unpublished
     }
-    digests = {path: file_digest(file) for path, file in published.items() if path.endswith((".css", ".js"))}
+    digests = {path: inputs.digests.of(file) for path, file in published.items() if path.endswith((".css", ".js"))}
     shared = digest(
         code_digest(), site.config, inputs.templates, sorted(digests.items()), options.drafts, options.future,
         photos.key(), site.desk.shared(site.config),

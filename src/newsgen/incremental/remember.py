@@ -14,6 +14,7 @@ from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
 from newsgen.io.scanning import RACY_NS, Scan, marker_signature
@@ -41,7 +42,7 @@ def recall(folder: Path | None) -> Remembered:
     try:
         index = store.load_index()
         if store.dirty():
-            index = replace(index, outputs={}, output_marker=None)
+            index = replace(index, outputs={}, output_token="")
     except CacheError as exc:
         store.discard()
         return Remembered(store, Index(), None, [warning(CACHE_DIR, 0, f"{exc}; discarded, building from scratch")])
@@ -68,12 +69,13 @@ def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> Last
 def remember(
     store: BuildCache, options: BuildOptions, scanned: Scan, racy: dict[str, str | None], last: LastPlan,
     parse_cache: ParseCache, images: ImageSources, search_key: str, result: BuildResult, outputs: dict[str, str],
-    shape_kept: bool, warnings: tuple[Problem, ...],
+    shape_kept: bool, warnings: tuple[Problem, ...], token: str = "", digests: FileDigests | None = None,
 ) -> None:
     """Save what the next build needs. *racy*: `racy_digests` of the sources other than
     articles, taken before the build read them; *outputs*: every output file and its key,
     in plan order; *shape_kept*: whether the plan kept the shape of the one in the cache;
-    *warnings*: the sources' (a build with nothing changed repeats them)."""
+    *warnings*: the sources' (a build with nothing changed repeats them); *token*: the one
+    the output's marker names; *digests*: those of the files published as they are."""
     output = options.output.resolve()
     sources, since = scanned.files, scanned.started_ns - RACY_NS
     marker = marker_signature(output, MARKER)
@@ -86,8 +88,8 @@ def remember(
     if not last.readers.known:
         last.readers.find()
     store.save_index(Index(
-        parse_cache.entries, outputs, marker, search_key, images.known, last.saved_keys(), parse_cache.context,
-        code_digest(),
+        parse_cache.entries, outputs, token, search_key, images.known, last.saved_keys(), parse_cache.context,
+        code_digest(), digests=digests.seen if digests is not None else {},
     ))
     store.clean()
     summary = (result.articles, result.pages, result.files)

@@ -6,10 +6,11 @@ format, newsgen's version and Python's, so a cache from another version is disca
 - ``state``: the signature (size, mtime, inode) of every source file and of newsgen's own
   files, the output's marker, the clock interval the output holds for, and the summary.
   Enough for ``newsgen build`` to see that nothing changed without importing the engine.
-- ``index``: each output file's key, the search index's key, image sizes by file
-  signature, what a quick re-plan may change of the last plan; and in ``articles-00`` …
-  ``articles-15``, each article parsed (without its body) by path and content hash, only
-  the changed ones rewritten.
+- ``index``: each output file's key, the token of the output they describe, the search
+  index's key, image sizes and published files' digests by file signature, what a quick
+  re-plan may change of the last plan; and in ``articles-00`` … ``articles-15``, each
+  article parsed (without its body) by path and content hash, only the changed ones
+  rewritten.
 - ``plan``: the shape of the last plan made afresh or grown by new articles (the site's
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
@@ -42,7 +43,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 import newsgen
 from newsgen.incremental.bodies import Bodies
 from newsgen.incremental.errors import CacheError
-from newsgen.io.lock import LOCK
+from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
+from newsgen.io.lock import DIRTY, LOCK
 from newsgen.io.scanning import Signature
 
 if TYPE_CHECKING:
@@ -52,8 +54,7 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-CACHE_DIR = ".newsgen-cache"
-FORMAT = 11
+FORMAT = 12
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
@@ -67,8 +68,9 @@ class Index:
     """Article path → its parse cache entry."""
     outputs: dict[str, str] = field(default_factory=dict)
     """Output file → the key it was made from."""
-    output_marker: Signature | None = None
-    """The output those keys describe; a different marker means they describe nothing."""
+    output_token: str = ""
+    """The output those keys describe: the token its marker names (`newsgen.io.layout`);
+    an output whose marker names another describes nothing."""
     search: str = ""
     """The key of the search index in that output."""
     images: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
@@ -79,6 +81,8 @@ class Index:
     """The context the articles' parse cache entries were all found under."""
     code: str = ""
     """newsgen's code that made the plan (`plan` is not trusted from another)."""
+    digests: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
+    """The SHA-256 of the files published as they are, by path and signature (`newsgen.io.digests`)."""
 
 
 class BuildCache:
@@ -127,13 +131,13 @@ class BuildCache:
         """Before the output changes in place: until `clean`, no build may trust what the
         index says the output holds (an interrupted update is then rewritten whole)."""
         (self.folder / "state").unlink(missing_ok=True)
-        (self.folder / "dirty").touch()
+        (self.folder / DIRTY).touch()
 
     def dirty(self) -> bool:
-        return (self.folder / "dirty").exists()
+        return (self.folder / DIRTY).exists()
 
     def clean(self) -> None:
-        (self.folder / "dirty").unlink(missing_ok=True)
+        (self.folder / DIRTY).unlink(missing_ok=True)
 
     # --- index -------------------------------------------------------------------------
 

@@ -20,6 +20,10 @@ from pathlib import Path
 
 LOCK = "lock"
 BUILDING = "building"
+DIRTY = "dirty"
+"""Kept in the cache folder while an update renames files in the output
+(`newsgen.incremental.store.BuildCache.mark_dirty`): found after a build, the output is
+partly updated, and the next build rewrites it whole."""
 
 _held: dict[str, int | None] = {}
 """The cache folders whose lock this process holds (a nested `hold` is free), with the
@@ -71,6 +75,16 @@ def _lock(folder: Path, waiting: Callable[[str], None] | None) -> int | None:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     return fd
+
+
+def cut_short(folder: Path) -> str:
+    """Why the output of the cache *folder*'s site may be half-built (``""``: it is not):
+    a build is running or died, or an update was cut short while it renamed files."""
+    if os.path.lexists(folder / DIRTY):
+        return "the last build was cut short while it replaced files, so the output is partly updated"
+    if died(folder):
+        return "a build is running, or the last one was killed"
+    return ""
 
 
 def died(folder: Path) -> bool:

@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 import newsgen
-from newsgen.io.layout import SOURCE_DIRS, SOURCE_FILES, is_leftover
+from newsgen.io.layout import SOURCE_DIRS, SOURCE_FILES, is_leftover, marker_token
 
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
 """`scan` names newsgen's own files ``newsgen:<path in the package>``."""
+NOT_BUILD_CODE = ("deploy/", "starter/")
+"""Parts of newsgen a build never runs (``newsgen deploy``, ``newsgen init``'s files):
+outside the scan and `newsgen.io.sources.code_digest`, so editing them rebuilds nothing."""
 RACY_NS = 2_000_000_000
 """A file changed this close to a scan may change again within one mtime tick: hash it."""
 
@@ -76,7 +79,9 @@ def scan(site_dir: Path) -> Sources:
     linked = False
     for name in SOURCE_DIRS:
         linked |= _walk(site_dir / name, f"{name}/", inside, files, refused)
-    _walk(PACKAGE, PACKAGE_PREFIX, None, files, refused)  # newsgen's own files are trusted
+    code: dict[str, Signature] = {}
+    _walk(PACKAGE, PACKAGE_PREFIX, None, code, refused)  # newsgen's own files are trusted
+    files.update(item for item in code.items() if is_build_code(item[0].removeprefix(PACKAGE_PREFIX)))
     for name in SOURCE_FILES:
         config = site_dir / name
         why = refusal(config, inside)
@@ -100,6 +105,11 @@ def scan_tree(root: Path, prefix: str = "", inside: str | None = None) -> Source
     refused: dict[str, str] = {}
     linked = _walk(root, prefix, inside, files, refused)
     return Sources(files, refused, linked)
+
+
+def is_build_code(name: str) -> bool:
+    """Whether newsgen's file *name* (``core/site.py``) is code or theme a build runs."""
+    return not name.startswith(NOT_BUILD_CODE)
 
 
 def refusal(path: Path, inside: str) -> str | None:
@@ -256,6 +266,16 @@ def marker_signature(output: Path, marker: str) -> Signature | None:
         return signature(os.stat(output / marker))
     except OSError:
         return None
+
+
+def output_token(output: Path, marker: str) -> str:
+    """The token the output folder's marker names (`newsgen.io.layout.marker_text`);
+    ``""`` when there is none."""
+    try:
+        with open(output / marker, "rb") as file:
+            return marker_token(file.read(4096))
+    except OSError:
+        return ""
 
 
 def file_digest(path: Path) -> str:

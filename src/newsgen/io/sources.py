@@ -18,7 +18,7 @@ from newsgen.core.options import CONFIG_FILE, TOPICS_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.urls import is_article_file
-from newsgen.io.scanning import PACKAGE, Signature, file_digest, refusal, scan_tree
+from newsgen.io.scanning import PACKAGE, Signature, file_digest, is_build_code, refusal, scan_tree
 from newsgen.theme import THEME
 
 
@@ -105,13 +105,8 @@ def walk_names(root: Path) -> list[str]:
     return sorted(scan_tree(root).files)
 
 
-def tree_digest(root: Path) -> str:
-    """A digest of every file below *root*: names and bytes (compiled Python aside)."""
-    return digest([(rel, file_digest(root / rel)) for rel in walk_names(root)])
-
-
 def templates_digest(site_dir: Path, scanned: Mapping[str, Signature]) -> str:
-    """`tree_digest` of the site's ``templates/``, from the files of its `scan` *scanned*."""
+    """A digest of the site's ``templates/`` (names and bytes), from the files of its `scan` *scanned*."""
     names = sorted(n for n in scanned if n.startswith("templates/"))
     return digest([(name.removeprefix("templates/"), file_digest(site_dir / name)) for name in names])
 
@@ -119,8 +114,8 @@ def templates_digest(site_dir: Path, scanned: Mapping[str, Signature]) -> str:
 @functools.cache
 def code_digest() -> str:
     """newsgen's own code and theme: a new version, or a local edit, re-parses and
-    re-renders everything."""
-    return tree_digest(PACKAGE)
+    re-renders everything (an edit of code no build runs, `is_build_code`, does not)."""
+    return digest([(rel, file_digest(PACKAGE / rel)) for rel in walk_names(PACKAGE) if is_build_code(rel)])
 
 
 def source_name(path: Path, site_dir: Path) -> str:

@@ -1,0 +1,43 @@
+"""SHA-256 of the files a build publishes as they are (stylesheets, scripts, images), read
+again only when a file's signature (size, mtime, inode) changed.
+
+A published file's output key is its content's digest, never its signature: a fresh
+checkout in CI gives every file a new mtime and inode, and with its cache restored the build
+hashes them once, finds the same digests, and rewrites none of them.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsgen.io.scanning import RACY_NS, Signature, file_digest, signature
+
+Known = dict[str, tuple[Signature | None, str]]
+"""File path → its signature when hashed (None: too fresh to trust) and its SHA-256."""
+
+
+class FileDigests:
+    """The digests of files by path, each kept while its signature holds."""
+
+    def __init__(self, known: Known | None = None) -> None:
+        self.known: Known = known or {}
+        self.seen: Known = {}
+        """The files asked about since `begin`: what the cache keeps."""
+
+    def begin(self) -> None:
+        """Start a build: the files it asks about are the ones `seen` will hold."""
+        self.seen = {}
+
+    def of(self, file: Path) -> str:
+        """The SHA-256 of *file*, hashed only if its signature is not the one it had."""
+        name = str(file)
+        sig = signature(file.stat())
+        known = self.known.get(name)
+        if known is not None and known[0] is not None and known[0] == sig:
+            self.seen[name] = known
+            return known[1]
+        sha = file_digest(file)
+        # A write within the same mtime tick keeps the signature: trust it once the tick is past.
+        entry = (sig if sig[1] < time.time_ns() - RACY_NS else None, sha)
+        self.known[name] = self.seen[name] = entry
+        return sha
