@@ -287,12 +287,12 @@ def test_drafts_built_into_the_published_folder_are_warned_about(
 def test_the_readme_s_command_lines_name_every_option_of_every_verb() -> None:
     import argparse
 
-    from newsgen.cli import _parser
+    from newsgen.cli.arguments import parser
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("## The command line", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     lines = {m.group(1): m.group(0) for m in re.finditer(r"^newsgen \[-C DIR\](?: \[-q\])? (\w+).*$", block, re.MULTILINE)}
-    verbs = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    verbs = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
     missing = []
     for verb, parser in verbs.choices.items():
         for action in parser._actions:

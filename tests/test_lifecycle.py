@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsgen.cli import next_line
+from newsgen.cli.verbs import next_line
 from newsgen.incremental.schedule import next_change
 
 from helpers.archive import CACHE, assert_same_as_cold

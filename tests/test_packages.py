@@ -17,7 +17,7 @@ MAY_IMPORT = {
     "preview": {"core", "io", "incremental", "pipeline", "preview"},
     "deploy": {"core", "io", "deploy"},
     "starter": {"core"},
-    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy", "starter", "theme"},
+    "cli": {"core", "io", "incremental", "pipeline", "preview", "deploy", "starter", "theme", "cli"},
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -25,7 +25,7 @@ MAY_IMPORT = {
 
 
 def part_of(path: Path) -> str:
-    """``core`` for ``core/site.py``, ``cli`` for ``cli.py``."""
+    """``core`` for ``core/site.py``, ``pipeline`` for ``pipeline.py``."""
     relative = path.relative_to(PACKAGE)
     return relative.parts[0] if len(relative.parts) > 1 else relative.stem
 
