@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.pipeline import MARKER
+from newsgen.io.layout import MARKER
 from newsgen.io.writer import Writer
 from newsgen.core.errors import ContentError, UsageError
 

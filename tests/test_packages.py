@@ -13,7 +13,7 @@ MAY_IMPORT = {
     "theme": set(),
     "io": {"core", "io", "theme"},
     "incremental": {"core", "io", "incremental"},
-    "pipeline": {"core", "io", "incremental"},
+    "pipeline": {"core", "io", "incremental", "pipeline"},
     "preview": {"core", "io", "incremental", "pipeline", "preview"},
     "deploy": {"core", "io", "deploy"},
     "starter": {"core"},
@@ -25,7 +25,7 @@ MAY_IMPORT = {
 
 
 def part_of(path: Path) -> str:
-    """``core`` for ``core/site.py``, ``pipeline`` for ``pipeline.py``."""
+    """``core`` for ``core/site.py``, ``__main__`` for ``__main__.py``."""
     relative = path.relative_to(PACKAGE)
     return relative.parts[0] if len(relative.parts) > 1 else relative.stem
 
