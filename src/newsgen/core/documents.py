@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import posixpath
 
-from frontmatter.default_handlers import YAMLHandler
-
 from newsgen.core import urls
 from newsgen.core.config import did_you_mean
+from newsgen.core.contentfile import line_in, read_content_file
 from newsgen.core.errors import OverBudget, Problem, warning
-from newsgen.core.invisible import removal_message
-from newsgen.core.invisible import strip as strip_invisible
 from newsgen.core.markup import Body, render_body
-from newsgen.core.parse import ParseContext, decode
-from newsgen.core.yamldoc import Fields, Map, load_mapping
+from newsgen.core.parse import ParseContext
+from newsgen.core.yamldoc import Fields, Map
 
-_FRONT_MATTER = YAMLHandler()
 
 
 class Document(Fields):
@@ -51,7 +47,7 @@ class Document(Fields):
         for note in body.notes:
             self.problems.append(Problem(self.path, self.body_line + note.line, note.message, note.severity))
         for image in body.images:
-            line = self.body_line + _line_in(self.body, image.src)
+            line = self.body_line + line_in(self.body, image.src)
             if image.site_path is None:
                 self.problem(line, f"image {image.src!r} not found in static/ or content/")
             if not image.alt:
@@ -85,28 +81,7 @@ def read_document(path: str, raw: bytes, ctx: ParseContext) -> tuple[Document | 
 
 
 def _read(path: str, raw: bytes, ctx: ParseContext) -> tuple[Document | None, list[Problem]]:
-    text, problems = decode(path, raw)
-    if text is None:
+    file, problems = read_content_file(path, raw)
+    if file is None:
         return None, problems
-    start = _FRONT_MATTER.FM_BOUNDARY.match(text)
-    if not start:
-        return None, [Problem(path, 1, "missing front matter: start the file with a '---' line")]
-    try:
-        front, body = _FRONT_MATTER.split(text)
-    except ValueError:
-        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after the fields")]
-    first_line = text.count("\n", 0, start.end()) + 1
-    body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    table, problems = load_mapping(front, path, first_line)
-    body, invisible = strip_invisible(body)
-    found = dict.fromkeys((r.line, r.char) for r in invisible)
-    problems += [warning(path, body_line + line, removal_message(char, "the body")) for line, char in found]
-    if table is None:
-        return None, problems
-    return Document(path, table, body, body_line, ctx, problems), problems
-
-
-def _line_in(text: str, needle: str) -> int:
-    """0-based line of the first *needle* in *text*, or 0."""
-    at = text.find(needle)
-    return text.count("\n", 0, at) if at > 0 else 0
+    return Document(path, file.table, file.body, file.body_line, ctx, problems), problems

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from babel import Locale
-from frontmatter.default_handlers import YAMLHandler
 
 from newsgen.core import pictures, urls
 from newsgen.core.bylines import AuthorIndex, read_byline
 from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.contentfile import line_in, read_content_file
 from newsgen.core.corrections import read_corrections
 from newsgen.core.errors import OverBudget, Problem, errors_in, warning
-from newsgen.core.invisible import removal_message
-from newsgen.core.invisible import strip as strip_invisible
 from newsgen.core.hashtags import read_hashtags
 from newsgen.core.imagefields import ArticleImages
 from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
@@ -30,7 +28,7 @@ from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
 from newsgen.core.models import Article, Hashtag, Image, Live, Source
 from newsgen.core.typography import smarten
-from newsgen.core.yamldoc import Fields, Map, Scalar, describe, load_mapping
+from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 
 FIELDS = (
     "headline", "standfirst", "section", "timestamp", "updated", "hashtags",
@@ -43,7 +41,6 @@ the normal newest-first order (the default)."""
 # What `newsgen new` writes; a published article still holding it is an error.
 PLACEHOLDER_STANDFIRST = "Escreva aqui o resumo do artigo, em uma ou duas frases."
 PLACEHOLDER_BODY = "Escreva aqui o texto do artigo."
-_FRONT_MATTER = YAMLHandler()
 
 
 @dataclass(frozen=True)
@@ -63,17 +60,6 @@ class ParseContext:
     """The authors a byline may name (``content/autores/``)."""
 
 
-def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text (a BOM is dropped, CRLF and CR become LF), or a problem naming the line."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        byte = raw[exc.start]
-        return None, [Problem(path, line, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
-
-
 def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
     """Parse one article file; *path* is relative to the site (``content/mundo/x.md``)."""
     try:
@@ -83,26 +69,11 @@ def parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | N
 
 
 def _parse_article(path: str, raw: bytes, ctx: ParseContext) -> tuple[Article | None, list[Problem]]:
-    text, problems = decode(path, raw)
-    if text is None:
-        return None, problems
-    start = _FRONT_MATTER.FM_BOUNDARY.match(text)
-    if not start:
-        return None, [Problem(path, 1, "missing front matter: start the file with a '---' line")]
-    try:
-        front, body = _FRONT_MATTER.split(text)
-    except ValueError:
-        return None, [Problem(path, 1, "front matter is not closed: add a '---' line after the fields")]
-    first_line = text.count("\n", 0, start.end()) + 1
-    body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    table, problems = load_mapping(front, path, first_line)
-    body, invisible = strip_invisible(body)
-    found = dict.fromkeys((r.line, r.char) for r in invisible)  # once per line and character
-    problems += [warning(path, body_line + line, removal_message(char, "the body")) for line, char in found]
-    if table is None:
+    file, problems = read_content_file(path, raw)
+    if file is None:
         return None, sorted(problems)
     digest = hashlib.sha256(raw).hexdigest()
-    article = _Article(path, table, text, body, body_line, digest, ctx, problems).build()
+    article = _Article(path, file.table, file.text, file.body, file.body_line, digest, ctx, problems).build()
     return (article if not errors_in(problems) else None), sorted(problems)
 
 
@@ -274,11 +245,11 @@ class _Article(Fields):
             self.problem(self.body_line, "the article has no text after the front matter")
         if not draft:
             if PLACEHOLDER_BODY in self.body:
-                self.problem(self.body_line + _line_in(self.body, PLACEHOLDER_BODY), "the body still holds the text from 'newsgen new'")
+                self.problem(self.body_line + line_in(self.body, PLACEHOLDER_BODY), "the body still holds the text from 'newsgen new'")
             if standfirst == PLACEHOLDER_STANDFIRST:
                 self.problem(self.line_of("standfirst"), "the standfirst still holds the text from 'newsgen new'")
         for image in body.images:
-            line = self.body_line + _line_in(self.body, image.src)
+            line = self.body_line + line_in(self.body, image.src)
             if image.site_path is None:
                 self.problem(line, self.pictures.locate(image.src, url=True)[1])
             if not image.alt:
@@ -290,13 +261,7 @@ class _Article(Fields):
         shown = {image.site_path for image in body.images}
         for linked in body.files:
             if linked not in shown and linked in self.ctx.photos:
-                self.pictures.feedback(linked, self.body_line + _line_in(self.body, posixpath.basename(linked)))
+                self.pictures.feedback(linked, self.body_line + line_in(self.body, posixpath.basename(linked)))
         for snippet in body.unbalanced:
-            line = self.body_line + _line_in(self.body, snippet[:30])
+            line = self.body_line + line_in(self.body, snippet[:30])
             self.problems.append(warning(self.path, line, f"quotes do not balance in: {snippet[:60]!r}"))
-
-
-def _line_in(text: str, needle: str) -> int:
-    """0-based line of the first *needle* in *text*, or 0."""
-    at = text.find(needle)
-    return text.count("\n", 0, at) if at > 0 else 0

@@ -234,10 +234,10 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
         site, templates, templates.theme, digests, inputs.sizes, inputs.full, compiled_templates(options.cache), photos,
     )
     shown = [t.image for key, t in site.topics.items() if t.image is not None and key in site.tag_index]
-    return Setting(
-        published, shared, renderer, reckoning, photos, photos.wanted(site.articles, images=shown),
-        photos.wanted(inputs.articles, images=topical),
-    )
+    media = photos.wanted(site.articles, images=shown)
+    on_site = set(map(id, site.articles))  # the others' copies are kept ready too: drafts, embargoed
+    held = photos.wanted([a for a in inputs.articles if id(a) not in on_site], default=False, images=topical)
+    return Setting(published, shared, renderer, reckoning, photos, media, {**held, **media})
 
 
 def _avif(sources: Mapping[str, Source]) -> bool:
