@@ -235,8 +235,8 @@ def prepare(inputs: Inputs, site: Site) -> Setting:
     )
     shown = [t.image for key, t in site.topics.items() if t.image is not None and key in site.tag_index]
     media = photos.wanted(site.articles, images=shown)
-    on_site = set(map(id, site.articles))  # the others' copies are kept ready too: drafts, embargoed
-    held = photos.wanted([a for a in inputs.articles if id(a) not in on_site], default=False, images=topical)
+    on_site = {a.source for a in site.articles}  # the others' copies are kept ready too: drafts, embargoed
+    held = photos.wanted([a for a in inputs.articles if a.source not in on_site], default=False, images=topical)
     return Setting(published, shared, renderer, reckoning, photos, media, {**held, **media})
 
 
