@@ -20,9 +20,6 @@ if TYPE_CHECKING:  # a site without authors or pages never imports their readers
     from newsgen.core.config import SiteConfig
     from newsgen.core.standalone import StandalonePage
 
-PAGES_FOLDER = "content/paginas/"
-"""The standalone pages' files (`newsgen.core.standalone`)."""
-
 
 NOTHING: Mapping[str, object] = MappingProxyType({})
 

@@ -11,6 +11,8 @@ from newsgen.core.errors import Problem
 CONFIG_FILE = "newsgen.yaml"
 LEDGER_FILE = "urls.lock"
 """Every URL the site has published, with its article's file (`newsgen.core.ledger`)."""
+PAGES_FOLDER = "content/paginas/"
+"""The standalone pages' files (`newsgen.core.standalone`)."""
 TOPICS_FILE = "topics.yaml"
 """The display names, descriptions and pinned stories of hashtags' topic pages (optional)."""
 BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"

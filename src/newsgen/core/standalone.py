@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
-from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.documents import read_document
 from newsgen.core.errors import Problem, errors_in, warning
+from newsgen.core.options import PAGES_FOLDER
 from newsgen.core.parse import ParseContext
 from newsgen.core.typography import smarten
 

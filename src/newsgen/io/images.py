@@ -1,13 +1,9 @@
 """The image files of a site as inputs: each one inspected once per file version
-(`ImageSources`, kept in the build cache by signature), and the dimensions of an SVG or
-a raster's header (`image_size`), so every ``<img>`` carries its ``width`` and ``height``
-and the page never shifts while images load.
+(`ImageSources`, kept in the build cache by signature, by `newsgen.io.photos.inspect`).
 """
 from __future__ import annotations
 
 import hashlib
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,40 +14,6 @@ from newsgen.io.scanning import Signature, signature
 from newsgen.io.sources import source_name
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
-_LENGTH = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:px)?\s*")
-
-
-def image_size(path: Path) -> tuple[int, int] | None:
-    """``(width, height)`` in CSS pixels, or None when the file is not a readable image."""
-    if path.suffix.lower() == ".svg":
-        return _svg_size(path)
-    # Imported here, when an image is new: importing Pillow is 10 ms of every build.
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
-        return None
-    return (width, height) if width > 0 and height > 0 else None
-
-
-def _svg_size(path: Path) -> tuple[int, int] | None:
-    try:
-        root = next(ET.iterparse(path, events=("start",)))[1]
-    except (ET.ParseError, OSError, StopIteration):
-        return None
-    if not root.tag.endswith("svg"):
-        return None
-    width, height = (_LENGTH.fullmatch(root.get(name, "")) for name in ("width", "height"))
-    if width and height:
-        return round(float(width[1])), round(float(height[1]))
-    box = (root.get("viewBox") or "").replace(",", " ").split()
-    try:
-        w, h = float(box[2]), float(box[3])
-    except (IndexError, ValueError):
-        return None
-    return (round(w), round(h)) if w > 0 and h > 0 else None
 
 
 class ImageSources:

@@ -24,7 +24,7 @@ from PIL import Image, ImageCms, PngImagePlugin, features
 
 from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoSet, PhotoText, Rendition, Source, plan
 from newsgen.io.photo_metadata import embedded_text, has_position, xmp_packet
-from newsgen.io.images import image_size
+from newsgen.io.dimensions import image_size
 
 # What a damaged or hostile file can make Pillow raise (its fuzzers' list).
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error, ZeroDivisionError)

@@ -14,9 +14,8 @@ import jinja2
 from newsgen.core.bylines import AUTHORS_FOLDER
 from newsgen.core.config import SiteConfig, parse_config
 from newsgen.core.errors import ConfigError, ContentError, Problem
-from newsgen.core.options import CONFIG_FILE, TOPICS_FILE
+from newsgen.core.options import CONFIG_FILE, PAGES_FOLDER, TOPICS_FILE
 from newsgen.core.outputs import digest
-from newsgen.core.desk import PAGES_FOLDER
 from newsgen.core.urls import is_article_file
 from newsgen.io.scanning import PACKAGE, Signature, file_digest, is_build_code, refusal, scan_tree
 from newsgen.theme import THEME
