@@ -21,10 +21,9 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from newsgen.core import urls
-from newsgen.core.bylines import AUTHORS_FOLDER
-from newsgen.core.config import did_you_mean
+from newsgen.core.bylines import fold
 from newsgen.core.documents import Document, read_document
-from newsgen.core.errors import Problem, errors_in
+from newsgen.core.errors import Problem, did_you_mean, errors_in
 from newsgen.core.parse import ParseContext
 from newsgen.core.yamldoc import Scalar
 
@@ -55,11 +54,6 @@ class Author(NamedTuple):
     @property
     def schema_type(self) -> str:
         return KINDS[self.kind]
-
-
-def is_author_file(name: str) -> bool:
-    """Whether the `scan` name *name* is an author's file."""
-    return name.startswith(AUTHORS_FOLDER) and urls.is_article_file(name)
 
 
 def key_of(name: str) -> str:
@@ -112,7 +106,7 @@ def same_names(authors: Mapping[str, Author]) -> list[Problem]:
     seen: dict[str, Author] = {}
     problems = []
     for author in sorted(authors.values(), key=lambda a: a.key):
-        other = seen.setdefault(" ".join(author.name.casefold().split()), author)
+        other = seen.setdefault(fold(author.name), author)
         if other is not author:
             problems.append(Problem(author.source, 0, f"another author has the name {author.name!r} ({other.source}); "
                                                       "a byline by name could not tell them apart"))

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from newsgen.core.config import did_you_mean
-from newsgen.core.errors import warning
+from newsgen.core.errors import did_you_mean, warning
 from newsgen.core.models import Article, Correction
 from newsgen.core.moments import read_moment
 from newsgen.core.typography import smarten

@@ -10,13 +10,11 @@ from __future__ import annotations
 import posixpath
 
 from newsgen.core import urls
-from newsgen.core.config import did_you_mean
 from newsgen.core.contentfile import line_in, read_content_file
-from newsgen.core.errors import OverBudget, Problem, warning
+from newsgen.core.errors import OverBudget, Problem, did_you_mean, warning
 from newsgen.core.markup import Body, render_body
 from newsgen.core.parse import ParseContext
 from newsgen.core.yamldoc import Fields, Map
-
 
 
 class Document(Fields):

@@ -8,8 +8,7 @@ import posixpath
 from collections.abc import Mapping
 
 from newsgen.core import pictures, urls
-from newsgen.core.config import did_you_mean
-from newsgen.core.errors import warning
+from newsgen.core.errors import did_you_mean, warning
 from newsgen.core.models import Image
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, describe

@@ -14,10 +14,10 @@ from babel import Locale
 
 from newsgen.core import pictures, urls
 from newsgen.core.bylines import AuthorIndex, read_byline
-from newsgen.core.config import SiteConfig, did_you_mean
+from newsgen.core.config import SiteConfig
 from newsgen.core.contentfile import line_in, read_content_file
 from newsgen.core.corrections import read_corrections
-from newsgen.core.errors import OverBudget, Problem, errors_in, warning
+from newsgen.core.errors import OverBudget, Problem, did_you_mean, errors_in, warning
 from newsgen.core.hashtags import read_hashtags
 from newsgen.core.imagefields import ArticleImages
 from newsgen.core.lifefields import FIELDS as LIFE_FIELDS

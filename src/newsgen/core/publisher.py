@@ -22,11 +22,10 @@ checked once the pages are read (`newsgen.incremental.inputs`), at the line give
 """
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
 from newsgen.core import urls
-from newsgen.core.errors import Problem
+from newsgen.core.errors import Problem, did_you_mean
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 
 POLICIES = {
@@ -91,9 +90,7 @@ class PublisherReader(Fields):
             return None
         for key, item in table.entries.items():
             if key not in KEYS:
-                close = difflib.get_close_matches(key, KEYS, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.problem(item.line, f"unknown key '{key}' in 'publisher'{hint}")
+                self.problem(item.line, f"unknown key '{key}' in 'publisher'{did_you_mean(key, KEYS)}")
             else:
                 self.lines[f"publisher.{key}"] = item.line
         name = self.text(table, "name", required=True)

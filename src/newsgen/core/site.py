@@ -153,12 +153,6 @@ def placement(article: Article) -> tuple[object, ...]:
     )
 
 
-def first_changed_page(place: int) -> int:
-    """The numbered tag page (`Site.tag_pages`) that an article joins at *place* from the
-    oldest: it and every later numbered page change, the earlier ones do not."""
-    return place // TAG_PAGE_SIZE + 1
-
-
 def order(article: Article) -> tuple[float, str]:
     """Where an article stands in every list of a site: newest first, then by path."""
     return (-article.published.timestamp(), article.path)

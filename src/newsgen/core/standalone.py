@@ -14,7 +14,6 @@ from newsgen.core import urls
 from newsgen.core.config import SiteConfig
 from newsgen.core.documents import read_document
 from newsgen.core.errors import Problem, errors_in, warning
-from newsgen.core.options import PAGES_FOLDER
 from newsgen.core.parse import ParseContext
 from newsgen.core.typography import smarten
 
@@ -30,11 +29,6 @@ class StandalonePage(NamedTuple):
     """``<slug>/``."""
     assets: tuple[str, ...] = ()
     """The files the body shows (published with the page)."""
-
-
-def is_page_file(name: str) -> bool:
-    """Whether the `scan` name *name* is a standalone page's file."""
-    return name.startswith(PAGES_FOLDER) and urls.is_article_file(name)
 
 
 def slug_of(name: str) -> str:

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from newsgen.core import pictures, urls
-from newsgen.core.config import did_you_mean
-from newsgen.core.errors import Problem, warning
+from newsgen.core.errors import Problem, did_you_mean, warning
 from newsgen.core.hashtags import HASHTAG_RE
 from newsgen.core.imagefields import IMAGE_FIELDS
 from newsgen.core.models import Image, Topic
