@@ -20,10 +20,11 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from newsgen.deploy.headers import Headers
+from newsgen.io.changes import DEPLOY_FORMAT
 
 MANIFEST = ".newsgen-deploy.json.gz"
 PENDING = ".newsgen-deploy.pending.json"
-FORMAT = "newsgen-deploy 1"
+FORMAT = DEPLOY_FORMAT
 MANIFEST_HEADERS = Headers("application/gzip", "no-store")
 PENDING_HEADERS = Headers("application/json; charset=utf-8", "no-store")
 """Neither record is for caching (they are readable wherever the bucket is public, and

@@ -11,9 +11,10 @@ from pathlib import Path
 from newsgen.core.config import parse_config
 from newsgen.core.deploysettings import (DeploySettings, bucket_problem, endpoint_problem, parse_settings,
                                          prefix_problem, region_problem)
-from newsgen.core.errors import ConfigError, Problem, UsageError
+from newsgen.core.errors import UsageError
 from newsgen.core.options import CONFIG_FILE
 from newsgen.core.yamldoc import load_mapping
+from newsgen.io.sources import read_config_text
 
 __all__ = ["DeploySettings", "Target", "load_settings", "parse_settings", "target"]
 
@@ -53,13 +54,7 @@ def target(settings: DeploySettings, bucket: str | None = None, prefix: str | No
 def load_settings(site_dir: Path) -> tuple[str, DeploySettings]:
     """The site's ``base_url`` (for the URLs to purge) and deploy settings, from its
     newsgen.yaml, the whole of which must be valid."""
-    path = site_dir / CONFIG_FILE
-    try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except FileNotFoundError:
-        raise ConfigError(message=f"{CONFIG_FILE} not found in {site_dir} (use -C DIR to name the site)") from None
-    except UnicodeDecodeError:
-        raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
+    text = read_config_text(site_dir)
     site = parse_config(text)
     root, _ = load_mapping(text, CONFIG_FILE)  # parse_config has reported its problems
     return site.base_url, parse_settings(root)

@@ -23,11 +23,13 @@ from newsgen.theme import THEME
 
 def load_config(site_dir: Path, base_url: str | None = None) -> SiteConfig:
     """The site's newsgen.yaml, validated; *base_url* (normalized) replaces its base_url."""
-    config = _read_config(site_dir)
+    config = parse_config(read_config_text(site_dir))
     return replace(config, base_url=base_url) if base_url else config
 
 
-def _read_config(site_dir: Path) -> SiteConfig:
+def read_config_text(site_dir: Path) -> str:
+    """The text of the site's newsgen.yaml (LF line ends), refused like any source when a
+    symlink leads it out of the site."""
     path = site_dir / CONFIG_FILE
     why = refusal(path, os.path.realpath(site_dir))
     if why is not None:
@@ -38,7 +40,7 @@ def _read_config(site_dir: Path) -> SiteConfig:
         raise ConfigError(message=f"{CONFIG_FILE} not found in {site_dir} (use -C DIR to name the site)") from None
     except UnicodeDecodeError:
         raise ConfigError([Problem(CONFIG_FILE, 0, "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse_config(text.replace("\r\n", "\n"))
+    return text.replace("\r\n", "\n")
 
 
 DESK_FOLDERS = (AUTHORS_FOLDER, PAGES_FOLDER)
