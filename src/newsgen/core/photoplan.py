@@ -77,34 +77,36 @@ class PhotoPlan:
         source = self.sources.get(src)
         return source is not None and source.kind in PROCESSED
 
-    def uses(self, article: Article) -> Iterator[tuple[PhotoSet, tuple[Rendition, ...]]]:
-        """Each photograph *article* shows or links to, with the copies it needs: every file
-        of its lead image, the widths of the others."""
+    def uses(self, article: Article) -> Iterator[tuple[PhotoSet, bool]]:
+        """Each photograph *article* shows or links to, and whether it needs every file
+        (one it shows: its lead image with the crops) or only the widths (one it links to)."""
         shown = set()
         for i, image in enumerate((*article.images, *article.figures)):
             photo = self.of(image, lead=i == 0 and bool(article.images))
             if photo is not None and photo.processed:
                 shown.add(image.src)
-                yield photo, photo.files()
+                yield photo, True
         for src in article.assets:
             if src not in shown and self.processed(src):
                 photo = self.linked(src)
                 if photo is not None:
-                    yield photo, photo.ladder
+                    yield photo, False
 
     def wanted(self, articles: Iterable[Article], default: bool = True, images: Iterable[Image] = ()) -> dict[str, Wanted]:
         """Every copy *articles* need (with the default social image's crop), by name;
         *images*: others shown apart from any article (a topic page's lead image: its widths)."""
-        found: dict[str, Wanted] = {}
-        for article in articles:
-            for photo, renditions in self.uses(article):
-                for rendition in renditions:
-                    found.setdefault(rendition.name, Wanted(rendition, photo.text, photo.src, photo.source))
+        needed: dict[tuple[int, bool], tuple[PhotoSet, bool]] = {}
+        for article in articles:  # a photograph shown by many articles is planned once
+            for photo, whole in self.uses(article):
+                needed.setdefault((id(photo), whole), (photo, whole))
         for image in images:
             photo = self.of(image)
             if photo is not None:
-                for rendition in photo.ladder:
-                    found.setdefault(rendition.name, Wanted(rendition, photo.text, photo.src, photo.source))
+                needed.setdefault((id(photo), False), (photo, False))
+        found: dict[str, Wanted] = {}
+        for photo, whole in needed.values():
+            for rendition in photo.files() if whole else photo.ladder:
+                found.setdefault(rendition.name, Wanted(rendition, photo.text, photo.src, photo.source))
         card = self.default
         if default and card is not None and card.social is not None:
             found.setdefault(card.social.name, Wanted(card.social, card.text, card.src, card.source))

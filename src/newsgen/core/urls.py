@@ -58,8 +58,8 @@ def article_suffix(path: str) -> str | None:
 
 
 def is_article_file(path: str) -> bool:
-    """Whether *path* names an article file."""
-    return article_suffix(path) is not None
+    """Whether *path* names an article file (asked of every file of the site on every build)."""
+    return path[-len(max(ARTICLE_SUFFIXES, key=len)):].lower().endswith(ARTICLE_SUFFIXES)
 
 
 def slug_from_file(path: str) -> str:
