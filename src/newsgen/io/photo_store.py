@@ -19,6 +19,7 @@ from newsgen.core.errors import Problem
 from newsgen.core.options import Progress
 from newsgen.core.photoplan import Wanted
 from newsgen.core.pictures import PhotoSet, PhotoText, Rendition
+from newsgen.io.atomic import replacing
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ class MediaStore:
         """Write-and-rename: a crash leaves no half file under a good name."""
         target = self.path(name)
         temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        with replacing(target, temporary=temporary) as file:
+            file.write(data)
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete the copies no longer named in *keep* (and what a killed build left half
