@@ -21,7 +21,6 @@ named with ``--since``: an earlier change manifest (the last deploy's) or the ma
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -32,6 +31,7 @@ from typing import Any
 from newsgen.core.errors import UsageError
 from newsgen.core.urls import purge_urls
 from newsgen.io.atomic import replacing
+from newsgen.io.digests import sha256_and_size
 from newsgen.io.layout import MARKER
 
 FORMAT = "newsgen-changes 1"
@@ -120,11 +120,7 @@ def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
 
 def hashed(output: Path, paths: Iterable[str]) -> dict[str, tuple[str, int]]:
     """The SHA-256 and size of each file *paths* names in *output*, read from the disk."""
-    found = {}
-    for path in paths:
-        with open(output / path, "rb") as file:
-            found[path] = hashlib.file_digest(file, "sha256").hexdigest(), file.tell()
-    return found
+    return {path: sha256_and_size(output / path) for path in paths}
 
 
 def listed(folder: Path, relative: str = "") -> Iterator[str]:
