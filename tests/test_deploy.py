@@ -359,8 +359,8 @@ def test_with_the_build_s_change_manifest_only_what_is_uploaded_is_read(
     cache, changes = deployed.site.root / ".newsgen-cache", tmp_path / "changes.json"
     deployed.site.build(cache=cache, changes=changes)
     read: list[str] = []
-    digest = local._digest
-    monkeypatch.setattr(local, "_digest", lambda file: read.append(file.name) or digest(file))
+    digest = local.sha256_and_size
+    monkeypatch.setattr(local, "sha256_and_size", lambda file: read.append(file.name) or digest(file))
     assert deployed.deploy("--changes", str(changes)).code == 0
     assert read == [], "every hash from the manifest"
     before = {p: d for p, d in tree(deployed.site.out).items() if p != ".newsgen-output"}

@@ -24,8 +24,8 @@ from newsgen.core.picture_html import SIZES, picture, schema_images, social_meta
 from newsgen.core.pictures import LADDER, PhotoSet, PhotoText, Source, crop_box, feedback, ladder_widths, plan
 from newsgen.io import photos
 from newsgen.io.photo_metadata import xmp_packet
-from newsgen.io.photo_store import MediaStore, ensure, wanted_of
-from newsgen.io.photos import avif_available, inspect, plan_photo
+from newsgen.io.photo_store import MediaStore, ensure
+from newsgen.io.photos import avif_available, inspect
 
 TEXT = PhotoText(credit="KCNA via KNS/AP", caption='Kim e Shoigu em «Pyongyang» & <amigos> "x"', rights="© AP 2025")
 SERIAL = "SERIAL-4711-SECRET"
@@ -65,7 +65,8 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (600, 400), orientation: int
 
 
 def planned(file: Path, lead: bool = False, text: PhotoText = TEXT, focus: tuple[float, float] = (0.5, 0.5)) -> PhotoSet:
-    return plan_photo(file, f"images/{file.name}", text, focus, lead=lead)
+    """*file* inspected and planned as the engine plans an image (AVIF when Pillow has it)."""
+    return plan(f"images/{file.name}", inspect(file), text, focus, lead=lead, avif=avif_available())
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +265,7 @@ def test_the_markup_matches_the_layout_and_every_url_resolves(encoded: tuple[Pat
     assert 'loading="lazy" decoding="async"' in card and "fetchpriority" not in card
     urls = [candidate.split()[0] for srcset in _attributes(lead, "srcset") for candidate in srcset.split(", ")]
     assert len(urls) == len(photo.ladder)
-    assert all(store.has(url.removeprefix("/")) for url in urls + _attributes(lead, "src"))
+    assert {url.removeprefix("/") for url in urls + _attributes(lead, "src")} <= store.names()
 
 
 def test_paths_are_percent_encoded(tmp_path: Path) -> None:
@@ -332,7 +333,8 @@ def test_version_names_the_image_encoders(capsys: pytest.CaptureFixture[str]) ->
 
 def pairs(photos: list[tuple[Path, PhotoSet]]) -> list[tuple[Path, Wanted]]:
     """Every file of each photo with its source, as `ensure` takes them."""
-    return [(file, copy) for file, photo in photos for copy in wanted_of(photo)]
+    return [(file, Wanted(rendition, photo.text, photo.src, photo.source))
+            for file, photo in photos for rendition in photo.files()]
 
 
 def _attributes(html: str, name: str) -> list[str]:

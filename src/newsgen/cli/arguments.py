@@ -10,7 +10,7 @@ from pathlib import Path
 
 import newsgen
 from newsgen.core.errors import UsageError
-from newsgen.core.options import BASE_URL_VARIABLE
+from newsgen.core.options import BASE_URL_VARIABLE, DEPLOY_JOBS
 from newsgen.core.urls import normalized_base_url
 from newsgen.incremental.store import CACHE_DIR
 
@@ -126,7 +126,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="list what would be uploaded and deleted; change nothing")
     p.add_argument("--trust-manifest", action="store_true",
                    help="skip listing the bucket to check the deploy manifest against it (quicker for big sites)")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", default=16, help="requests in flight (default: 16)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", default=DEPLOY_JOBS,
+                   help="requests in flight (default: %(default)s)")
     p.add_argument("--changes", type=Path, metavar="FILE",
                    help="the change manifest of the build (newsgen build --changes FILE): its hashes spare "
                    "reading the whole output")

@@ -16,13 +16,12 @@ The file's name is the author's key, what a byline names and the author page's U
 """
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.bylines import fold
-from newsgen.core.documents import Document, read_document
+from newsgen.core.documents import Document, key_of, read_document
 from newsgen.core.errors import Problem, did_you_mean, errors_in
 from newsgen.core.parse import ParseContext
 from newsgen.core.yamldoc import Scalar
@@ -54,12 +53,6 @@ class Author(NamedTuple):
     @property
     def schema_type(self) -> str:
         return KINDS[self.kind]
-
-
-def key_of(name: str) -> str:
-    """The key an author file names: ``content/autores/ana-sousa.md`` → ``ana-sousa``."""
-    base = posixpath.basename(name)
-    return base.removesuffix(urls.article_suffix(base) or "")
 
 
 def parse_author(path: str, raw: bytes, ctx: ParseContext) -> tuple[Author | None, list[Problem]]:

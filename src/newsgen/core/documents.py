@@ -70,6 +70,13 @@ class Document(Fields):
         return None
 
 
+def key_of(path: str) -> str:
+    """The key a document's file names, its name without the article suffix:
+    ``content/autores/ana-sousa.md`` → ``ana-sousa``, ``content/paginas/sobre.md`` → ``sobre``."""
+    base = posixpath.basename(path)
+    return base.removesuffix(urls.article_suffix(base) or "")
+
+
 def read_document(path: str, raw: bytes, ctx: ParseContext) -> tuple[Document | None, list[Problem]]:
     """The front matter and body of *raw* (the file *path*), or None and why not."""
     try:

@@ -17,6 +17,8 @@ TOPICS_FILE = "topics.yaml"
 """The display names, descriptions and pinned stories of hashtags' topic pages (optional)."""
 BASE_URL_VARIABLE = "NEWSGEN_BASE_URL"
 """The environment variable that overrides newsgen.yaml's base_url (``--base-url`` wins)."""
+DEPLOY_JOBS = 16
+"""Requests in flight when ``newsgen deploy --jobs`` is not given."""
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)`` while a long step runs."""
 

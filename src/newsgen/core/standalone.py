@@ -6,13 +6,12 @@ publisher's policies): never in feeds, lists, search or the news sitemap.
 """
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from newsgen.core import urls
 from newsgen.core.config import SiteConfig
-from newsgen.core.documents import read_document
+from newsgen.core.documents import key_of, read_document
 from newsgen.core.errors import Problem, errors_in, warning
 from newsgen.core.parse import ParseContext
 from newsgen.core.typography import smarten
@@ -31,14 +30,9 @@ class StandalonePage(NamedTuple):
     """The files the body shows (published with the page)."""
 
 
-def slug_of(name: str) -> str:
-    base = posixpath.basename(name)
-    return base.removesuffix(urls.article_suffix(base) or "")
-
-
 def parse_page(path: str, raw: bytes, ctx: ParseContext) -> tuple[StandalonePage | None, list[Problem]]:
     """One page file → a `StandalonePage`, or every problem in it."""
-    slug = slug_of(path)
+    slug = key_of(path)
     document, problems = read_document(path, raw, ctx)
     if not urls.is_slug(slug):
         problems.append(Problem(path, 0, f"a page's file name is its URL: lowercase ASCII words joined by hyphens "

@@ -12,6 +12,7 @@ from newsgen.core.errors import UsageError
 from newsgen.deploy.failures import DeployError
 from newsgen.deploy.headers import CacheRule, Headers, headers_for
 from newsgen.deploy.manifest import MANIFEST, PENDING
+from newsgen.io.digests import sha256_and_size
 from newsgen.io.layout import MARKER
 
 SKIPPED = frozenset({MARKER, MANIFEST, PENDING})
@@ -44,11 +45,11 @@ def scan_output(
     known = known or {}
     unknown = [file for path, file in found if path not in known]
     with ThreadPoolExecutor(HASH_THREADS) as pool:
-        hashed = dict(zip(unknown, pool.map(_digest, unknown), strict=True))
-    digests = [_known(known.get(path)) or hashed[file] for path, file in found]
+        hashed = dict(zip(unknown, pool.map(sha256_and_size, unknown), strict=True))
+    digests = [known.get(path) or hashed[file] for path, file in found]
     return {
         path: LocalFile(path, file, size, sha256, headers_for(path, paths, rules))
-        for (path, file), (size, sha256) in zip(found, digests, strict=True)
+        for (path, file), (sha256, size) in zip(found, digests, strict=True)
     }
 
 
@@ -72,13 +73,3 @@ def _regular_files(folder: Path, relative: str) -> Iterator[tuple[str, Path]]:
                 yield from _regular_files(Path(entry.path), path + "/")
             elif entry.is_file(follow_symlinks=False) and path not in SKIPPED:
                 yield path, Path(entry.path)
-
-
-def _known(entry: tuple[str, int] | None) -> tuple[int, str] | None:
-    return (entry[1], entry[0]) if entry is not None else None
-
-
-def _digest(file: Path) -> tuple[int, str]:
-    with open(file, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256")
-        return handle.tell(), digest.hexdigest()

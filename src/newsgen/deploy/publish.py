@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsgen.core.errors import UsageError
+from newsgen.core.options import DEPLOY_JOBS as DEFAULT_JOBS
 from newsgen.deploy.changes import build_hashes
 from newsgen.deploy.credentials import find_credentials
 from newsgen.deploy.local import LocalFile, read_checked, scan_output
@@ -29,8 +30,6 @@ from newsgen.deploy.settings import Target, load_settings, target
 from newsgen.deploy.store import Bucket
 from newsgen.io.layout import CACHE_DIR
 from newsgen.io.lock import cut_short
-
-DEFAULT_JOBS = 16
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import os
 import pickle
 import shutil
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -43,6 +41,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 import newsgen
 from newsgen.incremental.bodies import Bodies
 from newsgen.incremental.errors import CacheError
+from newsgen.io.atomic import replacing
 from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
 from newsgen.io.lock import DIRTY, LOCK
 from newsgen.io.scanning import Signature
@@ -229,17 +228,11 @@ class BuildCache:
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# newsgen's build cache: safe to delete, never commit.\n*\n", encoding="utf-8")
-        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(HEADER)
-                pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _proxy, **reducers}
-                pickler.dump(value)
-            os.replace(temporary, self.folder / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing(self.folder / name) as file:
+            file.write(HEADER)
+            pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _proxy, **reducers}
+            pickler.dump(value)
 
 
 def _proxy(mapping: MappingProxyType[Any, Any]) -> tuple[object, ...]:

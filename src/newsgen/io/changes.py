@@ -21,10 +21,8 @@ named with ``--since``: an earlier change manifest (the last deploy's) or the ma
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,8 @@ from typing import Any
 
 from newsgen.core.errors import UsageError
 from newsgen.core.urls import purge_urls
+from newsgen.io.atomic import replacing
+from newsgen.io.digests import sha256_and_size
 from newsgen.io.layout import MARKER
 
 FORMAT = "newsgen-changes 1"
@@ -114,24 +114,13 @@ def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
     """Write *manifest* as JSON to *path*, whole or not at all."""
     path = path.absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            json.dump(manifest, file, ensure_ascii=False, indent=1)
-            file.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as file:
+        file.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
 
 
 def hashed(output: Path, paths: Iterable[str]) -> dict[str, tuple[str, int]]:
     """The SHA-256 and size of each file *paths* names in *output*, read from the disk."""
-    found = {}
-    for path in paths:
-        with open(output / path, "rb") as file:
-            found[path] = hashlib.file_digest(file, "sha256").hexdigest(), file.tell()
-    return found
+    return {path: sha256_and_size(output / path) for path in paths}
 
 
 def listed(folder: Path, relative: str = "") -> Iterator[str]:

@@ -1,5 +1,6 @@
-"""SHA-256 of the files a build publishes as they are (stylesheets, scripts, images), read
-again only when a file's signature (size, mtime, inode) changed.
+"""SHA-256 of files: a file's digest and size (`sha256_and_size`: the change manifest, the
+deploy, the images), and the files a build publishes as they are (stylesheets, scripts,
+images), read again only when a file's signature (size, mtime, inode) changed.
 
 A published file's output key is its content's digest, never its signature: a fresh
 checkout in CI gives every file a new mtime and inode, and with its cache restored the build
@@ -7,6 +8,7 @@ hashes them once, finds the same digests, and rewrites none of them.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -14,6 +16,12 @@ from newsgen.io.scanning import RACY_NS, Signature, file_digest, signature
 
 Known = dict[str, tuple[Signature | None, str]]
 """File path → its signature when hashed (None: too fresh to trust) and its SHA-256."""
+
+
+def sha256_and_size(file: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) of *file*'s bytes and their count, read in chunks."""
+    with open(file, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest(), handle.tell()
 
 
 class FileDigests:

@@ -3,13 +3,13 @@
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from newsgen.core.errors import Problem, warning
 from newsgen.core.pictures import Source
+from newsgen.io.digests import sha256_and_size
 from newsgen.io.scanning import Signature, signature
 from newsgen.io.sources import source_name
 
@@ -51,8 +51,7 @@ class ImageSources:
 
 def _inspected(file: Path, by_bytes: Mapping[tuple[str, str], Source]) -> Source:
     """*file*'s `Source`: the one known for its bytes (and suffix), else inspected."""
-    with open(file, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    digest, _ = sha256_and_size(file)
     known = by_bytes.get((file.suffix.lower(), digest))
     if known is not None:
         return known

@@ -4,14 +4,13 @@ by ``newsgen build`` only, once the output is written, all at once (a new file r
 over the old one, so a killed build leaves the old ledger or the new, never half)."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.options import LEDGER_FILE
+from newsgen.io.atomic import replacing
 from newsgen.io.scanning import Scan, file_signature, refusal
 
 
@@ -35,22 +34,8 @@ def write_ledger(site_dir: Path, text: str) -> bytes:
     """Replace the ledger with *text* in one rename; returns the bytes written."""
     data = text.encode("utf-8")
     target = site_dir / LEDGER_FILE
-    handle, temporary = tempfile.mkstemp(prefix=".urls.lock.", suffix=".newsgen-tmp", dir=site_dir)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temporary, target.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with replacing(target, suffix=".newsgen-tmp", fsync=True, mode=0o644) as out:
+        out.write(data)
     return data
 
 

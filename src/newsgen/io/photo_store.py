@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from newsgen.core.errors import Problem
 from newsgen.core.options import Progress
 from newsgen.core.photoplan import Wanted
-from newsgen.core.pictures import PhotoSet, PhotoText, Rendition
+from newsgen.core.pictures import PhotoText, Rendition
+from newsgen.io.atomic import replacing
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,6 @@ class MediaStore:
     def path(self, name: str) -> Path:
         return self.root / PurePosixPath(name).name
 
-    def has(self, name: str) -> bool:
-        return self.path(name).is_file()
-
     def names(self) -> set[str]:
         """The names of every copy in the store (one listing, not a stat per copy)."""
         try:
@@ -56,8 +54,8 @@ class MediaStore:
         """Write-and-rename: a crash leaves no half file under a good name."""
         target = self.path(name)
         temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        with replacing(target, temporary=temporary) as file:
+            file.write(data)
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete the copies no longer named in *keep* (and what a killed build left half
@@ -80,11 +78,6 @@ class _Job:
     digest: str
     width: int
     files: tuple[tuple[Rendition, PhotoText], ...]
-
-
-def wanted_of(photo: PhotoSet) -> list[Wanted]:
-    """Every file of *photo*, as `ensure` takes them."""
-    return [Wanted(rendition, photo.text, photo.src, photo.source) for rendition in photo.files()]
 
 
 def ensure(store: MediaStore, wanted: Sequence[tuple[Path, Wanted]], *, jobs: int = 1,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, PngImagePlugin, features
 
-from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoSet, PhotoText, Rendition, Source, plan
+from newsgen.core.pictures import ENCODINGS, Format, Kind, PhotoText, Rendition, Source
 from newsgen.io.photo_metadata import embedded_text, has_position, xmp_packet
 from newsgen.io.dimensions import image_size
 
@@ -91,13 +91,6 @@ def inspect(file: Path) -> Source:
         why = "the file is cut short" if "truncated" in said.lower() else f"cannot read the image ({said})"
         return Source(digest, width, height, "broken", size, (f"{why}: replace it",), gps)
     return Source(digest, width, height, kind, size, notes, gps, caption, rights)
-
-
-def plan_photo(file: Path, src: str, text: PhotoText = PhotoText(), focus: tuple[float, float] = (0.5, 0.5),
-               *, lead: bool = False) -> PhotoSet:
-    """`inspect` then `core.pictures.plan`, with AVIF when this Pillow can encode it. (The
-    engine should keep each `Source` by the file's signature: inspecting decodes the file.)"""
-    return plan(src, inspect(file), text, focus, lead=lead, avif=avif_available())
 
 
 def make(data: bytes, width: int, files: Iterable[tuple[Rendition, PhotoText]],
