@@ -235,6 +235,24 @@ def test_a_message_repeated_in_one_file_is_shown_three_times_then_counted(site: 
     ]
 
 
+def test_a_warning_given_in_many_files_is_shown_three_times_then_counted(site: SiteDir, cli, monkeypatch) -> None:
+    for n in range(6):
+        site.article(f"a{n}", hedline="typo")
+    site.article("b", hedline="typo", standfirst="")  # an error is shown in every file
+    site.article("c", hedline="typo", standfirst="")
+    monkeypatch.chdir(site.root)
+    typo = "warning: unknown field 'hedline' (did you mean 'headline'?)"
+    run = cli("-q", "check")
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert [line for line in lines if typo in line] == [
+        *[f"content/mundo/{name}.md:7: {typo}" for name in ("a0", "a1", "a2")],
+        f"(and 5 more files): {typo}",
+    ]
+    assert sum("content/mundo/b.md" in line for line in lines) == sum("content/mundo/c.md" in line for line in lines) == 1
+    assert lines[-1] == "2 errors in 2 files"
+
+
 def test_check_ends_with_the_tally_and_build_says_it_wrote_nothing(site: SiteDir, cli, monkeypatch) -> None:
     site.article("a", section="mudno")
     monkeypatch.chdir(site.root)

@@ -40,20 +40,34 @@ def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 
 REPEATS_SHOWN = 3
-"""Problems with the same message in the same file shown before the rest are counted."""
+"""Problems with the same message in the same file shown before the rest are counted;
+likewise warnings with the same message in different files."""
 
 
 def collapsed(problems: Iterable[Problem], keep: int = REPEATS_SHOWN) -> list[Problem]:
     """*problems* as they are shown: after *keep* with the same message in the same file,
     one line counts the rest (``path: … and 90,005 more like this``), so a mistake
-    repeated 90,000 times does not bury the others."""
+    repeated 90,000 times does not bury the others. A warning given in more than *keep*
+    files in the same words (one agency photo too small for the lead of 10,000
+    articles) is shown for the first *keep*, then counted on one line,
+    ``(and 9,997 more files): warning: <the message>``; an error is shown in every file."""
     problems = tuple(problems)
     totals = Counter((p.path, p.message, p.severity) for p in problems)
+    files = Counter(m for (_, m, severity) in totals if severity == "warning")
     seen: Counter[tuple[str, str, str]] = Counter()
+    given: dict[str, dict[str, int]] = {}  # a widespread warning's files, ranked in the order first given
     shown = []
     for problem in problems:
         same = (problem.path, problem.message, problem.severity)
         seen[same] += 1
+        if problem.severity == "warning" and files[problem.message] > keep:
+            ranks = given.setdefault(problem.message, {})
+            rank = ranks.setdefault(problem.path, len(ranks))
+            if rank == keep and seen[same] == 1:
+                more = f"(and {files[problem.message] - keep:,} more files)"
+                shown.append(Problem(more, 0, problem.message, problem.severity))
+            if rank >= keep:
+                continue
         if seen[same] <= keep:
             shown.append(problem)
         if seen[same] == keep and totals[same] > keep:
