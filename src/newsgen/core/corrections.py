@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from newsgen.core.errors import did_you_mean, warning
+from newsgen.core.errors import warning
 from newsgen.core.models import Article, Correction
 from newsgen.core.moments import read_moment
 from newsgen.core.typography import smarten
@@ -29,9 +29,7 @@ def read_corrections(fields: Fields, table: Map, tz: ZoneInfo, published: dateti
         if not isinstance(item, Map):
             fields.problem(item.line, f"a correction must be 'at' and 'text' fields, not {describe(item)}")
             continue
-        for key, entry in item.entries.items():
-            if key not in FIELDS:
-                fields.problems.append(warning(fields.path, entry.line, f"unknown correction field '{key}'{did_you_mean(key, FIELDS)}"))
+        fields.unknown(item, FIELDS, "correction field")
         when = fields.text(item, "at", required=True)
         text, unbalanced = smarten(fields.text(item, "text", required=True))
         if unbalanced:

@@ -11,7 +11,7 @@ import posixpath
 
 from newsgen.core import urls
 from newsgen.core.contentfile import line_in, read_content_file
-from newsgen.core.errors import OverBudget, Problem, did_you_mean, warning
+from newsgen.core.errors import OverBudget, Problem
 from newsgen.core.markup import Body, render_body
 from newsgen.core.parse import ParseContext
 from newsgen.core.yamldoc import Fields, Map
@@ -26,9 +26,7 @@ class Document(Fields):
 
     def only(self, fields: tuple[str, ...], what: str) -> None:
         """A warning for each field not in *fields* (*what*: ``an author``, ``a page``)."""
-        for key, entry in self.table.entries.items():
-            if key not in fields:
-                self.problems.append(warning(self.path, entry.line, f"unknown field '{key}' for {what}{did_you_mean(key, fields)}"))
+        self.unknown(self.table, fields, where=f" for {what}")
 
     def line_of(self, key: str) -> int:
         entry = self.table.get(key)

@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Mapping
 
 from newsgen.core import pictures, urls
-from newsgen.core.errors import did_you_mean, warning
+from newsgen.core.errors import warning
 from newsgen.core.models import Image
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, describe
@@ -30,10 +30,7 @@ class ArticleImages:
             if not isinstance(item, Map):
                 fields.problem(item.line, f"an image must be 'src', 'alt', 'caption' and 'credit' fields, not {describe(item)}")
                 continue
-            for key, entry in item.entries.items():
-                if key not in IMAGE_FIELDS:
-                    hint = did_you_mean(key, IMAGE_FIELDS)
-                    fields.problems.append(warning(fields.path, entry.line, f"unknown image field '{key}'{hint}"))
+            fields.unknown(item, IMAGE_FIELDS, "image field")
             src = fields.text(item, "src", required=True)
             alt = fields.text(item, "alt", required=True)
             credit = fields.text(item, "credit", required=True)

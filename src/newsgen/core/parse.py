@@ -94,9 +94,7 @@ class _Article(Fields):
         return entry.line if entry else self.table.line
 
     def build(self) -> Article | None:
-        for key, entry in self.table.entries.items():
-            if key not in FIELDS:
-                self.problems.append(warning(self.path, entry.line, f"unknown field '{key}'{did_you_mean(key, FIELDS)}"))
+        self.unknown(self.table, FIELDS)
         draft = self.flag(self.table, "draft")
         headline = self.typographic("headline", required=True)
         standfirst = self.typographic("standfirst", required=True)

@@ -67,9 +67,7 @@ class _Reader(Fields):
         self.assets, self.articles, self.photos = assets, articles, photos
 
     def topic(self, key: str, table: Map) -> Topic | None:
-        for field, entry in table.entries.items():
-            if field not in TOPIC_FIELDS:
-                self.problems.append(warning(self.path, entry.line, f"unknown field '{field}'{did_you_mean(field, TOPIC_FIELDS)}"))
+        self.unknown(table, TOPIC_FIELDS)
         name = self.smart(table, "name", required=True)
         description = self.smart(table, "description")
         image = self.image(table)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from newsgen.core.yamlerrors import syntax_error
-from newsgen.core.errors import Problem, Severity, warning
+from newsgen.core.errors import Problem, Severity, did_you_mean, warning
 from newsgen.core.invisible import Removed, removal_message
 from newsgen.core.invisible import describe as describe_char
 from newsgen.core.invisible import strip as strip_invisible
@@ -188,6 +188,13 @@ class Fields:
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+    def unknown(self, table: Map, known: tuple[str, ...], field: str = "field", where: str = "") -> None:
+        """A warning for each key of *table* not in *known*: ``unknown <field> 'x'<where>``
+        and the closest known name (``unknown image field 'captoin' (did you mean …)``)."""
+        for key, entry in table.entries.items():
+            if key not in known:
+                self.problems.append(warning(self.path, entry.line, f"unknown {field} '{key}'{where}{did_you_mean(key, known)}"))
 
     def text(self, table: Map, key: str, required: bool = False, default: str = "") -> str:
         """A non-empty text value with its whitespace collapsed; *default* when absent."""
