@@ -3,10 +3,11 @@ its exit code (0 success, 1 bad content or a failed write, 2 bad usage or a bad
 newsgen.yaml)."""
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from newsgen.cli.arguments import base_url, clock, parser
@@ -19,6 +20,11 @@ from newsgen.incremental.store import CACHE_DIR
 from newsgen.io.lock import hold
 from newsgen.io.scanning import scan_now
 
+
+VERBS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
+    "new": new_verb, "serve": serve_verb, "next": next_verb, "deploy": deploy_verb, "init": init_verb, "theme": theme_verb,
+}
+"""The verbs besides ``build`` and ``check``, which `main` runs itself."""
 
 def run() -> None:
     """The ``newsgen`` command: `main` without the cyclic garbage collector, then exit
@@ -36,18 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     site_dir = getattr(args, "site_dir", Path("."))
     try:
-        if args.verb == "new":
-            return new_verb(args, site_dir)
-        if args.verb == "serve":
-            return serve_verb(args, site_dir)
-        if args.verb == "next":
-            return next_verb(args, site_dir)
-        if args.verb == "deploy":
-            return deploy_verb(args, site_dir)
-        if args.verb == "init":
-            return init_verb(args, site_dir)
-        if args.verb == "theme":
-            return theme_verb(args, site_dir)
+        verb = VERBS.get(args.verb)
+        if verb is not None:
+            return verb(args, site_dir)
         if args.jobs < 1:
             raise UsageError(message=f"--jobs must be at least 1, not {args.jobs}")
         building = args.verb == "build"
