@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from newsgen.core.errors import UsageError
-from newsgen.io.changes import FORMAT
+from newsgen.io.changes import FORMAT, listed_files
 from newsgen.io.layout import MARKER
 from newsgen.io.scanning import output_token
 
@@ -22,8 +22,7 @@ def build_hashes(changes: Path, output: Path, err: TextIO) -> dict[str, tuple[st
         if document["format"] != FORMAT:
             raise ValueError(document["format"])
         token = document["output"]
-        files = {path: (str(entry["sha256"]), int(entry["size"]))
-                 for kind in ("added", "changed", "unchanged") for path, entry in document[kind].items()}
+        files = listed_files(document)
     except OSError as exc:
         raise UsageError(message=f"--changes {changes}: {exc.strerror or exc}") from None
     except (ValueError, TypeError, KeyError, AttributeError):

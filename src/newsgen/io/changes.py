@@ -61,8 +61,7 @@ def read_baseline(path: Path) -> Baseline:
         raise UsageError(message=f"--since {path}: not a change manifest nor a deploy manifest (not JSON)") from None
     try:
         if document["format"] == FORMAT:
-            files = {p: _pair(v["sha256"], v["size"]) for kind in ("added", "changed", "unchanged")
-                     for p, v in document[kind].items()}
+            files = listed_files(document)
         elif document["format"] == DEPLOY_FORMAT:
             files = {p: _pair(entry[0], entry[1]) for p, entry in document["objects"].items()}
         else:
@@ -71,6 +70,13 @@ def read_baseline(path: Path) -> Baseline:
         raise UsageError(message=f"--since {path}: not a change manifest ({FORMAT}) nor a deploy manifest "
                          f"({DEPLOY_FORMAT})") from None
     return Baseline(str(path), files)
+
+
+def listed_files(manifest: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    """Path → (SHA-256, size) of every file a change manifest says the output holds (its
+    added, changed and unchanged ones); TypeError, KeyError… for another shape."""
+    return {path: _pair(entry["sha256"], entry["size"]) for kind in ("added", "changed", "unchanged")
+            for path, entry in manifest[kind].items()}
 
 
 def _pair(sha: Any, size: Any) -> tuple[str, int]:
