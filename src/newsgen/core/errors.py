@@ -5,6 +5,7 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -52,28 +53,34 @@ def collapsed(problems: Iterable[Problem], keep: int = REPEATS_SHOWN) -> list[Pr
     articles) is shown for the first *keep*, then counted on one line,
     ``(and 9,997 more files): warning: <the message>``; an error is shown in every file."""
     problems = tuple(problems)
-    totals = Counter((p.path, p.message, p.severity) for p in problems)
-    files = Counter(m for (_, m, severity) in totals if severity == "warning")
+    keys = list(zip(map(_path, problems), map(_message, problems), map(_severity, problems)))
+    totals = Counter(keys)
+    files = Counter([message for (_, message, severity) in totals if severity == "warning"])
+    widespread = {message: count for message, count in files.items() if count > keep}
+    if not widespread and len(totals) == len(keys):
+        return list(problems)  # nothing repeats: the common case, in one pass
     seen: Counter[tuple[str, str, str]] = Counter()
-    given: dict[str, dict[str, int]] = {}  # a widespread warning's files, ranked in the order first given
+    given: dict[str, dict[str, int]] = {message: {} for message in widespread}  # their files, in order first given
     shown = []
-    for problem in problems:
-        same = (problem.path, problem.message, problem.severity)
-        seen[same] += 1
-        if problem.severity == "warning" and files[problem.message] > keep:
-            ranks = given.setdefault(problem.message, {})
-            rank = ranks.setdefault(problem.path, len(ranks))
-            if rank == keep and seen[same] == 1:
-                more = f"(and {files[problem.message] - keep:,} more files)"
-                shown.append(Problem(more, 0, problem.message, problem.severity))
+    for problem, same in zip(problems, keys):
+        path, message, severity = same
+        if severity == "warning" and message in widespread:
+            ranks = given[message]
+            rank = ranks.setdefault(path, len(ranks))
             if rank >= keep:
+                if rank == keep and seen[same] == 0:  # the first file beyond those shown
+                    seen[same] = 1
+                    shown.append(Problem(f"(and {widespread[message] - keep:,} more files)", 0, message, severity))
                 continue
+        seen[same] += 1
         if seen[same] <= keep:
             shown.append(problem)
         if seen[same] == keep and totals[same] > keep:
-            more = f"… and {totals[same] - keep:,} more like this"
-            shown.append(Problem(problem.path, 0, more, problem.severity))
+            shown.append(Problem(path, 0, f"… and {totals[same] - keep:,} more like this", severity))
     return shown
+
+
+_path, _message, _severity = attrgetter("path"), attrgetter("message"), attrgetter("severity")
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
