@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.incremental import parsecache
 from newsgen.io import photos
 
 from helpers.archive import CACHE, PATHS, SOURCES, assert_same_as_cold, cold_tree, tree_diff, url_of, write_archive, write_article
@@ -109,6 +110,29 @@ def test_a_fresh_clone_with_its_cache_and_output_rewrites_nothing(
     assert manifest["baseline"] == "the last change manifest"
     assert manifest["summary"]["unchanged"] == len(before) - 1 and manifest["written"] == [] and manifest["purge"] == []
     assert_same_as_cold(clone)
+
+
+def test_a_fresh_clone_rewrites_no_parsed_article_and_its_next_build_hashes_nothing(
+        built: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of a checkout has a new signature but the same bytes: the build hashes
+    them once and keeps every parsed article, so it rewrites none of the cache's article
+    shards (at 100,000 articles, 110 MB); the build after it trusts the new signatures."""
+    clone = checkout(built, tmp_path / "clone")
+    shards = sorted((clone.root / CACHE).glob("articles-*"))
+    before = {shard.name: shard.stat().st_ino for shard in shards}
+    build(clone, tmp_path / "changes.json")
+    assert {shard.name: shard.stat().st_ino for shard in shards} == before
+    hashed: list[str] = []
+    real = parsecache.digests_of
+    monkeypatch.setattr(parsecache, "digests_of", lambda folder, names, jobs: hashed.extend(names) or real(folder, names, jobs))
+    for path in (clone.root / "content").rglob("*.md"):  # as if checked out a minute ago: past the racy window
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 60 * 10**9))
+    build(clone, tmp_path / "changes.json")
+    assert set(PATHS) <= set(hashed), "new signatures: every article hashed once more"
+    hashed.clear()
+    write_article(clone, PATHS[3], headline="Uma correção do título")
+    assert build(clone, tmp_path / "changes.json").rewritten > 0
+    assert hashed == [PATHS[3]], "the others are trusted by the signatures the last build kept"
 
 
 def test_a_fresh_clone_with_one_article_added_writes_only_what_changed(built: SiteDir, tmp_path: Path) -> None:

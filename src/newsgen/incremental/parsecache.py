@@ -15,18 +15,19 @@ from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.incremental.store import BuildCache
 from newsgen.io import budget
+from newsgen.io.digests import digests_of
 from newsgen.io.parsing import CHUNK, parse_files
-from newsgen.io.scanning import RACY_NS, Signature, file_digest
+from newsgen.io.scanning import RACY_NS, Signature
 from newsgen.io.sources import code_digest
 
 
 class Entry(NamedTuple):
     """One article file as last parsed. (A named tuple: 10,000 of them load from the
-    cache in a third less time than as a dataclass.)"""
+    cache in a third less time than as a dataclass.) Its file's signature is kept apart
+    (`ParseCache.signatures`): a checkout that gives every file a new one, with the
+    same bytes, changes no entry, and rewrites none of the cache's article shards."""
 
     sha: str
-    signature: Signature | None
-    """None when the file changed too close to the scan to trust its signature."""
     article: Article | None
     problems: tuple[Problem, ...]
     inputs: str
@@ -39,11 +40,15 @@ class ParseCache:
 
     def __init__(
         self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1, fork: bool = True,
-        context: str = "",
+        context: str = "", signatures: dict[str, Signature] | None = None,
     ) -> None:
         """*fork*: start workers by forking this process (False: fresh processes, for a
-        process running threads, which a fork may deadlock); *context*: that of *entries*."""
+        process running threads, which a fork may deadlock); *context*: that of *entries*;
+        *signatures*: their files' (see there)."""
         self.entries: dict[str, Entry] = entries or {}
+        self.signatures: dict[str, Signature] = signatures or {}
+        """The signature of each entry's file when it was read or last found unchanged;
+        absent when the file changed too close to the scan to trust it."""
         self.context = context
         """A digest of everything the entries' ``inputs`` depend on, all found under it."""
         self.store = store
@@ -68,24 +73,43 @@ class ParseCache:
         settled = context == self.context
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
+        # Under a settled context, a file whose signature is the one it was read with is
+        # kept as it is: found by one intersection of the two in C, not name by name.
         kept: dict[str, Entry] = {}
+        if settled:
+            same = self.signatures.items() & signatures.items()
+            kept = {
+                name: entry for name, (_, mtime, _) in same
+                if mtime < racy and (entry := self.entries.get(name)) is not None and entry.article is not None
+            }
+        signed: dict[str, Signature] = {name: signatures[name] for name in kept}
+        unsure: list[tuple[str, Signature, Entry]] = []  # the same inputs, another signature: the same bytes?
         for name in names:
+            if name in kept:
+                continue
             entry = self.entries.get(name)
             sig = signatures[name]
-            trusted = sig if sig[1] < racy else None
             if entry and entry.article is not None and (settled or entry.inputs == _made_from(inputs, entry.article, ctx)):
-                if trusted is not None and entry.signature == trusted:
-                    kept[name] = entry
-                    continue
-                if file_digest(site_dir / name) == entry.sha:
-                    kept[name] = entry._replace(signature=trusted)
-                    continue
-            todo.append((name, sig))
+                if sig[1] < racy and self.signatures.get(name) == sig:
+                    kept[name], signed[name] = entry, sig
+                else:
+                    unsure.append((name, sig, entry))
+            else:
+                todo.append((name, sig))
+        hashed = digests_of(site_dir, [name for name, _, _ in unsure], self.jobs)
+        for (name, sig, entry), sha in zip(unsure, hashed):
+            if sha == entry.sha:
+                kept[name] = entry
+                if sig[1] < racy:
+                    signed[name] = sig
+            else:
+                todo.append((name, sig))
         bodies: list[tuple[str, str]] = []
         parsed = parse_files(site_dir, [name for name, _ in todo], ctx, self.jobs, self.fork)
         for done, ((name, sha, article, problems, read_ns), (_, sig)) in enumerate(zip(parsed, todo), start=1):
             # A write after the read cannot keep the signature once its mtime tick is past.
-            trusted = sig if sig[1] < read_ns - RACY_NS else None
+            if sig[1] < read_ns - RACY_NS and article is not None:
+                signed[name] = sig
             made_from = ""
             if article is not None:
                 if self.store is not None:
@@ -94,7 +118,7 @@ class ParseCache:
                 else:
                     article = self.shared.article(article)
                 sha, made_from = article.digest, _made_from(inputs, article, ctx)  # sha == digest: keep one copy
-            kept[name] = Entry(sha, trusted, article, tuple(problems), made_from)
+            kept[name] = Entry(sha, article, self.shared.problems(problems), made_from)
             if done % CHUNK == 0 or done == len(todo):
                 if self.store is not None:
                     self.store.bodies.add(bodies)
@@ -102,6 +126,7 @@ class ParseCache:
                 if progress:
                     progress("parsing", done, len(todo))
         self.entries = {name: kept[name] for name in names}
+        self.signatures = signed
         self.context = context
         self.parsed = len(todo)
         articles = [e.article for e in self.entries.values() if e.article is not None]

@@ -10,7 +10,7 @@ from newsgen.core.errors import Problem, warning
 from newsgen.core.models import Article
 from newsgen.core.options import BuildOptions, BuildResult
 from newsgen.incremental.memory import LastPlan, PlanShape
-from newsgen.incremental.noop import STATE, State
+from newsgen.incremental.noop import STATE, WARNINGS, State, Warnings, new_token, sources_digest
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
@@ -88,17 +88,20 @@ def remember(
     if not last.readers.known:
         last.readers.find()
     store.save_index(Index(
-        parse_cache.entries, outputs, token, search_key, images.known, last.saved_keys(), parse_cache.context,
-        code_digest(), digests=digests.seen if digests is not None else {},
+        parse_cache.entries, parse_cache.signatures, outputs, token, search_key, images.known, last.saved_keys(),
+        parse_cache.context, code_digest(), digests=digests.seen if digests is not None else {},
     ))
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = racy | {
         name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
     }
+    said = Warnings(new_token(), warnings)
+    store.save(WARNINGS, said)
     store.save(STATE, State(
-        options=options.key(), output=str(output), sources=sources, scanned_ns=scanned.started_ns, marker=marker,
-        clock=last.clock, now=options.now, summary=summary, warnings=warnings, racy=racy, notes=result.notes,
+        options=options.key(), output=str(output), sources=sources_digest(sources), scanned_ns=scanned.started_ns,
+        marker=marker, clock=last.clock, now=options.now, summary=summary, warnings=said.token, racy=racy,
+        notes=result.notes,
     ))
     live = parse_cache.entries.values()
     store.bodies.keep(len(live), lambda: {e.article.digest for e in live if e.article is not None})

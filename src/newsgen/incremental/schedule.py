@@ -14,7 +14,7 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.inputs import read_inputs
 from newsgen.incremental.noop import known_clock
 from newsgen.incremental.parsecache import ParseCache
-from newsgen.incremental.store import BuildCache
+from newsgen.incremental.store import BuildCache, Index
 from newsgen.io.images import ImageSources
 from newsgen.io.scanning import scan_now
 
@@ -26,12 +26,10 @@ def next_change(options: BuildOptions) -> datetime | None:
     known = known_clock(options, scanned)
     if known is not None:
         return known[1]
-    entries, context, images = {}, "", {}
+    index = Index()
     if options.cache is not None:
         with contextlib.suppress(CacheError, OSError):
             index = BuildCache(options.cache).load_index()
-            entries, context, images = index.articles, index.parse_context, index.images
-    inputs = read_inputs(
-        options, ParseCache(entries, None, options.jobs, context=context), ImageSources(images, options.jobs), scanned.sources,
-    )
+    cache = ParseCache(index.articles, None, options.jobs, context=index.parse_context, signatures=index.signatures)
+    inputs = read_inputs(options, cache, ImageSources(index.images, options.jobs), scanned.sources)
     return clock(inputs.articles, options.now, drafts=options.drafts)[1]

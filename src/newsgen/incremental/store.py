@@ -3,14 +3,16 @@
 Its files, each replaced atomically, each starting with a header naming the cache
 format, newsgen's version and Python's, so a cache from another version is discarded:
 
-- ``state``: the signature (size, mtime, inode) of every source file and of newsgen's own
-  files, the output's marker, the clock interval the output holds for, and the summary.
-  Enough for ``newsgen build`` to see that nothing changed without importing the engine.
+- ``state``: a digest of the signatures (size, mtime, inode) of every source file and of
+  newsgen's own files, the output's marker, the clock interval the output holds for, and
+  the summary. Enough for ``newsgen build`` to see that nothing changed without importing
+  the engine; ``warnings``, that build's warnings, which only such a no-op reads.
 - ``index``: each output file's key, the token of the output they describe, the search
-  index's key, image sizes and published files' digests by file signature, what a quick
-  re-plan may change of the last plan; and in ``articles-00`` … ``articles-15``, each
-  article parsed (without its body) by path and content hash, only the changed ones
-  rewritten.
+  index's key, image sizes and published files' digests by file signature, each article
+  file's signature, what a quick re-plan may change of the last plan; and in
+  ``articles-00`` … ``articles-15``, each article parsed (without its body) by path and
+  content hash, only the changed ones rewritten (a new signature with the same bytes, as
+  after a checkout, rewrites none).
 - ``plan``: the shape of the last plan made afresh or grown by new articles (the site's
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-FORMAT = 12
+FORMAT = 13
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
@@ -65,6 +67,8 @@ class Index:
 
     articles: dict[str, Entry] = field(default_factory=dict)
     """Article path → its parse cache entry."""
+    signatures: dict[str, Signature] = field(default_factory=dict)
+    """Article path → its file's signature when last read (`ParseCache.signatures`)."""
     outputs: dict[str, str] = field(default_factory=dict)
     """Output file → the key it was made from."""
     output_token: str = ""

@@ -99,7 +99,9 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     output = options.output.resolve()
     recalled = recall(options.cache)
     store, index = recalled.store, recalled.index
-    parse_cache = ParseCache(index.articles, store, options.jobs, context=index.parse_context)
+    parse_cache = ParseCache(
+        index.articles, store, options.jobs, context=index.parse_context, signatures=index.signatures,
+    )
     images = ImageSources(index.images, options.jobs)
     digests = FileDigests(index.digests)
     # The output the index describes, by the token its marker names: also after a CI job
