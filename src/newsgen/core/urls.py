@@ -57,9 +57,12 @@ def article_suffix(path: str) -> str | None:
     return next((path[-len(s):] for s in ARTICLE_SUFFIXES if path[-len(s):].lower() == s), None)
 
 
+_LONGEST_SUFFIX = max(map(len, ARTICLE_SUFFIXES))
+
+
 def is_article_file(path: str) -> bool:
     """Whether *path* names an article file (asked of every file of the site on every build)."""
-    return path[-len(max(ARTICLE_SUFFIXES, key=len)):].lower().endswith(ARTICLE_SUFFIXES)
+    return path[-_LONGEST_SUFFIX:].lower().endswith(ARTICLE_SUFFIXES)
 
 
 def slug_from_file(path: str) -> str:

@@ -157,7 +157,8 @@ def _walk(root: Path, prefix: str, inside: str | None, files: dict[str, Signatur
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{name}/", os.path.join(real, entry.name)))
                 elif entry.is_file(follow_symlinks=False):
-                    files[name] = signature(entry.stat(follow_symlinks=False))
+                    info = entry.stat(follow_symlinks=False)
+                    files[name] = (info.st_size, info.st_mtime_ns, info.st_ino)  # `signature`, inline: 100,000 calls
                 elif entry.is_symlink():
                     linked = True
                     target = os.path.realpath(entry.path)

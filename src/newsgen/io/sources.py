@@ -64,12 +64,10 @@ def list_content(scanned: Mapping[str, Signature]) -> tuple[list[str], dict[str,
     """From a `scan`: the article files (``content/mundo/x.md``), and every other file of
     content/ as an asset, its site path (``images/x.png``) → its file. The authors' and
     standalone pages' files are neither (`list_desk`)."""
-    articles, assets = [], {}
-    for name in sorted(n for n in scanned if n.startswith("content/")):
-        if is_article(name):
-            articles.append(name)
-        elif not is_desk_file(name):
-            assets[name.removeprefix("content/")] = name
+    names = sorted(n for n in scanned if n.startswith("content/"))
+    markdown = {n for n in names if is_article_file(n)}  # one comprehension each: asked of every file, every build
+    articles = [n for n in names if n in markdown and not n.startswith(DESK_FOLDERS)]
+    assets = {n.removeprefix("content/"): n for n in names if n not in markdown}
     return articles, assets
 
 
@@ -78,11 +76,6 @@ def list_desk(scanned: Mapping[str, Signature]) -> tuple[list[str], list[str]]:
     (``content/paginas/*.md``), sorted."""
     names = sorted(n for n in scanned if n.startswith(DESK_FOLDERS) and is_article_file(n))  # C loops first
     return [n for n in names if n.startswith(AUTHORS_FOLDER)], [n for n in names if n.startswith(PAGES_FOLDER)]
-
-
-def is_desk_file(name: str) -> bool:
-    """Whether the `scan` name *name* is an author's or a standalone page's file."""
-    return name.startswith(DESK_FOLDERS) and is_article_file(name)
 
 
 def is_article(name: str) -> bool:
