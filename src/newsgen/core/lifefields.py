@@ -15,8 +15,6 @@ from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 
 FIELDS = ("expires", "retracted", "live", "ends", "aliases")
 RETRACTION_FIELDS = ("at", "reason")
-LINED = ("timestamp", "section", "slug", "headline", *FIELDS)
-"""The fields whose line an article keeps (`newsgen.core.models.Article.lines`)."""
 
 
 class Life(NamedTuple):

@@ -21,12 +21,12 @@ from newsgen.core.errors import OverBudget, Problem, did_you_mean, errors_in, wa
 from newsgen.core.hashtags import read_hashtags
 from newsgen.core.imagefields import ArticleImages
 from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
-from newsgen.core.lifefields import LINED, read_life
+from newsgen.core.lifefields import read_life
 from newsgen.core.links import link_target
 from newsgen.core.liveblog import LiveDay
 from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
-from newsgen.core.models import Article, Hashtag, Image, Live, Source
+from newsgen.core.models import LINED, Article, Hashtag, Image, Live, Source
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 
@@ -152,7 +152,7 @@ class _Article(Fields):
             live=Live(life.ends, body.entries) if life.live else None,
             aliases=life.aliases,
             links=tuple(link._replace(line=self.body_line + link.line) for link in body.links),
-            lines=tuple((key, self.table.entries[key].line) for key in LINED if key in self.table.entries),
+            lines=tuple(self.table.entries[key].line if key in self.table.entries else 0 for key in LINED),
         )
 
     def typographic(self, key: str, required: bool = False) -> str:
