@@ -73,25 +73,21 @@ class ParseCache:
         settled = context == self.context
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
-        # Under a settled context, a file whose signature is the one it was read with is
-        # kept as it is: found by one intersection of the two in C, not name by name.
+        known, entries = self.signatures, self.entries
         kept: dict[str, Entry] = {}
-        if settled:
-            same = self.signatures.items() & signatures.items()
-            kept = {
-                name: entry for name, (_, mtime, _) in same
-                if mtime < racy and (entry := self.entries.get(name)) is not None and entry.article is not None
-            }
+        if settled:  # one comprehension for the files unchanged since read (signed only with an article)
+            kept = {n: entries[n] for n in names if known.get(n) == signatures[n] and signatures[n][1] < racy and n in entries}
         signed: dict[str, Signature] = {name: signatures[name] for name in kept}
         unsure: list[tuple[str, Signature, Entry]] = []  # the same inputs, another signature: the same bytes?
         for name in names:
             if name in kept:
                 continue
-            entry = self.entries.get(name)
+            entry = entries.get(name)
             sig = signatures[name]
             if entry and entry.article is not None and (settled or entry.inputs == _made_from(inputs, entry.article, ctx)):
-                if sig[1] < racy and self.signatures.get(name) == sig:
-                    kept[name], signed[name] = entry, sig
+                if sig[1] < racy and known.get(name) == sig:
+                    kept[name] = entry
+                    signed[name] = sig
                 else:
                     unsure.append((name, sig, entry))
             else:
