@@ -15,6 +15,7 @@ import pytest
 from newsgen.core.errors import Problem
 from newsgen.preview.overlay import Status, decorate
 from newsgen.preview.files import locate
+from newsgen.preview.indexer import SearchIndexer
 from newsgen.preview.server import PreviewServer
 
 from helpers.sites import SiteDir
@@ -368,3 +369,13 @@ def test_a_burst_of_connections_waits_in_the_queue_instead_of_being_dropped(site
             server.shutdown()
         server.server_close()
     assert server.request_queue_size >= 128
+
+
+def test_the_search_indexer_stops_cleanly_when_a_signal_cut_its_thread_start(tmp_path: Path) -> None:
+    """SIGTERM can land inside `Thread.start` (which waits for the new thread to run): the
+    preview then stops with a thread that never ran, and must still exit cleanly (it
+    crashed with "cannot join thread before it is started", exit 1)."""
+    indexer = SearchIndexer(tmp_path, console=None)  # type: ignore[arg-type]
+    indexer.thread = threading.Thread(target=lambda: None)  # made, never started
+    indexer.stop()
+    assert indexer.stopping.is_set()

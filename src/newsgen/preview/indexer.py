@@ -48,8 +48,11 @@ class SearchIndexer:
 
     def stop(self) -> None:
         self.stopping.set()
-        if self.thread is not None:
-            self.thread.join(timeout=10)
+        thread = self.thread
+        # A stop signal can land inside `Thread.start` (it waits for the thread to run): a
+        # thread that never ran has nothing to join, and joining it would raise.
+        if thread is not None and thread.ident is not None:
+            thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self.stopping.is_set():
