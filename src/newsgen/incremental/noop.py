@@ -27,7 +27,8 @@ WARNINGS = "warnings"
 def sources_digest(sources: dict[str, Signature]) -> str:
     """A digest of a `scan`'s signatures, in scan order: the state keeps this, not the
     100,000 signatures of a 100,000-article site (a 10 MB record to read before every
-    build; this takes 0.02 s)."""
+    build; this takes 0.02 s, sorting first 0.1 s). A folder listed in another order with
+    the same files (tmpfs, after a file was renamed away and back) only misses a no-op."""
     return hashlib.sha256(marshal.dumps(sources, 2)).hexdigest()  # version 2: no back-references, which vary with reference counts
 
 
