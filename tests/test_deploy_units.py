@@ -11,7 +11,8 @@ from newsgen.core.errors import ConfigError, UsageError
 from newsgen.core.yamldoc import load_mapping
 from newsgen.deploy.credentials import find_credentials
 from newsgen.deploy.failures import DeployError, SetupError, redact, translate
-from newsgen.deploy.headers import ASSET, IMMUTABLE, SHORT, CacheRule, Headers, content_type, headers_for
+from newsgen.core.mediatypes import content_type
+from newsgen.deploy.headers import ASSET, IMMUTABLE, SHORT, CacheRule, Headers, headers_for
 from newsgen.deploy.local import LocalFile
 from newsgen.deploy.manifest import Stored, dump_manifest, dump_pending, load_manifest, load_pending
 from newsgen.deploy.plan import Listed, make_plan, purge_urls, remembered, remote_state

@@ -28,6 +28,8 @@ def served(site: SiteDir, tmp_path: Path) -> Iterator[PreviewServer]:
     site.write("static/data.json", "{}")
     site.write("static/site.webmanifest", "{}")
     site.write("static/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    site.write("static/icone.ico", "\x00\x00\x01\x00")
+    site.write("static/indice.pf_fragment", "fragmento")
     site.build()
     (tmp_path / "secret.txt").write_text("segredo", encoding="utf-8")
     (site.out / "fuga").symlink_to(tmp_path)
@@ -73,18 +75,22 @@ def raw_request(server: PreviewServer, target: str, headers: str | None = None) 
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/dados.xml", "application/xml"),
-        ("/feed.xml", "application/xml"),
-        ("/logo.svg", "image/svg+xml"),
-        ("/data.json", "application/json"),
-        ("/site.webmanifest", "application/manifest+json"),
+        ("/dados.xml", "application/xml; charset=utf-8"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/logo.svg", "image/svg+xml; charset=utf-8"),
+        ("/data.json", "application/json; charset=utf-8"),
+        ("/site.webmanifest", "application/manifest+json; charset=utf-8"),
         ("/css/site.css", "text/css; charset=utf-8"),
         ("/js/relative-time.js", "text/javascript; charset=utf-8"),
         ("/images/foto.png", "image/png"),
+        ("/icone.ico", "image/vnd.microsoft.icon"),
+        ("/indice.pf_fragment", "application/octet-stream"),
         ("/", "text/html; charset=utf-8"),
     ],
 )
 def test_content_types(served: PreviewServer, path: str, expected: str) -> None:
+    """The preview serves each file with the type the deploy stores it with (UTF-8 text
+    says so), so an editor sees what readers will get from the CDN."""
     code, headers, _ = request(served, path)
     assert (code, headers["content-type"]) == (200, expected)
     assert headers["cache-control"] == "no-store"

@@ -1,31 +1,15 @@
 """What the preview serves for a request path: a file of its copy (never one outside it),
-a redirect, or nothing; and each file's content type."""
+a redirect, or nothing. Each file is served with the Content-Type the deploy stores it
+with (`newsgen.core.mediatypes.content_type`)."""
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
+from newsgen.core.mediatypes import content_type
+
+HTML, PLAIN_TEXT, SCRIPT = (content_type(name) for name in ("x.html", "x.txt", "x.js"))
+"""The preview's own answers (its overlay, its messages, its live-reload script)."""
 
 
 def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | None]:
@@ -52,8 +36,3 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
         return ("file", real) if real.is_file() else ("missing", None)
     except (OSError, RuntimeError):  # a name too long for the filesystem, a symlink loop
         return ("missing", None)
-
-
-def content_type(path: Path) -> str:
-    known = TYPES.get(path.suffix.lower())
-    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"

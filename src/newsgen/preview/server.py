@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from newsgen.preview.files import TYPES, content_type, locate
+from newsgen.core.mediatypes import content_type
+from newsgen.preview.files import HTML, PLAIN_TEXT, SCRIPT, locate
 from newsgen.preview.hosts import AllowedHosts
 from newsgen.preview.overlay import LIVE, LIVE_PREFIX, Status, decorate
 
@@ -136,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
             refused = self._refusal()
             if refused is not None:
                 self.close_connection = True
-                self._send(refused[0], TYPES[".txt"], f"newsgen preview: {refused[1]}\n".encode(), send_body)
+                self._send(refused[0], PLAIN_TEXT, f"newsgen preview: {refused[1]}\n".encode(), send_body)
             else:
                 self._answer(send_body)
         except (BrokenPipeError, ConnectionResetError):
@@ -146,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             if not self.responded:
                 message = b"newsgen preview: internal error; see the terminal\n"
-                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, TYPES[".txt"], message, send_body)
+                self._send(HTTPStatus.INTERNAL_SERVER_ERROR, PLAIN_TEXT, message, send_body)
 
     def _refusal(self) -> tuple[HTTPStatus, str] | None:
         """Why this request gets no page: the name of another server in its Host (a page
@@ -186,7 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         server.ready.wait(WAIT_FOR_REBUILD)
         status = server.status
         if not status.built:
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".html"], decorate(NOT_BUILT, status), send_body)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, decorate(NOT_BUILT, status), send_body)
             return
         try:
             kind, found = locate(server.root, server.prefix, path)
@@ -215,9 +216,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             data = path.read_bytes()
         except OSError:  # gone since it was found
-            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+            self._send(HTTPStatus.NOT_FOUND, PLAIN_TEXT, b"404: not found\n", send_body)
             return
-        kind = content_type(path)
+        kind = content_type(path.name)
         if kind.startswith("text/html"):
             data = decorate(data, status)
         self._send(code, kind, data, send_body)
@@ -227,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         if page.is_file():
             self._send_file(HTTPStatus.NOT_FOUND, page, status, send_body)
         else:
-            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+            self._send(HTTPStatus.NOT_FOUND, PLAIN_TEXT, b"404: not found\n", send_body)
 
     def _redirect(self, location: str, send_body: bool) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -251,16 +252,16 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "events":
             self._events()
         elif name in ("live.js", "worker.js"):
-            self._send(HTTPStatus.OK, TYPES[".js"], (LIVE / name).read_bytes(), send_body)
+            self._send(HTTPStatus.OK, SCRIPT, (LIVE / name).read_bytes(), send_body)
         else:
-            self._send(HTTPStatus.NOT_FOUND, TYPES[".txt"], b"404: not found\n", send_body)
+            self._send(HTTPStatus.NOT_FOUND, PLAIN_TEXT, b"404: not found\n", send_body)
 
     def _events(self) -> None:
         hub = self.preview.hub
         client = hub.subscribe()
         self.close_connection = True
         if client is None:
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, TYPES[".txt"], b"stopping\n", True)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, PLAIN_TEXT, b"stopping\n", True)
             return
         try:
             self.send_response(HTTPStatus.OK)
