@@ -26,6 +26,7 @@ VERBS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
 }
 """The verbs besides ``build`` and ``check``, which `main` runs itself."""
 
+
 def run() -> None:
     """The ``newsgen`` command: `main` without the cyclic garbage collector, then exit
     without tearing down the heap. A build frees little and exits: freeing the objects of

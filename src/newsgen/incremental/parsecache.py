@@ -13,7 +13,7 @@ from newsgen.core.models import Article, SharedValues
 from newsgen.core.options import Progress
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext, parse_article
-from newsgen.incremental.store import BuildCache
+from newsgen.incremental.bodies import Bodies
 from newsgen.io import budget
 from newsgen.io.digests import digests_of
 from newsgen.io.parsing import CHUNK, parse_files
@@ -35,11 +35,11 @@ class Entry(NamedTuple):
 
 
 class ParseCache:
-    """Articles parsed by earlier builds, keyed by path, checked by content hash; with a
-    `BuildCache`, bodies live in its database and articles here carry none."""
+    """Articles parsed by earlier builds, keyed by path, checked by content hash; with
+    *bodies* (the build cache's database), the bodies live there and articles here carry none."""
 
     def __init__(
-        self, entries: dict[str, Entry] | None = None, store: BuildCache | None = None, jobs: int = 1, fork: bool = True,
+        self, entries: dict[str, Entry] | None = None, bodies: Bodies | None = None, jobs: int = 1, fork: bool = True,
         context: str = "", signatures: dict[str, Signature] | None = None,
     ) -> None:
         """*fork*: start workers by forking this process (False: fresh processes, for a
@@ -51,7 +51,8 @@ class ParseCache:
         absent when the file changed too close to the scan to trust it."""
         self.context = context
         """A digest of everything the entries' ``inputs`` depend on, all found under it."""
-        self.store = store
+        self.bodies = bodies
+        """Where the articles' bodies are kept (the cache's database); None: in the articles."""
         self.jobs = jobs
         self.fork = fork
         self.parsed = 0
@@ -74,9 +75,13 @@ class ParseCache:
         racy = time.time_ns() - RACY_NS
         todo: list[tuple[str, Signature]] = []
         known, entries = self.signatures, self.entries
-        kept: dict[str, Entry] = {}
-        if settled:  # one comprehension for the files unchanged since read (signed only with an article)
-            kept = {n: entries[n] for n in names if known.get(n) == signatures[n] and signatures[n][1] < racy and n in entries}
+        # A file whose signature is the one it was read with (only an article's is kept)
+        # has the same bytes: kept, if what else its parse read is unchanged too.
+        same = [n for n in names if known.get(n) == signatures[n] and signatures[n][1] < racy and n in entries]
+        kept: dict[str, Entry] = {
+            n: entries[n] for n in same
+            if settled or entries[n].inputs == _made_from(inputs, entries[n].article, ctx)  # type: ignore[arg-type]
+        }
         signed: dict[str, Signature] = {name: signatures[name] for name in kept}
         unsure: list[tuple[str, Signature, Entry]] = []  # the same inputs, another signature: the same bytes?
         for name in names:
@@ -85,11 +90,7 @@ class ParseCache:
             entry = entries.get(name)
             sig = signatures[name]
             if entry and entry.article is not None and (settled or entry.inputs == _made_from(inputs, entry.article, ctx)):
-                if sig[1] < racy and known.get(name) == sig:
-                    kept[name] = entry
-                    signed[name] = sig
-                else:
-                    unsure.append((name, sig, entry))
+                unsure.append((name, sig, entry))
             else:
                 todo.append((name, sig))
         hashed = digests_of(site_dir, [name for name, _, _ in unsure], self.jobs)
@@ -108,7 +109,7 @@ class ParseCache:
                 signed[name] = sig
             made_from = ""
             if article is not None:
-                if self.store is not None:
+                if self.bodies is not None:
                     bodies.append((article.digest, article.body_html))
                     article = self.shared.article(article, body_html="")
                 else:
@@ -116,8 +117,8 @@ class ParseCache:
                 sha, made_from = article.digest, _made_from(inputs, article, ctx)  # sha == digest: keep one copy
             kept[name] = Entry(sha, article, self.shared.problems(problems), made_from)
             if done % CHUNK == 0 or done == len(todo):
-                if self.store is not None:
-                    self.store.bodies.add(bodies)
+                if self.bodies is not None:
+                    self.bodies.add(bodies)
                 bodies = []
                 if progress:
                     progress("parsing", done, len(todo))
@@ -135,7 +136,7 @@ class ParseCache:
         def load(article: Article) -> Article:
             if article.body_html:
                 return article
-            html = self.store.bodies.get(article.digest) if self.store is not None else None  # damage: CacheError
+            html = self.bodies.get(article.digest) if self.bodies is not None else None  # damage: CacheError
             if html is None:
                 raw = (site_dir / article.source).read_bytes()
                 with budget.within():

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from newsgen.io.scanning import RACY_NS, Signature, file_digest, signature
+from newsgen.io.scanning import RACY_NS, Signature, digest_or_none, file_digest, signature
 
 Known = dict[str, tuple[Signature | None, str]]
 """File path → its signature when hashed (None: too fresh to trust) and its SHA-256."""
@@ -35,22 +35,11 @@ def digests_of(folder: Path, names: Sequence[str], jobs: int) -> list[str | None
     base = os.fspath(folder)
     paths = [os.path.join(base, name) for name in names]
     if jobs <= 1 or len(paths) < 256:
-        return _digests(paths)
+        return list(map(digest_or_none, paths))
     share = -(-len(paths) // jobs)
     with ThreadPoolExecutor(jobs) as pool:
-        parts = pool.map(_digests, [paths[start : start + share] for start in range(0, len(paths), share)])
+        parts = pool.map(lambda part: list(map(digest_or_none, part)), [paths[i : i + share] for i in range(0, len(paths), share)])
         return [sha for part in parts for sha in part]
-
-
-def _digests(paths: Sequence[str]) -> list[str | None]:
-    found: list[str | None] = []
-    for path in paths:
-        try:
-            with open(path, "rb", buffering=0) as file:
-                found.append(hashlib.sha256(file.read()).hexdigest())
-        except OSError:
-            found.append(None)
-    return found
 
 
 class FileDigests:

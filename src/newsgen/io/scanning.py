@@ -157,8 +157,7 @@ def _walk(root: Path, prefix: str, inside: str | None, files: dict[str, Signatur
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{name}/", os.path.join(real, entry.name)))
                 elif entry.is_file(follow_symlinks=False):
-                    info = entry.stat(follow_symlinks=False)
-                    files[name] = (info.st_size, info.st_mtime_ns, info.st_ino)  # `signature`, inline: 100,000 calls
+                    files[name] = signature(entry.stat(follow_symlinks=False))
                 elif entry.is_symlink():
                     linked = True
                     target = os.path.realpath(entry.path)
@@ -279,12 +278,13 @@ def output_token(output: Path, marker: str) -> str:
         return ""
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | Path) -> str:
     """SHA-256 of a file's bytes, in hex."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb", buffering=0) as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
-def digest_or_none(path: Path) -> str | None:
+def digest_or_none(path: str | Path) -> str | None:
     try:
         return file_digest(path)
     except OSError:

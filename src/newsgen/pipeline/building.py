@@ -99,8 +99,9 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     output = options.output.resolve()
     recalled = recall(options.cache)
     store, index = recalled.store, recalled.index
+    bodies = store.bodies if store is not None else None
     parse_cache = ParseCache(
-        index.articles, store, options.jobs, context=index.parse_context, signatures=index.signatures,
+        index.articles, bodies, options.jobs, context=index.parse_context, signatures=index.signatures,
     )
     images = ImageSources(index.images, options.jobs)
     digests = FileDigests(index.digests)
