@@ -15,6 +15,7 @@ from newsgen.cli.terminal import Progress, print_problems, report, summary, unpu
 from newsgen.cli.verbs import deploy_verb, init_verb, new_verb, next_verb, serve_verb, theme_verb
 from newsgen.core.errors import NewsgenError, UsageError
 from newsgen.core.options import BuildOptions
+from newsgen.incremental.checkout import as_built
 from newsgen.incremental.noop import noop
 from newsgen.incremental.store import CACHE_DIR
 from newsgen.io.lock import hold
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.since is not None and options.changes is None:
             raise UsageError(message="--since names the baseline of a change manifest: give --changes FILE too")
         with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
-            scanned = scan_now(site_dir) if building else None
+            scanned = as_built(options.cache, site_dir, scan_now(site_dir)) if building else None
             result = noop(options, scanned) if scanned else None
             if result is not None and options.changes is not None:
                 from newsgen.incremental.changes import note_unchanged

@@ -18,7 +18,9 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import BuildCache
 from newsgen.io.layout import MARKER
 from newsgen.io.lock import died
-from newsgen.io.scanning import RACY_NS, Scan, Signature, digest_or_none, marker_signature, scan_now, source_file
+from newsgen.io.scanning import (
+    RACY_NS, Scan, Signature, digest_or_none, marker_signature, output_token, scan_now, source_file,
+)
 
 STATE = "state"
 WARNINGS = "warnings"
@@ -69,6 +71,13 @@ class State:
     tell a second change within the same mtime tick."""
     notes: tuple[str, ...] = ()
     """That build's warnings about the whole site (`BuildResult.notes`), repeated likewise."""
+    token: str = ""
+    """The token the output's marker names: the same output restored elsewhere (a CI cache),
+    with another marker signature, is still the one that build wrote."""
+    git_index: Signature | None = None
+    """The signature of the site's git index when that build asked it and took no file by
+    an older signature (`newsgen.incremental.checkout`): the next build need not ask again
+    while it is the same."""
 
     def holds(
         self, options: str, output: Path, sources: dict[str, Signature], marker: Signature | None, now: datetime,
@@ -123,9 +132,16 @@ def noop(options: BuildOptions, scanned: Scan | None = None) -> BuildResult | No
     scanned = scanned or scan_now(options.site_dir)
     if scanned.refused:  # a symlink out of the site, a FIFO: the build reports it
         return None
-    if not state.holds(options.key(), output, scanned.files, marker, options.now, options.site_dir):
+    # The output restored by a CI cache: another marker file, naming the same output.
+    restored = marker not in (None, state.marker) and state.token != "" and output_token(output, MARKER) == state.token
+    if not state.holds(options.key(), output, scanned.files, state.marker if restored else marker, options.now, options.site_dir):
         return None
     settled = state.settled(scanned)
+    if restored:
+        settled = replace(settled or state, marker=marker)
+    checkout = scanned.checkout
+    if checkout is not None and checkout.moved == 0 and state.git_index != checkout.index:
+        settled = replace(settled or state, git_index=checkout.index)  # a commit since: no need to ask the index again
     if settled is not None:
         with contextlib.suppress(OSError):  # a cache that cannot be written: the next check hashes again
             store.save(STATE, settled)

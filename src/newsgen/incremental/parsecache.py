@@ -57,6 +57,8 @@ class ParseCache:
         self.fork = fork
         self.parsed = 0
         """Files actually parsed by the last build (the rest came from the cache)."""
+        self.read: dict[str, bytes] = {}
+        """Their names, each with the git blob id of the bytes parsed (`newsgen.io.gitindex`)."""
         self.shared = SharedValues()
 
     def update(
@@ -103,7 +105,9 @@ class ParseCache:
                 todo.append((name, sig))
         bodies: list[tuple[str, str]] = []
         parsed = parse_files(site_dir, [name for name, _ in todo], ctx, self.jobs, self.fork)
-        for done, ((name, sha, article, problems, read_ns), (_, sig)) in enumerate(zip(parsed, todo), start=1):
+        read: dict[str, bytes] = {}
+        for done, ((name, sha, article, problems, read_ns, blob), (_, sig)) in enumerate(zip(parsed, todo), start=1):
+            read[name] = blob
             # A write after the read cannot keep the signature once its mtime tick is past.
             if sig[1] < read_ns - RACY_NS and article is not None:
                 signed[name] = sig
@@ -126,6 +130,7 @@ class ParseCache:
         self.signatures = signed
         self.context = context
         self.parsed = len(todo)
+        self.read = read
         articles = [e.article for e in self.entries.values() if e.article is not None]
         problems = [p for e in self.entries.values() for p in e.problems]
         return articles, problems

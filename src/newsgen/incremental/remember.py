@@ -9,6 +9,7 @@ from pathlib import Path
 from newsgen.core.errors import Problem, warning
 from newsgen.core.models import Article
 from newsgen.core.options import BuildOptions, BuildResult
+from newsgen.incremental.checkout import remember_checkout
 from newsgen.incremental.memory import LastPlan, PlanShape
 from newsgen.incremental.noop import STATE, WARNINGS, State, Warnings, new_token, sources_digest
 from newsgen.incremental.parsecache import ParseCache
@@ -18,7 +19,7 @@ from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
 from newsgen.io.scanning import RACY_NS, Scan, marker_signature
-from newsgen.io.sources import code_digest
+from newsgen.io.sources import code_digest, is_article
 
 PLAN = "plan"
 
@@ -98,10 +99,11 @@ def remember(
     }
     said = Warnings(new_token(), warnings)
     store.save(WARNINGS, said)
+    git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.signatures, parse_cache.read, is_article)
     store.save(STATE, State(
         options=options.key(), output=str(output), sources=sources_digest(sources), scanned_ns=scanned.started_ns,
         marker=marker, clock=last.clock, now=options.now, summary=summary, warnings=said.token, racy=racy,
-        notes=result.notes,
+        notes=result.notes, token=token, git_index=git_index,
     ))
     live = parse_cache.entries.values()
     store.bodies.keep(len(live), lambda: {e.article.digest for e in live if e.article is not None})

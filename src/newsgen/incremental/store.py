@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-FORMAT = 14
+FORMAT = 15
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""

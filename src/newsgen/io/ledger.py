@@ -51,7 +51,7 @@ def record_ledger(
         signature = file_signature(site_dir / LEDGER_FILE)
     except OSError as exc:
         files = {**scanned.files, LEDGER_FILE: (-1, -1, -1)}  # never what the next scan finds: not a no-op
-        return Scan(scanned.started_ns, scanned.sources._replace(files=files)), racy, str(exc.strerror or exc)
+        return scanned._replace(sources=scanned.sources._replace(files=files)), racy, str(exc.strerror or exc)
     files = {**scanned.files, LEDGER_FILE: signature}
     digests = {**racy, LEDGER_FILE: hashlib.sha256(data).hexdigest()}
-    return Scan(scanned.started_ns, scanned.sources._replace(files=files)), digests, None
+    return scanned._replace(sources=scanned.sources._replace(files=files)), digests, None

@@ -11,14 +11,15 @@ from newsgen.core.errors import Problem
 from newsgen.core.models import Article
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.io import budget
+from newsgen.io.gitindex import blob_id
 from newsgen.io.workers import worker_pool
 
 PARALLEL_MIN = 64
 """Fewer files than this are parsed in this process: starting workers costs more."""
 CHUNK = 50
-Parsed = tuple[str, str, Article | None, list[Problem], int]
-"""A file parsed: its name, the SHA-256 of the bytes read, its article, its problems, and
-the time (ns) just before it was read."""
+Parsed = tuple[str, str, Article | None, list[Problem], int, bytes]
+"""A file parsed: its name, the SHA-256 of the bytes read, its article, its problems, the
+time (ns) just before it was read, and the git blob id of those bytes (`blob_id`)."""
 
 
 def parse_files(site_dir: Path, names: list[str], ctx: ParseContext, jobs: int = 1, fork: bool = True) -> Iterator[Parsed]:
@@ -40,8 +41,7 @@ def _init_worker(site_dir: Path, ctx: ParseContext) -> None:
 
 
 def _parse_chunk(names: list[str]) -> list[Parsed]:
-    """Read and parse some files: name, SHA-256 of the bytes read, article, problems, and
-    the time just before the read."""
+    """Read and parse some files (see `Parsed`)."""
     assert _WORKER is not None
     site_dir, ctx = _WORKER
     results = []
@@ -51,7 +51,7 @@ def _parse_chunk(names: list[str]) -> list[Parsed]:
         with budget.within():  # in the main thread of this process (or of a worker)
             article, problems = parse_article(name, raw, ctx)
         sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()
-        results.append((name, sha, article, problems, read_ns))
+        results.append((name, sha, article, problems, read_ns, blob_id(raw)))
     return results
 
 

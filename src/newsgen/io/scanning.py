@@ -48,11 +48,26 @@ class Sources(NamedTuple):
     """Whether a symlink was followed: a change to its target has another name."""
 
 
+class Checkout(NamedTuple):
+    """What the site's git index said of a `Scan` (`newsgen.incremental.checkout`)."""
+
+    index: Signature
+    """The git index's own signature."""
+    vouched: dict[str, tuple[Signature, bytes]] | None
+    """Each file the index vouched for: the signature the scan found, and its identity
+    (its blob id; newsgen's own files: their SHA-256); None when not asked, the index
+    being the one the last build asked."""
+    moved: int
+    """How many files the scan gives the signature the cache knows them by, not their own."""
+
+
 class Scan(NamedTuple):
     """A `scan` and the moment it started."""
 
     started_ns: int
     sources: Sources
+    checkout: Checkout | None = None
+    """What the site's git index said of it: None when the site has none, or no one asked."""
 
     @property
     def files(self) -> dict[str, Signature]:

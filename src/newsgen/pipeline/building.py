@@ -16,6 +16,7 @@ from newsgen.core.ledger import format_ledger
 from newsgen.core.linkcheck import LinkCheck
 from newsgen.core.options import LEDGER_FILE, BuildOptions, BuildResult
 from newsgen.incremental.changes import ChangeNote, note_unchanged
+from newsgen.incremental.checkout import as_built
 from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.remember import Remembered, recall, remember
@@ -68,7 +69,7 @@ def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     check_output(options, options.cache)
     with collector_paused(), hold(options.cache):
         if scanned is None:
-            scanned = scan_now(options.site_dir)
+            scanned = as_built(options.cache, options.site_dir, scan_now(options.site_dir))
             unchanged = noop(options, scanned)
             if unchanged is not None and (options.changes is None or note_unchanged(options)):
                 return unchanged
