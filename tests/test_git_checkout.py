@@ -115,6 +115,27 @@ def _assert_a_no_op(site: SiteDir, hashed: list[str], monkeypatch: pytest.Monkey
     assert site.build(cache=site.root / CACHE).rewritten == 0 and planned == [], "and so is the next build"
 
 
+def test_a_clone_built_the_moment_it_was_checked_out_leaves_a_no_op_to_the_next(
+        origin: SiteDir, hashed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files checked out within the two seconds before a build have signatures too fresh
+    to trust alone: the build hashes them, and still tells the next run their blobs."""
+    with clone_in_place(origin) as site:
+        (site.root / CACHE / "checkout").unlink()
+        assert site.build(cache=site.root / CACHE).rewritten == 0
+        assert set(PATHS) <= set(hashed)
+        kept = site.root.with_name("kept")
+        kept.mkdir()
+        for name in (CACHE, "build"):
+            (site.root / name).rename(kept / name)
+        shutil.rmtree(site.root)
+        git(site.root.parent, "clone", "-q", str(site.root.with_name("away")), site.root.name)
+        for name in (CACHE, "build"):
+            (kept / name).rename(site.root / name)
+        kept.rmdir()
+        hashed.clear()
+        _assert_a_no_op(site, hashed, monkeypatch)
+
+
 def test_a_commit_that_adds_an_article_builds_only_it(origin: SiteDir, tmp_path: Path, hashed: list[str]) -> None:
     upstream = clone(origin, tmp_path / "upstream", output=False)
     write_article(upstream, ADDED, headline="Uma notícia nova", timestamp="2025-07-10T09:00", hashtags=["NATO"])

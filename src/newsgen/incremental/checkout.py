@@ -26,9 +26,7 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
 from newsgen.io.gitindex import index_signature, read_index
-from newsgen.io.scanning import (
-    PACKAGE_PREFIX, RACY_NS, Checkout, Scan, Signature, digest_or_none, signature, source_file,
-)
+from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, signature, source_file
 
 CHECKOUT = "checkout"
 
@@ -80,27 +78,27 @@ def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
 
 
 def remember_checkout(
-    store: BuildCache, site_dir: Path, scanned: Scan, signed: Mapping[str, Signature], parsed: Mapping[str, bytes],
-    is_article: Callable[[str], bool],
+    store: BuildCache, site_dir: Path, scanned: Scan, parsed: Mapping[str, bytes], is_article: Callable[[str], bool],
 ) -> Signature | None:
     """Save what git's index vouched for in *scanned* (when it was asked), by the
     signatures the build went by; the index's signature for the `State`, when the next
     build need not ask it again (None: it must).
 
-    A file is kept only where the cache knows the bytes the index vouched for: an article
-    whose signature the parse cache trusts (*signed*) and, if this build parsed it, whose
-    bytes parsed were that blob (*parsed*: name → blob id; one changed between the scan and
-    the read is not); another file unchanged since the scan, and since well before it."""
+    A file is kept only where the build knew the bytes the index vouched for: an article
+    it did not parse, or whose bytes parsed were that blob (*parsed*: name → blob id; one
+    changed between the scan and the read is not); another file, if unchanged since the
+    scan. (A signature that was too fresh to trust stays so: the parse cache hashes such
+    a file, and the no-op check compares its digest, as after any build.)"""
     checkout = scanned.checkout
     if checkout is None:
         return None
     if checkout.vouched is not None:
-        files, settled = scanned.files, scanned.started_ns - RACY_NS
+        files = scanned.files
         store.save(CHECKOUT, Vouched({
             name: (sig, identity) for name, (own, identity) in checkout.vouched.items()
             if (sig := files.get(name)) is not None and (
-                signed.get(name) == sig and parsed.get(name, identity) == identity if is_article(name)
-                else own[1] < settled and _signature(source_file(site_dir, name)) == own
+                parsed.get(name, identity) == identity if is_article(name)
+                else _signature(source_file(site_dir, name)) == own
             )
         }))
     return checkout.index if checkout.moved == 0 else None
