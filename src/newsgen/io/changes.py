@@ -116,12 +116,18 @@ def document(contents: Contents, baseline: Baseline | None, token: str, base_url
     }
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
-    """Write *manifest* as JSON to *path*, whole or not at all."""
+    """Write *manifest* as JSON to *path*, whole or not at all: each key on its line, its
+    value on that line. (Indenting every file's entry too would take Python's own
+    encoder, not the C one: 1.4 s for the 121,000 files of a 100,000-article site.)"""
     path = path.absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = "{\n" + ",\n".join(f" {_ENCODE(key)}: {_ENCODE(value)}" for key, value in manifest.items()) + "\n}\n"
     with replacing(path) as file:
-        file.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+        file.write(text.encode("utf-8"))
 
 
 def hashed(output: Path, paths: Iterable[str]) -> dict[str, tuple[str, int]]:
