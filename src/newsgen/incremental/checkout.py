@@ -53,28 +53,26 @@ def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
     except CacheError:  # the build reports it
         return scanned
     if state is not None and state.git_index == index:
-        return scanned._replace(checkout=Checkout(index, None, 0))
+        return scanned._replace(checkout=Checkout(index, None, scanned.files, 0))
     git = read_index(site_dir)
     if git is None:
         return scanned
     index, files = git.signature, scanned.files  # the one read, should git have written it since
-    vouched = {name: (files[name], blob) for name, blob in git.vouched(site_dir, files).items()}
+    vouched = git.vouched(site_dir, files)
     vouched.update(
-        (name, (files[name], bytes.fromhex(sha))) for name in files
+        (name, bytes.fromhex(sha)) for name in files
         if name.startswith(PACKAGE_PREFIX) and (sha := digest_or_none(source_file(site_dir, name))) is not None
     )
-    if known is None:
-        return scanned._replace(checkout=Checkout(index, vouched, 0))
-    was = known.files
+    was = known.files if known is not None else {}
     moved = {
-        name: old for name, (own, identity) in vouched.items()
-        if (seen := was.get(name)) is not None and seen[1] == identity and (old := seen[0]) != own
+        name: old for name, identity in vouched.items()
+        if (seen := was.get(name)) is not None and seen[1] == identity and (old := seen[0]) != (own := files[name])
         and old[0] == own[0]  # the same size too: a checkout filter (eol, LFS) gives the same blob other bytes
     }
     if not moved:
-        return scanned._replace(checkout=Checkout(index, vouched, 0))
+        return scanned._replace(checkout=Checkout(index, vouched, files, 0))
     sources = scanned.sources._replace(files={**files, **moved})
-    return scanned._replace(sources=sources, checkout=Checkout(index, vouched, len(moved)))
+    return scanned._replace(sources=sources, checkout=Checkout(index, vouched, files, len(moved)))
 
 
 def remember_checkout(
@@ -93,12 +91,12 @@ def remember_checkout(
     if checkout is None:
         return None
     if checkout.vouched is not None:
-        files = scanned.files
+        files, found = scanned.files, checkout.found
         store.save(CHECKOUT, Vouched({
-            name: (sig, identity) for name, (own, identity) in checkout.vouched.items()
+            name: (sig, identity) for name, identity in checkout.vouched.items()
             if (sig := files.get(name)) is not None and (
                 parsed.get(name, identity) == identity if is_article(name)
-                else _signature(source_file(site_dir, name)) == own
+                else _signature(source_file(site_dir, name)) == found[name]
             )
         }))
     return checkout.index if checkout.moved == 0 else None

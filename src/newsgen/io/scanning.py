@@ -53,10 +53,11 @@ class Checkout(NamedTuple):
 
     index: Signature
     """The git index's own signature."""
-    vouched: dict[str, tuple[Signature, bytes]] | None
-    """Each file the index vouched for: the signature the scan found, and its identity
-    (its blob id; newsgen's own files: their SHA-256); None when not asked, the index
-    being the one the last build asked."""
+    vouched: dict[str, bytes] | None
+    """The identity of each file the index vouched for (its blob id; newsgen's own files:
+    their SHA-256); None when not asked, the index being the one the last build asked."""
+    found: dict[str, Signature]
+    """Each file's own signature, as the scan found it."""
     moved: int
     """How many files the scan gives the signature the cache knows them by, not their own."""
 
