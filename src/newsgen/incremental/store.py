@@ -4,8 +4,8 @@ Its files, each replaced atomically, each starting with a header naming the cach
 format, newsgen's version and Python's, so a cache from another version is discarded:
 
 - ``state``: a digest of the signatures (size, mtime, inode) of every source file and of
-  newsgen's own files, the output's marker, the clock interval the output holds for, and
-  the summary. Enough for ``newsgen build`` to see that nothing changed without importing
+  newsgen's own files, the output's marker and token, the clock interval the output holds
+  for, and the summary. Enough for ``newsgen build`` to see that nothing changed without importing
   the engine; ``warnings``, that build's warnings, which only such a no-op reads.
 - ``index``: each output file's key, the token of the output they describe, the search
   index's key, image sizes and published files' digests by file signature, each article
@@ -17,6 +17,9 @@ format, newsgen's version and Python's, so a cache from another version is disca
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
   read back from the article shards.
+- ``checkout``: each source file the site's git index vouched for, by the signature the
+  cache knows it by and its blob id (`newsgen.incremental.checkout`): a CI clone's new
+  signatures are given back the old ones instead of hashing every file.
 - ``bodies.sqlite``: article bodies by content hash, read only for the pages rendered
   (`newsgen.incremental.bodies`).
 - ``templates/``: compiled templates (Jinja checks them against their sources).
