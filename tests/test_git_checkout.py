@@ -16,7 +16,7 @@ import pytest
 
 from newsgen.incremental import checkout, parsecache
 from newsgen.io.gitindex import read_index
-from newsgen.io.scanning import scan
+from newsgen.io.scanning import scan, scan_now
 from newsgen.pipeline import building
 
 from helpers.archive import CACHE, PATHS, assert_same_as_cold, tree_diff, cold_tree, write_archive, write_article
@@ -115,6 +115,19 @@ def _assert_a_no_op(site: SiteDir, hashed: list[str], monkeypatch: pytest.Monkey
     assert site.build(cache=site.root / CACHE).rewritten == 0 and planned == [], "and so is the next build"
 
 
+def reclone(site: SiteDir, source: Path) -> None:
+    """*site* checked out afresh from *source* where it stands, its cache and output kept."""
+    kept = site.root.with_name("kept")
+    kept.mkdir()
+    for name in (CACHE, "build"):
+        (site.root / name).rename(kept / name)
+    shutil.rmtree(site.root)
+    git(site.root.parent, "clone", "-q", str(source), site.root.name)
+    for name in (CACHE, "build"):
+        (kept / name).rename(site.root / name)
+    kept.rmdir()
+
+
 def test_a_clone_built_the_moment_it_was_checked_out_leaves_a_no_op_to_the_next(
         origin: SiteDir, hashed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Files checked out within the two seconds before a build have signatures too fresh
@@ -123,17 +136,63 @@ def test_a_clone_built_the_moment_it_was_checked_out_leaves_a_no_op_to_the_next(
         (site.root / CACHE / "checkout").unlink()
         assert site.build(cache=site.root / CACHE).rewritten == 0
         assert set(PATHS) <= set(hashed)
-        kept = site.root.with_name("kept")
-        kept.mkdir()
-        for name in (CACHE, "build"):
-            (site.root / name).rename(kept / name)
-        shutil.rmtree(site.root)
-        git(site.root.parent, "clone", "-q", str(site.root.with_name("away")), site.root.name)
-        for name in (CACHE, "build"):
-            (kept / name).rename(site.root / name)
-        kept.rmdir()
+        reclone(site, site.root.with_name("away"))
         hashed.clear()
         _assert_a_no_op(site, hashed, monkeypatch)
+
+
+def test_the_run_after_a_publication_and_its_ledger_commit_is_a_no_op(
+        origin: SiteDir, tmp_path: Path, hashed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that publishes an article writes ``urls.lock``, which the workflow commits:
+    the next run's clone holds that new blob, and knows it for the file the build wrote."""
+    with clone_in_place(origin) as site:
+        write_article(site, ADDED, headline="Uma notícia nova", timestamp="2025-07-10T09:00", hashtags=["NATO"])
+        commit_all(site, "Uma notícia nova")
+        ledger = (site.root / "urls.lock").read_bytes()
+        site.build(cache=site.root / CACHE)
+        assert (site.root / "urls.lock").read_bytes() != ledger
+        git(site.root, "commit", "-q", "-am", "O registo dos endereços")
+        pushed = tmp_path / "pushed"
+        git(tmp_path, "clone", "-q", "--bare", str(site.root), pushed.name)
+        reclone(site, pushed)
+        hashed.clear()
+        _assert_a_no_op(site, hashed, monkeypatch)
+
+
+def test_a_file_changed_during_a_build_is_never_given_its_old_signature_back(
+        origin: SiteDir, tmp_path: Path) -> None:
+    """An editor restores an edited article with git, and writes the edit back while a
+    build runs: the build reads the edit under the signature the scan found for the
+    restored file. A later checkout of that file must not be taken for the edit."""
+    site = clone(origin, tmp_path / "clone")
+    cache, name = site.root / CACHE, PATHS[3]
+    site.build(cache=cache)
+    path = site.root / name
+    write_article(site, name, headline="Uma versão por publicar")
+    edited = path.read_bytes()
+    commit_all(site, "por publicar")  # (an hour back, then committed: trusted signatures)
+    git(site.root, "reset", "-q", "--soft", "HEAD~1")
+    site.build(cache=cache)
+    assert shows(site, "Uma versão por publicar")
+    git(site.root, "checkout", "HEAD", "--", name)
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - HOUR))
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=site.root, check=False)  # 1: others changed
+    scanned = checkout.as_built(cache, site.root, scan_now(site.root))
+    assert scanned.checkout is not None and name in (scanned.checkout.vouched or {})
+    path.write_bytes(edited)  # between the scan and the read
+    building.build(site.options(cache=cache), scanned)
+    git(site.root, "checkout", "HEAD", "--", name)
+    assert_same_as_cold(site)
+    assert not shows(site, "Uma versão por publicar")
+
+
+def test_a_damaged_record_is_replaced(origin: SiteDir, tmp_path: Path, hashed: list[str]) -> None:
+    site = clone(origin, tmp_path / "clone")
+    (site.root / CACHE / "checkout").write_bytes(b"not a record")
+    assert_same_as_cold(site)
+    assert set(PATHS) <= set(hashed), "no record to go by: every article hashed"
+    assert checkout.BuildCache(site.root / CACHE).load(checkout.CHECKOUT, checkout.Vouched) is not None
 
 
 def test_a_commit_that_adds_an_article_builds_only_it(origin: SiteDir, tmp_path: Path, hashed: list[str]) -> None:

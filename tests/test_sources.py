@@ -12,7 +12,7 @@ from newsgen.core.parse import ParseContext
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.digests import digests_of
 from newsgen.io.parsing import PARALLEL_MIN
-from newsgen.io.scanning import RACY_NS, scan
+from newsgen.io.scanning import RACY_NS, file_signature, scan
 from newsgen.io.sources import list_content
 
 from helpers.sites import CONFIG, SiteDir
@@ -66,12 +66,15 @@ def test_a_file_read_long_after_its_last_write_is_trusted_by_its_signature_next_
 @pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_many_files_hashed_by_threads_give_each_its_own_digest_in_order(tmp_path: Path, jobs: int) -> None:
     """A checkout's every file is hashed by several threads: each file's SHA-256 comes
-    back in the order asked, and a file gone since the scan is None, not an error."""
+    back in the order asked, with its signature once read, and a file gone since the scan
+    is None, not an error."""
     names = [f"content/f{i:04d}.md" for i in range(700)]
     for i, name in enumerate(names):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_bytes(b"x" * i)
     asked = [*names[:300], "content/gone.md", *names[300:]]
-    expected = [hashlib.sha256(b"x" * i).hexdigest() for i in range(300)]
-    expected += [None] + [hashlib.sha256(b"x" * i).hexdigest() for i in range(300, 700)]
+    def known(i: int) -> tuple[str, tuple[int, int, int]]:
+        return hashlib.sha256(b"x" * i).hexdigest(), file_signature(tmp_path / names[i])
+
+    expected = [known(i) for i in range(300)] + [None] + [known(i) for i in range(300, 700)]
     assert digests_of(tmp_path, asked, jobs) == expected

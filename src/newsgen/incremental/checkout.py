@@ -18,14 +18,15 @@ its repository's top folder (the index names files from there).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgen.core.options import LEDGER_FILE
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
-from newsgen.io.gitindex import index_signature, read_index
+from newsgen.io.gitindex import blob_id, index_signature, read_index
 from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, signature, source_file
 
 CHECKOUT = "checkout"
@@ -49,7 +50,6 @@ def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
     store = BuildCache(cache)
     try:
         state = store.load(STATE, State)
-        known = store.load(CHECKOUT, Vouched) if state is None or state.git_index != index else None
     except CacheError:  # the build reports it
         return scanned
     if state is not None and state.git_index == index:
@@ -58,6 +58,10 @@ def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
     if git is None:
         return scanned
     index, files = git.signature, scanned.files  # the one read, should git have written it since
+    try:
+        known = store.load(CHECKOUT, Vouched)
+    except CacheError:  # the build saves another
+        known = None
     vouched = git.vouched(site_dir, files)
     vouched.update(
         (name, bytes.fromhex(sha)) for name in files
@@ -76,30 +80,50 @@ def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
 
 
 def remember_checkout(
-    store: BuildCache, site_dir: Path, scanned: Scan, parsed: Mapping[str, bytes], is_article: Callable[[str], bool],
+    store: BuildCache, site_dir: Path, scanned: Scan, parsed: Mapping[str, bytes], unsettled: Collection[str],
+    is_article: Callable[[str], bool],
 ) -> Signature | None:
     """Save what git's index vouched for in *scanned* (when it was asked), by the
     signatures the build went by; the index's signature for the `State`, when the next
     build need not ask it again (None: it must).
 
-    A file is kept only where the build knew the bytes the index vouched for: an article
-    it did not parse, or whose bytes parsed were that blob (*parsed*: name → blob id; one
-    changed between the scan and the read is not); another file, if unchanged since the
-    scan. (A signature that was too fresh to trust stays so: the parse cache hashes such
-    a file, and the no-op check compares its digest, as after any build.)"""
+    The record holds a file only if the build knew the bytes the index vouched for under
+    that signature: an article it did not parse, or whose bytes parsed were that blob
+    (*parsed*: name → blob id); another file unchanged since the scan; ``urls.lock`` as
+    the build wrote it. A build that read a file changed since the scan (*unsettled*, or
+    any other file now changed) keeps no record: the cache knows other bytes by the
+    signature the scan found, which a later checkout could give back."""
     checkout = scanned.checkout
     if checkout is None:
         return None
+    files, found = scanned.files, checkout.found
+    changed = [  # (a few hundred: the config, templates, static files, images, newsgen's own)
+        name for name, own in found.items() if not is_article(name)
+        and _signature(source_file(site_dir, name)) not in (own, files[name] if name == LEDGER_FILE else own)
+    ]
+    if unsettled or changed:
+        store.forget(CHECKOUT)
+        return None
     if checkout.vouched is not None:
-        files, found = scanned.files, checkout.found
-        store.save(CHECKOUT, Vouched({
-            name: (sig, identity) for name, identity in checkout.vouched.items()
-            if (sig := files.get(name)) is not None and (
-                parsed.get(name, identity) == identity if is_article(name)
-                else _signature(source_file(site_dir, name)) == found[name]
-            )
-        }))
+        vouched = {
+            name: (files[name], identity) for name, identity in checkout.vouched.items()
+            if name in files and name != LEDGER_FILE and (not is_article(name) or parsed.get(name, identity) == identity)
+        }
+        ledger = _blob(site_dir / LEDGER_FILE, files.get(LEDGER_FILE))
+        if ledger is not None:
+            vouched[LEDGER_FILE] = (files[LEDGER_FILE], ledger)
+        store.save(CHECKOUT, Vouched(vouched))
     return checkout.index if checkout.moved == 0 else None
+
+
+def _blob(path: Path, sig: Signature | None) -> bytes | None:
+    """The blob id of the file *path* while it has the signature *sig*."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+            return blob_id(data) if signature(os.fstat(file.fileno())) == sig else None
+    except OSError:
+        return None
 
 
 def _signature(path: Path) -> Signature | None:

@@ -40,11 +40,12 @@ class ParseCache:
 
     def __init__(
         self, entries: dict[str, Entry] | None = None, bodies: Bodies | None = None, jobs: int = 1, fork: bool = True,
-        context: str = "", signatures: dict[str, Signature] | None = None,
+        context: str = "", signatures: dict[str, Signature] | None = None, own: Mapping[str, Signature] | None = None,
     ) -> None:
         """*fork*: start workers by forking this process (False: fresh processes, for a
         process running threads, which a fork may deadlock); *context*: that of *entries*;
-        *signatures*: their files' (see there)."""
+        *signatures*: their files' (see there); *own*: each file's own signature where the
+        scan gives another (a checkout's files given the cache's: `newsgen.incremental.checkout`)."""
         self.entries: dict[str, Entry] = entries or {}
         self.signatures: dict[str, Signature] = signatures or {}
         """The signature of each entry's file when it was read or last found unchanged;
@@ -59,6 +60,10 @@ class ParseCache:
         """Files actually parsed by the last build (the rest came from the cache)."""
         self.read: dict[str, bytes] = {}
         """Their names, each with the git blob id of the bytes parsed (`newsgen.io.gitindex`)."""
+        self.own = own
+        self.unsettled: set[str] = set()
+        """The files the last build read (parsed or hashed) that changed since the scan: its
+        signature is trusted for none of them, and nothing vouched for by git is kept."""
         self.shared = SharedValues()
 
     def update(
@@ -95,21 +100,27 @@ class ParseCache:
                 unsure.append((name, sig, entry))
             else:
                 todo.append((name, sig))
+        own = self.own or signatures
+        unsettled: set[str] = set()
         hashed = digests_of(site_dir, [name for name, _, _ in unsure], self.jobs)
-        for (name, sig, entry), sha in zip(unsure, hashed):
-            if sha == entry.sha:
+        for (name, sig, entry), found in zip(unsure, hashed):
+            if found is None or found[1] != own[name]:
+                unsettled.add(name)
+            if found is not None and found[0] == entry.sha:
                 kept[name] = entry
-                if sig[1] < racy:
+                if sig[1] < racy and name not in unsettled:
                     signed[name] = sig
             else:
                 todo.append((name, sig))
         bodies: list[tuple[str, str]] = []
         parsed = parse_files(site_dir, [name for name, _ in todo], ctx, self.jobs, self.fork)
         read: dict[str, bytes] = {}
-        for done, ((name, sha, article, problems, read_ns, blob), (_, sig)) in enumerate(zip(parsed, todo), start=1):
+        for done, ((name, sha, article, problems, read_ns, blob, after), (_, sig)) in enumerate(zip(parsed, todo), start=1):
             read[name] = blob
+            if after != own[name]:  # written between the scan and the read: the bytes are not the scan's
+                unsettled.add(name)
             # A write after the read cannot keep the signature once its mtime tick is past.
-            if sig[1] < read_ns - RACY_NS and article is not None:
+            elif sig[1] < read_ns - RACY_NS and article is not None:
                 signed[name] = sig
             made_from = ""
             if article is not None:
@@ -131,6 +142,7 @@ class ParseCache:
         self.context = context
         self.parsed = len(todo)
         self.read = read
+        self.unsettled = unsettled
         articles = [e.article for e in self.entries.values() if e.article is not None]
         problems = [p for e in self.entries.values() for p in e.problems]
         return articles, problems

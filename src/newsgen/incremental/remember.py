@@ -99,7 +99,7 @@ def remember(
     }
     said = Warnings(new_token(), warnings)
     store.save(WARNINGS, said)
-    git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, is_article)
+    git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, parse_cache.unsettled, is_article)
     store.save(STATE, State(
         options=options.key(), output=str(output), sources=sources_digest(sources), scanned_ns=scanned.started_ns,
         marker=marker, clock=last.clock, now=options.now, summary=summary, warnings=said.token, racy=racy,

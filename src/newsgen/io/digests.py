@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from newsgen.io.scanning import RACY_NS, Signature, digest_or_none, file_digest, signature
+from newsgen.io.scanning import RACY_NS, Signature, file_digest, read_digest, signature
 
 Known = dict[str, tuple[Signature | None, str]]
 """File path → its signature when hashed (None: too fresh to trust) and its SHA-256."""
@@ -27,18 +27,18 @@ def sha256_and_size(file: Path) -> tuple[str, int]:
         return hashlib.file_digest(handle, "sha256").hexdigest(), handle.tell()
 
 
-def digests_of(folder: Path, names: Sequence[str], jobs: int) -> list[str | None]:
-    """The SHA-256 of each file *names* (relative to *folder*), None for one that cannot
-    be read; by *jobs* threads, each given an equal share (opening, reading and hashing
+def digests_of(folder: Path, names: Sequence[str], jobs: int) -> list[tuple[str, Signature] | None]:
+    """The SHA-256 of each file *names* (relative to *folder*) and its signature once read
+    (`read_digest`), None for one that cannot be read; by *jobs* threads, each given an equal share (opening, reading and hashing
     let go of the interpreter lock). A CI checkout of 100,000 articles, every file with a
     new signature: 1.6 s in cProfile, against 2.1 s one by one through pathlib."""
     base = os.fspath(folder)
     paths = [os.path.join(base, name) for name in names]
     if jobs <= 1 or len(paths) < 256:
-        return list(map(digest_or_none, paths))
+        return list(map(read_digest, paths))
     share = -(-len(paths) // jobs)
     with ThreadPoolExecutor(jobs) as pool:
-        parts = pool.map(lambda part: list(map(digest_or_none, part)), [paths[i : i + share] for i in range(0, len(paths), share)])
+        parts = pool.map(lambda part: list(map(read_digest, part)), [paths[i : i + share] for i in range(0, len(paths), share)])
         return [sha for part in parts for sha in part]
 
 

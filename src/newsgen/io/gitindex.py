@@ -7,11 +7,12 @@ rule for ``git status``). A CI job that clones the site gives every file a new s
 and the same bytes: the index lets a build know which ones without hashing 100,000 files.
 
 Only the site's own repository is read (``.git`` a folder in the site folder, never a
-parent's), and only what is sure: index versions 2-4 with SHA-1 ids, no split index, a
-checksum that holds; entries at stage 0, regular files, neither assumed valid nor
-skipped from the worktree. An entry no older than the index itself is "racily clean"
-(a write in the index's clock tick keeps the signature): it vouches only once the file's
-bytes are read and found to be the blob, as git does. Anything else vouches for nothing,
+parent's), and only what is sure: index versions 2-4 with SHA-1 ids (a SHA-256
+repository's index fails the SHA-1 checksum), no split index, a checksum that holds; entries at stage 0, regular files, neither assumed valid nor
+skipped from the worktree. An entry from the index's own second or later is "racily
+clean" (a write in the index's clock tick keeps the signature): it vouches only once the
+file's bytes are read and found to be the blob, as git does. An index written with
+``index.skipHash`` (no checksum) is not read. Anything else vouches for nothing,
 and the build hashes as before. Standard library only: the no-op check runs it before
 the engine loads.
 """
@@ -47,10 +48,10 @@ class GitIndex(NamedTuple):
     them) and the blob id."""
     signature: Signature
     racy: frozenset[str]
-    """The entries no older than the index ("racily clean": a write in the same clock tick
-    as the index keeps the signature), which vouch for a file only once its bytes are
-    read and found to be the blob, as git does. After a checkout, the files written in
-    its last tick; all of them, for a small site."""
+    """The entries from the second the index was written or later ("racily clean": a
+    write in the same clock tick as the index keeps the signature), which vouch for a
+    file only once its bytes are read and found to be the blob, as git does. After a
+    checkout, the files written in its last second; all of them, for a small site."""
 
     def vouched(self, folder: Path, files: dict[str, Signature]) -> dict[str, bytes]:
         """The blob id of each of *files* (by path, with its `signature`; in *folder*)
@@ -115,8 +116,10 @@ def read_index(site_dir: Path) -> GitIndex | None:
         return None
     if entries is None:
         return None
-    written = info.st_mtime_ns
-    return GitIndex(entries, signature(info), frozenset(name for name, (sig, _) in entries.items() if sig[1] >= written))
+    written = info.st_mtime_ns // 1_000_000_000  # git without nanosecond times counts whole seconds
+    return GitIndex(
+        entries, signature(info), frozenset(name for name, (sig, _) in entries.items() if sig[1] // 1_000_000_000 >= written),
+    )
 
 
 def _entries(data: bytes) -> dict[str, tuple[Signature, bytes]] | None:
@@ -125,7 +128,7 @@ def _entries(data: bytes) -> dict[str, tuple[Signature, bytes]] | None:
     if magic != b"DIRC" or version not in _VERSIONS or len(data) < 32:
         return None
     body, checksum = memoryview(data)[:-20], data[-20:]
-    if checksum != bytes(20) and hashlib.sha1(body).digest() != checksum:  # index.skipHash writes zeros
+    if hashlib.sha1(body).digest() != checksum:  # also index.skipHash's zeros, and a SHA-256 repository's index
         return None
     entries: dict[str, tuple[Signature, bytes]] = {}
     at, previous = _HEADER.size, b""

@@ -3,6 +3,7 @@ file order, so the site is the same whatever the number of workers."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,14 +13,16 @@ from newsgen.core.models import Article
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.io import budget
 from newsgen.io.gitindex import blob_id
+from newsgen.io.scanning import Signature, signature
 from newsgen.io.workers import worker_pool
 
 PARALLEL_MIN = 64
 """Fewer files than this are parsed in this process: starting workers costs more."""
 CHUNK = 50
-Parsed = tuple[str, str, Article | None, list[Problem], int, bytes]
+Parsed = tuple[str, str, Article | None, list[Problem], int, bytes, Signature]
 """A file parsed: its name, the SHA-256 of the bytes read, its article, its problems, the
-time (ns) just before it was read, and the git blob id of those bytes (`blob_id`)."""
+time (ns) just before it was read, the git blob id of those bytes (`blob_id`), and the
+file's signature once read (another than the scan's: it changed in between)."""
 
 
 def parse_files(site_dir: Path, names: list[str], ctx: ParseContext, jobs: int = 1, fork: bool = True) -> Iterator[Parsed]:
@@ -47,11 +50,13 @@ def _parse_chunk(names: list[str]) -> list[Parsed]:
     results = []
     for name in names:
         read_ns = time.time_ns()
-        raw = (site_dir / name).read_bytes()
+        with open(site_dir / name, "rb") as file:
+            raw = file.read()
+            after = signature(os.fstat(file.fileno()))
         with budget.within():  # in the main thread of this process (or of a worker)
             article, problems = parse_article(name, raw, ctx)
         sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()
-        results.append((name, sha, article, problems, read_ns, blob_id(raw)))
+        results.append((name, sha, article, problems, read_ns, blob_id(raw), after))
     return results
 
 

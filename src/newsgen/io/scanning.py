@@ -305,3 +305,14 @@ def digest_or_none(path: str | Path) -> str | None:
         return file_digest(path)
     except OSError:
         return None
+
+
+def read_digest(path: str | Path) -> tuple[str, Signature] | None:
+    """SHA-256 of a file's bytes and its signature once they were read (a write during
+    the read shows as another signature than the scan's); None if it cannot be read."""
+    try:
+        with open(path, "rb", buffering=0) as file:
+            sha = hashlib.sha256(file.read()).hexdigest()
+            return sha, signature(os.fstat(file.fileno()))
+    except OSError:
+        return None

@@ -103,6 +103,7 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     bodies = store.bodies if store is not None else None
     parse_cache = ParseCache(
         index.articles, bodies, options.jobs, context=index.parse_context, signatures=index.signatures,
+        own=scanned.checkout.found if scanned.checkout is not None else None,
     )
     images = ImageSources(index.images, options.jobs)
     digests = FileDigests(index.digests)
