@@ -19,7 +19,7 @@ from newsgen.io.gitindex import read_index
 from newsgen.io.scanning import scan, scan_now
 from newsgen.pipeline import building
 
-from helpers.archive import CACHE, PATHS, assert_same_as_cold, tree_diff, cold_tree, write_archive, write_article
+from helpers.archive import CACHE, PATHS, assert_same_as_cold, write_archive, write_article
 from helpers.sites import CONFIG, SiteDir, png, tree
 
 if shutil.which("git") is None:

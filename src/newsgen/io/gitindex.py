@@ -7,14 +7,14 @@ rule for ``git status``). A CI job that clones the site gives every file a new s
 and the same bytes: the index lets a build know which ones without hashing 100,000 files.
 
 Only the site's own repository is read (``.git`` a folder in the site folder, never a
-parent's), and only what is sure: index versions 2-4 with SHA-1 ids (a SHA-256
-repository's index fails the SHA-1 checksum), no split index, a checksum that holds; entries at stage 0, regular files, neither assumed valid nor
+parent's), and only what is sure: index versions 2-4 with SHA-1 ids and a checksum that
+holds (a SHA-256 repository's index fails it; one written with ``index.skipHash`` has
+none), no split index; entries at stage 0, regular files, neither assumed valid nor
 skipped from the worktree. An entry from the index's own second or later is "racily
 clean" (a write in the index's clock tick keeps the signature): it vouches only once the
-file's bytes are read and found to be the blob, as git does. An index written with
-``index.skipHash`` (no checksum) is not read. Anything else vouches for nothing,
-and the build hashes as before. Standard library only: the no-op check runs it before
-the engine loads.
+file's bytes are read and found to be the blob, as git does. Anything else vouches for
+nothing, and the build hashes as before. Standard library only: the no-op check runs it
+before the engine loads.
 """
 from __future__ import annotations
 
