@@ -13,7 +13,6 @@ from newsgen.core.models import Alias, Retraction
 from newsgen.core.moments import read_moment
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 
-FIELDS = ("expires", "retracted", "live", "ends", "aliases")
 RETRACTION_FIELDS = ("at", "reason")
 
 

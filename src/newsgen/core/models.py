@@ -129,7 +129,9 @@ class Alias(NamedTuple):
     line: int
 
 
-LINED = ("timestamp", "section", "slug", "headline", "expires", "retracted", "live", "ends", "aliases")
+LIFE_FIELDS = ("expires", "retracted", "live", "ends", "aliases")
+"""The front-matter fields of an article's life, which `newsgen.core.lifefields` reads."""
+LINED = ("timestamp", "section", "slug", "headline", *LIFE_FIELDS)
 """The front-matter fields whose line an article keeps (`Article.lines`): those a check
 made after parsing may name."""
 

@@ -20,13 +20,12 @@ from newsgen.core.corrections import read_corrections
 from newsgen.core.errors import OverBudget, Problem, did_you_mean, errors_in, warning
 from newsgen.core.hashtags import read_hashtags
 from newsgen.core.imagefields import ArticleImages
-from newsgen.core.lifefields import FIELDS as LIFE_FIELDS
 from newsgen.core.lifefields import read_life
 from newsgen.core.links import link_target
 from newsgen.core.liveblog import LiveDay
 from newsgen.core.moments import read_moment
 from newsgen.core.markup import Body, render_body
-from newsgen.core.models import LINED, Article, Hashtag, Image, Live, Source
+from newsgen.core.models import LIFE_FIELDS, LINED, Article, Hashtag, Image, Live, Source
 from newsgen.core.typography import smarten
 from newsgen.core.yamldoc import Fields, Map, Scalar, describe
 

@@ -17,7 +17,6 @@ its repository's top folder (the index names files from there).
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +25,8 @@ from newsgen.core.options import LEDGER_FILE
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
-from newsgen.io.gitindex import blob_id, index_signature, read_index
-from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, signature, source_file
+from newsgen.io.gitindex import index_signature, read_blob, read_index
+from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, signature_or_none, source_file
 
 CHECKOUT = "checkout"
 
@@ -99,7 +98,7 @@ def remember_checkout(
     files, found = scanned.files, checkout.found
     changed = [  # (a few hundred: the config, templates, static files, images, newsgen's own)
         name for name, own in found.items() if not is_article(name)
-        and _signature(source_file(site_dir, name)) not in (own, files[name] if name == LEDGER_FILE else own)
+        and signature_or_none(source_file(site_dir, name)) not in (own, files[name] if name == LEDGER_FILE else own)
     ]
     if unsettled or changed:
         store.forget(CHECKOUT)
@@ -109,25 +108,8 @@ def remember_checkout(
             name: (files[name], identity) for name, identity in checkout.vouched.items()
             if name in files and name != LEDGER_FILE and (not is_article(name) or parsed.get(name, identity) == identity)
         }
-        ledger = _blob(site_dir / LEDGER_FILE, files.get(LEDGER_FILE))
-        if ledger is not None:
-            vouched[LEDGER_FILE] = (files[LEDGER_FILE], ledger)
+        ledger = read_blob(site_dir / LEDGER_FILE)
+        if ledger is not None and ledger[1] == files.get(LEDGER_FILE):  # as this build wrote it
+            vouched[LEDGER_FILE] = (files[LEDGER_FILE], ledger[0])
         store.save(CHECKOUT, Vouched(vouched))
     return checkout.index if checkout.moved == 0 else None
-
-
-def _blob(path: Path, sig: Signature | None) -> bytes | None:
-    """The blob id of the file *path* while it has the signature *sig*."""
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-            return blob_id(data) if signature(os.fstat(file.fileno())) == sig else None
-    except OSError:
-        return None
-
-
-def _signature(path: Path) -> Signature | None:
-    try:
-        return signature(os.stat(path))
-    except OSError:
-        return None

@@ -56,15 +56,19 @@ class ParseCache:
         """Where the articles' bodies are kept (the cache's database); None: in the articles."""
         self.jobs = jobs
         self.fork = fork
-        self.parsed = 0
-        """Files actually parsed by the last build (the rest came from the cache)."""
         self.read: dict[str, bytes] = {}
-        """Their names, each with the git blob id of the bytes parsed (`newsgen.io.gitindex`)."""
+        """The files the last update parsed (the rest came from the cache), each with the git
+        blob id of the bytes parsed (`newsgen.io.gitindex`)."""
         self.own = own
         self.unsettled: set[str] = set()
         """The files the last build read (parsed or hashed) that changed since the scan: its
         signature is trusted for none of them, and nothing vouched for by git is kept."""
         self.shared = SharedValues()
+
+    @property
+    def parsed(self) -> int:
+        """How many files the last update parsed."""
+        return len(self.read)
 
     def update(
         self, site_dir: Path, names: list[str], signatures: Mapping[str, Signature], ctx: ParseContext,
@@ -140,7 +144,6 @@ class ParseCache:
         self.entries = {name: kept[name] for name in names}
         self.signatures = signed
         self.context = context
-        self.parsed = len(todo)
         self.read = read
         self.unsettled = unsettled
         articles = [e.article for e in self.entries.values() if e.article is not None]

@@ -25,7 +25,7 @@ import struct
 from pathlib import Path
 from typing import NamedTuple
 
-from newsgen.io.scanning import Signature, signature
+from newsgen.io.scanning import Signature, signature, signature_or_none
 
 _HEADER = struct.Struct(">4sLL")
 _ENTRY = struct.Struct(">8xLL4xLL8xL20sH")
@@ -58,7 +58,8 @@ class GitIndex(NamedTuple):
         whose signature is the one the index recorded with that blob."""
         found = self._matching(files)
         for name in self.racy & found.keys():
-            if _blob_of(folder / name) != found[name]:
+            read = read_blob(folder / name)
+            if read is None or read[0] != found[name]:
                 del found[name]
         return found
 
@@ -81,19 +82,20 @@ def blob_id(data: bytes) -> bytes:
     return blob.digest()
 
 
-def _blob_of(path: Path) -> bytes | None:
+def read_blob(path: Path) -> tuple[bytes, Signature] | None:
+    """The blob id of the file *path* and its signature once read (another than before
+    the read: it was written meanwhile); None if it cannot be read."""
     try:
-        return blob_id(path.read_bytes())
+        with open(path, "rb") as file:
+            data = file.read()
+            return blob_id(data), signature(os.fstat(file.fileno()))
     except OSError:
         return None
 
 
 def index_signature(site_dir: Path) -> Signature | None:
     """The signature of the site's own git index, None when it has none."""
-    try:
-        return signature(os.stat(site_dir / ".git" / "index"))
-    except OSError:
-        return None
+    return signature_or_none(site_dir / ".git" / "index")
 
 
 def read_index(site_dir: Path) -> GitIndex | None:

@@ -277,11 +277,15 @@ def file_signature(path: Path) -> Signature:
     return signature(path.stat())
 
 
-def marker_signature(output: Path, marker: str) -> Signature | None:
+def signature_or_none(path: str | Path) -> Signature | None:
     try:
-        return signature(os.stat(output / marker))
+        return signature(os.stat(path))
     except OSError:
         return None
+
+
+def marker_signature(output: Path, marker: str) -> Signature | None:
+    return signature_or_none(output / marker)
 
 
 def output_token(output: Path, marker: str) -> str:
