@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsgen.core.errors import collapsed, warning
 from newsgen.core.parse import PLACEHOLDER_STANDFIRST
 
 from helpers.sites import SiteDir, tree
@@ -251,6 +252,30 @@ def test_a_warning_given_in_many_files_is_shown_three_times_then_counted(site: S
     ]
     assert sum("content/mundo/b.md" in line for line in lines) == sum("content/mundo/c.md" in line for line in lines) == 1
     assert lines[-1] == "2 errors in 2 files"
+
+
+def test_a_build_with_nothing_changed_repeats_the_warnings_as_they_were_shown(site: SiteDir, cli, monkeypatch) -> None:
+    """The no-op build keeps the warnings as printed, counts included, and prints them alike."""
+    for n in range(6):
+        site.article(f"a{n}", hedline="typo")
+    monkeypatch.chdir(site.root)
+    first, again = cli("-q", "build"), cli("-q", "build")
+    assert first.code == again.code == 0
+    assert "(and 3 more files): warning: unknown field 'hedline' (did you mean 'headline'?)" in first.err
+    assert again.err == first.err and len(first.err.splitlines()) == 4
+
+
+def test_problems_collapsed_twice_are_shown_as_collapsed_once() -> None:
+    """What a no-op build prints from its cache is what the build printed."""
+    many = [warning(f"content/mundo/{n}.md", 7, "unknown field 'hedline'") for n in range(6)]
+    repeated = [warning("content/mundo/b.md", 9, "an image without alt text")] * 5
+    once = collapsed([*many, *repeated, *[warning("content/mundo/c.md", 3, "x")] * 4])
+    assert [str(p) for p in once if "more" in str(p)] == [
+        "(and 3 more files): warning: unknown field 'hedline'",
+        "content/mundo/b.md: warning: … and 2 more like this",
+        "content/mundo/c.md: warning: … and 1 more like this",
+    ]
+    assert collapsed(once) == once
 
 
 def test_check_ends_with_the_tally_and_build_says_it_wrote_nothing(site: SiteDir, cli, monkeypatch) -> None:

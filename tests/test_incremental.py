@@ -455,7 +455,8 @@ def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_on
     """Every saved version of an article leaves its body in the cache: the cache must not
     grow without end in a newsroom that edits all day."""
     store = cache.BuildCache(tmp_path / cache.CACHE_DIR)
-    store.bodies.add((f"digest-{i}", f"<p>versão {i}</p>") for i in range(130))
+    store.bodies.add((f"digest-{i}", f"<p>versão {i}</p>") for i in range(70))  # two builds' worth
+    store.bodies.add((f"digest-{i}", f"<p>versão {i}</p>") for i in range(70, 130))
     asked: list[bool] = []
 
     def live() -> set[str]:
@@ -468,6 +469,9 @@ def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_on
     assert asked == [True]
     assert [store.bodies.get(f"digest-{i}") for i in (3, 7)] == ["<p>versão 3</p>", "<p>versão 7</p>"]
     assert store.bodies.get("digest-100") is None and store.bodies.get("digest-0") is None
+    store.bodies.add((f"digest-{i}", "<p>outra</p>") for i in range(200, 310))  # counted on from the two kept
+    store.bodies.keep(2, live)
+    assert asked == [True, True] and store.bodies.get("digest-250") is None
     store.close()
 
 

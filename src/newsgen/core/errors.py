@@ -37,6 +37,9 @@ def warning(path: str, line: int, message: str) -> Problem:
 
 def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     """The problems that stop a build."""
+    problems = problems if isinstance(problems, (list, tuple)) else list(problems)
+    if "error" not in map(_severity, problems):  # C loops: a large site's warnings are many
+        return ()
     return tuple(p for p in problems if p.severity == "error")
 
 
@@ -45,38 +48,47 @@ REPEATS_SHOWN = 3
 likewise warnings with the same message in different files."""
 
 
+class Counted(Problem):
+    """A line `collapsed` writes in place of the repeats it counts: never counted again,
+    so that collapsing what is already collapsed changes nothing."""
+
+
 def collapsed(problems: Iterable[Problem], keep: int = REPEATS_SHOWN) -> list[Problem]:
     """*problems* as they are shown: after *keep* with the same message in the same file,
     one line counts the rest (``path: … and 90,005 more like this``), so a mistake
     repeated 90,000 times does not bury the others. A warning given in more than *keep*
     files in the same words (one agency photo too small for the lead of 10,000
     articles) is shown for the first *keep*, then counted on one line,
-    ``(and 9,997 more files): warning: <the message>``; an error is shown in every file."""
+    ``(and 9,997 more files): warning: <the message>``; an error is shown in every file.
+    The result collapsed again is the same."""
     problems = tuple(problems)
-    keys = list(zip(map(_path, problems), map(_message, problems), map(_severity, problems)))
+    keys = list(zip(map(_path, problems), map(_message, problems), map(_severity, problems), map(type, problems)))
     totals = Counter(keys)
-    files = Counter([message for (_, message, severity) in totals if severity == "warning"])
+    files = Counter([message for (_, message, severity, kind) in totals if severity == "warning" and kind is Problem])
     widespread = {message: count for message, count in files.items() if count > keep}
     if not widespread and len(totals) == len(keys):
         return list(problems)  # nothing repeats: the common case, in one pass
-    seen: Counter[tuple[str, str, str]] = Counter()
+    seen: Counter[tuple[str, str, str, type]] = Counter()
     given: dict[str, dict[str, int]] = {message: {} for message in widespread}  # their files, in order first given
-    shown = []
+    shown: list[Problem] = []
     for problem, same in zip(problems, keys):
-        path, message, severity = same
+        path, message, severity, kind = same
+        if kind is not Problem:  # a count already made
+            shown.append(problem)
+            continue
         if severity == "warning" and message in widespread:
             ranks = given[message]
             rank = ranks.setdefault(path, len(ranks))
             if rank >= keep:
                 if rank == keep and seen[same] == 0:  # the first file beyond those shown
                     seen[same] = 1
-                    shown.append(Problem(f"(and {widespread[message] - keep:,} more files)", 0, message, severity))
+                    shown.append(Counted(f"(and {widespread[message] - keep:,} more files)", 0, message, severity))
                 continue
         seen[same] += 1
         if seen[same] <= keep:
             shown.append(problem)
         if seen[same] == keep and totals[same] > keep:
-            shown.append(Problem(path, 0, f"… and {totals[same] - keep:,} more like this", severity))
+            shown.append(Counted(path, 0, f"… and {totals[same] - keep:,} more like this", severity))
     return shown
 
 

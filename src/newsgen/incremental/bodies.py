@@ -34,12 +34,14 @@ class Bodies:
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (header BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS body (digest TEXT PRIMARY KEY, html TEXT NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS tally (bodies INTEGER NOT NULL)")
                 row = db.execute("SELECT header FROM meta").fetchone()
                 if row is None and existed:
                     db.close()
                     raise CacheError("the bodies database is empty")
                 if row is None:
                     db.execute("INSERT INTO meta VALUES (?)", (self.header,))
+                    db.execute("INSERT INTO tally VALUES (0)")
                 elif row[0] != self.header:
                     db.close()
                     raise CacheError("the bodies were written by another newsgen version")
@@ -60,23 +62,34 @@ class Bodies:
         db = self._connection()
         try:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO body VALUES (?, ?)", pairs)
+            added = db.executemany("INSERT OR REPLACE INTO body VALUES (?, ?)", pairs).rowcount
+            db.execute("UPDATE tally SET bodies = bodies + ?", (added,))
             db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"the bodies database is unreadable ({exc})") from None
 
     def keep(self, articles: int, live: Callable[[], set[str]]) -> None:
         """Drop the bodies of articles that are gone, once the bodies outnumber the
-        *articles* twice over; *live* gives the digests of those to keep (asked only then)."""
+        *articles* twice over; *live* gives the digests of those to keep (asked only then).
+        The ``tally`` table bounds the count from above (a body replaced by the same digest
+        counts twice), so the table is counted only when the bound passes that line:
+        ``count(*)`` reads the whole table, 0.3 s at 100,000 articles."""
         db = self._connection()
+        limit = 2 * articles + 100
         try:
+            row = db.execute("SELECT bodies FROM tally").fetchone()
+            if row is not None and row[0] <= limit:
+                return
             (count,) = db.execute("SELECT count(*) FROM body").fetchone()
-            if count > 2 * articles + 100:
+            db.execute("BEGIN")
+            if count > limit:
                 digests = live()
                 stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
-                db.execute("BEGIN")
                 db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
-                db.execute("COMMIT")
+                count -= len(stale)
+            db.execute("DELETE FROM tally")
+            db.execute("INSERT INTO tally VALUES (?)", (count,))
+            db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise CacheError(f"the bodies database is unreadable ({exc})") from None
 

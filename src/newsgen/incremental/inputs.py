@@ -26,7 +26,7 @@ from newsgen.core.models import Article, Topic
 from newsgen.core.options import CONFIG_FILE, LEDGER_FILE, TOPICS_FILE, BuildOptions
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext
-from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted
+from newsgen.core.photoplan import PROCESSED, PhotoPlan, Wanted, assets_of
 from newsgen.core.pictures import Source, feedback
 from newsgen.core.render import Renderer
 from newsgen.core.site import Site, url_collisions
@@ -137,7 +137,7 @@ def read_inputs(
             topics, found = parse_topics(text, frozenset(assets), frozenset(sources), photos=photos)
             problems += found
     if not errors_in(problems):  # (an article with errors shows nothing: its images would seem unused)
-        used = {path for article in articles for path in article.assets}
+        used = set().union(*map(assets_of, articles))
         used.update(t.image.src for t in topics.values() if t.image is not None)
         problems += published_as_is(photos, static, used | _social_src(config) | desk.sources, site_dir)
     problems += url_collisions(articles)
@@ -150,7 +150,7 @@ def read_inputs(
         problems = [replace(p, severity="error") for p in problems]
     if errors_in(problems):
         raise ContentError(problems)
-    warnings = tuple(p for p in problems if p.severity == "warning")
+    warnings = tuple(problems)  # no error among them
     full = cache.full(site_dir, ctx)
     if links is not None:
         full = _linked(full, links, ctx.url_prefix)
@@ -261,7 +261,7 @@ def _published_assets(site: Site, static: dict[str, Path], content: dict[str, Pa
     """All static files; content files only when a published article, a topic page, an
     author's bio or a standalone page shows them (so an embargoed article's photo is not
     published before it)."""
-    used = {path for article in site.articles for path in article.assets}
+    used = set().union(*map(assets_of, site.articles))
     used.update(t.image.src for key, t in site.topics.items() if t.image is not None and key in site.tag_index)
     used.update(path for author in site.desk.authors.values() for path in author.assets)
     used.update(path for page in site.desk.pages for path in page.assets)

@@ -37,8 +37,9 @@ def sources_digest(sources: dict[str, Signature]) -> str:
 @dataclass
 class Warnings:
     """The warnings of the build a `State` describes, in their own record: read only when
-    that build is repeated (85,000 of them weigh 18 MB; a build that changes something
-    never reads them)."""
+    that build is repeated (a build that changes something never reads them). They are
+    kept as they are printed (`newsgen.core.errors.collapsed`): the 85,000 warnings of
+    a large site weigh 9.7 MB, and take a no-op 0.2 s to read and collapse."""
 
     token: str
     """The `State.warnings` that names these."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsgen.core.errors import Problem, warning
+from newsgen.core.errors import Problem, collapsed, warning
 from newsgen.core.models import Article
 from newsgen.core.options import BuildOptions, BuildResult
 from newsgen.incremental.checkout import remember_checkout
@@ -97,7 +97,7 @@ def remember(
     racy = racy | {
         name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
     }
-    said = Warnings(new_token(), warnings)
+    said = Warnings(new_token(), tuple(collapsed(warnings)))  # as printed: 85,000 are a few lines
     store.save(WARNINGS, said)
     git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, parse_cache.unsettled, is_article)
     store.save(STATE, State(
