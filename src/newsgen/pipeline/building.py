@@ -105,6 +105,7 @@ def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
         index.articles, bodies, options.jobs, context=index.parse_context, signatures=index.signatures,
         own=scanned.checkout.found if scanned.checkout is not None else None,
     )
+    index.articles, index.signatures = {}, {}  # the parse cache's now: freed as it replaces them
     images = ImageSources(index.images, options.jobs)
     digests = FileDigests(index.digests)
     # The output the index describes, by the token its marker names: also after a CI job
