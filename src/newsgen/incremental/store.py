@@ -6,7 +6,8 @@ format, newsgen's version and Python's, so a cache from another version is disca
 - ``state``: a digest of the signatures (size, mtime, inode) of every source file and of
   newsgen's own files, the output's marker and token, the clock interval the output holds
   for, and the summary. Enough for ``newsgen build`` to see that nothing changed without
-  importing the engine; ``warnings``, that build's warnings, which only such a no-op reads.
+  importing the engine; ``warnings``, that build's warnings as printed, which only such a
+  no-op reads.
 - ``index``: each output file's key, the token of the output they describe, the search
   index's key, image sizes and published files' digests by file signature, each article
   file's signature, what a quick re-plan may change of the last plan; and in
