@@ -1,6 +1,7 @@
 """The command line: verbs, -C anywhere, problems as path:line: message, exit codes."""
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsgen.core.errors import collapsed, warning
+from newsgen.incremental.noop import noop as check_unchanged
 from newsgen.core.parse import PLACEHOLDER_STANDFIRST
 
 from helpers.sites import SiteDir, tree
@@ -259,8 +261,16 @@ def test_a_build_with_nothing_changed_repeats_the_warnings_as_they_were_shown(si
     for n in range(6):
         site.article(f"a{n}", hedline="typo")
     monkeypatch.chdir(site.root)
+    answered: list[bool] = []
+
+    def noop(*args: object) -> object:
+        result = check_unchanged(*args)
+        answered.append(result is not None)
+        return result
+
+    monkeypatch.setattr(importlib.import_module("newsgen.cli.main"), "noop", noop)
     first, again = cli("-q", "build"), cli("-q", "build")
-    assert first.code == again.code == 0
+    assert first.code == again.code == 0 and answered == [False, True]  # the second build did nothing
     assert "(and 3 more files): warning: unknown field 'hedline' (did you mean 'headline'?)" in first.err
     assert again.err == first.err and len(first.err.splitlines()) == 4
 
@@ -276,6 +286,7 @@ def test_problems_collapsed_twice_are_shown_as_collapsed_once() -> None:
         "content/mundo/c.md: warning: … and 1 more like this",
     ]
     assert collapsed(once) == once
+    assert str(sorted(once)[0]).startswith("(and 3 more files)")  # sorted among the others, as errors are
 
 
 def test_check_ends_with_the_tally_and_build_says_it_wrote_nothing(site: SiteDir, cli, monkeypatch) -> None:

@@ -6,6 +6,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -472,6 +473,25 @@ def test_the_bodies_of_gone_articles_are_dropped_once_they_outnumber_the_live_on
     store.bodies.add((f"digest-{i}", "<p>outra</p>") for i in range(200, 310))  # counted on from the two kept
     store.bodies.keep(2, live)
     assert asked == [True, True] and store.bodies.get("digest-250") is None
+    store.close()
+
+
+def test_bodies_written_again_or_by_an_older_newsgen_are_counted_before_pruning(tmp_path: Path) -> None:
+    """The bound on the bodies' count only ever errs high: the same bodies written again
+    are counted, not pruned; a database without the bound (an older cache) is counted."""
+    store = cache.BuildCache(tmp_path / cache.CACHE_DIR)
+    for _ in range(30):  # 300 writes of 10 bodies: past 2 × 20 + 100, but 10 bodies
+        store.bodies.add((f"digest-{i}", f"<p>{i}</p>") for i in range(10))
+    asked: list[bool] = []
+    store.bodies.keep(20, lambda: asked.append(True) or set())  # type: ignore[func-returns-value]
+    assert asked == [] and store.bodies.get("digest-9") == "<p>9</p>"
+    store.bodies.add((f"old-{i}", "<p>velho</p>") for i in range(200))
+    store.close()
+    with sqlite3.connect(tmp_path / cache.CACHE_DIR / "bodies.sqlite") as db:
+        db.execute("DELETE FROM tally")
+    store = cache.BuildCache(tmp_path / cache.CACHE_DIR)
+    store.bodies.keep(20, lambda: {"digest-1"})
+    assert store.bodies.get("digest-1") == "<p>1</p>" and store.bodies.get("old-7") is None
     store.close()
 
 

@@ -13,7 +13,7 @@ from newsgen.core.options import BuildOptions, BuildResult
 
 
 def report(result: BuildResult, options: BuildOptions, verb: str, quiet: bool) -> None:
-    print_problems(result.warnings, options.site_dir)
+    print_problems(result.printed(), options.site_dir)
     if quiet:
         return
     for note in result.notes:

@@ -11,12 +11,13 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One mistake in one file, printed as ``path:line: message``.
 
     ``path`` is relative to the site directory; ``line`` is 1-based, 0 when the
-    problem concerns the whole file.
+    problem concerns the whole file. Problems sort by their fields, in that order (a
+    `Counted` line among them too).
     """
 
     path: str
@@ -28,6 +29,21 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}"
+
+    def _order(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.message, self.severity)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._order() < other._order()
+
+    def __le__(self, other: Problem) -> bool:
+        return self._order() <= other._order()
+
+    def __gt__(self, other: Problem) -> bool:
+        return self._order() > other._order()
+
+    def __ge__(self, other: Problem) -> bool:
+        return self._order() >= other._order()
 
 
 def warning(path: str, line: int, message: str) -> Problem:

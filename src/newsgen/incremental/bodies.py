@@ -81,12 +81,13 @@ class Bodies:
             if row is not None and row[0] <= limit:
                 return
             (count,) = db.execute("SELECT count(*) FROM body").fetchone()
-            db.execute("BEGIN")
+            stale: list[str] = []
             if count > limit:
                 digests = live()
                 stale = [d for (d,) in db.execute("SELECT digest FROM body") if d not in digests]
-                db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
-                count -= len(stale)
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM body WHERE digest = ?", ((d,) for d in stale))
+            count -= len(stale)
             db.execute("DELETE FROM tally")
             db.execute("INSERT INTO tally VALUES (?)", (count,))
             db.execute("COMMIT")

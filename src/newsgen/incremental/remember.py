@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsgen.core.errors import Problem, collapsed, warning
+from newsgen.core.errors import Problem, warning
 from newsgen.core.models import Article
 from newsgen.core.options import BuildOptions, BuildResult
 from newsgen.incremental.checkout import remember_checkout
@@ -70,13 +70,14 @@ def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> Last
 def remember(
     store: BuildCache, options: BuildOptions, scanned: Scan, racy: dict[str, str | None], last: LastPlan,
     parse_cache: ParseCache, images: ImageSources, search_key: str, result: BuildResult, outputs: dict[str, str],
-    shape_kept: bool, warnings: tuple[Problem, ...], token: str = "", digests: FileDigests | None = None,
+    shape_kept: bool, printed: tuple[Problem, ...], token: str = "", digests: FileDigests | None = None,
 ) -> None:
     """Save what the next build needs. *racy*: `racy_digests` of the sources other than
     articles, taken before the build read them; *outputs*: every output file and its key,
     in plan order; *shape_kept*: whether the plan kept the shape of the one in the cache;
-    *warnings*: the sources' (a build with nothing changed repeats them); *token*: the one
-    the output's marker names; *digests*: those of the files published as they are."""
+    *printed*: the sources' warnings as printed (a build with nothing changed repeats
+    them); *token*: the one the output's marker names; *digests*: those of the files
+    published as they are."""
     output = options.output.resolve()
     sources, since = scanned.files, scanned.started_ns - RACY_NS
     marker = marker_signature(output, MARKER)
@@ -97,7 +98,7 @@ def remember(
     racy = racy | {
         name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
     }
-    said = Warnings(new_token(), tuple(collapsed(warnings)))  # as printed: 85,000 are a few lines
+    said = Warnings(new_token(), printed)
     store.save(WARNINGS, said)
     git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, parse_cache.unsettled, is_article)
     store.save(STATE, State(

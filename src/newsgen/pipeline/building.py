@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from newsgen.core import urls
-from newsgen.core.errors import ContentError, Problem, WriteError, errors_in, warning
+from newsgen.core.errors import ContentError, Problem, WriteError, collapsed, errors_in, warning
 from newsgen.core.addresses import stale_ledger
 from newsgen.core.ledger import format_ledger
 from newsgen.core.linkcheck import LinkCheck
@@ -188,10 +188,13 @@ def _remember(
     kept = recalled.last is not None and recalled.last.token == gathered.memory.token
     outputs = {item.file: item.key for item in gathered.plan}
     search_key = gathered.search if options.search and gathered.site.config.search else ""
+    printed = tuple(collapsed(said))  # the next no-op prints them; this build too, if it says the same
+    if said == result.warnings:
+        result = replace(result, shown=(result.warnings, printed))
     try:
         remember(
             store, options, scanned, racy, gathered.memory, parse_cache, images, search_key, result, outputs, kept,
-            said, token, digests,
+            printed, token, digests,
         )
         copies.prune(gathered.photos.encode)
     except (CacheError, OSError) as exc:  # the site is built: only the next build pays
