@@ -69,3 +69,39 @@ def test_rescan_gives_what_a_full_scan_gives_or_asks_for_one(site: SiteDir, chan
     else:
         assert after == scan(site.root)
         assert before != after
+
+
+def test_a_file_deleted_while_the_site_is_scanned_is_not_there(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor's tool (git, a sync) removes a file between the folder's listing and its
+    stat: the scan goes on without it, as the next one would find."""
+    site.article("fica")
+    site.article("vai")
+    real_scandir = os.scandir
+
+    class Gone:
+        def __init__(self, entry: os.DirEntry[str]) -> None:
+            self.entry, self.name = entry, entry.name
+
+        def __getattr__(self, attribute: str) -> object:
+            return getattr(self.entry, attribute)
+
+        def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+            raise FileNotFoundError(2, "No such file or directory", self.name)
+
+    class Listing:
+        def __init__(self, entries: os.ScandirIterator[str]) -> None:
+            self.entries = entries
+
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.entries.close()
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            return (Gone(e) if e.name.endswith("vai.md") else e for e in self.entries)
+
+    monkeypatch.setattr(os, "scandir", lambda *args: Listing(real_scandir(*args)))
+    found = scan(site.root)
+    names = [name for name in found.files if name.startswith("content/")]
+    assert any(name.endswith("fica.md") for name in names) and not any(name.endswith("vai.md") for name in names)

@@ -192,7 +192,10 @@ def _walk_folder(
             if entry.is_dir(follow_symlinks=False):
                 stack.append((os.path.join(folder, base), name + "/", os.path.join(real, base)))
             elif entry.is_file(follow_symlinks=False):
-                files[name] = signature(entry.stat(follow_symlinks=False))
+                try:
+                    files[name] = signature(entry.stat(follow_symlinks=False))
+                except FileNotFoundError:  # deleted since the folder was listed: not there
+                    pass
             elif entry.is_symlink():
                 linked = True
                 path = os.path.join(folder, base)
