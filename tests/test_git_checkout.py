@@ -16,7 +16,7 @@ import pytest
 
 from newsgen.incremental import checkout, parsecache
 from newsgen.io.gitindex import read_index
-from newsgen.io.scanning import scan, scan_now
+from newsgen.io.scanning import scan
 from newsgen.pipeline import building
 
 from helpers.archive import CACHE, PATHS, assert_same_as_cold, write_archive, write_article
@@ -178,7 +178,7 @@ def test_a_file_changed_during_a_build_is_never_given_its_old_signature_back(
     info = path.stat()
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - HOUR))
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=site.root, check=False)  # 1: others changed
-    scanned = checkout.as_built(cache, site.root, scan_now(site.root))
+    scanned = checkout.scan_as_built(cache, site.root)
     assert scanned.checkout is not None and name in (scanned.checkout.vouched or {})
     path.write_bytes(edited)  # between the scan and the read
     building.build(site.options(cache=cache), scanned)

@@ -15,18 +15,16 @@ from newsgen.cli.terminal import Progress, print_problems, report, summary, unpu
 from newsgen.cli.verbs import deploy_verb, init_verb, new_verb, next_verb, serve_verb, theme_verb
 from newsgen.core.errors import NewsgenError, UsageError
 from newsgen.core.options import BuildOptions
-from newsgen.incremental.checkout import as_built
+from newsgen.incremental.checkout import scan_as_built
 from newsgen.incremental.noop import noop
 from newsgen.incremental.store import CACHE_DIR
 from newsgen.io.lock import hold
-from newsgen.io.scanning import scan_now
 
 
 VERBS: dict[str, Callable[[argparse.Namespace, Path], int]] = {
     "new": new_verb, "serve": serve_verb, "next": next_verb, "deploy": deploy_verb, "init": init_verb, "theme": theme_verb,
 }
 """The verbs besides ``build`` and ``check``, which `main` runs itself."""
-
 
 def run() -> None:
     """The ``newsgen`` command: `main` without the cyclic garbage collector, then exit
@@ -70,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.since is not None and options.changes is None:
             raise UsageError(message="--since names the baseline of a change manifest: give --changes FILE too")
         with hold(options.cache, waiting=lambda message: print(message, file=sys.stderr, flush=True)):
-            scanned = as_built(options.cache, site_dir, scan_now(site_dir)) if building else None
+            scanned = scan_as_built(options.cache, site_dir) if building else None
             result = noop(options, scanned) if scanned else None
             if result is not None and options.changes is not None:
                 from newsgen.incremental.changes import note_unchanged

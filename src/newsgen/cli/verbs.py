@@ -15,10 +15,10 @@ from newsgen.cli.arguments import base_url, clock
 from newsgen.cli.terminal import Terminal
 from newsgen.core.errors import ContentError, Problem, UsageError, errors_in
 from newsgen.core.options import BuildOptions
-from newsgen.incremental.checkout import as_built
+from newsgen.incremental.checkout import scan_as_built
 from newsgen.incremental.noop import known_clock
 from newsgen.incremental.store import CACHE_DIR
-from newsgen.io.scanning import refusal, scan_now
+from newsgen.io.scanning import refusal
 
 
 def serve_verb(args: argparse.Namespace, site_dir: Path) -> int:
@@ -107,7 +107,7 @@ def next_verb(args: argparse.Namespace, site_dir: Path) -> int:
         site_dir=site_dir, output=site_dir / "build", now=clock(), drafts=args.drafts, future=args.future,
         cache=site_dir / CACHE_DIR, base_url=base_url(args),
     )
-    known = known_clock(options, as_built(options.cache, site_dir, scan_now(site_dir)))
+    known = known_clock(options, scan_as_built(options.cache, site_dir))
     if known is not None:
         moment = known[1]
     else:

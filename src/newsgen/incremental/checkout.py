@@ -3,7 +3,7 @@
 ``git clone`` in a CI job gives every file a new signature (mtime, inode) and, mostly,
 the same bytes; so does ``pip install`` to newsgen's own files. With ``.newsgen-cache/``
 restored, the build would hash every file to find that out (1.6 s for 100,000 articles)
-and then re-plan a site in which nothing changed. Instead, `as_built` asks the site's git
+and then re-plan a site in which nothing changed. Instead, `scan_as_built` asks the site's git
 index (`newsgen.io.gitindex`) which files still hold the blob it names, and the cache's
 ``checkout`` record which blob each file held when the cache last saw it, under which
 signature; a file with the same blob (and size) is given that signature back. The rest
@@ -26,7 +26,9 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
 from newsgen.io.gitindex import index_signature, read_blob, read_index
-from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, signature_or_none, source_file
+from newsgen.io.scanning import (
+    PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, scan_now, signature_or_none, source_file,
+)
 
 CHECKOUT = "checkout"
 
@@ -39,10 +41,12 @@ class Vouched:
     files: dict[str, tuple[Signature, bytes]]
 
 
-def as_built(cache: Path | None, site_dir: Path, scanned: Scan) -> Scan:
-    """*scanned*, each file whose bytes git's index vouches are those the cache last saw
-    under another signature given that signature. Asks the index only when it changed
-    since the last build, or that build's own scan was given old signatures."""
+def scan_as_built(cache: Path | None, site_dir: Path) -> Scan:
+    """A `scan_now` of *site_dir*, each file whose bytes git's index vouches are those the
+    cache last saw under another signature given that signature. Asks the index only
+    when it changed since the last build, or that build's own scan was given old
+    signatures."""
+    scanned = scan_now(site_dir)
     index = index_signature(site_dir) if cache is not None and not scanned.refused else None
     if cache is None or index is None:
         return scanned

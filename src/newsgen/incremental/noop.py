@@ -112,7 +112,7 @@ class State:
         it leaves fewer files to hash (those changed shortly before the build must be
         hashed at every check until a later scan finds them settled; after a checkout of
         every file, that is every file, 0.5 s at 30,000 articles). Else None."""
-        if scanned.started_ns <= self.scanned_ns or not self.racy:  # a clock set back: keep what was checked
+        if scanned.started_ns <= self.scanned_ns or not self.racy:  # a clock set back; or nothing to settle
             return None
         since = scanned.started_ns - RACY_NS  # later than the state's: only files `holds` hashed
         racy = {path: self.racy[path] for path, (_, mtime, _) in scanned.files.items() if mtime >= since}

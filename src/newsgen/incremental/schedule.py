@@ -10,20 +10,19 @@ from datetime import datetime
 
 from newsgen.core.options import BuildOptions
 from newsgen.core.timeline import clock
-from newsgen.incremental.checkout import as_built
+from newsgen.incremental.checkout import scan_as_built
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.inputs import read_inputs
 from newsgen.incremental.noop import known_clock
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.store import BuildCache, Index
 from newsgen.io.images import ImageSources
-from newsgen.io.scanning import scan_now
 
 
 def next_change(options: BuildOptions) -> datetime | None:
     """The next instant after ``options.now`` at which a build of the unchanged sources
     would write something else, or None when none is coming."""
-    scanned = as_built(options.cache, options.site_dir, scan_now(options.site_dir))
+    scanned = scan_as_built(options.cache, options.site_dir)
     known = known_clock(options, scanned)
     if known is not None:
         return known[1]

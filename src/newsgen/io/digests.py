@@ -30,8 +30,9 @@ def sha256_and_size(file: Path) -> tuple[str, int]:
 def digests_of(folder: Path, names: Sequence[str], jobs: int) -> list[tuple[str, Signature] | None]:
     """The SHA-256 of each file *names* (relative to *folder*) and its signature once read
     (`read_digest`), None for one that cannot be read; by *jobs* threads, each given an
-    equal share (opening, reading and hashing let go of the interpreter lock). A CI checkout of 100,000 articles, every file with a
-    new signature: 1.6 s in cProfile, against 2.1 s one by one through pathlib."""
+    equal share (opening, reading and hashing let go of the interpreter lock). A CI
+    checkout of 100,000 articles, every file with a new signature: 1.6 s in cProfile,
+    against 2.1 s one by one through pathlib."""
     base = os.fspath(folder)
     paths = [os.path.join(base, name) for name in names]
     if jobs <= 1 or len(paths) < 256:

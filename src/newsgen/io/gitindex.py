@@ -25,7 +25,7 @@ import struct
 from pathlib import Path
 from typing import NamedTuple
 
-from newsgen.io.scanning import Signature, signature, signature_or_none
+from newsgen.io.scanning import Signature, read_signed, signature, signature_or_none
 
 _HEADER = struct.Struct(">4sLL")
 _ENTRY = struct.Struct(">8xLL4xLL8xL20sH")
@@ -83,14 +83,13 @@ def blob_id(data: bytes) -> bytes:
 
 
 def read_blob(path: Path) -> tuple[bytes, Signature] | None:
-    """The blob id of the file *path* and its signature once read (another than before
-    the read: it was written meanwhile); None if it cannot be read."""
+    """The blob id of the file *path* and its signature once read (`read_signed`); None if
+    it cannot be read."""
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-            return blob_id(data), signature(os.fstat(file.fileno()))
+        data, after = read_signed(path)
     except OSError:
         return None
+    return blob_id(data), after
 
 
 def index_signature(site_dir: Path) -> Signature | None:

@@ -3,7 +3,6 @@ file order, so the site is the same whatever the number of workers."""
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from newsgen.core.models import Article
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.io import budget
 from newsgen.io.gitindex import blob_id
-from newsgen.io.scanning import Signature, signature
+from newsgen.io.scanning import Signature, read_signed
 from newsgen.io.workers import worker_pool
 
 PARALLEL_MIN = 64
@@ -50,9 +49,7 @@ def _parse_chunk(names: list[str]) -> list[Parsed]:
     results = []
     for name in names:
         read_ns = time.time_ns()
-        with open(site_dir / name, "rb") as file:
-            raw = file.read()
-            after = signature(os.fstat(file.fileno()))
+        raw, after = read_signed(site_dir / name)
         with budget.within():  # in the main thread of this process (or of a worker)
             article, problems = parse_article(name, raw, ctx)
         sha = article.digest if article is not None else hashlib.sha256(raw).hexdigest()

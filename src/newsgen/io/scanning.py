@@ -193,9 +193,10 @@ def _walk_folder(
                 stack.append((os.path.join(folder, base), name + "/", os.path.join(real, base)))
             elif entry.is_file(follow_symlinks=False):
                 try:
-                    files[name] = signature(entry.stat(follow_symlinks=False))
+                    info = entry.stat(follow_symlinks=False)
                 except FileNotFoundError:  # deleted since the folder was listed: not there
-                    pass
+                    continue
+                files[name] = (info.st_size, info.st_mtime_ns, info.st_ino)  # `signature`, inline: 100,000 calls
             elif entry.is_symlink():
                 linked = True
                 path = os.path.join(folder, base)
@@ -334,12 +335,18 @@ def digest_or_none(path: str | Path) -> str | None:
         return None
 
 
+def read_signed(path: str | Path) -> tuple[bytes, Signature]:
+    """A file's bytes and its signature once they were read (a write during the read shows
+    as another signature than the scan's); OSError if it cannot be read."""
+    with open(path, "rb", buffering=0) as file:
+        return file.read(), signature(os.fstat(file.fileno()))
+
+
 def read_digest(path: str | Path) -> tuple[str, Signature] | None:
-    """SHA-256 of a file's bytes and its signature once they were read (a write during
-    the read shows as another signature than the scan's); None if it cannot be read."""
+    """SHA-256 of a file's bytes and its signature once read (`read_signed`); None if it
+    cannot be read."""
     try:
-        with open(path, "rb", buffering=0) as file:
-            sha = hashlib.sha256(file.read()).hexdigest()
-            return sha, signature(os.fstat(file.fileno()))
+        data, after = read_signed(path)
     except OSError:
         return None
+    return hashlib.sha256(data).hexdigest(), after

@@ -16,7 +16,7 @@ from newsgen.core.ledger import format_ledger
 from newsgen.core.linkcheck import LinkCheck
 from newsgen.core.options import LEDGER_FILE, BuildOptions, BuildResult
 from newsgen.incremental.changes import ChangeNote, note_unchanged
-from newsgen.incremental.checkout import as_built
+from newsgen.incremental.checkout import scan_as_built
 from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.remember import Remembered, recall, remember
@@ -32,7 +32,7 @@ from newsgen.io.publish import check_output, publish, token_of
 from newsgen.io.update import PartialUpdate
 from newsgen.io.writer import clean_debris
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import Scan, output_token, racy_digests, scan_now
+from newsgen.io.scanning import Scan, output_token, racy_digests
 from newsgen.io.sources import is_article
 from newsgen.pipeline.gathering import Gathered, collector_paused, gather
 
@@ -62,14 +62,14 @@ def check(options: BuildOptions, links: bool = False) -> BuildResult:
 
 def build(options: BuildOptions, scanned: Scan | None = None) -> BuildResult:
     """Build the site into ``options.output``; with a cache, make only what changed.
-    *scanned*: a `scan_now` of the site that the caller just made and found not to be a
-    `noop` (the command line checks that before it imports the engine). One build of a
+    *scanned*: a `scan_as_built` of the site that the caller just made and found not to be
+    a `noop` (the command line checks that before it imports the engine). One build of a
     site runs at a time (`newsgen.io.lock`); a damaged cache is discarded with a warning,
     and the build starts afresh."""
     check_output(options, options.cache)
     with collector_paused(), hold(options.cache):
         if scanned is None:
-            scanned = as_built(options.cache, options.site_dir, scan_now(options.site_dir))
+            scanned = scan_as_built(options.cache, options.site_dir)
             unchanged = noop(options, scanned)
             if unchanged is not None and (options.changes is None or note_unchanged(options)):
                 return unchanged
