@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
+from newsgen.core.changedrows import changed_keys
 from newsgen.core.errors import Problem, warning
 from newsgen.core.ledger import Entry, Ledger
 from newsgen.core.lifecycle import EXPIRED, RETRACTED, is_withdrawn, why_withdrawn, withdrawn_at
@@ -80,10 +81,11 @@ class _Reckoner:
         self.plain, self.marked = dict(ledger.plain), dict(ledger.marked)
         self.fates: dict[str, Fate] = {}
         self.problems: list[Problem] = []
-        # What differs from the ledger, found by C: the ledger's pairs that are no page now,
-        # and the pages the ledger does not list under their file.
-        self.earlier = sorted(ledger.plain.items() - live.items()) + sorted((p, e.source) for p, e in ledger.marked.items())
-        self.current = sorted(live.items() - ledger.plain.items())
+        # What differs from the ledger, found in C loops: the ledger's pairs that are no page
+        # now, and the pages the ledger does not list under their file.
+        plain = ledger.plain
+        self.earlier = sorted((p, plain[p]) for p in changed_keys(live, plain)) + sorted((p, e.source) for p, e in ledger.marked.items())
+        self.current = sorted((p, live[p]) for p in changed_keys(plain, live))
         self.current += sorted((a.path, a.source) for a in self.withdrawn.values() if ledger.plain.get(a.path) != a.source)
         self._by_source: dict[str, Article] | None = None
         self._articles = articles

@@ -7,7 +7,9 @@ cost of the lists they touch (the re-plan tests check the pages byte for byte).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+import itertools
+import operator
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import TypeVar
@@ -21,43 +23,55 @@ from newsgen.core.related import related_after_adding
 from newsgen.core.site import Site, order, position
 
 _Group = TypeVar("_Group", Tag, MonthArchive)
+_PATH = operator.attrgetter("path")
 
 
 def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
     """*site* with each new version of *edited* (old, new) wherever the old one was. The two
     must have the same `newsgen.core.site.placement`; the old ones are *site*'s own objects
-    (the parse cache gives an unchanged article back as the very same object)."""
+    (the parse cache gives an unchanged article back as the very same object). Only the
+    lists an old version is in (`lists_of`) are looked at: the same for the new one."""
     by_id = {id(old): new for old, new in edited if old is not new}
     if not by_id:
         return site
+    olds = [old for old, new in edited if old is not new]
 
     def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
         if by_id.keys().isdisjoint(map(id, articles)):  # C loops: most lists hold none
             return articles
-        return tuple([by_id.get(id(a), a) for a in articles])
+        swapped = list(articles)
+        for at in itertools.compress(itertools.count(), map(by_id.__contains__, map(id, articles))):
+            swapped[at] = by_id[id(swapped[at])]
+        return tuple(swapped)
 
     def swap_in(group: _Group) -> _Group:
         articles = swap(group.articles)
         return group if articles is group.articles else replace(group, articles=articles)
 
-    # A related list holds only articles sharing a hashtag: look at the tag-mates' lists.
-    related = dict(site.related)
-    keys = {h.key for article in by_id.values() for h in article.hashtags} & site.tag_index.keys()
-    for mate in {a.path for key in keys for a in site.tag_index[key].articles}:
+    def swapped(lists: Mapping[str, tuple[Article, ...]], keys: Iterable[str]) -> Mapping[str, tuple[Article, ...]]:
+        return MappingProxyType({**lists, **{key: swap(lists[key]) for key in keys if key in lists}})
+
+    hashtags = {h.key for article in olds for h in article.hashtags} & site.tag_index.keys()
+    months = {month for article in olds for month in _months(site, article)}
+    # A related list holds only articles sharing a hashtag: look at the tag-mates' lists,
+    # in C loops (a story tagged #Ucrânia at 100,000 articles has 76,000 tag-mates).
+    related = site.related.copy()
+    mates = list(dict.fromkeys(map(_PATH, itertools.chain.from_iterable(site.tag_index[key].articles for key in hashtags))))
+    holding = map(operator.not_, map(by_id.keys().isdisjoint, map(map, itertools.repeat(id), map(related.__getitem__, mates))))
+    for mate in itertools.compress(mates, holding):
         related[mate] = swap(related[mate])
-    tags = tuple(map(swap_in, site.tags))
-    swapped = tuple((by_id.get(id(a), a), i) for a, i in site.corrected)
+    tags = tuple([swap_in(tag) if tag.key in hashtags else tag for tag in site.tags])
     return replace(
         site,
-        authored=MappingProxyType({key: swap(lst) for key, lst in site.authored.items()}),
-        corrected=swapped,
+        authored=swapped(site.authored, {c.key for article in olds for c in article.credits}),
+        corrected=tuple((by_id.get(id(a), a), i) for a, i in site.corrected),
         articles=swap(site.articles),
         tags=tags,
-        archives=tuple(map(swap_in, site.archives)),
+        archives=tuple([swap_in(a) if (a.section.key, a.year, a.month) in months else a for a in site.archives]),
         related=MappingProxyType(related),
         tag_index=MappingProxyType({t.key: t for t in tags}),
-        sections=MappingProxyType({key: swap(lst) for key, lst in site.sections.items()}),
-        branches=MappingProxyType({key: swap(lst) for key, lst in site.branches.items()}),
+        sections=swapped(site.sections, {article.section for article in olds}),
+        branches=swapped(site.branches, {key for article in olds for key in branches_of(site.config, article.section)}),
     )
 
 
