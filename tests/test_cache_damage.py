@@ -18,10 +18,10 @@ import pytest
 from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
 
 CACHE = ".newsgen-cache"
-WARNED = ("index", "articles", "plan", "bodies.sqlite", "cache")
+WARNED = ("index", "index-delta", "articles", "plan", "bodies.sqlite", "cache")
 """What a build reads and must not trust once damaged: it says so. (The no-op memo
 ``state``, compiled templates and the lock are checked and replaced quietly.)"""
-FILES = ("index", "articles", "plan", "state", "bodies.sqlite", "lock")
+FILES = ("index", "index-delta", "articles", "plan", "state", "bodies.sqlite", "lock")
 FOLDERS = ("templates", "cache")
 DAMAGES = ("truncated", "zeroed", "random", "empty", "swapped", "unreadable")
 """``swapped``: a folder where the file was, or a file where the folder was."""
@@ -60,9 +60,13 @@ def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 @pytest.fixture
 def site(tmp_path: Path, cli: Callable[..., CliRun]) -> Iterator[SiteDir]:
-    """The site, built once with its cache."""
+    """The site, built once with its cache, then again after a file's signature changed:
+    the index saved whole, and the rows that changed beside it (``index-delta``)."""
     built = write_site(tmp_path / "site")
     assert run(built, cli).code == 0
+    os.utime(built.root / "content/mundo/2025-06-01-noticia-0.md", (NOW.timestamp(), NOW.timestamp()))
+    assert run(built, cli).code == 0
+    assert (built.root / CACHE / "index-delta").is_file()
     yield built
     subprocess.run(["chmod", "-R", "u+rwX", str(tmp_path)], capture_output=True)
 

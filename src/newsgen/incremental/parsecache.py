@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from newsgen.core.changedrows import row_changes
 from newsgen.core.errors import Problem
 from newsgen.core.models import Article, SharedValues
 from newsgen.core.options import Progress
@@ -64,6 +65,9 @@ class ParseCache:
         """The files the last build read (parsed or hashed) that changed since the scan: its
         signature is trusted for none of them, and nothing vouched for by git is kept."""
         self.shared = SharedValues()
+        self.resigned: tuple[list[str], frozenset[str]] | None = None
+        """The files whose signature the last update changed or added, and those it dropped
+        (`newsgen.core.changedrows.row_changes`): the build cache saves only those rows."""
 
     @property
     def parsed(self) -> int:
@@ -142,6 +146,7 @@ class ParseCache:
                 if progress:
                     progress("parsing", done, len(todo))
         self.entries = {name: kept[name] for name in names}
+        self.resigned = row_changes(known, signed)
         self.signatures = signed
         self.context = context
         self.read = read

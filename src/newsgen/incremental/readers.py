@@ -121,13 +121,16 @@ class Readers:
 
 
 class _Packed(NamedTuple):
-    """`SavedReaders` with its arrays unpacked."""
+    """`SavedReaders` with its arrays unpacked (read in place: views of the saved bytes)."""
 
     names: tuple[str, ...]
-    offsets: array[int]
-    flat: array[int]
+    offsets: array[int] | memoryview
+    flat: array[int] | memoryview
     overlay: dict[str, list[int]]
     total: int
+    source: SavedReaders | None = None
+    """The saved readers these are, unchanged (saved again as the very same object, which
+    tells the build cache it need not save them: `newsgen.incremental.indexdelta`)."""
 
     @classmethod
     def pack(cls, table: Mapping[str, list[int]], count: int) -> _Packed:
@@ -142,12 +145,15 @@ class _Packed(NamedTuple):
         if saved.packing != PACKING:
             return None
         try:
-            return cls(saved.names, array(_ARRAY, saved.offsets), array(_ARRAY, saved.flat), saved.overlay, saved.total)
+            offsets, flat = memoryview(saved.offsets).cast(_ARRAY), memoryview(saved.flat).cast(_ARRAY)
         except (TypeError, ValueError):
             return None
+        return cls(saved.names, offsets, flat, saved.overlay, saved.total, saved)
 
     def saved(self) -> SavedReaders:
-        return SavedReaders(PACKING, self.names, self.offsets.tobytes(), self.flat.tobytes(), self.overlay, self.total)
+        if self.source is not None:
+            return self.source
+        return SavedReaders(PACKING, self.names, _raw(self.offsets), _raw(self.flat), self.overlay, self.total)
 
     def read_by(self, entity: str, i: int | None) -> list[int]:
         """The outputs that read *entity*, ``names[i]``."""
@@ -164,6 +170,11 @@ class _Packed(NamedTuple):
         flat = array(_ARRAY, map(now_at.__getitem__, self.flat))  # C loops: 150,000 numbers
         overlay = {e: [now_at[p] for p in found if now_at[p] != total] for e, found in self.overlay.items()}
         return _Packed(self.names, self.offsets, flat, overlay, total)
+
+
+def _raw(numbers: array[int] | memoryview) -> bytes:
+    """The bytes of *numbers*: those they are a view of, if they are one."""
+    return numbers.obj if isinstance(numbers, memoryview) else numbers.tobytes()  # type: ignore[return-value]
 
 
 def _readers(outputs: Iterable[Keyed]) -> tuple[dict[str, list[int]], int]:

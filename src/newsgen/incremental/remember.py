@@ -92,7 +92,7 @@ def remember(
     store.save_index(Index(
         parse_cache.entries, parse_cache.signatures, outputs, token, search_key, images.known, last.saved_keys(),
         parse_cache.context, code_digest(), digests=digests.seen if digests is not None else {},
-    ))
+    ), parse_cache.resigned)
     store.clean()
     summary = (result.articles, result.pages, result.files)
     racy = racy | {

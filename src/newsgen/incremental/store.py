@@ -13,7 +13,8 @@ format, newsgen's version and Python's, so a cache from another version is disca
   file's signature, what a quick re-plan may change of the last plan; and in
   ``articles-00`` … ``articles-15``, each article parsed (without its body) by path and
   content hash, only the changed ones rewritten (a new signature with the same bytes, as
-  after a checkout, rewrites none).
+  after a checkout, rewrites none). An edit saves only the rows of the index's large
+  tables that changed, in ``index-delta`` (`newsgen.incremental.indexdelta`).
 - ``plan``: the shape of the last plan made afresh or grown by new articles (the site's
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import os
 import pickle
 import shutil
 import sys
@@ -47,6 +49,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 import newsgen
 from newsgen.incremental.bodies import Bodies
 from newsgen.incremental.errors import CacheError
+from newsgen.incremental.indexdelta import Tables, applied, delta, fits, tables
 from newsgen.io.atomic import replacing
 from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
 from newsgen.io.lock import DIRTY, LOCK
@@ -59,8 +62,10 @@ if TYPE_CHECKING:
 
 _Record = TypeVar("_Record")
 
-FORMAT = 15
+FORMAT = 16
 HEADER = f"newsgen-cache {FORMAT} {newsgen.__version__} {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
+DELTA = "index-delta"
+"""The rows of the index that changed since it was saved whole (`newsgen.incremental.indexdelta`)."""
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
 
@@ -90,6 +95,9 @@ class Index:
     """newsgen's code that made the plan (`plan` is not trusted from another)."""
     digests: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
     """The SHA-256 of the files published as they are, by path and signature (`newsgen.io.digests`)."""
+    generation: str = ""
+    """Names this index as saved whole; ``index-delta`` names the one it changes
+    (`newsgen.incremental.indexdelta`)."""
 
 
 class BuildCache:
@@ -101,6 +109,8 @@ class BuildCache:
         """Article bodies by content hash (``bodies.sqlite``)."""
         self._shards: dict[int, dict[str, Entry]] = {}
         """The article shards as loaded, to tell by identity which entries changed."""
+        self._tables: Tables | None = None
+        """The index's large tables as loaded, to save only the rows that change."""
 
     # --- typed records -------------------------------------------------------------------
 
@@ -153,6 +163,10 @@ class BuildCache:
         index = self.load("index", Index)
         if index is None:
             return Index()
+        loaded = fits(index, self._load(DELTA)) if (self.folder / DELTA).exists() else None
+        if loaded is not None:
+            index = applied(index, loaded)
+        self._tables = tables(index, loaded)
         articles: dict[str, Entry] = {}
         self._shards = {}
         for shard in range(SHARDS):
@@ -164,9 +178,11 @@ class BuildCache:
             articles.update(entries)
         return replace(index, articles=articles)
 
-    def save_index(self, index: Index) -> None:
+    def save_index(self, index: Index, resigned: tuple[list[str], frozenset[str]] | None = None) -> None:
         """Save *index*, rewriting only the article shards that changed since `load_index`
-        (an edit rewrites one sixteenth of the parsed articles, not all of them)."""
+        (an edit rewrites one sixteenth of the parsed articles, not all of them), and only
+        the rows of its tables that changed if it can (*resigned*: the signatures that
+        changed since, and those dropped: `newsgen.incremental.indexdelta`)."""
         articles, loaded = index.articles, self._shards
         if len(loaded) == SHARDS:  # compare in C loops; place only the new articles
             changed = {shard for shard, entries in loaded.items() if not entries.items() <= articles.items()}
@@ -181,7 +197,13 @@ class BuildCache:
                 shards[_shard(key)][key] = value
             for shard, entries in shards.items():
                 self._save(f"articles-{shard:02d}", entries)
-        self._save("index", replace(index, articles={}))
+        changed = delta(self._tables, index, resigned) if self._tables is not None else None
+        self._tables = None
+        if changed is not None:
+            self._save(DELTA, changed)
+        else:
+            self._save("index", replace(index, articles={}, generation=os.urandom(8).hex()))
+            (self.folder / DELTA).unlink(missing_ok=True)  # another generation's: never applied, now gone
         self._shards = {}
 
     # --- the folder --------------------------------------------------------------------
