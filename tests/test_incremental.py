@@ -25,7 +25,7 @@ from newsgen.io.photos import avif_available
 from helpers.archive import (
     ARCHIVE_CONFIG, ARTICLES, CACHE, COUNT, DESTAQUE, DRAFT, EDITS, MANCHETE, topics_text, KURSK, LATER, MUCH_LATER, PATHS, THEME, UNPUBLISHED, assert_same_as_cold, cold_tree, copy_sources, edit, media_urls, pages, random_edit, tree_diff, url_of, write_archive, write_article,
 )
-from helpers.sites import CliRun, CONFIG, NOW, png, SiteDir, tree
+from helpers.sites import CliRun, NOW, png, SiteDir, tree
 
 @pytest.fixture
 def archive(site: SiteDir) -> SiteDir:

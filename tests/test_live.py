@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from newsgen.core.errors import ContentError
 from newsgen.core.parse import ParseContext, parse_article
-from newsgen.pipeline import BuildOptions
 from newsgen.theme import THEME
 
 from helpers.archive import CACHE, assert_same_as_cold
 from helpers.browser import new_page, serve_directory
-from helpers.sites import CONFIG, NOW, SiteDir, article_text
+from helpers.sites import CONFIG, SiteDir, article_text
 
 PAGE = "mundo/2025/07/13/cimeira/"
 ENTRIES = """Acompanhe aqui a cimeira da NATO em Haia.

@@ -3,7 +3,6 @@ publisher (its name, logo and icons), standalone pages, corrections; and every m
 editor can make with them, named at its line."""
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -21,7 +20,7 @@ from newsgen.core.timeline import clock
 from newsgen.pipeline import gather
 
 from helpers.newsroom import PUBLISHER, author_text, page_text, write_newsroom
-from helpers.sites import CONFIG, NOW, SiteDir, article_text, png
+from helpers.sites import CONFIG, SiteDir, article_text, png
 
 KIM = "mundo/2025/07/12/kim/"
 CIMEIRA = "mundo/2025/07/10/cimeira/"

@@ -5,7 +5,6 @@ and encoding only what changed."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image

@@ -12,7 +12,8 @@ from newsgen.core.parse import ParseContext
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.io.digests import digests_of
 from newsgen.io.parsing import PARALLEL_MIN
-from newsgen.io.scanning import RACY_NS, file_signature, scan
+from newsgen.io.fileid import file_signature
+from newsgen.io.scanning import RACY_NS, scan
 from newsgen.io.sources import list_content
 
 from helpers.sites import CONFIG, SiteDir

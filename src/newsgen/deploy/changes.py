@@ -11,7 +11,7 @@ from typing import TextIO
 from newsgen.core.errors import UsageError
 from newsgen.io.changes import FORMAT, listed_files
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import output_token
+from newsgen.io.fileid import output_token
 
 
 def build_hashes(changes: Path, output: Path, err: TextIO) -> dict[str, tuple[str, int]] | None:

@@ -21,7 +21,7 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import BuildCache
 from newsgen.io.changes import Baseline, document, hashed, listed, read_baseline, write_manifest
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import output_token
+from newsgen.io.fileid import output_token
 from newsgen.io.search import INDEX_DIR
 
 CONTENTS = "contents"

@@ -26,9 +26,8 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
 from newsgen.io.gitindex import index_signature, read_blob, read_index
-from newsgen.io.scanning import (
-    PACKAGE_PREFIX, Checkout, Scan, Signature, digest_or_none, scan_now, signature_or_none, source_file,
-)
+from newsgen.io.fileid import Signature, digest_or_none, signature_or_none
+from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, scan_now, source_file
 
 CHECKOUT = "checkout"
 

@@ -20,11 +20,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from newsgen.core.changedrows import row_changes
-from newsgen.io.scanning import Signature
+from newsgen.incremental.cacheindex import Index
+from newsgen.io.fileid import Signature
 
 if TYPE_CHECKING:
     from newsgen.incremental.readers import SavedReaders
-    from newsgen.incremental.store import Index
 
 _Row = TypeVar("_Row")
 

@@ -19,9 +19,8 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.store import BuildCache
 from newsgen.io.layout import MARKER
 from newsgen.io.lock import died
-from newsgen.io.scanning import (
-    RACY_NS, Scan, Signature, digest_or_none, marker_signature, output_token, scan_now, source_file,
-)
+from newsgen.io.fileid import Signature, digest_or_none, marker_signature, output_token
+from newsgen.io.scanning import RACY_NS, Scan, scan_now, source_file
 
 STATE = "state"
 WARNINGS = "warnings"

@@ -18,7 +18,8 @@ from newsgen.incremental.bodies import Bodies
 from newsgen.io import budget
 from newsgen.io.digests import digests_of
 from newsgen.io.parsing import CHUNK, parse_files
-from newsgen.io.scanning import RACY_NS, Signature
+from newsgen.io.fileid import Signature
+from newsgen.io.scanning import RACY_NS
 from newsgen.io.sources import code_digest
 
 

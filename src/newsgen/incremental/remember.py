@@ -14,11 +14,13 @@ from newsgen.incremental.memory import LastPlan, PlanShape
 from newsgen.incremental.noop import STATE, WARNINGS, State, Warnings, new_token, sources_digest
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.errors import CacheError
-from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.incremental.cacheindex import Index
+from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import RACY_NS, Scan, marker_signature
+from newsgen.io.fileid import marker_signature
+from newsgen.io.scanning import RACY_NS, Scan
 from newsgen.io.sources import code_digest, is_article
 
 PLAN = "plan"

@@ -15,7 +15,8 @@ from newsgen.incremental.errors import CacheError
 from newsgen.incremental.inputs import read_inputs
 from newsgen.incremental.noop import known_clock
 from newsgen.incremental.parsecache import ParseCache
-from newsgen.incremental.store import BuildCache, Index
+from newsgen.incremental.cacheindex import Index
+from newsgen.incremental.store import BuildCache
 from newsgen.io.images import ImageSources
 
 

@@ -26,9 +26,10 @@ format, newsgen's version and Python's, so a cache from another version is disca
   (`newsgen.incremental.bodies`).
 - ``templates/``: compiled templates (Jinja checks them against their sources).
 
-Every record is a typed value (`Index` here, `newsgen.incremental.noop.State`, the
-plan's records); a file that does not hold the record it should is damage, and damage of
-any kind means a warning and a build from scratch. Standard library only: the no-op check
+Every record is a typed value (`newsgen.incremental.cacheindex.Index`,
+`newsgen.incremental.noop.State`, the plan's records); a file that does not hold the
+record it should is damage, and damage of any kind means a warning and a build from
+scratch. Standard library only: the no-op check
 runs before any heavy import.
 """
 from __future__ import annotations
@@ -41,23 +42,21 @@ import shutil
 import sys
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import newsgen
 from newsgen.incremental.bodies import Bodies
+from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.indexdelta import Tables, applied, delta, fits, tables
 from newsgen.io.atomic import replacing
 from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
 from newsgen.io.lock import DIRTY, LOCK
-from newsgen.io.scanning import Signature
 
 if TYPE_CHECKING:
-    from newsgen.core.pictures import Source
-    from newsgen.incremental.memory import PlanKeys
     from newsgen.incremental.parsecache import Entry
 
 _Record = TypeVar("_Record")
@@ -68,36 +67,6 @@ DELTA = "index-delta"
 """The rows of the index that changed since it was saved whole (`newsgen.incremental.indexdelta`)."""
 SHARDS = 16
 """The parsed articles are saved in this many files, by a hash of their path."""
-
-
-@dataclass
-class Index:
-    """The parsed articles (bodies aside) and the key of every output file, from the last build."""
-
-    articles: dict[str, Entry] = field(default_factory=dict)
-    """Article path → its parse cache entry."""
-    signatures: dict[str, Signature] = field(default_factory=dict)
-    """Article path → its file's signature when last read (`ParseCache.signatures`)."""
-    outputs: dict[str, str] = field(default_factory=dict)
-    """Output file → the key it was made from."""
-    output_token: str = ""
-    """The output those keys describe: the token its marker names (`newsgen.io.layout`);
-    an output whose marker names another describes nothing."""
-    search: str = ""
-    """The key of the search index in that output."""
-    images: dict[str, tuple[Signature, Source]] = field(default_factory=dict)
-    """Each image file's inspection (`newsgen.io.images.ImageSources`), by its path and signature."""
-    plan: PlanKeys | None = None
-    """What a quick re-plan may change of that build's plan; the rest is in ``plan``."""
-    parse_context: str = ""
-    """The context the articles' parse cache entries were all found under."""
-    code: str = ""
-    """newsgen's code that made the plan (`plan` is not trusted from another)."""
-    digests: dict[str, tuple[Signature | None, str]] = field(default_factory=dict)
-    """The SHA-256 of the files published as they are, by path and signature (`newsgen.io.digests`)."""
-    generation: str = ""
-    """Names this index as saved whole; ``index-delta`` names the one it changes
-    (`newsgen.incremental.indexdelta`)."""
 
 
 class BuildCache:

@@ -23,7 +23,7 @@ from newsgen.core.parse import ParseContext
 from newsgen.core.pictures import Source
 from newsgen.core.publisher import CORRECTIONS_PAGE, POLICIES, target_slug
 from newsgen.io import budget
-from newsgen.io.scanning import file_digest
+from newsgen.io.fileid import file_digest
 from newsgen.theme import THEME
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from newsgen.io.scanning import RACY_NS, Signature, file_digest, read_digest, signature
+from newsgen.io.fileid import Signature, file_digest, read_digest, signature
+from newsgen.io.scanning import RACY_NS
 
 Known = dict[str, tuple[Signature | None, str]]
 """File path → its signature when hashed (None: too fresh to trust) and its SHA-256."""

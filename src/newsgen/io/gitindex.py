@@ -25,7 +25,7 @@ import struct
 from pathlib import Path
 from typing import NamedTuple
 
-from newsgen.io.scanning import Signature, read_signed, signature, signature_or_none
+from newsgen.io.fileid import Signature, read_signed, signature, signature_or_none
 
 _HEADER = struct.Struct(">4sLL")
 _ENTRY = struct.Struct(">8xLL4xLL8xL20sH")

@@ -10,7 +10,7 @@ from pathlib import Path
 from newsgen.core.errors import Problem, warning
 from newsgen.core.pictures import Source
 from newsgen.io.digests import sha256_and_size
-from newsgen.io.scanning import Signature, signature
+from newsgen.io.fileid import Signature, signature
 from newsgen.io.sources import source_name
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})

@@ -11,7 +11,8 @@ from pathlib import Path
 from newsgen.core.errors import ContentError, Problem
 from newsgen.core.options import LEDGER_FILE
 from newsgen.io.atomic import replacing
-from newsgen.io.scanning import Scan, file_signature, refusal
+from newsgen.io.fileid import file_signature
+from newsgen.io.scanning import Scan, refusal
 
 
 def read_ledger(site_dir: Path) -> str | None:

@@ -12,7 +12,7 @@ from newsgen.core.models import Article
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.io import budget
 from newsgen.io.gitindex import blob_id
-from newsgen.io.scanning import Signature, read_signed
+from newsgen.io.fileid import Signature, read_signed
 from newsgen.io.workers import worker_pool
 
 PARALLEL_MIN = 64

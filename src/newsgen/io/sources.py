@@ -17,7 +17,8 @@ from newsgen.core.errors import ConfigError, ContentError, Problem
 from newsgen.core.options import CONFIG_FILE, PAGES_FOLDER, TOPICS_FILE
 from newsgen.core.outputs import digest
 from newsgen.core.urls import is_article_file
-from newsgen.io.scanning import PACKAGE, Signature, file_digest, is_build_code, refusal, scan_tree
+from newsgen.io.fileid import Signature, file_digest
+from newsgen.io.scanning import PACKAGE, is_build_code, refusal, scan_tree
 from newsgen.theme import THEME
 
 

@@ -21,7 +21,8 @@ from newsgen.incremental.noop import noop
 from newsgen.incremental.parsecache import ParseCache
 from newsgen.incremental.remember import Remembered, recall, remember
 from newsgen.incremental.errors import CacheError
-from newsgen.incremental.store import CACHE_DIR, BuildCache, Index
+from newsgen.incremental.cacheindex import Index
+from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.ledger import record_ledger
@@ -32,7 +33,8 @@ from newsgen.io.publish import check_output, publish, token_of
 from newsgen.io.update import PartialUpdate
 from newsgen.io.writer import clean_debris
 from newsgen.io.layout import MARKER
-from newsgen.io.scanning import Scan, output_token, racy_digests
+from newsgen.io.fileid import output_token
+from newsgen.io.scanning import Scan, racy_digests
 from newsgen.io.sources import is_article
 from newsgen.pipeline.gathering import Gathered, collector_paused, gather
 
