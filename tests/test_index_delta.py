@@ -1,16 +1,23 @@
 """The build cache's index after an edit: only the rows that changed are saved (beside the
 index saved whole), and the site stays the one a build from scratch writes; an addition
-saves it whole again; a delta left from another whole save is never applied."""
+saves it whole again; a delta left from another whole save is never applied; the rows
+of many saves in a row always load as they were saved."""
 from __future__ import annotations
 
 import pickle
+import random
+from pathlib import Path
 
 import pytest
 
+from newsgen.core.changedrows import row_changes
+from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.indexdelta import Delta
+from newsgen.incremental.memory import PlanKeys
+from newsgen.incremental.readers import PACKING, SavedReaders
 from newsgen.incremental.store import DELTA, HEADER, BuildCache
 
-from helpers.archive import CACHE, COUNT, PATHS, assert_same_as_cold, edit, url_of, write_archive, write_article
+from helpers.archive import ARTICLES, CACHE, COUNT, PATHS, assert_same_as_cold, edit, url_of, write_archive, write_article
 from helpers.sites import SiteDir
 
 
@@ -92,3 +99,78 @@ def test_a_delta_past_its_share_of_the_rows_saves_the_index_whole(archive: SiteD
     edit(archive, PATHS[4], headline="Uma correção que passa a quota")
     assert_same_as_cold(archive)
     assert index.read_bytes() != whole and not (archive.root / CACHE / DELTA).exists()
+
+
+def test_an_edit_put_back_after_another_edit_equals_a_cold_build(archive: SiteDir) -> None:
+    """A's rows must outlive B's delta: reverting A then finds its pages as last written."""
+    original = ARTICLES[PATHS[4]]
+    edit(archive, PATHS[4], headline="Título provisório da notícia 4")
+    assert_same_as_cold(archive)
+    edit(archive, PATHS[20], headline="Outra notícia, outro título")
+    assert_same_as_cold(archive)
+    write_article(archive, PATHS[4], **original)
+    assert_same_as_cold(archive)
+    assert "Título provisório" not in archive.page(url_of(PATHS[4]))
+    assert (archive.root / CACHE / DELTA).exists()
+
+
+def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path) -> None:
+    """Saved through deltas (and now and then whole), the index always loads as saved:
+    rows changed, dropped and added back, whatever the order."""
+    rng = random.Random(7)
+    folder = tmp_path / "cache"
+    outputs = {f"page-{i}/index.html": "k0" for i in range(60)}
+    keys = {f"entity-{i}": "v0" for i in range(40)}
+    signatures = {f"content/{i}.md": (1, 1, i) for i in range(40)}
+    readers = SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
+    BuildCache(folder).save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, readers)))
+    deltas = 0
+    for step in range(150):
+        store = BuildCache(folder)
+        index = store.load_index()
+        assert index.plan is not None
+        assert (index.outputs, index.signatures, index.plan.keys) == (outputs, signatures, keys), step
+        assert list(index.outputs) == list(outputs)
+        for _ in range(rng.randint(0, 3)):
+            outputs[f"page-{rng.randrange(60)}/index.html"] = rng.choice(["k0", "k1", "k2"])
+        for _ in range(rng.randint(0, 3)):
+            entity = f"entity-{rng.randrange(50)}"
+            if rng.random() < 0.4:
+                keys.pop(entity, None)
+            else:
+                keys[entity] = rng.choice(["v0", "v1"])
+        signed = dict(signatures)
+        for _ in range(rng.randint(0, 3)):
+            name = f"content/{rng.randrange(50)}.md"
+            if rng.random() < 0.4:
+                signed.pop(name, None)
+            else:
+                signed[name] = (rng.randrange(3), 1, 1)
+        resigned = row_changes(index.signatures, signed)
+        signatures = signed
+        kept = index.plan.readers if rng.random() > 0.05 else SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
+        store.save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, kept)), resigned)
+        deltas += (folder / DELTA).exists()
+    assert 100 < deltas < 150, "both kinds of save were exercised"
+
+
+@pytest.mark.parametrize(("was", "now", "changed", "gone"), [
+    ({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}, ["b", "c"], set()),  # side by side, grown
+    ({"a": 1, "b": 2}, {"b": 2, "a": 5}, ["a"], set()),  # another order: looked up
+    ({"a": 1, "b": 2, "c": 3}, {"a": 1, "d": 3}, ["d"], {"b", "c"}),  # one added, two gone
+    ({"b": 1}, {"a": None, "b": 1}, ["a"], set()),  # a new row whose value is None
+    ({"a": None}, {}, [], {"a"}),
+])
+def test_changed_rows_and_gone_ones(was: dict[str, object], now: dict[str, object], changed: list[str], gone: set[str]) -> None:
+    assert row_changes(was, now) == (changed, gone)
+
+
+def test_a_delta_that_is_no_delta_means_a_warning_and_a_fresh_start(archive: SiteDir) -> None:
+    edit(archive, PATHS[4], headline="Um título antes do dano")
+    assert_same_as_cold(archive)
+    (archive.root / CACHE / DELTA).write_bytes(HEADER + pickle.dumps({"not": "a delta"}))
+    edit(archive, PATHS[20], headline="Um título depois do dano")
+    result = assert_same_as_cold(archive)
+    assert [w.message for w in result.warnings if w.path == CACHE] == [
+        "index-delta is not newsgen's; discarded, building from scratch"
+    ]

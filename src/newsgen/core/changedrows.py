@@ -10,6 +10,8 @@ from typing import TypeVar
 
 _Key = TypeVar("_Key")
 _Value = TypeVar("_Value")
+_MISSING = object()
+"""What `was.get` gives for a key *was* lacks (None may be a value)."""
 
 
 def changed_keys(was: Mapping[_Key, _Value], now: Mapping[_Key, _Value]) -> list[_Key]:
@@ -20,7 +22,7 @@ def changed_keys(was: Mapping[_Key, _Value], now: Mapping[_Key, _Value]) -> list
     if len(keys) >= len(was) and keys[: len(was)] == list(was):  # (the same objects compare at once)
         side_by_side = itertools.compress(keys, map(operator.ne, was.values(), now.values()))
         return [*side_by_side, *keys[len(was):]]
-    return list(itertools.compress(keys, map(operator.ne, map(was.get, keys), now.values())))
+    return list(itertools.compress(keys, map(operator.ne, map(was.get, keys, itertools.repeat(_MISSING)), now.values())))
 
 
 def row_changes(was: Mapping[_Key, _Value], now: Mapping[_Key, _Value]) -> tuple[list[_Key], frozenset[_Key]]:

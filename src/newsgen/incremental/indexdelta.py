@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from newsgen.core.changedrows import row_changes
 from newsgen.incremental.cacheindex import Index
+from newsgen.incremental.errors import CacheError
 from newsgen.io.fileid import Signature
 
 if TYPE_CHECKING:
@@ -70,8 +71,11 @@ def tables(index: Index, applied: Delta | None) -> Tables:
 
 
 def fits(base: Index, delta: object) -> Delta | None:
-    """*delta* if it is a `Delta` of *base*, else None (another generation's, or damage)."""
-    return delta if isinstance(delta, Delta) and delta.base == base.generation and delta.base != "" else None
+    """*delta* if it is a `Delta` of *base*, None if it is another generation's;
+    `CacheError` if it is no delta (damage: a warning and a build from scratch)."""
+    if not isinstance(delta, Delta):
+        raise CacheError("index-delta is not newsgen's")
+    return delta if delta.base == base.generation and delta.base != "" else None
 
 
 def applied(base: Index, delta: Delta) -> Index:

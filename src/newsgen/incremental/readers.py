@@ -173,8 +173,10 @@ class _Packed(NamedTuple):
 
 
 def _raw(numbers: array[int] | memoryview) -> bytes:
-    """The bytes of *numbers*: those they are a view of, if they are one."""
-    return numbers.obj if isinstance(numbers, memoryview) else numbers.tobytes()  # type: ignore[return-value]
+    """The bytes of *numbers*: those they are a view of, if they are a view of all of them."""
+    if isinstance(numbers, memoryview) and isinstance(numbers.obj, bytes) and numbers.nbytes == len(numbers.obj):
+        return numbers.obj
+    return numbers.tobytes()
 
 
 def _readers(outputs: Iterable[Keyed]) -> tuple[dict[str, list[int]], int]:

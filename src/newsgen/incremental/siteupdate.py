@@ -31,10 +31,11 @@ def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
     must have the same `newsgen.core.site.placement`; the old ones are *site*'s own objects
     (the parse cache gives an unchanged article back as the very same object). Only the
     lists an old version is in (`lists_of`) are looked at: the same for the new one."""
-    by_id = {id(old): new for old, new in edited if old is not new}
-    if not by_id:
+    pairs = [(old, new) for old, new in edited if old is not new]
+    if not pairs:
         return site
-    olds = [old for old, new in edited if old is not new]
+    by_id = {id(old): new for old, new in pairs}
+    olds = [old for old, _ in pairs]
 
     def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
         if by_id.keys().isdisjoint(map(id, articles)):  # C loops: most lists hold none

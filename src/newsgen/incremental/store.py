@@ -182,6 +182,7 @@ class BuildCache:
         build holds, whatever stands there (a file for the folder, folders for files);
         True if the folder can then be used, False if it cannot be cleared."""
         self.close()
+        self._tables, self._shards = None, {}  # what was loaded is gone: nothing to save against
         folder = self.folder
         try:
             if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
