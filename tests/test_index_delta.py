@@ -1,7 +1,8 @@
 """The build cache's index after an edit: only the rows that changed are saved (beside the
 index saved whole), and the site stays the one a build from scratch writes; an addition
 saves it whole again; a delta left from another whole save is never applied; the rows
-of many saves in a row always load as they were saved."""
+of many saves in a row always load as they were saved. And the saved plan's dates of
+its lists, which an edit in a new process need not find again."""
 from __future__ import annotations
 
 import pickle
@@ -17,8 +18,10 @@ from newsgen.incremental.memory import PlanKeys
 from newsgen.incremental.readers import PACKING, SavedReaders
 from newsgen.incremental.store import DELTA, HEADER, BuildCache
 
-from helpers.archive import ARTICLES, CACHE, COUNT, PATHS, assert_same_as_cold, edit, url_of, write_archive, write_article
-from helpers.sites import SiteDir
+from helpers.archive import (
+    ARTICLES, CACHE, COUNT, PATHS, assert_same_as_cold, cold_tree, edit, tree_diff, url_of, write_archive, write_article,
+)
+from helpers.sites import SiteDir, tree
 
 
 @pytest.fixture
@@ -174,3 +177,29 @@ def test_a_delta_that_is_no_delta_means_a_warning_and_a_fresh_start(archive: Sit
     assert [w.message for w in result.warnings if w.path == CACHE] == [
         "index-delta is not newsgen's; discarded, building from scratch"
     ]
+
+
+def test_a_quick_replan_in_a_new_process_finds_no_list_date_again(archive: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saved plan keeps each list's newest date (the sitemap index needs every tag's
+    and month's): an edit in a fresh process finds none of them again, and the lists the
+    edit swaps keep theirs (an edit that moves nothing changes no date)."""
+    from newsgen.core import site as site_module
+    from newsgen.incremental import replan
+
+    found: list[int] = []
+    real = site_module.newest
+    monkeypatch.setattr(site_module, "newest", lambda articles, now=None: found.append(len(articles)) or real(articles, now))
+
+    monkeypatch.setattr(site_module, "_NEWEST", {})  # a new process
+    monkeypatch.setattr(replan, "remember_newest", lambda known: None)
+    edit(archive, PATHS[4], headline="Um título, sem as datas guardadas")
+    archive.build(cache=archive.root / CACHE)
+    assert len(found) > 10, "without the saved dates, every tag's and month's list is read"
+
+    found.clear()
+    monkeypatch.setattr(site_module, "_NEWEST", {})
+    monkeypatch.setattr(replan, "remember_newest", site_module.remember_newest)
+    edit(archive, PATHS[4], headline="Outro título, com as datas guardadas")
+    archive.build(cache=archive.root / CACHE)
+    assert found == [], "a list's date was found again"
+    assert not tree_diff(tree(archive.out), cold_tree(archive))

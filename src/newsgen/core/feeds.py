@@ -26,7 +26,7 @@ from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import fallback_img, feed_body
 from newsgen.core.pictures import MIME
-from newsgen.core.site import Site, newest
+from newsgen.core.site import Site, newest, newest_of_list
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 
@@ -133,7 +133,7 @@ class Feeds:
 
     @functools.cached_property
     def site_newest(self) -> datetime | None:
-        return newest(self.site.articles, self.site.now)
+        return newest_of_list(self.site.articles, self.site.now)
 
     @functools.cached_property
     def publisher(self) -> str:

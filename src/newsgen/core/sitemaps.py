@@ -21,7 +21,7 @@ from newsgen.core.corrections import modified
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import lists_corrections
 from newsgen.core.outputs import Keys, Run, keys_of
-from newsgen.core.site import Site, newest, order
+from newsgen.core.site import Site, newest, newest_of_list, order
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_bytes, xml_element, xml_text
 
@@ -229,7 +229,7 @@ def _listing(site: Site) -> Entries:
     then the author pages, the list of corrections and the standalone pages (undated)."""
     sections: list[tuple[str, datetime | None]] = []
     for section in site.config.sections:  # a section's newest is its months' newest, the site's its sections'
-        months = [(archive.path, _newest(archive.articles, site.now)) for archive in site.archives_of(section.key)]
+        months = [(archive.path, newest_of_list(archive.articles, site.now)) for archive in site.archives_of(section.key)]
         sections += [(section.path, max((m for _, m in months if m is not None), default=None)), *months]
     whole = max((m for _, m in sections if m is not None), default=None)
     desk: list[tuple[str, datetime | None]] = []
@@ -251,7 +251,7 @@ def _tag_entries(site: Site, tags: tuple[Tag, ...]) -> Entries:
 
 
 def _newest_of_tags(tags: tuple[Tag, ...], now: datetime) -> datetime | None:
-    return max((m for t in tags if (m := _newest(t.articles, now)) is not None), default=None)
+    return max((m for t in tags if (m := newest_of_list(t.articles, now)) is not None), default=None)
 
 
 def _month_entries(archives: tuple[MonthArchive, ...], now: datetime) -> Entries:
@@ -260,26 +260,7 @@ def _month_entries(archives: tuple[MonthArchive, ...], now: datetime) -> Entries
 
 
 def _newest_of_archives(archives: tuple[MonthArchive, ...], now: datetime) -> datetime | None:
-    return max((m for a in archives if (m := _newest(a.articles, now)) is not None), default=None)
-
-
-_NEWEST: dict[int, tuple[tuple[Article, ...], datetime | None]] = {}
-_NEWEST_MAX = 8192
-
-
-def _newest(articles: tuple[Article, ...], now: datetime) -> datetime | None:
-    """`newest` of an (immutable) list, remembered while the list lives on: a quick re-plan
-    keeps every list an addition did not touch, and the index needs every group's date.
-    (*now* only decides which corrections count, which no quick re-plan changes: a plan
-    whose clock passes a correction's time is made afresh, with lists of its own.)"""
-    found = _NEWEST.get(id(articles))
-    if found is not None and found[0] is articles:
-        return found[1]
-    if len(_NEWEST) >= _NEWEST_MAX:
-        _NEWEST.clear()
-    moment = newest(articles, now)
-    _NEWEST[id(articles)] = (articles, moment)  # the list is held, so its id is not reused
-    return moment
+    return max((m for a in archives if (m := newest_of_list(a.articles, now)) is not None), default=None)
 
 
 def _news_recent(site: Site) -> tuple[Article, ...]:

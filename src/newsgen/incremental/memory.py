@@ -14,7 +14,7 @@ from typing import NamedTuple
 from newsgen.core.entities import Sizes
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys
-from newsgen.core.site import Site
+from newsgen.core.site import Known, Site, newest_known
 from newsgen.core.timeline import Clock
 from newsgen.incremental.feedentries import FeedEntries
 from newsgen.incremental.readers import Readers, SavedReaders
@@ -48,9 +48,14 @@ class LastPlan:
     readers: Readers
     entries: FeedEntries | None = None
     """The feed entries this plan made, for the next re-plan in this process (not saved)."""
+    newest: Known = ()
+    """The newest date of the site's lists, as a saved plan brought it (`remember_newest`)."""
 
     def shape(self) -> PlanShape:
-        return PlanShape(self.token, self.site, self.articles, self.runs, self.clock, self.sizes, dict(self.published))
+        return PlanShape(
+            self.token, self.site, self.articles, self.runs, self.clock, self.sizes, dict(self.published),
+            newest_known(self.site),
+        )
 
     def saved_keys(self) -> PlanKeys:
         """What a re-plan of edits may change; of the outputs, only their count: they are the
@@ -67,7 +72,7 @@ class LastPlan:
         readers = Readers(saved=keys.readers) if keys.readers is not None else Readers()
         return cls(
             shape.token, shape.site, shape.articles, keys.keys, keys.shared, shape.runs, listed, shape.clock,
-            shape.sizes, shape.published, readers,
+            shape.sizes, shape.published, readers, newest=shape.newest,
         )
 
 
@@ -82,6 +87,8 @@ class PlanShape(NamedTuple):
     clock: Clock
     sizes: Sizes
     published: dict[str, Path]
+    newest: Known = ()
+    """The newest date of each of the site's lists that the plan found (`newest_known`)."""
 
 
 class PlanKeys(NamedTuple):

@@ -20,7 +20,7 @@ from newsgen.core.groupings import branches_of, in_config_order, month_archive, 
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import CORRECTIONS
 from newsgen.core.related import related_after_adding
-from newsgen.core.site import Site, order, position
+from newsgen.core.site import Site, carry_newest, order, position
 
 _Group = TypeVar("_Group", Tag, MonthArchive)
 _PATH = operator.attrgetter("path")
@@ -43,7 +43,9 @@ def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
         swapped = list(articles)
         for at in itertools.compress(itertools.count(), map(by_id.__contains__, map(id, articles))):
             swapped[at] = by_id[id(swapped[at])]
-        return tuple(swapped)
+        after = tuple(swapped)
+        carry_newest(articles, after)
+        return after
 
     def swap_in(group: _Group) -> _Group:
         articles = swap(group.articles)
