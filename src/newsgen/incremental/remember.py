@@ -20,7 +20,7 @@ from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
 from newsgen.io.fileid import marker_signature
-from newsgen.io.scanning import RACY_NS, Scan
+from newsgen.io.scanning import Scan, recently_changed
 from newsgen.io.sources import code_digest, is_article
 
 PLAN = "plan"
@@ -81,7 +81,7 @@ def remember(
     them); *token*: the one the output's marker names; *digests*: those of the files
     published as they are."""
     output = options.output.resolve()
-    sources, since = scanned.files, scanned.started_ns - RACY_NS
+    sources = scanned.files
     marker = marker_signature(output, MARKER)
     if not shape_kept:  # before the index, which names it: the two always match
         names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
@@ -97,9 +97,8 @@ def remember(
     ), parse_cache.resigned)
     store.clean()
     summary = (result.articles, result.pages, result.files)
-    racy = racy | {
-        name: entry.sha for name, entry in parse_cache.entries.items() if name in sources and sources[name][1] >= since
-    }
+    entries = parse_cache.entries
+    racy = racy | {name: entries[name].sha for name in recently_changed(scanned) if name in entries}
     said = Warnings(new_token(), printed)
     store.save(WARNINGS, said)
     git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, parse_cache.unsettled, is_article)

@@ -19,6 +19,8 @@ than `QUICK_EDITS` changes) is planned from scratch, which gives the same files.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import os
 from dataclasses import replace
 from itertools import repeat
@@ -117,7 +119,12 @@ def _resized(last: LastPlan, inputs: Inputs) -> bool:
 def _changes(before: tuple[Article, ...], after: tuple[Article, ...]) -> tuple[list[tuple[Article, Article]], list[Article]] | None:
     """The (old, new) versions of the edited articles and the added ones; None if one went.
     The parse cache gives an unchanged file's article back as the very same object: only
-    the others are compared."""
+    the others are compared (side by side when no file came or went: the articles are
+    in source order)."""
+    if len(before) == len(after):
+        moved = list(itertools.compress(range(len(after)), map(operator.is_not, before, after)))
+        if all(before[i].source == after[i].source for i in moved):
+            return [(before[i], after[i]) for i in moved], []
     same = set(map(id, before)) & set(map(id, after))  # C loops: run on every rebuild
     was = {a.source: a for a in before if id(a) not in same}
     new = [a for a in after if id(a) not in same]

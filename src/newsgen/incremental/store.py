@@ -29,8 +29,7 @@ format, newsgen's version and Python's, so a cache from another version is disca
 Every record is a typed value (`newsgen.incremental.cacheindex.Index`,
 `newsgen.incremental.noop.State`, the plan's records); a file that does not hold the
 record it should is damage, and damage of any kind means a warning and a build from
-scratch. Standard library only: the no-op check
-runs before any heavy import.
+scratch. Standard library only: the no-op check runs before any heavy import.
 """
 from __future__ import annotations
 
@@ -79,7 +78,7 @@ class BuildCache:
         self._shards: dict[int, dict[str, Entry]] = {}
         """The article shards as loaded, to tell by identity which entries changed."""
         self._tables: Tables | None = None
-        """The index's large tables as loaded, to save only the rows that change."""
+        """What was loaded of the index, to save only the rows that change."""
 
     # --- typed records -------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ Standard library only: the no-op check scans before any heavy import.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import stat
 import time
@@ -29,6 +31,8 @@ outside the scan and `newsgen.io.sources.code_digest`, so editing them rebuilds 
 RACY_NS = 2_000_000_000
 """A file changed this close to a scan may change again within one mtime tick: hash it."""
 
+_MTIME = operator.itemgetter(1)
+
 OUTSIDE = "symlink to outside the site"
 LOOP = "symlink to a folder that holds it (a loop)"
 
@@ -42,6 +46,9 @@ class Sources(NamedTuple):
     reports each one as an error and reads none of them."""
     linked: bool = False
     """Whether a symlink was followed: a change to its target has another name."""
+    recent: tuple[str, ...] | None = None
+    """Every file changed within `RACY_NS` of the scan's start (and maybe others), in
+    scan order; None: not known (`recently_changed` then looks at every file)."""
 
 
 class Checkout(NamedTuple):
@@ -76,8 +83,20 @@ class Scan(NamedTuple):
 
 
 def scan_now(site_dir: Path) -> Scan:
-    """A `scan` of *site_dir*, stamped with when it started."""
-    return Scan(time.time_ns(), scan(site_dir))
+    """A `scan` of *site_dir*, stamped with when it started, with the files changed just
+    before (found once here, in C loops, for the build's three questions about them)."""
+    started = time.time_ns()
+    sources = scan(site_dir)
+    files = sources.files
+    recent = tuple(itertools.compress(files, map((started - RACY_NS).__le__, map(_MTIME, files.values()))))
+    return Scan(started, sources._replace(recent=recent))
+
+
+def recently_changed(scanned: Scan) -> list[str]:
+    """The files of *scanned* changed within `RACY_NS` of its start, in scan order: their
+    signature alone cannot tell a second change in the same clock tick."""
+    since, files, hint = scanned.started_ns - RACY_NS, scanned.files, scanned.sources.recent
+    return [name for name in (files if hint is None else hint) if name in files and files[name][1] >= since]
 
 
 def scan(site_dir: Path) -> Sources:
@@ -282,8 +301,4 @@ def racy_digests(site_dir: Path, scanned: Scan, skip: Callable[[str], bool]) -> 
     """SHA-256 of the files of *scanned* changed so shortly before it started that their
     signature alone cannot tell a second change (save those whose name *skip* accepts).
     Taken before the build reads them: a file that changes later no longer matches."""
-    since = scanned.started_ns - RACY_NS
-    return {
-        name: digest_or_none(source_file(site_dir, name))
-        for name, (_, mtime, _) in scanned.files.items() if mtime >= since and not skip(name)
-    }
+    return {name: digest_or_none(source_file(site_dir, name)) for name in recently_changed(scanned) if not skip(name)}
