@@ -534,6 +534,17 @@ def test_a_build_after_until_needs_no_change_to_drop_the_destaque(archive: SiteD
     assert grid().index(destaque) > grid().index(url_of(PATHS[47])), "back in the newest-first order"
 
 
+def test_an_instant_an_edit_adds_holds_for_the_builds_after_it(archive: SiteDir) -> None:
+    """An edit that moves nothing may still add an instant (a destaque «until»): the next
+    process's build past it plans afresh, as it would had the edit been there from the
+    start (the saved plan kept the older, wider clock, and its pages stayed stale)."""
+    until = NOW + timedelta(hours=1)
+    edit(archive, PATHS[10], priority="destaque", until=until.isoformat())
+    assert_same_as_cold(archive, now=NOW + timedelta(minutes=1))
+    edit(archive, PATHS[3], headline="Outro título, depois do destaque")
+    assert_same_as_cold(archive, now=NOW + timedelta(hours=2))
+
+
 @pytest.mark.parametrize("text", [
     topics_text(ukraine="Ucrânia em guerra"), topics_text(nato=None), topics_text(pinned=30),
     topics_text(extra="Gaza:\n  name: Faixa de Gaza\n  image: {src: images/foto.png, alt: Gaza, credit: AFP}\n"),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,7 +50,7 @@ class LastPlan:
     entries: FeedEntries | None = None
     """The feed entries this plan made, for the next re-plan in this process (not saved)."""
     newest: Known = ()
-    """The newest date of the site's lists, as a saved plan brought it (`remember_newest`)."""
+    """The newest date of the site's lists, as a saved plan brought it (`keep_newest`)."""
 
     def shape(self) -> PlanShape:
         return PlanShape(
@@ -60,7 +61,9 @@ class LastPlan:
     def saved_keys(self) -> PlanKeys:
         """What a re-plan of edits may change; of the outputs, only their count: they are the
         first files of the plan, whose files and keys the build saves anyway."""
-        return PlanKeys(self.token, dict(self.keys), self.shared, len(self.outputs), self.readers.saved())
+        return PlanKeys(
+            self.token, dict(self.keys), self.shared, len(self.outputs), self.readers.saved(), self.clock, self.site.now,
+        )
 
     @classmethod
     def rejoin(cls, shape: PlanShape, keys: PlanKeys, outputs: Mapping[str, str]) -> LastPlan | None:
@@ -70,9 +73,11 @@ class LastPlan:
         if shape.token != keys.token or len(listed) != keys.count or sum(n for _, n in shape.runs) != keys.count:
             return None
         readers = Readers(saved=keys.readers) if keys.readers is not None else Readers()
+        site = shape.site if keys.now is None or keys.now == shape.site.now else replace(shape.site, now=keys.now)
         return cls(
-            shape.token, shape.site, shape.articles, keys.keys, keys.shared, shape.runs, listed, shape.clock,
-            shape.sizes, shape.published, readers, newest=shape.newest,
+            shape.token, site, shape.articles, keys.keys, keys.shared, shape.runs, listed,
+            keys.clock if keys.clock is not None else shape.clock, shape.sizes, shape.published, readers,
+            newest=shape.newest,
         )
 
 
@@ -100,3 +105,8 @@ class PlanKeys(NamedTuple):
     count: int
     """How many of the plan's first files are run outputs."""
     readers: SavedReaders | None
+    clock: Clock | None = None
+    """The plan's clock: an edit may narrow it (a destaque's «until» added) without a new
+    shape, whose clock is then too wide."""
+    now: datetime | None = None
+    """When the plan was made (its site's ``now``), likewise."""
