@@ -184,22 +184,36 @@ def test_a_quick_replan_in_a_new_process_finds_no_list_date_again(archive: SiteD
     and month's): an edit in a fresh process finds none of them again, and the lists the
     edit swaps keep theirs (an edit that moves nothing changes no date)."""
     from newsgen.core import site as site_module
-    from newsgen.incremental import replan
+    from newsgen.pipeline import gathering
 
     found: list[int] = []
     real = site_module.newest
     monkeypatch.setattr(site_module, "newest", lambda articles, now=None: found.append(len(articles)) or real(articles, now))
 
     monkeypatch.setattr(site_module, "_NEWEST", {})  # a new process
-    monkeypatch.setattr(replan, "remember_newest", lambda known: None)
+    monkeypatch.setattr(gathering, "keep_newest", lambda site, known=(): site_module.keep_newest(site))
     edit(archive, PATHS[4], headline="Um título, sem as datas guardadas")
     archive.build(cache=archive.root / CACHE)
     assert len(found) > 10, "without the saved dates, every tag's and month's list is read"
 
     found.clear()
     monkeypatch.setattr(site_module, "_NEWEST", {})
-    monkeypatch.setattr(replan, "remember_newest", site_module.remember_newest)
+    monkeypatch.setattr(gathering, "keep_newest", site_module.keep_newest)
     edit(archive, PATHS[4], headline="Outro título, com as datas guardadas")
     archive.build(cache=archive.root / CACHE)
     assert found == [], "a list's date was found again"
     assert not tree_diff(tree(archive.out), cold_tree(archive))
+
+
+def test_the_lists_dates_are_kept_for_one_site_at_a_time(archive: SiteDir) -> None:
+    """Each plan keeps only the dates of the last site's lists: a preview server's edits,
+    one after another, do not pile up every swapped site's lists."""
+    from newsgen.core import site as site_module
+
+    edit(archive, PATHS[4], headline="Primeiro de seis títulos")
+    archive.build(cache=archive.root / CACHE)
+    first = len(site_module._NEWEST)
+    for n in range(5):
+        edit(archive, PATHS[4 + n], headline=f"Título número {n + 2}")
+        archive.build(cache=archive.root / CACHE)
+    assert first > 10 and len(site_module._NEWEST) <= first + 10

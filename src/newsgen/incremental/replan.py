@@ -32,7 +32,7 @@ from newsgen.core.dependencies import Growth, carry
 from newsgen.core.entities import BYLINE, desk_keys, editorial_keys, entity_keys
 from newsgen.core.models import Article
 from newsgen.core.outputs import Planned, Run, digest
-from newsgen.core.site import placement, remember_newest, visible
+from newsgen.core.site import placement, visible
 from newsgen.core.timeline import clock, holds
 from newsgen.incremental.feedentries import FeedEntries, WrittenFeeds
 from newsgen.incremental.inputs import Inputs, Setting, prepare
@@ -67,7 +67,6 @@ def replan(last: LastPlan, inputs: Inputs) -> Planning | None:
     edited, added = changes
     if len(edited) + len(added) > QUICK_EDITS or any(placement(old) != placement(new) for old, new in edited):
         return None
-    remember_newest(last.newest)  # a plan saved by another process: its lists' dates, found once
     options = inputs.options
     shown = [a for a in added if visible(a, now, options.drafts, options.future)]
     topics = last.site.topics if inputs.topics == last.site.topics else MappingProxyType(inputs.topics)

@@ -19,7 +19,7 @@ from newsgen.core.ledger import Ledger
 from newsgen.core.options import BuildOptions
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
-from newsgen.core.site import Site, build_site
+from newsgen.core.site import Site, build_site, keep_newest
 from newsgen.core.timeline import clock
 from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
@@ -102,6 +102,8 @@ def gather(
     inputs = read_inputs(
         options, cache or ParseCache(), images or ImageSources(jobs=options.jobs), scanned, written, digests,
     )
+    # The lists' dates the last plan found, or brought from the cache: found once.
+    keep_newest(last.site if last is not None else None, last.newest if last is not None else ())
     again = replan(last, inputs) if last is not None else None
     plan, memory, setting, pages = again or _fresh(inputs, last.site.memo if last is not None else None)
     plan += pictures(inputs)
