@@ -545,6 +545,16 @@ def test_an_instant_an_edit_adds_holds_for_the_builds_after_it(archive: SiteDir)
     assert_same_as_cold(archive, now=NOW + timedelta(hours=2))
 
 
+def test_an_output_an_edit_adds_is_known_to_the_builds_after_it(archive: SiteDir) -> None:
+    """An alias given to a story adds a redirect page without a new plan: the next build,
+    in another process, still re-plans from that plan (its runs as the edit left them)."""
+    edit(archive, PATHS[6], aliases=["/antigo/endereco-da-noticia-6/"])
+    assert assert_same_as_cold(archive).replanned
+    assert (archive.out / "antigo/endereco-da-noticia-6/index.html").is_file()
+    edit(archive, PATHS[3], headline="Outro título, depois do endereço antigo")
+    assert assert_same_as_cold(archive).replanned, "planned from scratch: the saved runs were the older ones"
+
+
 @pytest.mark.parametrize("text", [
     topics_text(ukraine="Ucrânia em guerra"), topics_text(nato=None), topics_text(pinned=30),
     topics_text(extra="Gaza:\n  name: Faixa de Gaza\n  image: {src: images/foto.png, alt: Gaza, credit: AFP}\n"),

@@ -63,6 +63,7 @@ class LastPlan:
         first files of the plan, whose files and keys the build saves anyway."""
         return PlanKeys(
             self.token, dict(self.keys), self.shared, len(self.outputs), self.readers.saved(), self.clock, self.site.now,
+            self.runs,
         )
 
     @classmethod
@@ -70,12 +71,13 @@ class LastPlan:
         """The plan saved as *shape* and *keys*, with *outputs*, the files and keys of its
         plan in order; None if they are not of one plan."""
         listed = tuple(itertools.islice(outputs.items(), keys.count))
-        if shape.token != keys.token or len(listed) != keys.count or sum(n for _, n in shape.runs) != keys.count:
+        runs = keys.runs if keys.runs is not None else shape.runs
+        if shape.token != keys.token or len(listed) != keys.count or sum(n for _, n in runs) != keys.count:
             return None
         readers = Readers(saved=keys.readers) if keys.readers is not None else Readers()
         site = shape.site if keys.now is None or keys.now == shape.site.now else replace(shape.site, now=keys.now)
         return cls(
-            shape.token, site, shape.articles, keys.keys, keys.shared, shape.runs, listed,
+            shape.token, site, shape.articles, keys.keys, keys.shared, runs, listed,
             keys.clock if keys.clock is not None else shape.clock, shape.sizes, shape.published, readers,
             newest=shape.newest,
         )
@@ -110,3 +112,6 @@ class PlanKeys(NamedTuple):
     shape, whose clock is then too wide."""
     now: datetime | None = None
     """When the plan was made (its site's ``now``), likewise."""
+    runs: tuple[tuple[RunName, int], ...] | None = None
+    """Its runs, likewise: an edit may add an output (an alias's redirect page), or move
+    one from a run to another, in a plan of the same shape."""
