@@ -115,14 +115,15 @@ def test_the_files_changed_just_before_a_scan_are_found_once_and_the_ledger_writ
 
     from newsgen.core.options import LEDGER_FILE
     from newsgen.io.ledger import record_ledger
-    from newsgen.io.scanning import recently_changed, scan_now
+    from newsgen.io.scanning import recently_changed, scan_now, with_recent
 
     old, fresh = site.article("2025-06-01-antiga"), site.article("2025-06-02-nova")
     site.write("newsgen.yaml", "title: Mundo\n")
     past = time.time() - 3600
     os.utime(old, (past, past))
-    scanned = scan_now(site.root)
-    every = scanned._replace(sources=scanned.sources._replace(recent=None))
+    every = scan_now(site.root)
+    scanned = with_recent(every)
+    assert every.sources.recent is None and scanned.sources.recent is not None
     found = recently_changed(scanned)
     assert found == recently_changed(every)
     assert "content/mundo/2025-06-02-nova.md" in found and "newsgen.yaml" in found

@@ -48,7 +48,8 @@ class Sources(NamedTuple):
     """Whether a symlink was followed: a change to its target has another name."""
     recent: tuple[str, ...] | None = None
     """Every file changed within `RACY_NS` of the scan's start (and maybe others), in
-    scan order; None: not known (`recently_changed` then looks at every file)."""
+    scan order (`with_recent`); None: not known (`recently_changed` then looks at every
+    file)."""
 
 
 class Checkout(NamedTuple):
@@ -83,13 +84,16 @@ class Scan(NamedTuple):
 
 
 def scan_now(site_dir: Path) -> Scan:
-    """A `scan` of *site_dir*, stamped with when it started, with the files changed just
-    before (found once here, in C loops, for the build's three questions about them)."""
-    started = time.time_ns()
-    sources = scan(site_dir)
-    files = sources.files
-    recent = tuple(itertools.compress(files, map((started - RACY_NS).__le__, map(_MTIME, files.values()))))
-    return Scan(started, sources._replace(recent=recent))
+    """A `scan` of *site_dir*, stamped with when it started."""
+    return Scan(time.time_ns(), scan(site_dir))
+
+
+def with_recent(scanned: Scan) -> Scan:
+    """*scanned* knowing its files changed within `RACY_NS` of its start (one C loop over
+    its signatures, for a build's questions about them; a no-op asks none)."""
+    files, since = scanned.files, scanned.started_ns - RACY_NS
+    recent = tuple(itertools.compress(files, map(since.__le__, map(_MTIME, files.values()))))
+    return scanned._replace(sources=scanned.sources._replace(recent=recent))
 
 
 def recently_changed(scanned: Scan) -> list[str]:
