@@ -58,7 +58,7 @@ def with_edits(site: Site, edited: Iterable[tuple[Article, Article]]) -> Site:
     months = {month for article in olds for month in _months(site, article)}
     # A related list holds only articles sharing a hashtag: look at the tag-mates' lists,
     # in C loops (a story tagged #Ucrânia at 100,000 articles has 76,000 tag-mates).
-    related = site.related.copy()
+    related = site.related.copy()  # (a MappingProxyType: its dict's copy; dict() of it goes row by row)
     mates = list(dict.fromkeys(map(_PATH, itertools.chain.from_iterable(site.tag_index[key].articles for key in hashtags))))
     holding = map(operator.not_, map(by_id.keys().isdisjoint, map(map, itertools.repeat(id), map(related.__getitem__, mates))))
     for mate in itertools.compress(mates, holding):
