@@ -21,7 +21,7 @@ from newsgen.incremental.store import DELTA, HEADER, BuildCache
 from helpers.archive import (
     ARTICLES, CACHE, COUNT, PATHS, assert_same_as_cold, cold_tree, edit, tree_diff, url_of, write_archive, write_article,
 )
-from helpers.sites import SiteDir, tree
+from helpers.sites import NOW, SiteDir, tree
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
     keys = {f"entity-{i}": "v0" for i in range(40)}
     signatures = {f"content/{i}.md": (1, 1, i) for i in range(40)}
     readers = SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
-    BuildCache(folder).save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, readers)))
+    BuildCache(folder).save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, readers, (None, None), NOW, ())))
     deltas = 0
     for step in range(150):
         store = BuildCache(folder)
@@ -152,7 +152,7 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
         resigned = row_changes(index.signatures, signed)
         signatures = signed
         kept = index.plan.readers if rng.random() > 0.05 else SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
-        store.save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, kept)), resigned)
+        store.save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, kept, (None, None), NOW, ())), resigned)
         deltas += (folder / DELTA).exists()
     assert 100 < deltas < 150, "both kinds of save were exercised"
 
@@ -183,22 +183,22 @@ def test_a_quick_replan_in_a_new_process_finds_no_list_date_again(archive: SiteD
     """The saved plan keeps each list's newest date (the sitemap index needs every tag's
     and month's): an edit in a fresh process finds none of them again, and the lists the
     edit swaps keep theirs (an edit that moves nothing changes no date)."""
-    from newsgen.core import site as site_module
+    from newsgen.core import listdates
     from newsgen.pipeline import gathering
 
     found: list[int] = []
-    real = site_module.newest
-    monkeypatch.setattr(site_module, "newest", lambda articles, now=None: found.append(len(articles)) or real(articles, now))
+    real = listdates.newest
+    monkeypatch.setattr(listdates, "newest", lambda articles, now=None: found.append(len(articles)) or real(articles, now))
 
-    monkeypatch.setattr(site_module, "_NEWEST", {})  # a new process
-    monkeypatch.setattr(gathering, "keep_newest", lambda site, known=(): site_module.keep_newest(site))
+    monkeypatch.setattr(listdates, "_NEWEST", {})  # a new process
+    monkeypatch.setattr(gathering, "keep_newest", lambda site, known=(): listdates.keep_newest(site))
     edit(archive, PATHS[4], headline="Um título, sem as datas guardadas")
     archive.build(cache=archive.root / CACHE)
     assert len(found) > 10, "without the saved dates, every tag's and month's list is read"
 
     found.clear()
-    monkeypatch.setattr(site_module, "_NEWEST", {})
-    monkeypatch.setattr(gathering, "keep_newest", site_module.keep_newest)
+    monkeypatch.setattr(listdates, "_NEWEST", {})
+    monkeypatch.setattr(gathering, "keep_newest", listdates.keep_newest)
     edit(archive, PATHS[4], headline="Outro título, com as datas guardadas")
     archive.build(cache=archive.root / CACHE)
     assert found == [], "a list's date was found again"
@@ -208,12 +208,12 @@ def test_a_quick_replan_in_a_new_process_finds_no_list_date_again(archive: SiteD
 def test_the_lists_dates_are_kept_for_one_site_at_a_time(archive: SiteDir) -> None:
     """Each plan keeps only the dates of the last site's lists: a preview server's edits,
     one after another, do not pile up every swapped site's lists."""
-    from newsgen.core import site as site_module
+    from newsgen.core import listdates
 
     edit(archive, PATHS[4], headline="Primeiro de seis títulos")
     archive.build(cache=archive.root / CACHE)
-    first = len(site_module._NEWEST)
+    first = len(listdates._NEWEST)
     for n in range(5):
         edit(archive, PATHS[4 + n], headline=f"Título número {n + 2}")
         archive.build(cache=archive.root / CACHE)
-    assert first > 10 and len(site_module._NEWEST) <= first + 10
+    assert first > 10 and len(listdates._NEWEST) <= first + 10

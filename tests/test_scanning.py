@@ -107,33 +107,32 @@ def test_a_file_deleted_while_the_site_is_scanned_is_not_there(site: SiteDir, mo
     assert any(name.endswith("fica.md") for name in names) and not any(name.endswith("vai.md") for name in names)
 
 
-def test_the_files_changed_just_before_a_scan_are_found_once_and_the_ledger_written_after_too(site: SiteDir) -> None:
-    """`recently_changed` answers from the scan's list as it would from every file: the
-    files saved within two seconds of the scan, not older ones, nor files a checkout gave
-    an older signature; and the URL ledger the build writes afterwards."""
+def test_the_files_changed_just_before_a_scan_are_those_hashed_as_racy(site: SiteDir) -> None:
+    """The files saved within two seconds of the scan, not older ones, nor files a checkout
+    gave an older signature; and the URL ledger the build writes afterwards."""
     import time
 
     from newsgen.core.options import LEDGER_FILE
     from newsgen.io.ledger import record_ledger
-    from newsgen.io.scanning import recently_changed, scan_now, with_recent
+    from newsgen.io.scanning import RACY_NS, changed_since, racy_digests, scan_now
 
     old, fresh = site.article("2025-06-01-antiga"), site.article("2025-06-02-nova")
     site.write("newsgen.yaml", "title: Mundo\n")
     past = time.time() - 3600
     os.utime(old, (past, past))
-    every = scan_now(site.root)
-    scanned = with_recent(every)
-    assert every.sources.recent is None and scanned.sources.recent is not None
-    found = recently_changed(scanned)
-    assert found == recently_changed(every)
+    scanned = scan_now(site.root)
+    recent = lambda scan: changed_since(scan.files, scan.started_ns - RACY_NS)
+    found = recent(scanned)
+    assert found == [name for name, (_, mtime, _) in scanned.files.items() if mtime >= scanned.started_ns - RACY_NS]
     assert "content/mundo/2025-06-02-nova.md" in found and "newsgen.yaml" in found
     assert "content/mundo/2025-06-01-antiga.md" not in found
     assert fresh.exists()
+    assert set(racy_digests(site.root, scanned, skip=lambda name: False)) == set(found)
 
     given = {**scanned.files, "content/mundo/2025-06-02-nova.md": scanned.files["content/mundo/2025-06-01-antiga.md"]}
     vouched = scanned._replace(sources=scanned.sources._replace(files=given))  # as a checkout gives it
-    assert "content/mundo/2025-06-02-nova.md" not in recently_changed(vouched)
+    assert "content/mundo/2025-06-02-nova.md" not in recent(vouched)
 
     after, _, trouble = record_ledger(site.root, "# ledger\n", scanned, {})
     assert trouble is None
-    assert LEDGER_FILE in recently_changed(after)
+    assert LEDGER_FILE in recent(after)

@@ -26,7 +26,8 @@ from newsgen.core.outputs import Keys, Run, keys_of
 from newsgen.core.photoplan import PhotoPlan
 from newsgen.core.photoview import fallback_img, feed_body
 from newsgen.core.pictures import MIME
-from newsgen.core.site import Site, newest, newest_of_list
+from newsgen.core.listdates import newest_of_list
+from newsgen.core.site import Site, newest
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_attribute, xml_line
 

@@ -21,7 +21,8 @@ from newsgen.core.corrections import modified
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import lists_corrections
 from newsgen.core.outputs import Keys, Run, keys_of
-from newsgen.core.site import Site, newest, newest_of_list, order
+from newsgen.core.listdates import newest_of_list
+from newsgen.core.site import Site, newest, order
 from newsgen.core.structured import instant, iso
 from newsgen.core.xmltext import XML_DECLARATION, xml_bytes, xml_element, xml_text
 

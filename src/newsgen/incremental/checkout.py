@@ -27,7 +27,7 @@ from newsgen.incremental.noop import STATE, State
 from newsgen.incremental.store import BuildCache
 from newsgen.io.gitindex import index_signature, read_blob, read_index
 from newsgen.io.fileid import Signature, digest_or_none, signature_or_none
-from newsgen.io.scanning import PACKAGE_PREFIX, RACY_NS, Checkout, Scan, scan_now, source_file
+from newsgen.io.scanning import PACKAGE_PREFIX, Checkout, Scan, scan_now, source_file
 
 CHECKOUT = "checkout"
 
@@ -77,10 +77,7 @@ def scan_as_built(cache: Path | None, site_dir: Path) -> Scan:
     }
     if not moved:
         return scanned._replace(checkout=Checkout(index, vouched, files, 0))
-    since, recent = scanned.started_ns - RACY_NS, scanned.sources.recent
-    if recent is not None:  # an old signature may be a recent one too (a checkout just after a build)
-        recent = (*recent, *(name for name, old in moved.items() if old[1] >= since))
-    sources = scanned.sources._replace(files={**files, **moved}, recent=recent)
+    sources = scanned.sources._replace(files={**files, **moved})
     return scanned._replace(sources=sources, checkout=Checkout(index, vouched, files, len(moved)))
 
 

@@ -1,7 +1,8 @@
 """The memory of the last plan (`LastPlan`): what a quick re-plan needs of it. The preview
 server keeps it in memory between saves; ``newsgen build`` keeps it in its cache, in two
 typed records: `PlanShape`, which a re-plan of edits never changes (saved only after a
-fresh plan or an addition), and `PlanKeys`, saved by every build; a token ties the two.
+fresh plan or an addition: the site's lists), and `PlanKeys`, saved by every build (what
+an edit may change: entity keys, readers, the clock, the runs); a token ties the two.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import NamedTuple
 from newsgen.core.entities import Sizes
 from newsgen.core.models import Article
 from newsgen.core.outputs import Keys
-from newsgen.core.site import Known, Site, newest_known
+from newsgen.core.listdates import Known, newest_known
+from newsgen.core.site import Site
 from newsgen.core.timeline import Clock
 from newsgen.incremental.feedentries import FeedEntries
 from newsgen.incremental.readers import Readers, SavedReaders
@@ -53,10 +55,7 @@ class LastPlan:
     """The newest date of the site's lists, as a saved plan brought it (`keep_newest`)."""
 
     def shape(self) -> PlanShape:
-        return PlanShape(
-            self.token, self.site, self.articles, self.runs, self.clock, self.sizes, dict(self.published),
-            newest_known(self.site),
-        )
+        return PlanShape(self.token, self.site, self.articles, self.sizes, dict(self.published), newest_known(self.site))
 
     def saved_keys(self) -> PlanKeys:
         """What a re-plan of edits may change; of the outputs, only their count: they are the
@@ -71,15 +70,13 @@ class LastPlan:
         """The plan saved as *shape* and *keys*, with *outputs*, the files and keys of its
         plan in order; None if they are not of one plan."""
         listed = tuple(itertools.islice(outputs.items(), keys.count))
-        runs = keys.runs if keys.runs is not None else shape.runs
-        if shape.token != keys.token or len(listed) != keys.count or sum(n for _, n in runs) != keys.count:
+        if shape.token != keys.token or len(listed) != keys.count or sum(n for _, n in keys.runs) != keys.count:
             return None
         readers = Readers(saved=keys.readers) if keys.readers is not None else Readers()
-        site = shape.site if keys.now is None or keys.now == shape.site.now else replace(shape.site, now=keys.now)
+        site = shape.site if keys.now == shape.site.now else replace(shape.site, now=keys.now)
         return cls(
-            shape.token, site, shape.articles, keys.keys, keys.shared, runs, listed,
-            keys.clock if keys.clock is not None else shape.clock, shape.sizes, shape.published, readers,
-            newest=shape.newest,
+            shape.token, site, shape.articles, keys.keys, keys.shared, keys.runs, listed, keys.clock, shape.sizes,
+            shape.published, readers, newest=shape.newest,
         )
 
 
@@ -90,8 +87,6 @@ class PlanShape(NamedTuple):
     token: str
     site: Site
     articles: tuple[Article, ...]
-    runs: tuple[tuple[RunName, int], ...]
-    clock: Clock
     sizes: Sizes
     published: dict[str, Path]
     newest: Known = ()
@@ -107,11 +102,11 @@ class PlanKeys(NamedTuple):
     count: int
     """How many of the plan's first files are run outputs."""
     readers: SavedReaders | None
-    clock: Clock | None = None
+    clock: Clock
     """The plan's clock: an edit may narrow it (a destaque's «until» added) without a new
-    shape, whose clock is then too wide."""
-    now: datetime | None = None
+    shape."""
+    now: datetime
     """When the plan was made (its site's ``now``), likewise."""
-    runs: tuple[tuple[RunName, int], ...] | None = None
+    runs: tuple[tuple[RunName, int], ...]
     """Its runs, likewise: an edit may add an output (an alias's redirect page), or move
-    one from a run to another, in a plan of the same shape."""
+    one from a run to another."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import operator
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -20,13 +19,10 @@ from newsgen.incremental.store import BuildCache
 from newsgen.io.layout import MARKER
 from newsgen.io.lock import died
 from newsgen.io.fileid import Signature, digest_or_none, marker_signature, output_token
-from newsgen.io.scanning import RACY_NS, Scan, scan_now, source_file
+from newsgen.io.scanning import RACY_NS, Scan, changed_since, scan_now, source_file
 
 STATE = "state"
 WARNINGS = "warnings"
-
-
-_mtime = operator.itemgetter(1)
 
 
 def sources_digest(sources: dict[str, Signature]) -> str:
@@ -98,10 +94,7 @@ class State:
             and sources_digest(sources) == self.sources
         ):
             return False
-        since = self.scanned_ns - RACY_NS
-        if max(map(_mtime, sources.values()), default=0) < since:  # C loops: the common case
-            return True
-        recent = [path for path, (_, mtime, _) in sources.items() if mtime >= since]
+        recent = changed_since(sources, self.scanned_ns - RACY_NS)  # mostly none
         return all(
             path in self.racy and digest_or_none(source_file(site_dir, path)) == self.racy[path] for path in recent
         )
@@ -114,7 +107,7 @@ class State:
         if scanned.started_ns <= self.scanned_ns or not self.racy:  # a clock set back; or nothing to settle
             return None
         since = scanned.started_ns - RACY_NS  # later than the state's: only files `holds` hashed
-        racy = {path: self.racy[path] for path, (_, mtime, _) in scanned.files.items() if mtime >= since}
+        racy = {path: self.racy[path] for path in changed_since(scanned.files, since)}
         return replace(self, scanned_ns=scanned.started_ns, racy=racy) if len(racy) < len(self.racy) else None
 
 

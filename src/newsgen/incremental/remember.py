@@ -20,7 +20,7 @@ from newsgen.io.digests import FileDigests
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
 from newsgen.io.fileid import marker_signature
-from newsgen.io.scanning import Scan, recently_changed
+from newsgen.io.scanning import RACY_NS, Scan, changed_since
 from newsgen.io.sources import code_digest, is_article
 
 PLAN = "plan"
@@ -98,7 +98,8 @@ def remember(
     store.clean()
     summary = (result.articles, result.pages, result.files)
     entries = parse_cache.entries
-    racy = racy | {name: entries[name].sha for name in recently_changed(scanned) if name in entries}
+    recent = changed_since(sources, scanned.started_ns - RACY_NS)
+    racy = racy | {name: entries[name].sha for name in recent if name in entries}
     said = Warnings(new_token(), printed)
     store.save(WARNINGS, said)
     git_index = remember_checkout(store, options.site_dir, scanned, parse_cache.read, parse_cache.unsettled, is_article)

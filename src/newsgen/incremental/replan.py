@@ -23,7 +23,6 @@ import itertools
 import operator
 import os
 from dataclasses import replace
-from itertools import repeat
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -166,8 +165,8 @@ def _carried(
         kept = [i for i, j in enumerate(at) if j is not None]
         was = [j for j in at if j is not None]
         files, keys_of = zip(*map(outputs.__getitem__, was)) if was else ((), ())
-        made = map(functools.partial, repeat(catalogue.make), repeat(run.name), kept)
-        carried = list(map(tuple.__new__, repeat(Planned), zip(files, keys_of, made)))
+        made = map(functools.partial, itertools.repeat(catalogue.make), itertools.repeat(run.name), kept)
+        carried = list(map(tuple.__new__, itertools.repeat(Planned), zip(files, keys_of, made)))
         base = len(plan)
         plan += _placed(carried, at, run, keys, shared, keyed, base)
         for i, j in zip(kept, was):

@@ -20,7 +20,8 @@ from newsgen.core.groupings import branches_of, in_config_order, month_archive, 
 from newsgen.core.models import Article, MonthArchive, Tag
 from newsgen.core.newsroom import CORRECTIONS
 from newsgen.core.related import related_after_adding
-from newsgen.core.site import Site, carry_newest, order, position
+from newsgen.core.listdates import carry_newest
+from newsgen.core.site import Site, order, position
 
 _Group = TypeVar("_Group", Tag, MonthArchive)
 _PATH = operator.attrgetter("path")

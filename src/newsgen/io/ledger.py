@@ -55,6 +55,4 @@ def record_ledger(
         return scanned._replace(sources=scanned.sources._replace(files=files)), racy, str(exc.strerror or exc)
     files = {**scanned.files, LEDGER_FILE: signature}
     digests = {**racy, LEDGER_FILE: hashlib.sha256(data).hexdigest()}
-    recent = scanned.sources.recent
-    sources = scanned.sources._replace(files=files, recent=None if recent is None else (*recent, LEDGER_FILE))  # just written
-    return scanned._replace(sources=sources), digests, None
+    return scanned._replace(sources=scanned.sources._replace(files=files)), digests, None

@@ -34,7 +34,7 @@ from newsgen.io.update import PartialUpdate
 from newsgen.io.writer import clean_debris
 from newsgen.io.layout import MARKER
 from newsgen.io.fileid import output_token
-from newsgen.io.scanning import Scan, racy_digests, with_recent
+from newsgen.io.scanning import Scan, racy_digests
 from newsgen.io.sources import is_article
 from newsgen.pipeline.gathering import Gathered, collector_paused, gather
 
@@ -98,7 +98,6 @@ def _build(options: BuildOptions, scanned: Scan) -> BuildResult:
 
 def _build_marked(options: BuildOptions, scanned: Scan) -> BuildResult:
     started = time.perf_counter()
-    scanned = with_recent(scanned)
     racy = racy_digests(options.site_dir, scanned, skip=is_article)  # articles: the hash they were parsed from
     output = options.output.resolve()
     recalled = recall(options.cache)

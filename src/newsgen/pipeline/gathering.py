@@ -19,7 +19,8 @@ from newsgen.core.ledger import Ledger
 from newsgen.core.options import BuildOptions
 from newsgen.core.outputs import Planned, digest
 from newsgen.core.related import RelatedMemo
-from newsgen.core.site import Site, build_site, keep_newest
+from newsgen.core.listdates import keep_newest
+from newsgen.core.site import Site, build_site
 from newsgen.core.timeline import clock
 from newsgen.incremental.inputs import Inputs, prepare, read_inputs
 from newsgen.incremental.memory import LastPlan
