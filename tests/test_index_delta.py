@@ -1,6 +1,6 @@
 """The build cache's index after an edit: only the rows that changed are saved (beside the
 index saved whole), and the site stays the one a build from scratch writes; an addition
-saves it whole again; a delta left from another whole save is never applied; the rows
+saves where its outputs stand, and the readers it moved; a delta left from another whole save is never applied; the rows
 of many saves in a row always load as they were saved. And the saved plan's dates of
 its lists, which an edit in a new process need not find again."""
 from __future__ import annotations
@@ -34,14 +34,22 @@ def archive(site: SiteDir) -> SiteDir:
 
 
 def saved_delta(site: SiteDir) -> Delta:
-    with open(site.root / CACHE / DELTA, "rb") as file:
+    return _delta(site.root / CACHE)
+
+
+def saved_order(folder: Path) -> object:
+    return _delta(folder).order
+
+
+def _delta(folder: Path) -> Delta:
+    with open(folder / DELTA, "rb") as file:
         assert file.readline() == HEADER
         found = pickle.load(file)
     assert isinstance(found, Delta)
     return found
 
 
-def test_edits_save_only_their_rows_and_an_addition_the_whole_index(archive: SiteDir) -> None:
+def test_edits_and_additions_save_only_their_rows(archive: SiteDir) -> None:
     index = archive.root / CACHE / "index"
     whole = index.read_bytes()
 
@@ -64,25 +72,36 @@ def test_edits_save_only_their_rows_and_an_addition_the_whole_index(archive: Sit
                   timestamp="2025-07-13T10:00", hashtags=["Ucrânia"])
     result = assert_same_as_cold(archive)
     assert result.articles == COUNT + 1
-    assert index.read_bytes() != whole, "an addition moves outputs: the index is saved whole"
-    assert not (archive.root / CACHE / DELTA).exists()
+    assert index.read_bytes() == whole, "an addition rewrote the whole index"
+    added = saved_delta(archive)
+    assert added.order is not None and added.readers is not None, "an addition moves outputs and their readers"
+    page = url_of("content/mundo/2025-07-13-ultima-hora.md").strip("/") + "/index.html"
+    assert page in dict(added.order.inserted).values() and page in added.outputs
+    assert second.keys.keys() <= added.keys.keys()
 
     edit(archive, PATHS[4], headline="Terceira correção, depois da notícia nova")
     assert_same_as_cold(archive)
-    assert saved_delta(archive).outputs
+    assert index.read_bytes() == whole
+    assert saved_delta(archive).order == added.order, "an edit keeps the addition's order"
 
 
-def test_a_delta_of_another_whole_index_is_never_applied(archive: SiteDir) -> None:
+def test_a_delta_of_another_whole_index_is_never_applied(archive: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build stopped after saving the index whole, before removing the old delta, leaves
     that delta beside an index it does not belong to: the next build ignores it."""
+    from newsgen.incremental import indexdelta
+
     folder = archive.root / CACHE
     edit(archive, PATHS[4], headline="Um título que o delta guarda")
     assert_same_as_cold(archive)
     stale = (folder / DELTA).read_bytes()
 
-    write_article(archive, "content/mundo/2025-07-13-ultima-hora.md", headline="Notícia acabada de chegar",
-                  timestamp="2025-07-13T10:00", hashtags=["Ucrânia"])
-    assert_same_as_cold(archive)
+    with monkeypatch.context() as patched:  # a delta of one row is past its share: the index is saved whole
+        patched.setattr(indexdelta, "FEW", 0)
+        patched.setattr(indexdelta, "SHARE", 10**6)
+        write_article(archive, "content/mundo/2025-07-13-ultima-hora.md", headline="Notícia acabada de chegar",
+                      timestamp="2025-07-13T10:00", hashtags=["Ucrânia"])
+        assert_same_as_cold(archive)
+    assert not (folder / DELTA).exists()
     alone = BuildCache(folder).load_index()
     (folder / DELTA).write_bytes(stale)
     beside = BuildCache(folder).load_index()
@@ -127,15 +146,27 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
     signatures = {f"content/{i}.md": (1, 1, i) for i in range(40)}
     readers = SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
     BuildCache(folder).save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, readers, (None, None), NOW, ())))
-    deltas = 0
+    deltas = reordered = 0
     for step in range(150):
         store = BuildCache(folder)
         index = store.load_index()
         assert index.plan is not None
         assert (index.outputs, index.signatures, index.plan.keys) == (outputs, signatures, keys), step
         assert list(index.outputs) == list(outputs)
+        assert index.plan.readers == readers, step
         for _ in range(rng.randint(0, 3)):
             outputs[f"page-{rng.randrange(60)}/index.html"] = rng.choice(["k0", "k1", "k2"])
+        if rng.random() < 0.3:  # an addition: outputs come (or come back) among the others, some go
+            listed = list(outputs.items())
+            for _ in range(rng.randint(1, 3)):
+                listed.insert(rng.randint(0, len(listed)), (f"page-{rng.randrange(90)}/index.html", "k3"))
+            for _ in range(rng.randint(0, 2)):
+                listed.pop(rng.randrange(len(listed)))
+            if rng.random() < 0.1:  # two outputs swap places: the index is saved whole
+                i, j = rng.randrange(len(listed)), rng.randrange(len(listed))
+                listed[i], listed[j] = listed[j], listed[i]
+            outputs = dict(reversed(listed))  # the first of a name stands where it stands
+            outputs = dict(reversed(outputs.items()))
         for _ in range(rng.randint(0, 3)):
             entity = f"entity-{rng.randrange(50)}"
             if rng.random() < 0.4:
@@ -151,10 +182,17 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
                 signed[name] = (rng.randrange(3), 1, 1)
         resigned = row_changes(index.signatures, signed)
         signatures = signed
-        kept = index.plan.readers if rng.random() > 0.05 else SavedReaders(PACKING, (), b"\0\0\0\0", b"", {}, 0)
+        kept = index.plan.readers
+        if rng.random() < 0.1:  # moved by an addition (the same names), or found afresh
+            assert kept is not None
+            names = kept.names if rng.random() < 0.5 else (f"entity-{step}",)
+            kept = SavedReaders(PACKING, names, b"\0\0\0\0" * (len(names) + 1), b"", {"x": [step]}, len(outputs))
         store.save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, kept, (None, None), NOW, ())), resigned)
+        readers = kept
         deltas += (folder / DELTA).exists()
+        reordered += (folder / DELTA).exists() and saved_order(folder) is not None
     assert 100 < deltas < 150, "both kinds of save were exercised"
+    assert reordered > 20, "deltas that move outputs were exercised"
 
 
 @pytest.mark.parametrize(("was", "now", "changed", "gone"), [
@@ -172,6 +210,32 @@ def test_a_delta_that_is_no_delta_means_a_warning_and_a_fresh_start(archive: Sit
     edit(archive, PATHS[4], headline="Um título antes do dano")
     assert_same_as_cold(archive)
     (archive.root / CACHE / DELTA).write_bytes(HEADER + pickle.dumps({"not": "a delta"}))
+    edit(archive, PATHS[20], headline="Um título depois do dano")
+    result = assert_same_as_cold(archive)
+    assert [w.message for w in result.warnings if w.path == CACHE] == [
+        "index-delta is not newsgen's; discarded, building from scratch"
+    ]
+
+
+@pytest.mark.parametrize("damage", ["a page of the base inserted again", "a page inserted with no key", "a place past the end"])
+def test_an_order_that_cannot_be_the_bases_is_damage(archive: SiteDir, damage: str) -> None:
+    write_article(archive, "content/mundo/2025-07-13-ultima-hora.md", headline="Notícia acabada de chegar",
+                  timestamp="2025-07-13T10:00", hashtags=["Ucrânia"])
+    assert_same_as_cold(archive)
+    found = saved_delta(archive)
+    assert found.order is not None
+    inserted, outputs = list(found.order.inserted), dict(found.outputs)
+    if damage == "a page of the base inserted again":
+        base = BuildCache(archive.root / CACHE).load("index", Index)
+        assert base is not None
+        inserted.append((0, next(iter(base.outputs))))
+    elif damage == "a page inserted with no key":
+        del outputs[inserted[0][1]]
+    else:
+        inserted.append((10**6, "mundo/nenhures/index.html"))
+        outputs["mundo/nenhures/index.html"] = "k"
+    damaged = found._replace(order=found.order._replace(inserted=tuple(inserted)), outputs=outputs)
+    (archive.root / CACHE / DELTA).write_bytes(HEADER + pickle.dumps(damaged))
     edit(archive, PATHS[20], headline="Um título depois do dano")
     result = assert_same_as_cold(archive)
     assert [w.message for w in result.warnings if w.path == CACHE] == [

@@ -3,18 +3,21 @@
 An edit at 100,000 articles changes a few rows of the index's large tables (a file's
 signature, twenty outputs' keys, an article's entity key) but rewrote all of them:
 51 MB, 0.27 s. Now a build saves the rows that differ from the index saved whole (the
-*base*), in ``index-delta``; the next build loads the base and puts them back. A build
-that moves or adds outputs (their order is the plan's), changes the readers (saved
-again as the very object loaded when unchanged: `newsgen.incremental.readers`), or
-would save more than `SHARE` of the rows (and more than `FEW`) saves the index whole.
-The parse cache says which signatures it changed (`ParseCache.resigned`): the loaded
-ones are not kept for it.
+*base*), in ``index-delta``; the next build loads the base and puts them back. An
+addition inserts outputs among the base's (their order is the plan's): the delta then
+also says where the new ones stand (`Order`), and holds the readers, which an addition
+moves (saved again as the very object loaded when unchanged:
+`newsgen.incremental.readers`). A build that reorders the base's outputs among
+themselves, or would save more than `SHARE` of the rows (and more than `FEW`), saves
+the index whole. The parse cache says which signatures it changed
+(`ParseCache.resigned`): the loaded ones are not kept for it.
 
 Each delta names its base's generation (`Index.generation`): a delta left beside a newer
 base (a build stopped between writing the base and removing it) is not applied.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -35,6 +38,14 @@ FEW = 4096
 """... unless it has no more rows than this (a small site's whole index is as small)."""
 
 
+class Order(NamedTuple):
+    """Where the outputs stand once some came or went since the base: the base's order
+    without *dropped*, and each of *inserted* at its place (in the order it makes)."""
+
+    inserted: tuple[tuple[int, str], ...]
+    dropped: frozenset[str]
+
+
 class Tables(NamedTuple):
     """What a build loaded of the index (base and delta), to tell which rows the next save
     changes: objects the build holds anyway (not the signatures: the parse cache says)."""
@@ -45,6 +56,11 @@ class Tables(NamedTuple):
     readers: SavedReaders | None
     applied: Delta | None
     """The delta put back on the base, whose rows the next one carries on."""
+    base: tuple[str, ...]
+    """The base's outputs, in its order (the order of an addition's delta is told from them)."""
+    names: tuple[str, ...] | None
+    """The names of the base's readers, which a delta need not hold again (not the rest
+    of them: where a delta holds readers, the base's are let go)."""
 
 
 class Delta(NamedTuple):
@@ -52,21 +68,30 @@ class Delta(NamedTuple):
 
     base: str
     index: Index
-    """The index, its large tables empty (its readers too: they are the base's)."""
+    """The index, its large tables empty (its readers too: see *readers*)."""
     signatures: dict[str, Signature]
     unsigned: frozenset[str]
     outputs: dict[str, str]
-    """New keys of the base's outputs, in the same order."""
+    """New keys of the base's outputs, and the keys of the outputs *order* inserts."""
     keys: dict[str, str]
     unkeyed: frozenset[str]
+    order: Order | None = None
+    """None: the base's outputs, in its order."""
+    readers: SavedReaders | None = None
+    """None: the base's readers; else the index's, their names the base's when *named* is False."""
+    named: bool = True
 
 
-def tables(index: Index, applied: Delta | None) -> Tables:
-    """What to keep of *index*, loaded with the delta *applied* (None: none)."""
+def loaded(base: Index, delta: Delta | None) -> tuple[Index, Tables]:
+    """*base* with *delta* (one of its own: `fits`; None: none) put back, and what to keep
+    of it for the next save."""
+    readers = base.plan.readers if base.plan is not None else None
+    order, names = tuple(base.outputs), readers.names if readers is not None else None
+    index = applied(base, delta) if delta is not None else base
     plan = index.plan
-    return Tables(
+    return index, Tables(
         index.generation, index.outputs, plan.keys if plan is not None else {},
-        plan.readers if plan is not None else None, applied,
+        plan.readers if plan is not None else None, delta, order, names,
     )
 
 
@@ -79,19 +104,36 @@ def fits(base: Index, delta: object) -> Delta | None:
 
 
 def applied(base: Index, delta: Delta) -> Index:
-    """*base* with *delta* (one of its own: `fits`) put back, in its tables."""
+    """*base* with *delta* (one of its own: `fits`) put back, in its tables (a copy of
+    them where the delta reorders its outputs)."""
     signatures, outputs = base.signatures, base.outputs
     signatures.update(delta.signatures)
     for name in delta.unsigned:
         signatures.pop(name, None)
-    outputs.update(delta.outputs)
+    order = delta.order
+    if order is not None:
+        listed = list(itertools.filterfalse(order.dropped.__contains__, outputs))
+        for at, name in order.inserted:
+            if not 0 <= at <= len(listed) or name in outputs or name not in delta.outputs:
+                raise CacheError("index-delta is not newsgen's")
+            listed.insert(at, name)
+        outputs = {**outputs, **delta.outputs}
+        outputs = dict(zip(listed, map(outputs.__getitem__, listed)))
+    else:
+        outputs.update(delta.outputs)
     plan = delta.index.plan
-    if plan is not None:  # its readers are the base's (`delta` saves none otherwise)
-        keys = base.plan.keys if base.plan is not None else {}
+    if plan is not None:
+        was = base.plan
+        keys = was.keys if was is not None else {}
         keys.update(delta.keys)
         for entity in delta.unkeyed:
             keys.pop(entity, None)
-        plan = plan._replace(keys=keys, readers=base.plan.readers if base.plan is not None else None)
+        readers = delta.readers if delta.readers is not None else (was.readers if was is not None else None)
+        if delta.readers is not None and not delta.named:
+            if was is None or was.readers is None:
+                raise CacheError("index-delta is not newsgen's")
+            readers = readers._replace(names=was.readers.names)
+        plan = plan._replace(keys=keys, readers=readers)
     return replace(delta.index, signatures=signatures, outputs=outputs, plan=plan, generation=base.generation)
 
 
@@ -100,20 +142,45 @@ def delta(was: Tables, index: Index, resigned: tuple[list[str], frozenset[str]] 
     None if it should be saved whole. *resigned*: the names of the signatures that
     changed since the load, and of those dropped (None: unknown)."""
     plan = index.plan
-    if not was.generation or plan is None or plan.readers is not was.readers or resigned is None:
+    if not was.generation or plan is None or resigned is None:
         return None
-    if list(index.outputs) != list(was.outputs):
-        return None  # outputs came, went or moved: their order is the plan's
     carried = was.applied
     before = carried if carried is not None else Delta("", index, {}, frozenset(), {}, {}, frozenset())
+    order = before.order
+    if list(index.outputs) != list(was.outputs):
+        order = _order(was.base, index.outputs)
+        if order is None:
+            return None  # the base's outputs moved among themselves
     outputs, _ = _rows(index.outputs, row_changes(was.outputs, index.outputs), before.outputs, frozenset())
     signatures, unsigned = _rows(index.signatures, resigned, before.signatures, before.unsigned)
     keys, unkeyed = _rows(plan.keys, row_changes(was.keys, plan.keys), before.keys, before.unkeyed)
     rows = len(signatures) + len(unsigned) + len(outputs) + len(keys) + len(unkeyed)
+    if order is not None:
+        rows += len(order.dropped)
     if rows > max(FEW, (len(was.outputs) + len(was.keys)) // SHARE):
         return None
+    readers, named = plan.readers, True
+    if readers is None:
+        return None  # a delta without readers means the base's
+    if readers is was.readers and (carried is None or carried.readers is None):
+        readers = None  # the base's, as loaded
+    elif readers.names is was.names:
+        readers, named = readers._replace(names=()), False  # 100,000 names the base holds
     light = replace(index, articles={}, signatures={}, outputs={}, plan=plan._replace(keys={}, readers=None))
-    return Delta(was.generation, light, signatures, unsigned, outputs, keys, unkeyed)
+    return Delta(was.generation, light, signatures, unsigned, outputs, keys, unkeyed, order, readers, named)
+
+
+def _order(base: tuple[str, ...], outputs: Mapping[str, str]) -> Order | None:
+    """How *outputs* stand against the *base*'s: those it inserted and those it dropped;
+    None if the base's outputs it kept are not in the base's order."""
+    known = set(base)
+    now = list(outputs)
+    inserted = tuple((at, name) for at, name in enumerate(now) if name not in known)
+    dropped = frozenset(itertools.filterfalse(outputs.__contains__, base))
+    kept = list(itertools.filterfalse(dropped.__contains__, base))
+    if len(kept) + len(inserted) != len(now) or kept != [name for name in now if name in known]:
+        return None
+    return Order(inserted, dropped)
 
 
 def _rows(

@@ -50,7 +50,7 @@ import newsgen
 from newsgen.incremental.bodies import Bodies
 from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.errors import CacheError
-from newsgen.incremental.indexdelta import Tables, applied, delta, fits, tables
+from newsgen.incremental.indexdelta import Tables, delta, fits, loaded
 from newsgen.io.atomic import replacing
 from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
 from newsgen.io.lock import DIRTY, LOCK
@@ -131,10 +131,7 @@ class BuildCache:
         index = self.load("index", Index)
         if index is None:
             return Index()
-        loaded = fits(index, self._load(DELTA)) if (self.folder / DELTA).exists() else None
-        if loaded is not None:
-            index = applied(index, loaded)
-        self._tables = tables(index, loaded)
+        index, self._tables = loaded(index, fits(index, self._load(DELTA)) if (self.folder / DELTA).exists() else None)
         articles: dict[str, Entry] = {}
         self._shards = {}
         for shard in range(SHARDS):
