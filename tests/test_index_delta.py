@@ -14,7 +14,7 @@ import pytest
 from newsgen.core.changedrows import row_changes
 from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.indexdelta import Delta
-from newsgen.incremental.memory import PlanKeys
+from newsgen.incremental.memory import PlanKeys, PlanShape
 from newsgen.incremental.readers import PACKING, SavedReaders
 from newsgen.incremental.store import DELTA, HEADER, BuildCache
 
@@ -241,6 +241,21 @@ def test_an_order_that_cannot_be_the_bases_is_damage(archive: SiteDir, damage: s
     assert [w.message for w in result.warnings if w.path == CACHE] == [
         "index-delta is not newsgen's; discarded, building from scratch"
     ]
+
+
+def test_the_saved_plan_holds_no_lookup_its_site_finds_again(archive: SiteDir) -> None:
+    """The site's cached lookups (every article by file, the ranked ones) are found again
+    by the next build when asked; saved, they were a quarter of the plan."""
+    edit(archive, PATHS[4], headline="Um título que a página inicial mostra")
+    built = assert_same_as_cold(archive)
+    assert built.articles == COUNT
+    store = BuildCache(archive.root / CACHE)
+    index = store.load_index()
+    articles = {name: entry.article for name, entry in index.articles.items() if entry.article is not None}
+    shape = store.load("plan", PlanShape, articles)
+    assert shape is not None
+    assert shape.site.__dict__.keys().isdisjoint({"by_source", "ranked", "memo"})
+    assert shape.site.by_source == {a.source: a for a in shape.site.articles}
 
 
 def test_a_quick_replan_in_a_new_process_finds_no_list_date_again(archive: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:

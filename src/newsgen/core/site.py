@@ -84,6 +84,12 @@ class Site:
         """The published articles by source file (a topic pins them so)."""
         return {a.source: a for a in self.articles}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Its fields, not what its cached properties found: a saved plan's site carried a
+        dict of every article by file (a quarter of the plan at 100,000 articles), which
+        the next build's own site finds again when asked."""
+        return {name: value for name, value in self.__dict__.items() if name not in _CACHED}
+
     def branch(self, key: str) -> tuple[Article, ...]:
         """Section *key*'s articles and those of the sections nested in it, newest first."""
         return self.branches.get(key) or self.sections.get(key, ())
@@ -173,6 +179,9 @@ def visible(article: Article, now: datetime, drafts: bool, future: bool) -> bool
 def position(articles: tuple[Article, ...], article: Article) -> int:
     """Where *article* stands, or would stand, in *articles* (in `order`)."""
     return bisect.bisect_left(articles, order(article), key=order)
+
+
+_CACHED = frozenset(name for name, value in vars(Site).items() if isinstance(value, functools.cached_property))
 
 
 def build_site(
