@@ -1,6 +1,6 @@
 """The build cache's index: what the last build read and wrote, besides the plan
 (`newsgen.incremental.store` saves it; `newsgen.incremental.indexdelta` saves what an edit
-changed of it)."""
+or an addition changed of it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -13,8 +13,9 @@ format, newsgen's version and Python's, so a cache from another version is disca
   file's signature, what a quick re-plan may change of the last plan; and in
   ``articles-00`` … ``articles-15``, each article parsed (without its body) by path and
   content hash, only the changed ones rewritten (a new signature with the same bytes, as
-  after a checkout, rewrites none). An edit saves only the rows of the index's large
-  tables that changed, in ``index-delta`` (`newsgen.incremental.indexdelta`).
+  after a checkout, rewrites none). An edit or an addition saves only the rows of the
+  index's large tables that changed (and where added outputs stand), in ``index-delta``
+  (`newsgen.incremental.indexdelta`).
 - ``plan``: the shape of the last plan made afresh or grown by new articles (the site's
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
