@@ -183,10 +183,14 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
         resigned = row_changes(index.signatures, signed)
         signatures = signed
         kept = index.plan.readers
-        if rng.random() < 0.1:  # moved by an addition (the same names), or found afresh
+        if rng.random() < 0.15:  # moved by an addition (the same names and arrays), found afresh, or both
             assert kept is not None
-            names = kept.names if rng.random() < 0.5 else (f"entity-{step}",)
-            kept = SavedReaders(PACKING, names, b"\0\0\0\0" * (len(names) + 1), b"", {"x": [step]}, len(outputs))
+            moves = step.to_bytes(4, "little") * rng.randint(1, 3)
+            if rng.random() < 0.4:
+                kept = kept._replace(overlay={"x": [step]}, total=len(outputs), moves=moves)
+            else:
+                names = kept.names if rng.random() < 0.5 else (f"entity-{step}",)
+                kept = SavedReaders(PACKING, names, b"\0\0\0\0" * (len(names) + 1), b"", {"x": [step]}, len(outputs), moves)
         store.save_index(Index({}, dict(signatures), dict(outputs), "t", "", {}, PlanKeys("x", dict(keys), "s", 60, kept, (None, None), NOW, ())), resigned)
         readers = kept
         deltas += (folder / DELTA).exists()

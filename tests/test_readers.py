@@ -1,5 +1,6 @@
 """The readers table as the build cache keeps it: packed into arrays, moved along by
-additions without unpacking, it must tell the same outputs as the plain table would."""
+additions without unpacking or copying them (only where each output went is new), it must
+tell the same outputs as the plain table would."""
 from __future__ import annotations
 
 import pickle
@@ -38,6 +39,7 @@ def test_packed_readers_moved_by_additions_tell_the_pages_the_table_would(seed: 
     table = {path: sorted(rng.sample(range(len(files)), rng.randint(1, 6))) for path in paths}
     plain, packed = Readers(table=table, count=len(files)), saved_and_loaded(Readers(table=table, count=len(files)))
     assert table_of(packed) == table_of(plain)
+    kept = 0
     for addition in range(6):
         before = list(files)
         for _ in range(rng.randint(1, 3)):  # an addition inserts pages: its own, a tag's new page…
@@ -51,10 +53,17 @@ def test_packed_readers_moved_by_additions_tell_the_pages_the_table_would(seed: 
         position = {file: i for i, file in enumerate(files)}
         now_at = [None if position[file] in specs else position[file] for file in before]
         plain = plain.moved(now_at, len(files), specs, lambda: ())  # type: ignore[arg-type]
-        packed = saved_and_loaded(packed.moved(now_at, len(files), specs, lambda: ()))  # type: ignore[arg-type]
+        arrays = packed.saved()
+        moved = packed.moved(now_at, len(files), specs, lambda: ()).saved()  # type: ignore[arg-type]
+        assert moved is not None and arrays is not None
+        if moved.moves:  # moved, not packed afresh: the arrays are kept as they were, not copied
+            assert moved.flat is arrays.flat and moved.offsets is arrays.offsets
+            kept += 1
+        packed = saved_and_loaded(Readers(saved=moved))
         assert table_of(packed) == table_of(plain), f"addition {addition}"
         edited = rng.sample(paths, 3)
         assert saved_and_loaded(packed).of(edited) == plain.of(edited)
+    assert kept, "no addition moved the packed arrays"
 
 
 def test_readers_packed_elsewhere_are_not_trusted() -> None:
@@ -64,3 +73,4 @@ def test_readers_packed_elsewhere_are_not_trusted() -> None:
     assert Readers(saved=saved).known
     assert not Readers(saved=saved._replace(packing="I2big")).known
     assert not Readers(saved=saved._replace(offsets=b"\x00")).known
+    assert not Readers(saved=saved._replace(moves=b"\x00\x00\x00\x00")).known, "moves of another plan"

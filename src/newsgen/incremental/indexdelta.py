@@ -7,7 +7,8 @@ signature, twenty outputs' keys, an article's entity key) but rewrote all of the
 addition inserts outputs among the base's (their order is the plan's): the delta then
 also says where the new ones stand (`Order`), and holds the readers, which an addition
 moves (saved again as the very object loaded when unchanged:
-`newsgen.incremental.readers`). A build that reorders the base's outputs among
+`newsgen.incremental.readers`), less what they share with the base's: their names and,
+as an addition leaves them, their packed arrays (only their moves are new). A build that reorders the base's outputs among
 themselves, or would save more than `SHARE` of the rows (and more than `FEW`), saves
 the index whole. The parse cache says which signatures it changed
 (`ParseCache.resigned`): the loaded ones are not kept for it.
@@ -59,8 +60,10 @@ class Tables(NamedTuple):
     base: tuple[str, ...]
     """The base's outputs, in its order (the order of an addition's delta is told from them)."""
     names: tuple[str, ...] | None
-    """The names of the base's readers, which a delta need not hold again (not the rest
-    of them: where a delta holds readers, the base's are let go)."""
+    """The names of the base's readers, which a delta need not hold again."""
+    arrays: tuple[bytes, bytes] | None
+    """The base's readers' packed arrays (offsets, flat), while the loaded readers use
+    them (an addition moves outputs without packing the arrays again); else let go."""
 
 
 class Delta(NamedTuple):
@@ -78,8 +81,10 @@ class Delta(NamedTuple):
     order: Order | None = None
     """None: the base's outputs, in its order."""
     readers: SavedReaders | None = None
-    """None: the base's readers; else the index's, their names the base's when *named* is False."""
+    """None: the base's readers; else the index's, their names the base's when *named* is
+    False, and their packed arrays when *arrays* is False."""
     named: bool = True
+    arrays: bool = True
 
 
 def loaded(base: Index, delta: Delta | None) -> tuple[Index, Tables]:
@@ -87,11 +92,13 @@ def loaded(base: Index, delta: Delta | None) -> tuple[Index, Tables]:
     of it for the next save."""
     readers = base.plan.readers if base.plan is not None else None
     order, names = tuple(base.outputs), readers.names if readers is not None else None
+    shared = readers is not None and (delta is None or delta.readers is None or not delta.arrays)
+    arrays = (readers.offsets, readers.flat) if readers is not None and shared else None
     index = applied(base, delta) if delta is not None else base
     plan = index.plan
     return index, Tables(
         index.generation, index.outputs, plan.keys if plan is not None else {},
-        plan.readers if plan is not None else None, delta, order, names,
+        plan.readers if plan is not None else None, delta, order, names, arrays,
     )
 
 
@@ -129,10 +136,14 @@ def applied(base: Index, delta: Delta) -> Index:
         for entity in delta.unkeyed:
             keys.pop(entity, None)
         readers = delta.readers if delta.readers is not None else (was.readers if was is not None else None)
-        if delta.readers is not None and not delta.named:
-            if was is None or was.readers is None:
+        if readers is not None and delta.readers is not None and not (delta.named and delta.arrays):
+            own = was.readers if was is not None else None
+            if own is None:
                 raise CacheError("index-delta is not newsgen's")
-            readers = readers._replace(names=was.readers.names)
+            if not delta.named:
+                readers = readers._replace(names=own.names)
+            if not delta.arrays:
+                readers = readers._replace(offsets=own.offsets, flat=own.flat)
         plan = plan._replace(keys=keys, readers=readers)
     return replace(delta.index, signatures=signatures, outputs=outputs, plan=plan, generation=base.generation)
 
@@ -159,15 +170,18 @@ def delta(was: Tables, index: Index, resigned: tuple[list[str], frozenset[str]] 
         rows += len(order.dropped)
     if rows > max(FEW, (len(was.outputs) + len(was.keys)) // SHARE):
         return None
-    readers, named = plan.readers, True
+    readers, named, arrays = plan.readers, True, True
     if readers is None:
         return None  # a delta without readers means the base's
     if readers is was.readers and (carried is None or carried.readers is None):
         readers = None  # the base's, as loaded
-    elif readers.names is was.names:
-        readers, named = readers._replace(names=()), False  # 100,000 names the base holds
+    else:  # what the base holds already: 100,000 names, 3.4 million output numbers
+        if readers.names is was.names:
+            readers, named = readers._replace(names=()), False
+        if was.arrays is not None and readers.offsets is was.arrays[0] and readers.flat is was.arrays[1]:
+            readers, arrays = readers._replace(offsets=b"", flat=b""), False
     light = replace(index, articles={}, signatures={}, outputs={}, plan=plan._replace(keys={}, readers=None))
-    return Delta(was.generation, light, signatures, unsigned, outputs, keys, unkeyed, order, readers, named)
+    return Delta(was.generation, light, signatures, unsigned, outputs, keys, unkeyed, order, readers, named, arrays)
 
 
 def _order(base: tuple[str, ...], outputs: Mapping[str, str]) -> Order | None:
