@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.core.changedrows import row_changes
+from newsgen.core.changedrows import row_changes, with_inserted
 from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.indexdelta import Delta
 from newsgen.incremental.memory import PlanKeys, PlanShape
@@ -208,6 +208,23 @@ def test_rows_changed_dropped_and_added_again_survive_many_saves(tmp_path: Path)
 ])
 def test_changed_rows_and_gone_ones(was: dict[str, object], now: dict[str, object], changed: list[str], gone: set[str]) -> None:
     assert row_changes(was, now) == (changed, gone)
+
+
+def test_rows_inserted_land_where_one_insertion_after_another_puts_them() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        items = list(range(rng.randint(0, 30)))
+        expected = list(items)
+        places = []
+        for n in range(rng.randint(0, 6)):
+            at = rng.randint(0, len(expected))
+            expected.insert(at, f"new-{n}")
+            places = [(p + (p >= at), name) for p, name in places] + [(at, f"new-{n}")]
+        assert with_inserted(items, sorted(places)) == expected
+    with pytest.raises(ValueError):
+        with_inserted([1, 2], [(4, "past the end")])
+    with pytest.raises(ValueError):
+        with_inserted([1, 2], [(1, "a"), (0, "out of order")])
 
 
 def test_a_delta_that_is_no_delta_means_a_warning_and_a_fresh_start(archive: SiteDir) -> None:

@@ -1,11 +1,12 @@
 """Which rows of a large mapping differ from another's, in C loops: a rebuild asks it of
 tables with a row for each of 100,000 articles or outputs, of which an edit changes a few
-(a set difference of their items makes and hashes a pair for every row: 0.13 s there)."""
+(a set difference of their items makes and hashes a pair for every row: 0.13 s there);
+and a long list put back from the items inserted into it."""
 from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 _Key = TypeVar("_Key")
@@ -31,3 +32,22 @@ def row_changes(was: Mapping[_Key, _Value], now: Mapping[_Key, _Value]) -> tuple
     added = sum(1 for key in changed if key not in was)
     gone = frozenset(was.keys() - now.keys()) if len(was) + added != len(now) else frozenset()
     return changed, gone
+
+
+def with_inserted(items: Iterable[_Value], inserted: Sequence[tuple[int, _Value]]) -> list[_Value]:
+    """*items* with each of *inserted* at its place, its index in the list made (in
+    ascending order): one pass, not an insertion into the list for each (27,000 rows
+    inserted into a list of 120,000 would move 3 billion pointers); ValueError if a place
+    is out of order or past the end."""
+    given = list(items)
+    made: list[_Value] = []
+    taken = 0
+    for at, item in inserted:
+        count = at - len(made)
+        if count < 0 or taken + count > len(given):
+            raise ValueError(at)
+        made += given[taken : taken + count]
+        taken += count
+        made.append(item)
+    made += given[taken:]
+    return made

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from newsgen.core.changedrows import row_changes
+from newsgen.core.changedrows import row_changes, with_inserted
 from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.errors import CacheError
 from newsgen.io.fileid import Signature
@@ -119,11 +119,12 @@ def applied(base: Index, delta: Delta) -> Index:
         signatures.pop(name, None)
     order = delta.order
     if order is not None:
-        listed = list(itertools.filterfalse(order.dropped.__contains__, outputs))
-        for at, name in order.inserted:
-            if not 0 <= at <= len(listed) or name in outputs or name not in delta.outputs:
-                raise CacheError("index-delta is not newsgen's")
-            listed.insert(at, name)
+        if any(name in outputs or name not in delta.outputs for _, name in order.inserted):
+            raise CacheError("index-delta is not newsgen's")
+        try:
+            listed = with_inserted(itertools.filterfalse(order.dropped.__contains__, outputs), order.inserted)
+        except ValueError:
+            raise CacheError("index-delta is not newsgen's") from None
         outputs = {**outputs, **delta.outputs}
         outputs = dict(zip(listed, map(outputs.__getitem__, listed)))
     else:

@@ -7,23 +7,29 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsgen.core.errors import Problem, warning
-from newsgen.core.models import Article
 from newsgen.core.options import BuildOptions, BuildResult
-from newsgen.incremental.checkout import remember_checkout
-from newsgen.incremental.memory import LastPlan, PlanShape
-from newsgen.incremental.noop import STATE, WARNINGS, State, Warnings, new_token, sources_digest
-from newsgen.incremental.parsecache import ParseCache
-from newsgen.incremental.errors import CacheError
 from newsgen.incremental.cacheindex import Index
+from newsgen.incremental.checkout import remember_checkout
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.memory import LastPlan
+from newsgen.incremental.noop import (
+    STATE,
+    WARNINGS,
+    State,
+    Warnings,
+    new_token,
+    sources_digest,
+)
+from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.shapedelta import DELTA as PLAN_DELTA
+from newsgen.incremental.shapedelta import PLAN, load_plan, save_plan
 from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.digests import FileDigests
+from newsgen.io.fileid import marker_signature
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
-from newsgen.io.fileid import marker_signature
 from newsgen.io.scanning import RACY_NS, Scan, changed_since
 from newsgen.io.sources import code_digest, is_article
-
-PLAN = "plan"
 
 
 @dataclass
@@ -61,10 +67,11 @@ def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> Last
         return None
     articles = {name: entry.article for name, entry in index.articles.items() if entry.article is not None}
     try:
-        shape = store.load(PLAN, PlanShape, articles)
+        shape, store.plan_base = load_plan(store, articles)
     except CacheError as exc:
         problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
         store.forget(PLAN)
+        store.forget(PLAN_DELTA)
         return None
     return LastPlan.rejoin(shape, index.plan, index.outputs) if shape is not None else None
 
@@ -85,7 +92,7 @@ def remember(
     marker = marker_signature(output, MARKER)
     if not shape_kept:  # before the index, which names it: the two always match
         names = {id(entry.article): name for name, entry in parse_cache.entries.items() if entry.article is not None}
-        store.save(PLAN, last.shape(), names, Article)
+        save_plan(store, last.shape(), store.plan_base, names)
     # Which outputs read which entity, found now if a fresh plan left it for later: the
     # next edit needs it (0.1 s at 10,000 articles, more than the rest of that edit's
     # plan). The preview server finds it while the editor reads.

@@ -53,10 +53,13 @@ from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.indexdelta import Tables, delta, fits, loaded
 from newsgen.io.atomic import replacing
-from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
+from newsgen.io.layout import (
+    CACHE_DIR as CACHE_DIR,  # where it is defined; kept importable from here
+)
 from newsgen.io.lock import DIRTY, LOCK
 
 if TYPE_CHECKING:
+    from newsgen.incremental.memory import PlanShape
     from newsgen.incremental.parsecache import Entry
 
 _Record = TypeVar("_Record")
@@ -80,29 +83,40 @@ class BuildCache:
         """The article shards as loaded, to tell by identity which entries changed."""
         self._tables: Tables | None = None
         """What was loaded of the index, to save only the rows that change."""
+        self.plan_base: PlanShape | None = None
+        """The plan's shape as saved whole and loaded, which the next is saved against
+        (`newsgen.incremental.shapedelta`)."""
 
     # --- typed records -------------------------------------------------------------------
 
-    def load(self, name: str, kind: type[_Record], objects: Mapping[str, object] | None = None) -> _Record | None:
+    def load(
+        self, name: str, kind: type[_Record], objects: Mapping[str, object] | None = None,
+        persistent: Callable[[Any], object] | None = None,
+    ) -> _Record | None:
         """The record saved as *name*, None if there is none; `CacheError` if it is
-        unreadable or not a *kind*. *objects*: those `save` wrote by name (see there)."""
+        unreadable or not a *kind*. *objects*: those `save` wrote by name (see there);
+        *persistent*: what each persistent id `save` wrote stands for."""
         try:
             present = (self.folder / name).exists()
         except OSError as exc:  # an unreadable folder
             raise CacheError(f"{name} is unreadable ({exc.strerror})") from None
         if not present:
             return None
-        record = self._load(name, objects)
+        record = self._load(name, objects, persistent)
         if not isinstance(record, kind):
             raise CacheError(f"{name} is not newsgen's")
         return record
 
-    def save(self, name: str, record: object, names: Mapping[int, str] | None = None, kind: type | None = None) -> None:
+    def save(
+        self, name: str, record: object, names: Mapping[int, str] | None = None, kind: type | None = None,
+        persistent: Callable[[object], Any] | None = None,
+    ) -> None:
         """Save *record* as *name*. With *names*: each object of type *kind* it holds that
         *names* names (by ``id``) is written as that name, and `load` puts back the object
         of that name at the time. (By type, not with a ``persistent_id`` asked about every
         object: the plan of a 10,000-article site holds 146,000 objects but 10,000
-        articles; 0.045 s saved.)"""
+        articles; 0.045 s saved.) *persistent*: a pickler's ``persistent_id``, for a record
+        written against another that `load` is given (`newsgen.incremental.shapedelta`)."""
         reducers: dict[type, Callable[[Any], Any]] = {}
         if names is not None and kind is not None:
 
@@ -111,7 +125,7 @@ class BuildCache:
                 return (_Linked, (linked,)) if linked is not None else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
             reducers[kind] = reduce
-        self._save(name, record, reducers)
+        self._save(name, record, reducers, persistent)
 
     def mark_dirty(self) -> None:
         """Before the output changes in place: until `clean`, no build may trust what the
@@ -179,7 +193,7 @@ class BuildCache:
         build holds, whatever stands there (a file for the folder, folders for files);
         True if the folder can then be used, False if it cannot be cleared."""
         self.close()
-        self._tables, self._shards = None, {}  # what was loaded is gone: nothing to save against
+        self._tables, self._shards, self.plan_base = None, {}, None  # what was loaded is gone: nothing to save against
         folder = self.folder
         try:
             if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
@@ -209,18 +223,26 @@ class BuildCache:
         with contextlib.suppress(OSError):
             shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
 
-    def _load(self, name: str, objects: Mapping[str, object] | None = None) -> object:
+    def _load(
+        self, name: str, objects: Mapping[str, object] | None = None, persistent: Callable[[Any], object] | None = None,
+    ) -> object:
         try:
             with open(self.folder / name, "rb") as file:
                 if file.readline() != HEADER:
                     raise CacheError(f"{name} was written by another newsgen version")
-                return (pickle.Unpickler(file) if objects is None else _LinkingUnpickler(file, objects)).load()
+                unpickler = pickle.Unpickler(file) if objects is None else _LinkingUnpickler(file, objects)
+                if persistent is not None:
+                    unpickler.persistent_load = persistent  # type: ignore[method-assign]
+                return unpickler.load()
         except CacheError:
             raise
         except Exception as exc:  # a corrupt pickle can raise almost anything
             raise CacheError(f"{name} is unreadable ({type(exc).__name__})") from None
 
-    def _save(self, name: str, value: object, reducers: Mapping[type, Callable[[Any], Any]] = MappingProxyType({})) -> None:
+    def _save(
+        self, name: str, value: object, reducers: Mapping[type, Callable[[Any], Any]] = MappingProxyType({}),
+        persistent: Callable[[object], Any] | None = None,
+    ) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         ignore = self.folder / ".gitignore"
         if not ignore.exists():
@@ -229,6 +251,8 @@ class BuildCache:
             file.write(HEADER)
             pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _proxy, **reducers}
+            if persistent is not None:
+                pickler.persistent_id = persistent  # type: ignore[method-assign]
             pickler.dump(value)
 
 
