@@ -19,7 +19,8 @@ format, newsgen's version and Python's, so a cache from another version is disca
 - ``plan``: the shape of the last plan made afresh or grown by new articles (the site's
   lists and related lists, its runs of outputs: `newsgen.incremental.memory.PlanShape`),
   which an edit that moves no article keeps; its articles are saved as their paths and
-  read back from the article shards.
+  read back from the article shards. An addition saves its shape against it, in
+  ``plan-delta`` (`newsgen.incremental.shapedelta`).
 - ``checkout``: each source file the site's git index vouched for, by the signature the
   cache knows it by and its blob id (`newsgen.incremental.checkout`): a CI clone's new
   signatures are given back the old ones instead of hashing every file.
