@@ -8,26 +8,19 @@ from pathlib import Path
 
 from newsgen.core.errors import Problem, warning
 from newsgen.core.options import BuildOptions, BuildResult
-from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.checkout import remember_checkout
-from newsgen.incremental.errors import CacheError
 from newsgen.incremental.memory import LastPlan
-from newsgen.incremental.noop import (
-    STATE,
-    WARNINGS,
-    State,
-    Warnings,
-    new_token,
-    sources_digest,
-)
+from newsgen.incremental.noop import STATE, WARNINGS, State, Warnings, new_token, sources_digest
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.errors import CacheError
+from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.shapedelta import DELTA as PLAN_DELTA
 from newsgen.incremental.shapedelta import PLAN, load_plan, save_plan
 from newsgen.incremental.store import CACHE_DIR, BuildCache
 from newsgen.io.digests import FileDigests
-from newsgen.io.fileid import marker_signature
 from newsgen.io.images import ImageSources
 from newsgen.io.layout import MARKER
+from newsgen.io.fileid import marker_signature
 from newsgen.io.scanning import RACY_NS, Scan, changed_since
 from newsgen.io.sources import code_digest, is_article
 

@@ -54,9 +54,7 @@ from newsgen.incremental.cacheindex import Index
 from newsgen.incremental.errors import CacheError
 from newsgen.incremental.indexdelta import Tables, delta, fits, loaded
 from newsgen.io.atomic import replacing
-from newsgen.io.layout import (
-    CACHE_DIR as CACHE_DIR,  # where it is defined; kept importable from here
-)
+from newsgen.io.layout import CACHE_DIR as CACHE_DIR  # where it is defined; kept importable from here
 from newsgen.io.lock import DIRTY, LOCK
 
 if TYPE_CHECKING:
