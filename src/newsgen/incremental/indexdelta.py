@@ -8,9 +8,9 @@ addition inserts outputs among the base's (their order is the plan's): the delta
 also says where the new ones stand (`Order`), and holds the readers, which an addition
 moves (saved again as the very object loaded when unchanged:
 `newsgen.incremental.readers`), less what they share with the base's: their names and,
-as an addition leaves them, their packed arrays (only their moves are new). A build that reorders the base's outputs among
-themselves, or would save more than `SHARE` of the rows (and more than `FEW`), saves
-the index whole. The parse cache says which signatures it changed
+as an addition leaves them, their packed arrays (only their moves are new). A build
+that reorders the base's outputs among themselves, or would save more than `SHARE` of
+the rows (and more than `FEW`), saves the index whole. The parse cache says which signatures it changed
 (`ParseCache.resigned`): the loaded ones are not kept for it.
 
 Each delta names its base's generation (`Index.generation`): a delta left beside a newer
