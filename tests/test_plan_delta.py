@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from newsgen.core.changedrows import list_difference, rebuilt_list
 from newsgen.incremental import shapedelta
 from newsgen.incremental.memory import PlanShape
-from newsgen.incremental.shapedelta import DELTA, PLAN, ShapeDelta, list_difference, load_plan, rebuilt_list
+from newsgen.incremental.shapedelta import DELTA, PLAN, ShapeDelta, load_plan
 from newsgen.incremental.store import HEADER, BuildCache
 
 from helpers.archive import CACHE, PATHS, assert_same_as_cold, copy_sources, edit, write_archive, write_article

@@ -16,13 +16,11 @@ whole again.
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import operator
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from newsgen.core.changedrows import with_inserted
+from newsgen.core.changedrows import list_difference, rebuilt_list, row_changes
 from newsgen.core.models import Article
 from newsgen.core.site import Site
 from newsgen.incremental.errors import CacheError
@@ -35,8 +33,6 @@ SHARE = 4
 """A delta larger than this fraction of the base's file is saved whole instead."""
 DIFFED = 64
 """A list shorter than this is written whole, not as a difference."""
-
-_MISSING = object()
 
 Place = tuple[object, ...]
 """Where the base holds an object: ``("site", field[, key[, "articles"]])`` or
@@ -55,7 +51,7 @@ class _Base(NamedTuple):
     token: str
 
 
-class OtherBase(Exception):
+class _OtherBase(Exception):
     """The delta was written against another base."""
 
 
@@ -157,7 +153,8 @@ class _Writer:
             if now is was or id(now) in self._made:
                 continue
             if isinstance(now, MappingProxyType | dict) and isinstance(was, MappingProxyType | dict):
-                self._made[id(now)] = ("mapping", place, *_entries_changed(was, now))
+                changed, gone = row_changes(was, now, by_value=False)
+                self._made[id(now)] = ("mapping", place, dict(zip(changed, map(now.__getitem__, changed))), tuple(gone))
             elif type(now) is tuple and type(was) is tuple and len(was) >= DIFFED:
                 changed = list_difference(was, now)
                 if changed is not None:
@@ -195,7 +192,7 @@ class _Reader:
             if kind == "base":
                 if pid[1] != self._base.token.encode():
                     self.other = True
-                    raise OtherBase
+                    raise _OtherBase
                 return self._base.token
             if kind == "at":
                 return _resolved(self._base, pid[1])
@@ -204,7 +201,7 @@ class _Reader:
             number, place = pid[1], pid[2]
             was = _resolved(self._base, place)
             if kind == "list":
-                made: object = rebuilt_list(was, pid[3], pid[4])  # type: ignore[arg-type]
+                made: object = tuple(rebuilt_list(was, pid[3], pid[4]))  # type: ignore[arg-type]
             elif kind == "mapping":
                 entries = {**was, **pid[3]}  # type: ignore[dict-item]
                 for key in pid[4]:
@@ -216,42 +213,3 @@ class _Reader:
             return made
         except (LookupError, TypeError, ValueError, AttributeError):
             raise CacheError(f"{DELTA} is not newsgen's") from None
-
-
-def _entries_changed(was: Mapping[Any, object], now: Mapping[Any, object]) -> tuple[dict[Any, object], tuple[Any, ...]]:
-    """The entries of *now* that *was* lacks or holds another object for, and the keys of *was* that *now* lacks."""
-    before = map(was.get, now.keys(), itertools.repeat(_MISSING))
-    keys = list(itertools.compress(now.keys(), map(operator.is_not, before, now.values())))  # C loops
-    return dict(zip(keys, map(now.__getitem__, keys))), tuple(was.keys() - now.keys())
-
-
-def list_difference(was: tuple[object, ...], now: tuple[object, ...]) -> tuple[tuple[int, ...], tuple[tuple[int, object], ...]] | None:
-    """*now* as *was* without the items at some places and with others inserted (each at
-    its place in *now*), by identity; None if it is not that (items that moved), or
-    hardly *was* at all. The two are compared side by side from each end first (C loops
-    that stop at the first difference: an addition changes a list in one place), and
-    item by item only between."""
-    shorter = min(len(was), len(now))
-    start = next(itertools.compress(itertools.count(), map(operator.is_not, was, now)), shorter)
-    end = next(itertools.compress(itertools.count(), map(operator.is_not, reversed(was), reversed(now))), shorter)
-    end = min(end, shorter - start)
-    ids_was, ids_now = list(map(id, was[start : len(was) - end])), list(map(id, now[start : len(now) - end]))
-    in_was, in_now = set(ids_was), set(ids_now)
-    if len(in_was) != len(ids_was) or len(in_now) != len(ids_now):
-        return None
-    kept_was = list(map(in_now.__contains__, ids_was))
-    kept_now = list(map(in_was.__contains__, ids_now))
-    dropped = tuple(itertools.compress(range(start, start + len(ids_was)), map(operator.not_, kept_was)))
-    inserted = tuple((i, now[i]) for i in itertools.compress(range(start, start + len(ids_now)), map(operator.not_, kept_now)))
-    if (len(dropped) + len(inserted)) * 2 > len(now):
-        return None
-    if list(itertools.compress(ids_was, kept_was)) != list(itertools.compress(ids_now, kept_now)):
-        return None
-    return dropped, inserted
-
-
-def rebuilt_list(was: tuple[object, ...], dropped: tuple[int, ...], inserted: tuple[tuple[int, object], ...]) -> tuple[object, ...]:
-    """*was* without the items at *dropped* and with *inserted* (`list_difference`)."""
-    gone = set(dropped)
-    kept = itertools.compress(was, (i not in gone for i in range(len(was)))) if gone else was
-    return tuple(with_inserted(kept, inserted))
