@@ -3,7 +3,6 @@ server answers its URL with the source file; once made, the copy is in the serve
 The copies go to the site's store, which ``newsgen build`` then finds made."""
 from __future__ import annotations
 
-import http.client
 import re
 import threading
 import time
@@ -16,46 +15,16 @@ from newsgen.io import photos as photo_engine
 from newsgen.preview.server import PreviewServer
 from newsgen.preview.session import ServeOptions, Session
 
+from helpers.preview import Quiet, request, running_server
 from helpers.sites import NOW, SiteDir, photo
 
 KIM = "mundo/2025/06/04/kim/"
 
 
-class Quiet:
-    """The preview's console, silent."""
-
-    def serving(self, url: str) -> None:
-        pass
-
-    def problems(self, problems: object, summary: str) -> None:
-        pass
-
-    def info(self, message: str) -> None:
-        pass
-
-
-def request(server: PreviewServer, path: str) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[PreviewServer]:
-    root = tmp_path / "served"
-    root.mkdir()
-    server = PreviewServer(("127.0.0.1", 0), root)
-    server.ready.set()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.hub.close()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with running_server(tmp_path / "served") as server:
+        yield server
 
 
 def test_a_save_never_waits_for_encoding_and_the_source_stands_in(

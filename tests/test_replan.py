@@ -18,6 +18,7 @@ from newsgen.preview.overlay import Status
 from newsgen.preview.session import ServeOptions, Session
 
 from helpers.newsroom import page_text, write_authors, write_newsroom
+from helpers.preview import Quiet
 from helpers.sites import NOW, SiteDir, tree
 from helpers.archive import ARCHIVE_CONFIG, ARTICLES, assert_same_as_cold, CACHE, cold_tree, DESTAQUE, edit, EDITS, PATHS, random_edit, topics_text, tree_diff, UNPUBLISHED, url_of, write_archive, write_article
 
@@ -54,19 +55,6 @@ class Preview:
         assert [(i.file, i.key) for i in self.last.plan] == [(i.file, i.key) for i in fresh.plan]
         problems = tree_diff(tree(self.root), {item.file: item.make() for item in fresh.plan})
         assert not problems, "the preview differs from a build from scratch:\n" + "\n".join(problems)
-
-
-class Quiet:
-    """The preview's console, silent."""
-
-    def serving(self, url: str) -> None:
-        pass
-
-    def problems(self, problems: object, summary: str) -> None:
-        pass
-
-    def info(self, message: str) -> None:
-        pass
 
 
 class Shown:

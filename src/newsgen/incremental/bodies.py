@@ -12,16 +12,19 @@ from newsgen.incremental.errors import CacheError
 
 class Bodies:
     """The bodies database of one cache folder, opened when first used (and again in a
-    forked worker, which must never use its parent's connection)."""
+    forked worker, which must never use its parent's connection); *read_only*: never
+    written, nor made (the preview reads the bodies a build kept)."""
 
-    def __init__(self, folder: Path, header: bytes) -> None:
-        self.folder, self.header = folder, header
+    def __init__(self, folder: Path, header: bytes, read_only: bool = False) -> None:
+        self.folder, self.header, self.read_only = folder, header, read_only
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is not None and self._pid != os.getpid():
             self._db = None
+        if self._db is None and self.read_only:
+            self._db, self._pid = self._open_read_only(), os.getpid()
         if self._db is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / "bodies.sqlite"
@@ -49,6 +52,19 @@ class Bodies:
                 raise CacheError(f"the bodies database is unreadable ({exc})") from None
             self._db, self._pid = db, os.getpid()
         return self._db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        path = self.folder / "bodies.sqlite"
+        _check_database(path)
+        try:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            row = db.execute("SELECT header FROM meta").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CacheError(f"the bodies database is unreadable ({exc})") from None
+        if row is None or row[0] != self.header:
+            db.close()
+            raise CacheError("the bodies were written by another newsgen version")
+        return db
 
     def get(self, digest: str) -> str | None:
         try:

@@ -15,6 +15,7 @@ from newsgen.core.options import Progress
 from newsgen.core.outputs import digest
 from newsgen.core.parse import ParseContext, parse_article
 from newsgen.incremental.bodies import Bodies
+from newsgen.incremental.errors import CacheError
 from newsgen.io import budget
 from newsgen.io.digests import digests_of
 from newsgen.io.parsing import CHUNK, parse_files
@@ -43,11 +44,15 @@ class ParseCache:
     def __init__(
         self, entries: dict[str, Entry] | None = None, bodies: Bodies | None = None, jobs: int = 1, fork: bool = True,
         context: str = "", signatures: dict[str, Signature] | None = None, own: Mapping[str, Signature] | None = None,
+        stored: Bodies | None = None,
     ) -> None:
         """*fork*: start workers by forking this process (False: fresh processes, for a
         process running threads, which a fork may deadlock); *context*: that of *entries*;
         *signatures*: their files' (see there); *own*: each file's own signature where the
-        scan gives another (a checkout's files given the cache's: `newsgen.incremental.checkout`)."""
+        scan gives another (a checkout's files given the cache's: `newsgen.incremental.checkout`);
+        *stored*: where the bodies of *entries* are when they are not in *bodies*: read
+        only, and a body missing or unreadable there is parsed again (the preview, started
+        from a build's cache, keeps its own bodies in its articles)."""
         self.entries: dict[str, Entry] = entries or {}
         self.signatures: dict[str, Signature] = signatures or {}
         """The signature of each entry's file when it was read or last found unchanged;
@@ -56,6 +61,7 @@ class ParseCache:
         """A digest of everything the entries' ``inputs`` depend on, all found under it."""
         self.bodies = bodies
         """Where the articles' bodies are kept (the cache's database); None: in the articles."""
+        self.stored = stored
         self.jobs = jobs
         self.fork = fork
         self.read: dict[str, bytes] = {}
@@ -162,7 +168,7 @@ class ParseCache:
         def load(article: Article) -> Article:
             if article.body_html:
                 return article
-            html = self.bodies.get(article.digest) if self.bodies is not None else None  # damage: CacheError
+            html = self.bodies.get(article.digest) if self.bodies is not None else self._stored(article.digest)  # damage: CacheError
             if html is None:
                 raw = (site_dir / article.source).read_bytes()
                 with budget.within():
@@ -173,6 +179,15 @@ class ParseCache:
             return article._replace(body_html=html)
 
         return load
+
+
+    def _stored(self, digest: str) -> str | None:
+        if self.stored is None:
+            return None
+        try:
+            return self.stored.get(digest)
+        except CacheError:  # gone or replaced by a build since: parsed again
+            return None
 
 
 def _made_from(inputs: Callable[[tuple[str, ...]], str], article: Article, ctx: ParseContext) -> str:

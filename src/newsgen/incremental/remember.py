@@ -52,20 +52,40 @@ def recall(folder: Path | None) -> Remembered:
     return Remembered(store, index, _last_plan(store, index, problems), problems)
 
 
-def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> LastPlan | None:
-    """The last plan, its articles taken from the parse cache; None if there is none, if
-    another newsgen code made it (its related lists, too, may be ranked otherwise), or if
-    it is not that of the index (a build stopped between writing the two)."""
-    if index.plan is None or index.code != code_digest():
+def peek(folder: Path) -> Remembered | None:
+    """The cache of *folder* as the last build left it, read and never written (the
+    preview starts from it); None if there is none, or any of it is unreadable. The
+    caller holds the cache's lock (`newsgen.io.lock.hold`) while it reads."""
+    if not (folder / "index").is_file():
         return None
-    articles = {name: entry.article for name, entry in index.articles.items() if entry.article is not None}
+    store = BuildCache(folder, read_only=True)
     try:
-        shape, store.plan_base = load_plan(store, articles)
+        index = store.load_index()
+        return Remembered(store, index, _read_plan(store, index), [])
+    except (CacheError, OSError):
+        return None
+
+
+def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> LastPlan | None:
+    """`_read_plan`, a damaged plan forgotten with a warning."""
+    try:
+        return _read_plan(store, index)
     except CacheError as exc:
         problems.append(warning(CACHE_DIR, 0, f"{exc}; planning the whole site"))
         store.forget(PLAN)
         store.forget(PLAN_DELTA)
         return None
+
+
+def _read_plan(store: BuildCache, index: Index) -> LastPlan | None:
+    """The last plan, its articles taken from the parse cache; None if there is none, if
+    another newsgen code made it (its related lists, too, may be ranked otherwise), or if
+    it is not that of the index (a build stopped between writing the two). `CacheError`
+    if it is damaged."""
+    if index.plan is None or index.code != code_digest():
+        return None
+    articles = {name: entry.article for name, entry in index.articles.items() if entry.article is not None}
+    shape, store.plan_base = load_plan(store, articles)
     return LastPlan.rejoin(shape, index.plan, index.outputs) if shape is not None else None
 
 

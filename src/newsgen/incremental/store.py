@@ -74,9 +74,11 @@ SHARDS = 16
 class BuildCache:
     """The ``.newsgen-cache/`` folder of one site."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
+        """*read_only*: the bodies database is opened read-only (`remember.peek`; the
+        other records are only written by a caller's `save`)."""
         self.folder = folder
-        self.bodies = Bodies(folder, HEADER)
+        self.bodies = Bodies(folder, HEADER, read_only)
         """Article bodies by content hash (``bodies.sqlite``)."""
         self._shards: dict[int, dict[str, Entry]] = {}
         """The article shards as loaded, to tell by identity which entries changed."""

@@ -29,6 +29,10 @@ PORTS_TO_TRY = 20
 IDLE_SECONDS = 1.0
 """Without a change for this long, the preview is idle: the time to collect garbage and
 to check the watcher missed nothing."""
+FILL_SECONDS = 0.1
+"""While files of a big plan are still unwritten (`Session.fill`), the loop writes them
+for this long between looks for a change: a save waits at most this much more."""
+FILL_PAUSE = 0.01
 
 
 def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console) -> None:
@@ -56,10 +60,14 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     webbrowser.open(url)
                 while True:
                     signals.check()
-                    batch = watcher.next_batch(timeout=session.wait(IDLE_SECONDS))
+                    filling = session.filling
+                    batch = watcher.next_batch(timeout=FILL_PAUSE if filling else session.wait(IDLE_SECONDS))
                     timed = batch is None and session.due()  # the clock passed an embargo, an expiry…
                     if batch is None:
                         session.take_copies()
+                        if filling and not timed:
+                            session.fill(FILL_SECONDS)
+                            continue
                         batch = frozenset() if timed else session.tidy()
                         if not batch and not timed:
                             continue

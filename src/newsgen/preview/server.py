@@ -13,7 +13,7 @@ import queue
 import socket
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -91,6 +91,9 @@ class PreviewServer(ThreadingHTTPServer):
         """Set while the served folder is current; requests wait for it."""
         self.fallback: Mapping[str, Path] = {}
         """A copy of a photograph not made yet (``media/…``) → the source file served meanwhile."""
+        self.make: Callable[[str, str], None] = lambda prefix, url_path: None
+        """Writes the file a request (*prefix*, *url_path*) reads if it is planned and not
+        written yet (the session's `newsgen.preview.pages.ServedPages.make`)."""
 
     @property
     def port(self) -> int:
@@ -189,6 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not status.built:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, decorate(NOT_BUILT, status), send_body)
             return
+        server.make(server.prefix, path)
         try:
             kind, found = locate(server.root, server.prefix, path)
         except UnicodeDecodeError:
@@ -224,6 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(code, kind, data, send_body)
 
     def _not_found(self, status: Status, send_body: bool) -> None:
+        self.preview.make(self.preview.prefix, self.preview.prefix + "404.html")
         page = self.preview.root / "404.html"
         if page.is_file():
             self._send_file(HTTPStatus.NOT_FOUND, page, status, send_body)

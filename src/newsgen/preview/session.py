@@ -6,7 +6,6 @@ import gc
 import itertools
 import os
 import secrets
-import shutil
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
@@ -18,17 +17,20 @@ from typing import Protocol
 from newsgen.core import urls
 from newsgen.core.errors import NewsgenError, Problem, plural, tally
 from newsgen.core.options import BuildOptions
+from newsgen.incremental.memory import LastPlan
 from newsgen.incremental.parsecache import ParseCache
+from newsgen.incremental.remember import peek
 from newsgen.incremental.store import CACHE_DIR
 from newsgen.io.images import ImageSources
+from newsgen.io.lock import hold
 from newsgen.io.photo_copies import STORE
 from newsgen.io.photo_store import MediaStore
 from newsgen.io.scanning import Sources, rescan, scan
-from newsgen.io.update import Manifest, sync
 from newsgen.pipeline import Gathered, gather
 from newsgen.preview.copies import BackgroundCopies
 from newsgen.preview.indexer import SearchIndexer
 from newsgen.preview.overlay import Status
+from newsgen.preview.pages import ServedPages
 
 RESCAN_MAX = 200
 """A batch of more changed paths (a checkout) is looked for by walking every folder."""
@@ -69,6 +71,10 @@ class Display(Protocol):
     """The copies of photographs not made yet (site paths ``media/…``) and the source
     file to answer their URL with meanwhile."""
 
+    make: Callable[[str, str], None]
+    """Writes the file a request asks for, if it is planned but not written yet
+    (`ServedPages.make`)."""
+
     def show(self, status: Status) -> None: ...
 
 
@@ -85,7 +91,10 @@ class Session:
         self.images = ImageSources(jobs=os.cpu_count() or 1)
         self.last: Gathered | None = None
         """The last good build: the next one keeps its plan if no article moved."""
-        self.manifest: Manifest = {}
+        self.pages = ServedPages(root, failed=lambda message: console.problems(
+            (Problem("(newsgen)", 0, message),), "a page of the preview is missing",
+        ))
+        display.make = self.pages.make
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
         self.search = options.search
         self.indexer = SearchIndexer(root, console)
@@ -93,6 +102,8 @@ class Session:
         """Whether a rebuild ran since the garbage was last collected."""
         self.scanned: Sources | None = None
         """The sources as the last rebuild saw them."""
+        self.started = False
+        """Whether the first rebuild looked for a build's cache to start from (`_start`)."""
         self.copies = MediaStore(options.site_dir / CACHE_DIR / STORE)
         self.encoder = BackgroundCopies(self.copies, os.cpu_count() or 1, console)
 
@@ -137,6 +148,31 @@ class Session:
                 return known
         return scan(site_dir)
 
+    def _start(self) -> LastPlan | None:
+        """Once, before the first rebuild: the parsed articles, images and plan of the
+        site's build cache, when ``newsgen build`` left one (read under its lock, never
+        written), so that a big site's preview parses and plans only what changed since.
+        The plan is that of a build without drafts or future articles: a preview that
+        shows them plans afresh. None: no plan to start from."""
+        if self.started:
+            return None
+        self.started = True
+        folder = self.options.site_dir / CACHE_DIR
+        if not (folder / "index").is_file():
+            return None
+        with hold(folder, waiting=self.console.info):
+            seed = peek(folder)
+        if seed is None:
+            return None
+        index = seed.index
+        jobs = os.cpu_count() or 1
+        self.cache = ParseCache(
+            index.articles, jobs=jobs, fork=False, context=index.parse_context, signatures=index.signatures,
+            stored=seed.store.bodies if seed.store is not None else None,
+        )
+        self.images = ImageSources(index.images, jobs=jobs)
+        return seed.last if not (self.options.drafts or self.options.future) else None
+
     def tidy(self) -> frozenset[str]:
         """Once idle after a rebuild: walk the sources to check the watcher missed
         nothing (its queue can overflow), and free what the rebuilds left in reference
@@ -159,11 +195,12 @@ class Session:
 
     def _rebuild(self, build: BuildOptions, changed: frozenset[str], started: float, timed: bool = False) -> None:
         try:
-            self.scanned = self._scan(changed)
-            last = self.last.memory if self.last is not None else None
-            gathered = gather(build, self.cache, self.images, scanned=self.scanned, last=last, store=self.copies)
-            self._write(gathered)
-            self.last = gathered
+            with self.pages.lock:  # no page of the last plan is made meanwhile
+                self.scanned = self._scan(changed)
+                last = self.last.memory if self.last is not None else self._start()
+                gathered = gather(build, self.cache, self.images, scanned=self.scanned, last=last, store=self.copies)
+                self._write(gathered)
+                self.last = gathered
         except NewsgenError as exc:
             problems = exc.problems or (Problem("(newsgen)", 0, str(exc)),)
             self._failed(problems)
@@ -190,10 +227,26 @@ class Session:
         which article (for the next save), and re-index for search when any page changed,
         in the background, so the next save never waits for Pagefind."""
         if self.last is not None:
-            self.last.memory.readers.find()
-        pages = {rel: mark for rel, mark in self.manifest.items() if rel.endswith(".html")}
-        if self.search:
-            self.indexer.want(pages)
+            with self.pages.lock:
+                self.last.memory.readers.find()
+        self._index()
+
+    @property
+    def filling(self) -> bool:
+        """Whether files of the last plan are still to be written (`fill`)."""
+        return bool(self.pages.pending)
+
+    def fill(self, seconds: float) -> None:
+        """Write files of the last plan not written yet, for about *seconds*; the search
+        index once the last is written."""
+        if self.pages.fill(seconds):
+            self._index()
+        gc.collect(0)  # the cyclic garbage of rendering, young: cheap to collect
+
+    def _index(self) -> None:
+        """Index the served pages for search, once every page is written."""
+        if self.search and not self.pages.pending:
+            self.indexer.want({rel: mark for rel, mark in self.pages.manifest.items() if rel.endswith(".html")})
 
     def _describe(self, changed: frozenset[str]) -> str:
         """The changed file, or how many: temporary files of a save that are gone by now
@@ -209,13 +262,7 @@ class Session:
         photos = gathered.photos
         waiting = {name for name in photos.media if name not in present}
         plan = [item for item in gathered.plan if item.file not in waiting] if waiting else gathered.plan
-        try:
-            self.manifest = sync(plan, self.root, self.manifest)
-        except OSError:
-            # A file became a folder or the other way round: start the copy afresh.
-            shutil.rmtree(self.root, ignore_errors=True)
-            self.root.mkdir()
-            self.manifest = sync(plan, self.root, {})
+        if self.pages.update(plan):
             self.indexer.forget()
         self.display.fallback = {name: photos.files[photos.media[name].src] for name in waiting}
         if waiting or any(name not in present for name in photos.encode):
@@ -227,7 +274,8 @@ class Session:
         if not self.encoder.fresh or self.last is None:
             return False
         self.encoder.taken()
-        self._write(self.last)
+        with self.pages.lock:
+            self._write(self.last)
         return True
 
     def _failed(self, problems: Sequence[Problem]) -> None:

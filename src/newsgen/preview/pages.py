@@ -1,0 +1,109 @@
+"""The preview's served folder, written as it is asked for (`ServedPages`).
+
+A big site's first preview would otherwise wait for every page: 121,000 files at
+100,000 articles, some minutes. When a plan brings more new files than `EAGER_FILES`,
+they are written when a request asks for one, and between saves (`fill`) until none is
+left; the search index waits for the last one. A file already written whose key changed
+is written again at once, as before: an open tab reloads to it.
+
+Everything that makes or writes a file holds `ServedPages.lock`, and so does a rebuild
+from the start of its plan: a file made from the last plan never lands after the next
+one replaced it, and the plan's renderer is never used by two threads at once.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import unquote
+
+from newsgen.core.outputs import Planned
+from newsgen.io.update import Manifest, Update, sync
+
+EAGER_FILES = 2_000
+"""A plan that brings more new files than this leaves them to be written when asked for."""
+
+
+class ServedPages:
+    """What the served folder *root* holds (`manifest`: file → key) and what the last
+    plan still wants written there (`pending`)."""
+
+    def __init__(self, root: Path, failed: Callable[[str], None] = print) -> None:
+        """*failed*: told of a file `fill` could not make (a bug: the rest go on)."""
+        self.root = root
+        self.failed = failed
+        self.lock = threading.RLock()
+        self.manifest: Manifest = {}
+        self.pending: dict[str, Planned] = {}
+
+    def update(self, plan: Sequence[Planned]) -> bool:
+        """Make the folder follow *plan* (holding `lock`): the files gone deleted, those
+        written whose key changed written again, the new ones too if they are few, else
+        left pending. True when the folder had to be written afresh (a file became a
+        folder, or the other way round): whatever indexed it must start again."""
+        with self.lock:
+            manifest = self.manifest
+            new = [item for item in plan if item.file not in manifest]
+            now = plan if len(new) <= EAGER_FILES else [item for item in plan if item.file in manifest]
+            afresh = False
+            try:
+                self.manifest = sync(now, self.root, manifest)
+            except OSError:
+                shutil.rmtree(self.root, ignore_errors=True)
+                self.root.mkdir()
+                now = plan if len(plan) <= EAGER_FILES else []
+                self.manifest = sync(now, self.root, {})
+                afresh = True
+            self.pending = {item.file: item for item in plan if item.file not in self.manifest}
+            return afresh
+
+    def make(self, prefix: str, url_path: str) -> None:
+        """Write the file a request for *url_path* (under the site's *prefix*) reads, if
+        the plan wants it and it is not written yet: ``a/`` reads ``a/index.html``, and
+        ``a`` may be a file, or the folder that ``a/`` redirects to."""
+        if not self.pending:
+            return
+        try:
+            path, mount = unquote(url_path, errors="strict"), unquote(prefix)  # as `locate` reads them
+        except UnicodeDecodeError:
+            return
+        if not path.startswith(mount):
+            return
+        name = path[len(mount):]
+        wanted = [name + "index.html"] if name == "" or name.endswith("/") else [name, name + "/index.html"]
+        with self.lock:
+            for file in wanted:
+                item = self.pending.pop(file, None)
+                if item is not None:
+                    try:
+                        self._write(item)
+                    except BaseException:
+                        self.pending[file] = item  # the server answers with the error; the next request tries again
+                        raise
+
+    def fill(self, seconds: float) -> bool:
+        """Write pending files, in plan order, for about *seconds*, letting requests in
+        between; True when none is left."""
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            with self.lock:
+                if not self.pending:
+                    return True
+                file = next(iter(self.pending))
+                item = self.pending.pop(file)
+                try:
+                    self._write(item)
+                except Exception as exc:  # a bug must not stop the others
+                    traceback.print_exc()
+                    self.failed(f"could not make {file}: {exc!r}; please report it")
+        return not self.pending
+
+    def _write(self, item: Planned) -> None:
+        data = item.make()
+        with Update(self.root) as update:
+            update.prepare({item.file: data})
+            update.commit()
+        self.manifest[item.file] = item.key

@@ -1,0 +1,185 @@
+"""A big site's preview: it starts from the build cache that ``newsgen build`` left (nothing
+parsed again, nothing written to the cache), and writes the pages of a big plan when they
+are asked for, then the rest between saves. Served bytes are a build's."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsgen.core.outputs import Planned
+from newsgen.preview import pages
+from newsgen.preview.pages import ServedPages
+from newsgen.preview.server import PreviewServer
+from newsgen.preview.session import ServeOptions, Session
+
+from helpers.preview import Quiet, request, running_server
+from helpers.sites import NOW, SiteDir, tree
+
+CACHE = ".newsgen-cache"
+
+
+def planned(file: str, text: str) -> Planned:
+    return Planned(file, text, lambda: text.encode())
+
+
+def built(folder: Path) -> dict[str, bytes]:
+    """What a build wrote in *folder*, but its marker file (the preview writes none)."""
+    return {name: data for name, data in tree(folder).items() if name != ".newsgen-output"}
+
+
+def files(root: Path) -> dict[str, str]:
+    return {name: data.decode() for name, data in tree(root).items()}
+
+
+def test_a_big_plan_is_written_as_asked_and_between_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 2)
+    root = tmp_path / "served"
+    root.mkdir()
+    served = ServedPages(root)
+    first = [planned("index.html", "front"), planned("a/index.html", "a1"), planned("c/index.html", "c"),
+             planned("style.css", "css"), planned("notícias/index.html", "n")]
+    assert not served.update(first)
+    assert files(root) == {} and list(served.pending) == [item.file for item in first]
+
+    served.make("/", "/a/")
+    served.make("/", "/c")  # the folder a redirect leads to
+    served.make("/", "/not%C3%ADcias/")
+    served.make("/", "/elsewhere/")  # not planned: nothing
+    assert files(root) == {"a/index.html": "a1", "c/index.html": "c", "notícias/index.html": "n"}
+
+    second = [planned("index.html", "front"), planned("a/index.html", "a2"), planned("style.css", "css2"),
+              planned("notícias/index.html", "n"), planned("d/index.html", "d")]
+    served.update(second)
+    assert files(root) == {"a/index.html": "a2", "notícias/index.html": "n"}, "written and changed: at once; gone: deleted"
+    assert set(served.pending) == {"index.html", "style.css", "d/index.html"}
+
+    while not served.fill(0.01):
+        pass
+    assert files(root) == {item.file: item.make().decode() for item in second}, "the last plan's files, not the first's"
+    assert served.manifest == {item.file: item.key for item in second} and served.pending == {}
+
+
+def test_a_few_new_files_are_written_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "served"
+    root.mkdir()
+    served = ServedPages(root)
+    served.update([planned("index.html", "front"), planned("a/index.html", "a")])
+    assert files(root) == {"index.html": "front", "a/index.html": "a"} and served.pending == {}
+
+
+def test_a_page_that_fails_to_render_is_tried_again_by_the_next_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    root = tmp_path / "served"
+    root.mkdir()
+    served = ServedPages(root)
+    calls: list[int] = []
+
+    def flaky() -> bytes:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return b"ok"
+
+    served.update([Planned("index.html", "k", flaky)])
+    with pytest.raises(RuntimeError):
+        served.make("/", "/")
+    served.make("/", "/")
+    assert files(root) == {"index.html": "ok"}
+
+
+def kept(cache: Path) -> tuple[dict[str, bytes], dict[str, int]]:
+    """What the cache folder holds and when each file was last written, but its lock and
+    SQLite's own files beside the bodies database (a reader of a WAL database makes them)."""
+    names = [p for p in sorted(cache.rglob("*")) if p.name != "lock" and not p.name.endswith(("-shm", "-wal"))]
+    return ({p.name: p.read_bytes() for p in names if p.is_file()}, {p.name: os.stat(p).st_mtime_ns for p in names})
+
+
+def write_site(site: SiteDir, count: int = 6) -> None:
+    for n in range(count):
+        site.article(f"artigo-{n}", headline=f"Artigo número {n}", timestamp=f"2025-06-0{n % 9 + 1}T10:00:00+01:00",
+                     hashtags=["Mundo", f"Tema{n % 2}"])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    with running_server(tmp_path / "served") as server:
+        yield server
+
+
+def session_of(site: SiteDir, server: PreviewServer, **options: object) -> Session:
+    return Session(ServeOptions(site.root, search=False, **options), lambda: NOW, Quiet(), server, server.root)  # type: ignore[arg-type]
+
+
+def test_pages_asked_for_are_a_builds_and_the_rest_follow(
+    site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 3)
+    write_site(site)
+    site.build()
+    wrote = built(site.out)
+    session = session_of(site, server)
+    session.rebuild(frozenset())
+    assert tree(server.root) == {} and session.filling
+
+    status, _, body = request(server, "/mundo/2025/06/03/artigo-2/")
+    assert status == 200 and "Artigo número 2" in body.decode()
+    assert tree(server.root) == {"mundo/2025/06/03/artigo-2/index.html": wrote["mundo/2025/06/03/artigo-2/index.html"]}
+    assert request(server, "/mundo/2025/06/03/artigo-2")[0] == 301, "a folder still redirects before its page is made"
+    assert request(server, "/nada/")[0] == 404
+
+    session.rebuild(frozenset())  # nothing changed: the written page stays, the rest stays pending
+    while session.filling:
+        session.fill(1)
+    assert tree(server.root) == wrote, "once filled, the preview holds exactly what a build wrote"
+
+
+def test_the_preview_starts_from_the_build_cache_and_never_writes_it(
+    site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    write_site(site)
+    site.build(cache=site.root / CACHE)
+    cache, stamps = kept(site.root / CACHE)
+    site.article("artigo-1", headline="Artigo mudado depois da compilação", timestamp="2025-06-02T10:00:00+01:00",
+                 hashtags=["Mundo", "Tema1"])
+    session = session_of(site, server)
+    session.rebuild(frozenset())
+    assert session.cache.parsed == 1, "only the article changed since the build is parsed"
+    assert session.last is not None and session.last.quick, "the build's plan is carried, not made afresh"
+
+    status, _, body = request(server, "/mundo/2025/06/02/artigo-1/")
+    assert status == 200 and "Artigo mudado depois da compilação" in body.decode()
+    while session.filling:
+        session.fill(1)
+    site.build(output=site.root / "fresh")  # no cache: from scratch
+    assert tree(server.root) == built(site.root / "fresh")
+    assert kept(site.root / CACHE) == (cache, stamps), "the build cache is read, never written"
+    assert site.build(cache=site.root / CACHE).replanned, "the build goes on from its cache after the preview read it"
+    assert built(site.out) == built(site.root / "fresh")
+
+
+def test_a_preview_of_drafts_plans_afresh_from_the_build_cache(site: SiteDir, server: PreviewServer) -> None:
+    write_site(site, 3)
+    site.article("rascunho", headline="Um rascunho", timestamp="2025-06-05T10:00:00+01:00", draft=True)
+    site.build(cache=site.root / CACHE)
+    session = session_of(site, server, drafts=True)
+    session.rebuild(frozenset())
+    assert session.cache.parsed == 0 and session.last is not None and not session.last.quick
+    status, _, body = request(server, "/mundo/2025/06/05/rascunho/")
+    assert status == 200 and "Um rascunho" in body.decode()
+
+
+def test_a_damaged_build_cache_is_left_alone_and_the_preview_parses(site: SiteDir, server: PreviewServer) -> None:
+    write_site(site, 3)
+    site.build(cache=site.root / CACHE)
+    (site.root / CACHE / "articles-00").write_bytes(b"garbage")
+    for shard in (site.root / CACHE).glob("articles-*"):
+        shard.write_bytes(b"garbage")
+    session = session_of(site, server)
+    session.rebuild(frozenset())
+    assert session.cache.parsed == 3
+    assert (site.root / CACHE / "articles-00").read_bytes() == b"garbage", "the preview never repairs the build's cache"
+    assert request(server, "/mundo/2025/06/01/artigo-0/")[0] == 200
