@@ -25,9 +25,10 @@ from newsgen.io.layout import SOURCE_DIRS, SOURCE_FILES, is_leftover
 PACKAGE = Path(newsgen.__file__).parent
 PACKAGE_PREFIX = "newsgen:"
 """`scan` names newsgen's own files ``newsgen:<path in the package>``."""
-NOT_BUILD_CODE = ("deploy/", "starter/")
-"""Parts of newsgen a build never runs (``newsgen deploy``, ``newsgen init``'s files):
-outside the scan and `newsgen.io.sources.code_digest`, so editing them rebuilds nothing."""
+NOT_BUILD_CODE = ("deploy/", "starter/", "preview/")
+"""Parts of newsgen a build never runs (``newsgen deploy``, ``newsgen init``'s files, ``newsgen
+serve``): outside the scan and `newsgen.io.sources.code_digest`, so editing them rebuilds
+nothing, and the preview reads a build cache made before (`newsgen.preview.session`)."""
 RACY_NS = 2_000_000_000
 """A file changed this close to a scan may change again within one mtime tick: hash it."""
 

@@ -8,6 +8,7 @@ with the problems overlaid, and the next good build clears them.
 from __future__ import annotations
 
 import errno
+import time
 import webbrowser
 from collections.abc import Callable
 from datetime import datetime
@@ -58,6 +59,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                 console.serving(url)
                 if options.open_browser:
                     webbrowser.open(url)
+                quiet_since = time.monotonic()
                 while True:
                     signals.check()
                     filling = session.filling
@@ -65,16 +67,17 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                     timed = batch is None and session.due()  # the clock passed an embargo, an expiry…
                     if batch is None:
                         session.take_copies()
-                        if filling and not timed:
-                            session.fill(FILL_SECONDS)
-                            continue
-                        batch = frozenset() if timed else session.tidy()
+                        idle = not filling or time.monotonic() - quiet_since >= IDLE_SECONDS
+                        batch = frozenset() if timed else session.tidy() if idle else frozenset()
                         if not batch and not timed:
+                            if filling:
+                                session.fill(FILL_SECONDS)
                             continue
                         watcher.idle.clear()
                     session.rebuild(batch, timed)
                     watcher.done()
                     session.settle()
+                    quiet_since = time.monotonic()
         finally:
             signals.stopping = True  # a second Ctrl-C must not cut the clean-up short
             session.indexer.stop()
