@@ -57,7 +57,9 @@ class ServedPages:
                 now = plan if len(plan) <= EAGER_FILES else []
                 self.manifest = sync(now, self.root, {})
                 afresh = True
-            self.pending = {item.file: item for item in plan if item.file not in self.manifest}
+            # Last in plan order first: `fill` takes them from the end (taking the first
+            # of a dict again and again walks past every entry taken before it).
+            self.pending = {item.file: item for item in reversed(plan) if item.file not in self.manifest}
             return afresh
 
     def make(self, prefix: str, url_path: str) -> None:
@@ -92,8 +94,7 @@ class ServedPages:
             with self.lock:
                 if not self.pending:
                     return True
-                file = next(iter(self.pending))
-                item = self.pending.pop(file)
+                file, item = self.pending.popitem()
                 try:
                     self._write(item)
                 except Exception as exc:  # a bug must not stop the others
