@@ -86,11 +86,11 @@ class ServedPages:
                         self.pending[file] = item  # the server answers with the error; the next request tries again
                         raise
 
-    def fill(self, seconds: float) -> bool:
-        """Write pending files, in plan order, for about *seconds*, letting requests in
-        between; True when none is left."""
+    def fill(self, seconds: float, wanted: Callable[[], bool] = lambda: False) -> bool:
+        """Write pending files, in plan order, for about *seconds* or until *wanted* (a save
+        came), letting requests in between; True when none is left."""
         deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not wanted():
             with self.lock:
                 if not self.pending:
                     return True

@@ -32,7 +32,8 @@ IDLE_SECONDS = 1.0
 to check the watcher missed nothing."""
 FILL_SECONDS = 0.1
 """While files of a big plan are still unwritten (`Session.fill`), the loop writes them
-for this long between looks for a change: a save waits at most this much more."""
+for this long between looks for a change, or until a change comes: a save waits for
+the page being made, not for the rest."""
 FILL_PAUSE = 0.01
 
 
@@ -71,7 +72,7 @@ def serve(options: ServeOptions, clock: Callable[[], datetime], console: Console
                         batch = frozenset() if timed else session.tidy() if idle else frozenset()
                         if not batch and not timed:
                             if filling:
-                                session.fill(FILL_SECONDS)
+                                session.fill(FILL_SECONDS, wanted=lambda: not watcher.idle.is_set())
                             continue
                         watcher.idle.clear()
                     session.rebuild(batch, timed)

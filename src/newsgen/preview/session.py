@@ -236,10 +236,10 @@ class Session:
         """Whether files of the last plan are still to be written (`fill`)."""
         return bool(self.pages.pending)
 
-    def fill(self, seconds: float) -> None:
-        """Write files of the last plan not written yet, for about *seconds*; the search
-        index once the last is written."""
-        if self.pages.fill(seconds):
+    def fill(self, seconds: float, wanted: Callable[[], bool] = lambda: False) -> None:
+        """Write files of the last plan not written yet, for about *seconds* or until
+        *wanted* (a save came in); the search index once the last is written."""
+        if self.pages.fill(seconds, wanted):
             self._index()
         gc.collect(0)  # the cyclic garbage of rendering, young: cheap to collect
 
