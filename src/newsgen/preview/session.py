@@ -160,8 +160,11 @@ class Session:
         folder = self.options.site_dir / CACHE_DIR
         if not (folder / "index").is_file():
             return None
-        with hold(folder, waiting=self.console.info):
-            seed = peek(folder)
+        try:
+            with hold(folder, waiting=self.console.info):
+                seed = peek(folder)
+        except OSError:  # a cache this user may not read: start afresh
+            seed = None
         if seed is None:
             return None
         index = seed.index
