@@ -190,3 +190,29 @@ def test_a_damaged_build_cache_is_left_alone_and_the_preview_parses(site: SiteDi
     assert session.cache.parsed == 3
     assert (site.root / CACHE / "articles-00").read_bytes() == b"garbage", "the preview never repairs the build's cache"
     assert request(server, "/mundo/2025/06/01/artigo-0/")[0] == 200
+
+
+def test_a_page_that_cannot_be_made_shows_why_and_the_rest_waits_for_the_next_save(
+    site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    write_site(site, 3)
+    site.write("templates/article.html", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
+    console = Quiet()
+    session = Session(ServeOptions(site.root, search=False), lambda: NOW, console, server, server.root)
+    session.rebuild(frozenset())
+    assert server.status.problems == () and session.filling, "the plan is fine: only the pages fail"
+
+    status, _, body = request(server, "/mundo/2025/06/02/artigo-1/")
+    assert status == 500 and "This page could not be made." in body.decode() and "templates/article.html:2" in body.decode()
+    assert request(server, "/")[0] == 200, "the pages the mistake is not in are served"
+    session.fill(5)
+    assert not session.filling and len(console.said) == 1, "said once, then the rest waits"
+    assert session.pages.pending
+
+    (site.root / "templates/article.html").unlink()
+    session.rebuild(frozenset({"templates/article.html"}))
+    while session.filling:
+        session.fill(1)
+    assert not session.pages.pending
+    assert "Artigo número 1" in request(server, "/mundo/2025/06/02/artigo-1/")[2].decode()

@@ -180,7 +180,6 @@ class ParseCache:
 
         return load
 
-
     def _stored(self, digest: str) -> str | None:
         if self.stored is None:
             return None

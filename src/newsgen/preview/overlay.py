@@ -20,6 +20,9 @@ class Status:
     build: str
     problems: tuple[Problem, ...] = ()
     built: bool = False
+    about: str = ""
+    """What the problems are about, when it is not the last rebuild (a page that could
+    not be made when asked for)."""
 
 
 def decorate(page: bytes, status: Status) -> bytes:
@@ -34,7 +37,9 @@ def decorate(page: bytes, status: Status) -> bytes:
 
 def overlay(status: Status) -> str:
     """The list of problems, every piece of text escaped."""
-    if status.built:
+    if status.about:
+        lead = status.about
+    elif status.built:
         lead = "The last change did not build. You are seeing the last version that did."
     else:
         lead = "The site has not built yet."

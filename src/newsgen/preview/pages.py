@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
+from newsgen.core.errors import NewsgenError, Problem
 from newsgen.core.outputs import Planned
 from newsgen.io.update import Manifest, Update, sync
 
@@ -31,13 +32,17 @@ class ServedPages:
     """What the served folder *root* holds (`manifest`: file → key) and what the last
     plan still wants written there (`pending`)."""
 
-    def __init__(self, root: Path, failed: Callable[[str], None] = print) -> None:
-        """*failed*: told of a file `fill` could not make (a bug: the rest go on)."""
+    def __init__(self, root: Path, failed: Callable[[Sequence[Problem]], None] = print) -> None:
+        """*failed*: told why `fill` could not make a file (a template's mistake, a full
+        disk): it then stops until the next `update`."""
         self.root = root
         self.failed = failed
         self.lock = threading.RLock()
         self.manifest: Manifest = {}
         self.pending: dict[str, Planned] = {}
+        self.stalled = False
+        """Whether `fill` failed since the last `update`: the rest waits for the next save
+        (or a request), instead of failing again and again."""
 
     def update(self, plan: Sequence[Planned]) -> bool:
         """Make the folder follow *plan* (holding `lock`): the files gone deleted, those
@@ -60,12 +65,15 @@ class ServedPages:
             # Last in plan order first: `fill` takes them from the end (taking the first
             # of a dict again and again walks past every entry taken before it).
             self.pending = {item.file: item for item in reversed(plan) if item.file not in self.manifest}
+            self.stalled = False
             return afresh
 
     def make(self, prefix: str, url_path: str) -> None:
         """Write the file a request for *url_path* (under the site's *prefix*) reads, if
         the plan wants it and it is not written yet: ``a/`` reads ``a/index.html``, and
-        ``a`` may be a file, or the folder that ``a/`` redirects to."""
+        ``a`` may be a file, or the folder that ``a/`` redirects to. A page that fails to
+        render raises (`NewsgenError`: the template's mistake), and is tried again by the
+        next request."""
         if not self.pending:
             return
         try:
@@ -90,17 +98,23 @@ class ServedPages:
         """Write pending files, in plan order, for about *seconds* or until *wanted* (a save
         came), letting requests in between; True when none is left."""
         deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline and not wanted():
+        while time.perf_counter() < deadline and not wanted() and not self.stalled:
             with self.lock:
                 if not self.pending:
                     return True
                 file, item = self.pending.popitem()
                 try:
                     self._write(item)
-                except Exception as exc:  # a bug must not stop the others
-                    traceback.print_exc()
-                    self.failed(f"could not make {file}: {exc!r}; please report it")
+                except Exception as exc:  # said once; the next save tries again
+                    self.pending[file] = item
+                    self.stalled = True
+                    self.failed(_problems(file, exc))
         return not self.pending
+
+    @property
+    def filling(self) -> bool:
+        """Whether `fill` has files to write."""
+        return bool(self.pending) and not self.stalled
 
     def _write(self, item: Planned) -> None:
         data = item.make()
@@ -108,3 +122,13 @@ class ServedPages:
             update.prepare({item.file: data})
             update.commit()
         self.manifest[item.file] = item.key
+
+
+def _problems(file: str, exc: Exception) -> tuple[Problem, ...]:
+    """Why *file* could not be made, as problems."""
+    if isinstance(exc, NewsgenError) and exc.problems:
+        return tuple(exc.problems)
+    if isinstance(exc, OSError):
+        return (Problem("(newsgen)", 0, f"could not write {file} ({exc.strerror or exc})"),)
+    traceback.print_exc()
+    return (Problem("(newsgen)", 0, f"internal error making {file}: {exc!r}; please report it"),)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
+from newsgen.core.errors import NewsgenError
 from newsgen.core.mediatypes import content_type
 from newsgen.preview.files import HTML, PLAIN_TEXT, SCRIPT, locate
 from newsgen.preview.hosts import AllowedHosts
@@ -109,6 +110,7 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 NOT_BUILT = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsgen: not built</title><body></body></html>'
+NOT_MADE = b'<!doctype html><html lang="en"><meta charset="utf-8"><title>newsgen: page not made</title><body></body></html>'
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -192,7 +194,12 @@ class _Handler(BaseHTTPRequestHandler):
         if not status.built:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, decorate(NOT_BUILT, status), send_body)
             return
-        server.make(server.prefix, path)
+        try:
+            server.make(server.prefix, path)
+        except NewsgenError as exc:  # a template's mistake in this page: said as a failed build says it
+            failed = Status(status.build, tuple(exc.problems), built=True, about="This page could not be made.")
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, HTML, decorate(NOT_MADE, failed), send_body)
+            return
         try:
             kind, found = locate(server.root, server.prefix, path)
         except UnicodeDecodeError:

@@ -91,8 +91,8 @@ class Session:
         self.images = ImageSources(jobs=os.cpu_count() or 1)
         self.last: Gathered | None = None
         """The last good build: the next one keeps its plan if no article moved."""
-        self.pages = ServedPages(root, failed=lambda message: console.problems(
-            (Problem("(newsgen)", 0, message),), "a page of the preview is missing",
+        self.pages = ServedPages(root, failed=lambda problems: console.problems(
+            problems, f"{tally(problems)}; the pages not written yet wait for the next save",
         ))
         display.make = self.pages.make
         self.ids = (f"{secrets.token_hex(4)}.{n}" for n in itertools.count(1))
@@ -237,7 +237,7 @@ class Session:
     @property
     def filling(self) -> bool:
         """Whether files of the last plan are still to be written (`fill`)."""
-        return bool(self.pages.pending)
+        return self.pages.filling
 
     def fill(self, seconds: float, wanted: Callable[[], bool] = lambda: False) -> None:
         """Write files of the last plan not written yet, for about *seconds* or until
