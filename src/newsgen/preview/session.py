@@ -181,16 +181,11 @@ class Session:
         nothing (its queue can overflow), and free what the rebuilds left in reference
         cycles (the session runs with the cyclic collector paused, so that its passes over
         a big site never delay a save or the reload that follows). Returns the paths that
-        changed unreported, for a rebuild. The first collection freezes what outlives it
-        (`gc.freeze`): the parsed articles and first plan of a 100,000-article site are
-        725,000 objects that every later collection would walk again (0.6 s); what a
-        later rebuild drops of them still goes, by reference counting."""
+        changed unreported, for a rebuild."""
         if not self.untidy:
             return frozenset()
         self.untidy = False
         gc.collect()
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
         if self.scanned is None:
             return frozenset()
         walked, known = scan(self.options.site_dir), self.scanned
