@@ -59,12 +59,16 @@ def test_a_big_plan_is_written_as_asked_and_between_saves(tmp_path: Path, monkey
     second = [planned("index.html", "front", made), planned("a/index.html", "a2", made), planned("style.css", "css2", made),
               planned("notícias/index.html", "n", made), planned("d/index.html", "d", made)]
     served.update(second)
-    assert files(root) == {"a/index.html": "a2", "notícias/index.html": "n"}, "written and changed: at once; gone: deleted"
-    assert set(served.pending) == {"index.html", "style.css", "d/index.html"}
+    assert files(root) == {"a/index.html": "a2", "notícias/index.html": "n", "d/index.html": "d"}, (
+        "written and changed, or new with this plan (few): at once; gone: deleted"
+    )
+    assert set(served.pending) == {"index.html", "style.css"}
+    served.update(second)
+    assert set(served.pending) == {"index.html", "style.css"}, "what waits keeps waiting, however few are left"
 
     while not served.fill(0.01):
         pass
-    assert made == ["a/index.html", "index.html", "style.css", "d/index.html"], "the changed page first, then in plan order"
+    assert made == ["a/index.html", "d/index.html", "index.html", "style.css"], "the save's pages first, then in plan order"
     assert files(root) == {item.file: item.make().decode() for item in second}, "the last plan's files, not the first's"
     assert served.manifest == {item.file: item.key for item in second} and served.pending == {}
 
@@ -216,3 +220,45 @@ def test_a_page_that_cannot_be_made_shows_why_and_the_rest_waits_for_the_next_sa
         session.fill(1)
     assert not session.pages.pending
     assert "Artigo número 1" in request(server, "/mundo/2025/06/02/artigo-1/")[2].decode()
+
+
+class Indexer:
+    """The search indexer, recording what it was asked to index."""
+
+    def __init__(self) -> None:
+        self.wanted: list[dict[str, str]] = []
+
+    def want(self, pages: dict[str, str]) -> None:
+        self.wanted.append(pages)
+
+    def forget(self) -> None:
+        pass
+
+
+def test_the_search_index_is_asked_for_once_requests_wrote_the_last_page(
+    site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    write_site(site, 2)
+    session = Session(ServeOptions(site.root, search=True), lambda: NOW, Quiet(), server, server.root)
+    session.indexer = Indexer()  # type: ignore[assignment]
+    session.rebuild(frozenset())
+    session.settle()
+    assert session.indexer.wanted == []  # type: ignore[attr-defined]
+    for file in list(session.pages.pending):
+        request(server, "/" + file)
+    assert not session.pages.pending and session.filling, "the index is still to be asked for"
+    session.fill(1)
+    [pages_indexed] = session.indexer.wanted  # type: ignore[attr-defined]
+    assert "mundo/2025/06/01/artigo-0/index.html" in pages_indexed and not session.filling
+
+
+def test_a_404_page_that_cannot_be_made_answers_404_with_why(
+    site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    write_site(site, 2)
+    site.write("templates/404.html", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
+    session_of(site, server).rebuild(frozenset())
+    status, _, body = request(server, "/nada/")
+    assert status == 404 and "This page could not be made." in body.decode() and "templates/404.html:2" in body.decode()

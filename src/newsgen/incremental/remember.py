@@ -61,9 +61,13 @@ def peek(folder: Path) -> Remembered | None:
     store = BuildCache(folder, read_only=True)
     try:
         index = store.load_index()
-        return Remembered(store, index, _read_plan(store, index), [])
     except (CacheError, OSError):
         return None
+    try:
+        last = _read_plan(store, index)
+    except (CacheError, OSError):  # the parsed articles are still good
+        last = None
+    return Remembered(store, index, last, [])
 
 
 def _last_plan(store: BuildCache, index: Index, problems: list[Problem]) -> LastPlan | None:

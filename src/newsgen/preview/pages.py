@@ -44,15 +44,17 @@ class ServedPages:
         """Whether `fill` failed since the last `update`: the rest waits for the next save
         (or a request), instead of failing again and again."""
 
-    def update(self, plan: Sequence[Planned]) -> bool:
+    def update(self, plan: Sequence[Planned], again: bool = False) -> bool:
         """Make the folder follow *plan* (holding `lock`): the files gone deleted, those
         written whose key changed written again, the new ones too if they are few, else
-        left pending. True when the folder had to be written afresh (a file became a
-        folder, or the other way round): whatever indexed it must start again."""
+        left pending; those pending stay so. *again*: the same plan as the last update
+        (photographs' copies made since): a `fill` stopped by a failure stays stopped.
+        True when the folder had to be written afresh (a file became a folder, or the
+        other way round): whatever indexed it must start again."""
         with self.lock:
-            manifest = self.manifest
-            new = [item for item in plan if item.file not in manifest]
-            now = plan if len(new) <= EAGER_FILES else [item for item in plan if item.file in manifest]
+            manifest, pending = self.manifest, self.pending
+            few = sum(1 for item in plan if item.file not in manifest and item.file not in pending) <= EAGER_FILES
+            now = [item for item in plan if item.file in manifest or (few and item.file not in pending)]
             afresh = False
             try:
                 self.manifest = sync(now, self.root, manifest)
@@ -65,7 +67,7 @@ class ServedPages:
             # Last in plan order first: `fill` takes them from the end (taking the first
             # of a dict again and again walks past every entry taken before it).
             self.pending = {item.file: item for item in reversed(plan) if item.file not in self.manifest}
-            self.stalled = False
+            self.stalled = self.stalled and again
             return afresh
 
     def make(self, prefix: str, url_path: str) -> None:
@@ -82,8 +84,10 @@ class ServedPages:
             return
         if not path.startswith(mount):
             return
-        name = path[len(mount):]
-        wanted = [name + "index.html"] if name == "" or name.endswith("/") else [name, name + "/index.html"]
+        name = "/".join(part for part in path[len(mount):].split("/") if part)  # `locate` skips empty parts
+        wanted = [name, f"{name}/index.html"] if name else ["index.html"]
+        if not any(file in self.pending for file in wanted):  # a file written, or none: never waits for the lock
+            return
         with self.lock:
             for file in wanted:
                 item = self.pending.pop(file, None)

@@ -194,12 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not status.built:
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, HTML, decorate(NOT_BUILT, status), send_body)
             return
-        try:
-            server.make(server.prefix, path)
-        except NewsgenError as exc:  # a template's mistake in this page: said as a failed build says it
-            failed = Status(status.build, tuple(exc.problems), built=True, about="This page could not be made.")
-            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, HTML, decorate(NOT_MADE, failed), send_body)
+        if not self._made(path, HTTPStatus.INTERNAL_SERVER_ERROR, send_body):
             return
+        status = server.status  # a rebuild may have gone live while the page was made
         try:
             kind, found = locate(server.root, server.prefix, path)
         except UnicodeDecodeError:
@@ -213,6 +210,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_file(HTTPStatus.OK, source, status, send_body)
         else:
             self._not_found(status, send_body)
+
+    def _made(self, path: str, code: HTTPStatus, send_body: bool) -> bool:
+        """Have the file *path* reads made if it waits to be (`ServedPages.make`); False
+        when it could not be, and the problems were sent instead, as a failed build's."""
+        server = self.preview
+        try:
+            server.make(server.prefix, path)
+        except NewsgenError as exc:  # a template's mistake in this page
+            failed = Status(server.status.build, tuple(exc.problems), built=True, about="This page could not be made.")
+            self._send(code, HTML, decorate(NOT_MADE, failed), send_body)
+            return False
+        return True
 
     def _waiting(self, path: str) -> Path | None:
         """The source file to answer a request for a copy of a photograph not made yet."""
@@ -235,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(code, kind, data, send_body)
 
     def _not_found(self, status: Status, send_body: bool) -> None:
-        self.preview.make(self.preview.prefix, self.preview.prefix + "404.html")
+        if not self._made(self.preview.prefix + "404.html", HTTPStatus.NOT_FOUND, send_body):
+            return
         page = self.preview.root / "404.html"
         if page.is_file():
             self._send_file(HTTPStatus.NOT_FOUND, page, status, send_body)

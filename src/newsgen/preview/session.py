@@ -104,6 +104,8 @@ class Session:
         """The sources as the last rebuild saw them."""
         self.started = False
         """Whether the first rebuild looked for a build's cache to start from (`_start`)."""
+        self.unindexed = False
+        """Whether files were left pending since the search index was last asked for."""
         self.copies = MediaStore(options.site_dir / CACHE_DIR / STORE)
         self.encoder = BackgroundCopies(self.copies, os.cpu_count() or 1, console)
 
@@ -236,8 +238,9 @@ class Session:
 
     @property
     def filling(self) -> bool:
-        """Whether files of the last plan are still to be written (`fill`)."""
-        return self.pages.filling
+        """Whether `fill` has work: files of the last plan to write, or, once requests
+        wrote the last of them, the search index to ask for."""
+        return self.pages.filling or (self.unindexed and not self.pages.pending)
 
     def fill(self, seconds: float, wanted: Callable[[], bool] = lambda: False) -> None:
         """Write files of the last plan not written yet, for about *seconds* or until
@@ -248,7 +251,10 @@ class Session:
 
     def _index(self) -> None:
         """Index the served pages for search, once every page is written."""
-        if self.search and not self.pages.pending:
+        if self.pages.pending:
+            return
+        self.unindexed = False
+        if self.search:
             self.indexer.want({rel: mark for rel, mark in self.pages.manifest.items() if rel.endswith(".html")})
 
     def _describe(self, changed: frozenset[str]) -> str:
@@ -257,16 +263,18 @@ class Session:
         names = sorted(p for p in changed if (self.options.site_dir / p).exists()) or sorted(changed)
         return names[0] if len(names) == 1 else f"{len(names)} changes"
 
-    def _write(self, gathered: Gathered) -> None:
+    def _write(self, gathered: Gathered, again: bool = False) -> None:
         """Bring the served folder to *gathered*'s plan, but for the copies of photographs
         not made yet: the server answers those with their source file, and they are asked
-        of the encoding thread (a save never waits for it)."""
+        of the encoding thread (a save never waits for it). *again*: the plan written last
+        time, now that copies were made."""
         present = self.copies.names()
         photos = gathered.photos
         waiting = {name for name in photos.media if name not in present}
         plan = [item for item in gathered.plan if item.file not in waiting] if waiting else gathered.plan
-        if self.pages.update(plan):
+        if self.pages.update(plan, again):
             self.indexer.forget()
+        self.unindexed = self.unindexed or bool(self.pages.pending)
         self.display.fallback = {name: photos.files[photos.media[name].src] for name in waiting}
         if waiting or any(name not in present for name in photos.encode):
             self.encoder.want(photos.work())
@@ -278,7 +286,7 @@ class Session:
             return False
         self.encoder.taken()
         with self.pages.lock:
-            self._write(self.last)
+            self._write(self.last, again=True)
         return True
 
     def _failed(self, problems: Sequence[Problem]) -> None:
