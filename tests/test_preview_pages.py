@@ -196,12 +196,18 @@ def test_a_damaged_build_cache_is_left_alone_and_the_preview_parses(site: SiteDi
     assert request(server, "/mundo/2025/06/01/artigo-0/")[0] == 200
 
 
+def broken_site(site: SiteDir, template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three articles, every page written when asked for, and *template* overridden with a
+    mistake that only rendering finds (line 2)."""
+    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    write_site(site, 3)
+    site.write(f"templates/{template}", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
+
+
 def test_a_page_that_cannot_be_made_shows_why_and_the_rest_waits_for_the_next_save(
     site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
-    write_site(site, 3)
-    site.write("templates/article.html", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
+    broken_site(site, "article.html", monkeypatch)
     console = Quiet()
     session = Session(ServeOptions(site.root, search=False), lambda: NOW, console, server, server.root)
     session.rebuild(frozenset())
@@ -256,9 +262,7 @@ def test_the_search_index_is_asked_for_once_requests_wrote_the_last_page(
 def test_a_404_page_that_cannot_be_made_answers_404_with_why(
     site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
-    write_site(site, 2)
-    site.write("templates/404.html", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
+    broken_site(site, "404.html", monkeypatch)
     session_of(site, server).rebuild(frozenset())
     status, _, body = request(server, "/nada/")
     assert status == 404 and "This page could not be made." in body.decode() and "templates/404.html:2" in body.decode()
