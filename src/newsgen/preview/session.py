@@ -152,8 +152,9 @@ class Session:
 
     def _start(self) -> LastPlan | None:
         """Once, before the first rebuild: the parsed articles, images and plan of the
-        site's build cache, when ``newsgen build`` left one (read under its lock, never
-        written), so that a big site's preview parses and plans only what changed since.
+        site's build cache, when ``newsgen build`` left one (read under its lock; none of
+        its records changed), so that a big site's preview parses and plans only what
+        changed since.
         The plan is that of a build without drafts or future articles: a preview that
         shows them plans afresh. None: no plan to start from."""
         if self.started:
