@@ -54,7 +54,10 @@ class ServedPages:
         with self.lock:
             manifest, pending = self.manifest, self.pending
             few = sum(1 for item in plan if item.file not in manifest and item.file not in pending) <= EAGER_FILES
-            now = [item for item in plan if item.file in manifest or (few and item.file not in pending)]
+            if few and not pending:  # the usual save, once everything is written: as before
+                now = plan
+            else:
+                now = [item for item in plan if item.file in manifest or (few and item.file not in pending)]
             afresh = False
             try:
                 self.manifest = sync(now, self.root, manifest)
@@ -66,7 +69,8 @@ class ServedPages:
                 afresh = True
             # Last in plan order first: `fill` takes them from the end (taking the first
             # of a dict again and again walks past every entry taken before it).
-            self.pending = {item.file: item for item in reversed(plan) if item.file not in self.manifest}
+            written = self.manifest
+            self.pending = {} if now is plan else {item.file: item for item in reversed(plan) if item.file not in written}
             self.stalled = self.stalled and again
             return afresh
 
