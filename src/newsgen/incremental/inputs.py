@@ -42,6 +42,11 @@ from newsgen.io.sources import (
     SiteTemplates, code_digest, list_content, list_desk, list_static, load_config, read_topics, templates_digest,
 )
 
+_parsed_ledger = functools.lru_cache(maxsize=1)(parse_ledger)
+"""`parse_ledger` keeping the last text's result: the preview reads ``urls.lock`` again on
+every save, unchanged (0.17 s to parse at 100,000 articles). What it returns is never
+changed (`newsgen.core.fates` works on copies)."""
+
 
 @dataclass(frozen=True)
 class Inputs:
@@ -113,7 +118,7 @@ def read_inputs(
     static = list_static(site_dir, files)
     problems = [Problem(name, 0, why) for name, why in sorted(scanned.refused.items())]
     ledger_text = read_ledger(site_dir) if not scanned.refused.keys() & {LEDGER_FILE} else None
-    ledger, found = parse_ledger(ledger_text) if ledger_text is not None else (EMPTY, [])
+    ledger, found = _parsed_ledger(ledger_text) if ledger_text is not None else (EMPTY, [])
     problems += found
     problems += _asset_clashes(static, content)
     assets = {**static, **content}
