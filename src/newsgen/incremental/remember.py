@@ -53,9 +53,10 @@ def recall(folder: Path | None) -> Remembered:
 
 
 def peek(folder: Path) -> Remembered | None:
-    """The cache of *folder* as the last build left it, read and never written (the
-    preview starts from it); None if there is none, or any of it is unreadable. The
-    caller holds the cache's lock (`newsgen.io.lock.hold`) while it reads."""
+    """The cache of *folder* as the last build left it, read with none of its records
+    changed (the preview starts from it); None if there is none or its index is
+    unreadable, and no plan if the plan is. The caller holds the cache's lock
+    (`newsgen.io.lock.hold`) while it reads."""
     if not (folder / "index").is_file():
         return None
     store = BuildCache(folder, read_only=True)

@@ -88,22 +88,29 @@ def save_plan(store: BuildCache, shape: PlanShape, base: PlanShape | None, names
     store.forget(DELTA)
 
 
-def _places(shape: PlanShape) -> Iterator[tuple[Place, object]]:
-    """Each place of *shape* a later shape may hold the same object at, and that object."""
-    site = shape.site
+def _members(site: Site) -> Iterator[tuple[str, object, object, object]]:
+    """Each member of *site*'s mappings and tuples a later site may hold again: its field,
+    its key (or index), what a later site's member is matched by (the key, or the group's
+    path; None: never matched), and the member. Not the related lists (100,000 small
+    lists: the changed ones are written whole) nor the articles."""
     for field in dataclasses.fields(Site):
         value = getattr(site, field.name)
-        yield ("site", field.name), value
-        if isinstance(value, Mapping) and field.name != "related":  # (100,000 small lists: changed ones are written whole)
+        if isinstance(value, Mapping) and field.name != "related":
             for key, item in value.items():
-                yield ("site", field.name, key), item
-                if hasattr(item, "articles"):
-                    yield ("site", field.name, key, "articles"), item.articles
+                yield field.name, key, key, item
         elif type(value) is tuple and field.name != "articles":
             for i, item in enumerate(value):
-                yield ("site", field.name, i), item
-                if hasattr(item, "articles"):
-                    yield ("site", field.name, i, "articles"), item.articles
+                yield field.name, i, getattr(item, "path", None), item
+
+
+def _places(shape: PlanShape) -> Iterator[tuple[Place, object]]:
+    """Each place of *shape* a later shape may hold the same object at, and that object."""
+    for field in dataclasses.fields(Site):
+        yield ("site", field.name), getattr(shape.site, field.name)
+    for field_name, key, _, item in _members(shape.site):
+        yield ("site", field_name, key), item
+        if hasattr(item, "articles"):
+            yield ("site", field_name, key, "articles"), item.articles
     for name in PlanShape._fields[1:]:  # (not the token: the base's is told apart from the shape's)
         yield ("shape", name), getattr(shape, name)
     for i, pair in enumerate(shape.newest):
@@ -124,21 +131,15 @@ def _counterparts(base: PlanShape, shape: PlanShape) -> Iterator[tuple[object, o
     """Each list or mapping of *shape* with the base's at the same place (a tag's and a
     month's by their path), and that place."""
     for field in dataclasses.fields(Site):
-        was, now = getattr(base.site, field.name), getattr(shape.site, field.name)
-        yield now, was, ("site", field.name)
-        if isinstance(now, Mapping) and isinstance(was, Mapping) and field.name != "related":
-            for key, item in now.items():
-                old = was.get(key)
-                if old is not None:
-                    yield item, old, ("site", field.name, key)
-                    if hasattr(item, "articles") and hasattr(old, "articles"):
-                        yield item.articles, old.articles, ("site", field.name, key, "articles")
-        elif type(now) is tuple and type(was) is tuple and field.name != "articles":
-            at = {getattr(item, "path", None): i for i, item in enumerate(was)}
-            for item in now:
-                i = at.get(getattr(item, "path", None))
-                if i is not None and hasattr(item, "articles"):
-                    yield item.articles, was[i].articles, ("site", field.name, i, "articles")
+        yield getattr(shape.site, field.name), getattr(base.site, field.name), ("site", field.name)
+    was = {(field_name, match): (key, item) for field_name, key, match, item in _members(base.site) if match is not None}
+    for field_name, _, match, item in _members(shape.site):
+        key, old = was.get((field_name, match), (None, None))
+        if old is None:
+            continue
+        yield item, old, ("site", field_name, key)
+        if hasattr(item, "articles") and hasattr(old, "articles"):
+            yield item.articles, old.articles, ("site", field_name, key, "articles")
     for name in ("articles", "newest"):
         yield getattr(shape, name), getattr(base, name), ("shape", name)
 

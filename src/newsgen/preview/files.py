@@ -12,15 +12,26 @@ HTML, PLAIN_TEXT, SCRIPT = (content_type(name) for name in ("x.html", "x.txt", "
 """The preview's own answers (its overlay, its messages, its live-reload script)."""
 
 
+def site_path(prefix: str, url_path: str) -> str | None:
+    """What a request path names below the site's *prefix* (both URL paths, so
+    percent-encoded): the rest of it, decoded; None when it is not below the prefix, or
+    not UTF-8."""
+    try:
+        path = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    except UnicodeDecodeError:
+        return None
+    mount = unquote(prefix)
+    return path[len(mount):] if path.startswith(mount) else None
+
+
 def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | None]:
     """Map a request path to ``("file", path)``, ``("redirect", location)`` or
     ``("missing", None)``. Nothing outside *root* is ever returned: ``..`` (raw or
     percent-encoded), backslashes, NUL and symlinks leading out all count as missing."""
-    path = unquote(url_path, errors="strict") if "%" in url_path else url_path
-    mount = unquote(prefix)  # *prefix* is a URL path: percent-encoded
-    if not path.startswith(mount):
-        return ("redirect", prefix) if path in ("/", mount.rstrip("/")) else ("missing", None)
-    parts = path[len(mount):].split("/")
+    name = site_path(prefix, url_path)
+    if name is None:  # the site's own address without its slash goes to it
+        return ("redirect", prefix) if unquote(url_path) in ("/", unquote(prefix).rstrip("/")) else ("missing", None)
+    parts = name.split("/")
     if any(part in (".", "..") or "\\" in part or "\0" in part for part in parts):
         return ("missing", None)
     candidate = root.joinpath(*(part for part in parts if part))
@@ -29,8 +40,8 @@ def locate(root: Path, prefix: str, url_path: str) -> tuple[str, Path | str | No
         if not real.is_relative_to(root):
             return ("missing", None)
         if real.is_dir():
-            if not path.endswith("/"):
-                return ("redirect", quote(path + "/"))
+            if not name.endswith("/") and name:
+                return ("redirect", quote(unquote(prefix) + name + "/"))
             index = (real / "index.html").resolve()
             return ("file", index) if index.is_file() and index.is_relative_to(root) else ("missing", None)
         return ("file", real) if real.is_file() else ("missing", None)

@@ -18,11 +18,11 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from newsgen.core.errors import NewsgenError
 from newsgen.core.mediatypes import content_type
-from newsgen.preview.files import HTML, PLAIN_TEXT, SCRIPT, locate
+from newsgen.preview.files import HTML, PLAIN_TEXT, SCRIPT, locate, site_path
 from newsgen.preview.hosts import AllowedHosts
 from newsgen.preview.overlay import LIVE, LIVE_PREFIX, Status, decorate
 
@@ -94,7 +94,7 @@ class PreviewServer(ThreadingHTTPServer):
         """A copy of a photograph not made yet (``media/…``) → the source file served meanwhile."""
         self.make: Callable[[str, str], None] = lambda prefix, url_path: None
         """Writes the file a request (*prefix*, *url_path*) reads if it is planned and not
-        written yet (the session's `newsgen.preview.pages.ServedPages.make`)."""
+        written yet (the session's `newsgen.preview.served.ServedPages.make`)."""
 
     @property
     def port(self) -> int:
@@ -197,10 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._made(path, HTTPStatus.INTERNAL_SERVER_ERROR, send_body):
             return
         status = server.status  # a rebuild may have gone live while the page was made
-        try:
-            kind, found = locate(server.root, server.prefix, path)
-        except UnicodeDecodeError:
-            kind, found = "missing", None
+        kind, found = locate(server.root, server.prefix, path)
         if kind == "redirect":
             query = urlsplit(self.path).query
             self._redirect(f"{found}?{query}" if query else str(found), send_body)
@@ -225,12 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _waiting(self, path: str) -> Path | None:
         """The source file to answer a request for a copy of a photograph not made yet."""
-        prefix = self.preview.prefix
-        try:
-            name = unquote(path, errors="strict")
-        except UnicodeDecodeError:
-            return None
-        return self.preview.fallback.get(name[len(prefix):]) if path.startswith(prefix) else None
+        name = site_path(self.preview.prefix, path)
+        return self.preview.fallback.get(name) if name is not None else None
 
     def _send_file(self, code: HTTPStatus, path: Path, status: Status, send_body: bool) -> None:
         try:

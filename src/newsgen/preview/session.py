@@ -30,7 +30,7 @@ from newsgen.pipeline import Gathered, gather
 from newsgen.preview.copies import BackgroundCopies
 from newsgen.preview.indexer import SearchIndexer
 from newsgen.preview.overlay import Status
-from newsgen.preview.pages import ServedPages
+from newsgen.preview.served import ServedPages
 
 RESCAN_MAX = 200
 """A batch of more changed paths (a checkout) is looked for by walking every folder."""

@@ -18,11 +18,11 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from urllib.parse import unquote
 
 from newsgen.core.errors import NewsgenError, Problem
 from newsgen.core.outputs import Planned
 from newsgen.io.update import Manifest, Update, sync
+from newsgen.preview.files import site_path
 
 EAGER_FILES = 2_000
 """A plan that brings more new files than this leaves them to be written when asked for."""
@@ -80,15 +80,10 @@ class ServedPages:
         ``a`` may be a file, or the folder that ``a/`` redirects to. A page that fails to
         render raises (`NewsgenError`: the template's mistake), and is tried again by the
         next request."""
-        if not self.pending:
+        below = site_path(prefix, url_path) if self.pending else None
+        if below is None:
             return
-        try:
-            path, mount = unquote(url_path, errors="strict"), unquote(prefix)  # as `locate` reads them
-        except UnicodeDecodeError:
-            return
-        if not path.startswith(mount):
-            return
-        name = "/".join(part for part in path[len(mount):].split("/") if part)  # `locate` skips empty parts
+        name = "/".join(part for part in below.split("/") if part)  # `locate` skips empty parts
         wanted = [name, f"{name}/index.html"] if name else ["index.html"]
         if not any(file in self.pending for file in wanted):  # a file written, or none: never waits for the lock
             return

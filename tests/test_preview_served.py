@@ -1,5 +1,5 @@
 """A big site's preview: it starts from the build cache that ``newsgen build`` left (nothing
-parsed again, nothing written to the cache), and writes the pages of a big plan when they
+parsed again, none of its records changed), and writes the pages of a big plan when they
 are asked for, then the rest between saves. Served bytes are a build's."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsgen.core.outputs import Planned
-from newsgen.preview import pages
-from newsgen.preview.pages import ServedPages
+from newsgen.preview import served
+from newsgen.preview.served import ServedPages
 from newsgen.preview.server import PreviewServer
 from newsgen.preview.session import ServeOptions, Session
 
@@ -40,52 +40,52 @@ def files(root: Path) -> dict[str, str]:
 
 
 def test_a_big_plan_is_written_as_asked_and_between_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 2)
-    root = tmp_path / "served"
+    monkeypatch.setattr(served, "EAGER_FILES", 2)
+    root = tmp_path / "folder"
     root.mkdir()
-    served = ServedPages(root)
+    folder = ServedPages(root)
     first = [planned("index.html", "front"), planned("a/index.html", "a1"), planned("c/index.html", "c"),
              planned("style.css", "css"), planned("notícias/index.html", "n")]
-    assert not served.update(first)
-    assert files(root) == {} and set(served.pending) == {item.file for item in first}
+    assert not folder.update(first)
+    assert files(root) == {} and set(folder.pending) == {item.file for item in first}
 
-    served.make("/", "/a/")
-    served.make("/", "/c")  # the folder a redirect leads to
-    served.make("/", "/not%C3%ADcias/")
-    served.make("/", "/elsewhere/")  # not planned: nothing
+    folder.make("/", "/a/")
+    folder.make("/", "/c")  # the folder a redirect leads to
+    folder.make("/", "/not%C3%ADcias/")
+    folder.make("/", "/elsewhere/")  # not planned: nothing
     assert files(root) == {"a/index.html": "a1", "c/index.html": "c", "notícias/index.html": "n"}
 
     made: list[str] = []
     second = [planned("index.html", "front", made), planned("a/index.html", "a2", made), planned("style.css", "css2", made),
               planned("notícias/index.html", "n", made), planned("d/index.html", "d", made)]
-    served.update(second)
+    folder.update(second)
     assert files(root) == {"a/index.html": "a2", "notícias/index.html": "n", "d/index.html": "d"}, (
         "written and changed, or new with this plan (few): at once; gone: deleted"
     )
-    assert set(served.pending) == {"index.html", "style.css"}
-    served.update(second)
-    assert set(served.pending) == {"index.html", "style.css"}, "what waits keeps waiting, however few are left"
+    assert set(folder.pending) == {"index.html", "style.css"}
+    folder.update(second)
+    assert set(folder.pending) == {"index.html", "style.css"}, "what waits keeps waiting, however few are left"
 
-    while not served.fill(0.01):
+    while not folder.fill(0.01):
         pass
     assert made == ["a/index.html", "d/index.html", "index.html", "style.css"], "the save's pages first, then in plan order"
     assert files(root) == {item.file: item.make().decode() for item in second}, "the last plan's files, not the first's"
-    assert served.manifest == {item.file: item.key for item in second} and served.pending == {}
+    assert folder.manifest == {item.file: item.key for item in second} and folder.pending == {}
 
 
 def test_a_few_new_files_are_written_at_once(tmp_path: Path) -> None:
-    root = tmp_path / "served"
+    root = tmp_path / "folder"
     root.mkdir()
-    served = ServedPages(root)
-    served.update([planned("index.html", "front"), planned("a/index.html", "a")])
-    assert files(root) == {"index.html": "front", "a/index.html": "a"} and served.pending == {}
+    folder = ServedPages(root)
+    folder.update([planned("index.html", "front"), planned("a/index.html", "a")])
+    assert files(root) == {"index.html": "front", "a/index.html": "a"} and folder.pending == {}
 
 
 def test_a_page_that_fails_to_render_is_tried_again_by_the_next_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
-    root = tmp_path / "served"
+    monkeypatch.setattr(served, "EAGER_FILES", 0)
+    root = tmp_path / "folder"
     root.mkdir()
-    served = ServedPages(root)
+    folder = ServedPages(root)
     calls: list[int] = []
 
     def flaky() -> bytes:
@@ -94,10 +94,10 @@ def test_a_page_that_fails_to_render_is_tried_again_by_the_next_request(tmp_path
             raise RuntimeError("a bug")
         return b"ok"
 
-    served.update([Planned("index.html", "k", flaky)])
+    folder.update([Planned("index.html", "k", flaky)])
     with pytest.raises(RuntimeError):
-        served.make("/", "/")
-    served.make("/", "/")
+        folder.make("/", "/")
+    folder.make("/", "/")
     assert files(root) == {"index.html": "ok"}
 
 
@@ -116,7 +116,7 @@ def write_site(site: SiteDir, count: int = 6) -> None:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[PreviewServer]:
-    with running_server(tmp_path / "served") as server:
+    with running_server(tmp_path / "folder") as server:
         yield server
 
 
@@ -127,7 +127,7 @@ def session_of(site: SiteDir, server: PreviewServer, **options: object) -> Sessi
 def test_pages_asked_for_are_a_builds_and_the_rest_follow(
     site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 3)
+    monkeypatch.setattr(served, "EAGER_FILES", 3)
     write_site(site)
     site.build()
     wrote = built(site.out)
@@ -150,7 +150,7 @@ def test_pages_asked_for_are_a_builds_and_the_rest_follow(
 def test_the_preview_starts_from_the_build_cache_and_never_writes_it(
     site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    monkeypatch.setattr(served, "EAGER_FILES", 0)
     write_site(site)
     site.build(cache=site.root / CACHE)
     cache, stamps = kept(site.root / CACHE)
@@ -199,7 +199,7 @@ def test_a_damaged_build_cache_is_left_alone_and_the_preview_parses(site: SiteDi
 def broken_site(site: SiteDir, template: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Three articles, every page written when asked for, and *template* overridden with a
     mistake that only rendering finds (line 2)."""
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    monkeypatch.setattr(served, "EAGER_FILES", 0)
     write_site(site, 3)
     site.write(f"templates/{template}", "<!doctype html>\n<p>{{ nao_existe.titulo }}</p>\n")
 
@@ -215,7 +215,7 @@ def test_a_page_that_cannot_be_made_shows_why_and_the_rest_waits_for_the_next_sa
 
     status, _, body = request(server, "/mundo/2025/06/02/artigo-1/")
     assert status == 500 and "This page could not be made." in body.decode() and "templates/article.html:2" in body.decode()
-    assert request(server, "/")[0] == 200, "the pages the mistake is not in are served"
+    assert request(server, "/")[0] == 200, "the pages the mistake is not in are folder"
     session.fill(5)
     assert not session.filling and len(console.said) == 1, "said once, then the rest waits"
     assert session.pages.pending
@@ -244,7 +244,7 @@ class Indexer:
 def test_the_search_index_is_asked_for_once_requests_wrote_the_last_page(
     site: SiteDir, server: PreviewServer, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(pages, "EAGER_FILES", 0)
+    monkeypatch.setattr(served, "EAGER_FILES", 0)
     write_site(site, 2)
     session = Session(ServeOptions(site.root, search=True), lambda: NOW, Quiet(), server, server.root)
     session.indexer = Indexer()  # type: ignore[assignment]
